@@ -1,0 +1,248 @@
+"""The channel interface: what the core may ask of a social network.
+
+A channel turns an :class:`Article` into a :class:`Draft`, checks a draft against the
+network's rules before anything is queued, publishes a draft one part at a time, and can
+look for a part that may already have been published (reconciliation).
+
+Every failure a network reports is translated, at one boundary inside each channel, into
+this tree (the worker acts on the class, never on a library's exception)::
+
+    ChannelError                  base; .message is the network's own words
+    ├── RateLimited(retry_at)     429 / Graph 4, 17, 32, 613, 80001 / IG 9: try again later
+    ├── Transient                 5xx, timeouts, connection errors: back off, reconcile first
+    │                             when .may_have_landed (a write whose answer was lost)
+    ├── Duplicate                 X 403 duplicate / Graph 506: reconcile; published if found
+    ├── AuthError                 X 401 / 453, Graph 190, 10, 200-299: pause the account
+    └── Rejected                  X 400, Graph 100, IG 36000-36004, 9004: fail the post
+
+Nothing here imports a network library; the core imports only this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Article:
+    """One piece of source content, as the channels see it.
+
+    ``body`` is plain text (paragraphs separated by blank lines); ``tags`` are the
+    article's own words, not yet hashtags.
+    """
+
+    title: str
+    url: str | None = None
+    summary: str | None = None
+    body: str = ""
+    image: str | None = None
+    image_alt: str | None = None
+    tags: tuple[str, ...] = ()
+    published: dt.datetime | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class Account:
+    """One configured account: a name, its channel and its resolved settings.
+
+    ``settings`` holds everything from the account's config table except ``channel``
+    and ``base_url``, with ``${VAR}`` references already resolved.  Which keys are
+    secrets is the channel's business (:attr:`Channel.secret_keys`); the repr never
+    shows settings at all.
+    """
+
+    name: str
+    channel: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    base_url: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Account(name={self.name!r}, channel={self.channel!r}, base_url={self.base_url!r})"
+
+    __str__ = __repr__
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.settings.get(key, default)
+
+
+@dataclass(frozen=True)
+class Media:
+    """An image to attach: where to get it and what it shows."""
+
+    url: str
+    alt: str | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What will be published: text parts in order, media, and what the formatter noticed.
+
+    ``parts`` has one element except for an X thread.  ``media`` attach to the first part.
+    """
+
+    parts: tuple[str, ...]
+    media: tuple[Media, ...] = ()
+    warnings: tuple[str, ...] = ()
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the network answered for one published part."""
+
+    remote_id: str
+    remote_url: str | None = None
+
+
+@dataclass(frozen=True)
+class AccountCheck:
+    """Who an account posts as, and what is left of its quota."""
+
+    ok: bool
+    identity: str | None = None
+    quota: str | None = None
+    message: str | None = None
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class ChannelError(Exception):
+    """The network refused or failed the request."""
+
+    kind: ClassVar[str] = "error"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        http_status: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        self.message = message or (self.__doc__ or "").strip()
+        self.http_status = http_status
+        self.code = code
+        super().__init__(self.message)
+
+
+class RateLimited(ChannelError):
+    """The network asked us to slow down."""
+
+    kind = "rate_limited"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        retry_at: dt.datetime | None = None,
+        http_status: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, http_status=http_status, code=code)
+        self.retry_at = retry_at
+
+
+class Transient(ChannelError):
+    """A temporary failure (server error, timeout, connection lost)."""
+
+    kind = "transient"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        may_have_landed: bool = False,
+        http_status: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, http_status=http_status, code=code)
+        self.may_have_landed = may_have_landed
+
+
+class Duplicate(ChannelError):
+    """The network says this content was already posted."""
+
+    kind = "duplicate"
+
+
+class AuthError(ChannelError):
+    """The account's credentials were refused, expired or lack a permission."""
+
+    kind = "auth"
+
+
+class Rejected(ChannelError):
+    """The network refused this content; retrying will not help."""
+
+    kind = "rejected"
+
+
+# --------------------------------------------------------------------------- channel
+
+
+class Channel(ABC):
+    """One social network, bound to one account.
+
+    Subclasses are registered in the ``disseminator.channels`` entry point group under
+    their :attr:`name` and constructed with the account only; a constructor must not
+    touch the network.
+    """
+
+    #: The registry name, e.g. ``"twitter"``.
+    name: ClassVar[str]
+    #: Account settings every account of this channel must have.
+    required_settings: ClassVar[tuple[str, ...]] = ()
+    #: Account settings that are credentials: never logged, stored or printed.
+    secret_keys: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, account: Account) -> None:
+        self.account = account
+
+    def secrets(self) -> list[str]:
+        """The secret values of this account, for redaction."""
+        return [str(v) for k, v in self.account.settings.items() if k in self.secret_keys and v]
+
+    @abstractmethod
+    def render(self, article: Article) -> Draft:
+        """Format ``article`` for this network.
+
+        Returns a draft that passes :meth:`validate`.  Raises :class:`Rejected` when no
+        valid draft can be made (Instagram without an image, say).
+        """
+
+    @abstractmethod
+    def validate(self, draft: Draft) -> None:
+        """Check ``draft`` against the network's rules; raise :class:`Rejected` if broken."""
+
+    @abstractmethod
+    def publish_part(self, draft: Draft, index: int, *, reply_to: str | None = None) -> Receipt:
+        """Publish part ``index`` of ``draft`` (a reply to ``reply_to`` in a thread).
+
+        Raises a :class:`ChannelError` subclass; never a library's own exception.
+        """
+
+    @abstractmethod
+    def find_published(
+        self, draft: Draft, index: int, *, since: dt.datetime
+    ) -> Receipt | None:
+        """Look on the network for part ``index`` of ``draft`` published after ``since``.
+
+        Returns its receipt, or None when the network shows no such post.  Raises a
+        :class:`ChannelError` when the network cannot be asked.
+        """
+
+    @abstractmethod
+    def check(self) -> AccountCheck:
+        """Verify the credentials against the network.
+
+        Returns who the account posts as and its remaining quota; raises
+        :class:`AuthError` when the credentials are refused.
+        """
