@@ -1,0 +1,292 @@
+"""Entity extraction with twitter-text semantics: URLs, emoji, hashtags, mentions.
+
+Behaviour follows twitter-text's conformance suite (extract.yml, validate.yml) and, where
+that suite is silent, the ``twitter-text-parser`` package, which our tests use as the
+oracle.  Indices are Python string indices (code points) into the text as given.
+
+The URL grammar is twitter-text's: an optional protocol, a domain made of labels that end
+in a known top-level domain (``channels._tlds``), an optional port, path and query.  The
+TLD alternatives are compiled as a trie so that the regex engine compares a few letters
+instead of trying 1,574 names at every dot; for names that are prefixes of others the
+trie tries the longer first, which is what the reference's ordered list does too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from channels._tlds import CCTLDS, EMOJI, GTLDS
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One extracted entity: its text (``value``) and its ``[start, end)`` indices.
+
+    For a URL without protocol whose domain carries non-ASCII labels, ``value`` is the
+    ASCII part twitter-text keeps, so ``len(value)`` may differ from ``end - start``.
+    """
+
+    value: str
+    start: int
+    end: int
+
+
+# --------------------------------------------------------------------------- URLs
+
+_SPACES = "\\x09-\\x0d\\x20\\x85\\xa0\\u1680\\u180e\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+_INVALID = "\\ufffe\\ufeff\\uffff"
+_DIRECTIONAL = "\\u202a-\\u202e\\u061c\\u200e\\u200f\\u2066-\\u2069"
+_PUNCT = "!'#%&()*+,\\\\\\-./:;<=>?@\\[\\]^_{|}~$"
+_LATIN = (
+    "\\xc0-\\xd6\\xd8-\\xf6\\xf8-\\xff\\u0100-\\u024f\\u0253\\u0254\\u0256\\u0257\\u0259"
+    "\\u025b\\u0263\\u0268\\u026f\\u0272\\u0289\\u028b\\u02bb\\u0300-\\u036f\\u1e00-\\u1eff"
+)
+_CYRILLIC = "\\u0400-\\u04ff"
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """An alternation matching ``words``; at every branch longer words are tried first."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            branches.append("")  # the word may end here: tried after every longer one
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return emit(trie)
+
+
+# A TLD must not run on into a letter, digit, '@', '+' or '-'.
+_TLD = "(?:" + _trie_pattern(list(GTLDS) + list(CCTLDS)) + ")(?=[^0-9a-zA-Z@+-]|$)"
+_PUNYCODE = "xn--[0-9a-z-]+"
+_DOMAIN_CHAR = f"[^{_PUNCT}{_SPACES}{_INVALID}{_DIRECTIONAL}]"
+_SUBDOMAIN = f"(?:(?:{_DOMAIN_CHAR}(?:[_-]|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
+_DOMAIN_NAME = f"(?:(?:{_DOMAIN_CHAR}(?:-|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
+_DOMAIN = f"(?:{_SUBDOMAIN}*{_DOMAIN_NAME}(?:{_TLD}|{_PUNYCODE}))"
+
+_PATH_CHAR = f"[a-z{_CYRILLIC}0-9!*';:=+,.$/%#\\[\\]\\-\\u2013_~@|&{_LATIN}]"
+_PARENS = f"\\((?:{_PATH_CHAR}+|(?:{_PATH_CHAR}*\\({_PATH_CHAR}+\\){_PATH_CHAR}*))\\)"
+_PATH_END = f"(?:[+\\-a-z{_CYRILLIC}0-9=_#/{_LATIN}]|{_PARENS})"
+_PATH = f"(?:(?:{_PATH_CHAR}*(?:{_PARENS}{_PATH_CHAR}*)*{_PATH_END})|(?:@{_PATH_CHAR}+/))"
+_QUERY_CHAR = "[a-z0-9!?*'@();:&=+$/%#\\[\\]\\-_.,~|]"
+_QUERY_END = "[a-z0-9\\-_&=#/]"
+_BEFORE = f"(?:[^A-Za-z0-9@\\uff20$#\\uff03{_INVALID}]|[{_DIRECTIONAL}]|^)"
+
+_URL_RE = re.compile(
+    f"({_BEFORE})"  # 1: the character before, consumed
+    "("  # 2: the URL
+    "(https?://)?"  # 3: protocol
+    f"({_DOMAIN})"  # 4: domain
+    "(?::[0-9]+)?"  # port
+    f"(/{_PATH}*)?"  # 5: path
+    f"(?:\\?{_QUERY_CHAR}*{_QUERY_END})?"  # query
+    ")",
+    re.IGNORECASE,
+)
+_ASCII_DOMAIN_RE = re.compile(f"(?:[a-z0-9{_LATIN}-]+\\.)+(?:{_TLD}|{_PUNYCODE})", re.IGNORECASE)
+_TCO_RE = re.compile(f"https?://t\\.co/([a-z0-9]+)(?:\\?{_QUERY_CHAR}*{_QUERY_END})?", re.IGNORECASE)
+_MAX_URL = 4096
+_MAX_TCO_SLUG = 40
+
+
+@lru_cache(maxsize=4096)
+def _punycode_length(domain: str) -> int:
+    """Length of ``domain`` in IDNA (punycode) form, or -1 when it is not a valid IDN."""
+    try:
+        return len(domain.encode("idna"))
+    except UnicodeError:
+        return -1
+
+
+def extract_urls_with_indices(text: str) -> list[Entity]:
+    """URLs in ``text`` as twitter-text finds them, with and without protocol.
+
+    Raises nothing; text without a '.' has no URL.
+    """
+    if "." not in text:
+        return []
+    found: list[Entity] = []
+    for match in _URL_RE.finditer(text):
+        before, url, protocol, domain, path = match.group(1, 2, 3, 4, 5)
+        end = match.end()
+        start = end - len(url)
+        puny = _punycode_length(domain)
+        if puny <= 0 or len(protocol or "https://") + len(url) + puny - len(domain) > _MAX_URL:
+            continue
+        if protocol is None:
+            # A dot, dash, underscore or slash before means "part of something else".
+            if before and before in "-_./":
+                continue
+            last: Entity | None = None
+            for part in _ASCII_DOMAIN_RE.finditer(domain):
+                last = Entity(part.group(), start + part.start(), start + part.end())
+                found.append(last)
+            if last is not None and path:
+                # twitter-text keeps the ASCII domain and everything after the domain.
+                found[-1] = Entity(url.replace(domain, last.value), last.start, end)
+            continue
+        tco = _TCO_RE.match(url)
+        if tco is not None:
+            if len(tco.group(1)) > _MAX_TCO_SLUG:
+                continue
+            url = tco.group()
+            end = start + len(url)
+        found.append(Entity(url, start, end))
+    return found
+
+
+# --------------------------------------------------------------------------- emoji
+
+_EMOJI_SINGLE = frozenset(seq for seq in EMOJI if len(seq) == 1)
+_EMOJI_MULTI = frozenset(seq for seq in EMOJI if len(seq) > 1)
+
+
+def _lengths_by_first() -> dict[str, tuple[int, ...]]:
+    """For each first code point of a multi-point emoji, its possible lengths, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for seq in _EMOJI_MULTI:
+        lengths.setdefault(seq[0], set()).add(len(seq))
+    return {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()}
+
+
+_EMOJI_LENGTHS = _lengths_by_first()
+
+
+def _char_class(chars: set[str]) -> str:
+    """A regex character class for ``chars``, as ranges."""
+    points = sorted(ord(c) for c in chars)
+    parts: list[str] = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        lo, hi = points[i], points[j]
+        parts.append(f"\\U{lo:08x}" if lo == hi else f"\\U{lo:08x}-\\U{hi:08x}")
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+def _emoji_start_pattern() -> str:
+    """Where an emoji may start: a non-ASCII candidate, or an ASCII keycap base."""
+    starts = set(_EMOJI_SINGLE) | set(_EMOJI_LENGTHS)
+    wide = {c for c in starts if not c.isascii()}
+    narrow = {c for c in starts if c.isascii()}
+    seconds = {seq[1] for seq in _EMOJI_MULTI if seq[0].isascii()}
+    return f"{_char_class(wide)}|{_char_class(narrow)}(?={_char_class(seconds)})"
+
+
+_EMOJI_START_RE = re.compile(_emoji_start_pattern())
+
+
+def extract_emoji_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every emoji in ``text``, leftmost-longest, non-overlapping.
+
+    Raises nothing.  Pure-ASCII text has none (keycaps need U+20E3).
+    """
+    spans: list[tuple[int, int]] = []
+    if text.isascii():
+        return spans
+    pos = 0
+    search = _EMOJI_START_RE.search
+    while (match := search(text, pos)) is not None:
+        i = match.start()
+        first = text[i]
+        size = 0
+        for length in _EMOJI_LENGTHS.get(first, ()):
+            if text[i : i + length] in _EMOJI_MULTI:
+                size = length
+                break
+        if not size and first in _EMOJI_SINGLE:
+            size = 1
+        if size:
+            spans.append((i, i + size))
+            pos = i + size
+        else:
+            pos = i + 1
+    return spans
+
+
+# --------------------------------------------------------------------------- hashtags
+
+_HASH_ALPHA = r"\p{L}\p{M}"
+_HASH_ALNUM = (
+    _HASH_ALPHA + r"\p{Nd}_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c"
+    r"\u30a0\u30fb\u3003\u0f0b\u0f0c\u00b7"
+)
+_HASHTAG_RE = regex.compile(
+    # The character before is consumed, as in twitter-text.  A variation selector ends an
+    # emoji, so it may precede a hashtag although it is a mark.
+    rf"(?:^|[\ufe0e\ufe0f]|[^&{_HASH_ALNUM}])([#\uff03])(?![\ufe0f\u20e3])"
+    rf"([{_HASH_ALNUM}]*[{_HASH_ALPHA}][{_HASH_ALNUM}]*)"
+)
+_HASHTAG_END_RE = regex.compile(r"[#\uff03]|://")
+
+
+def _drop_overlaps(entities: list[Entity], urls: list[Entity]) -> list[Entity]:
+    """``entities`` without those that overlap a URL (the URL wins)."""
+    if not urls:
+        return entities
+    return [e for e in entities if all(e.end <= u.start or e.start >= u.end for u in urls)]
+
+
+def extract_hashtags_with_indices(text: str) -> list[Entity]:
+    """Hashtags in ``text`` (value without the '#'); indices cover the '#' too.
+
+    A hashtag needs one letter, cannot follow a letter, digit or '&', and is dropped when
+    it is part of a URL or followed by another '#' or '://'.  Raises nothing.
+    """
+    if "#" not in text and "\uff03" not in text:
+        return []
+    found = [
+        Entity(m.group(2), m.start(1), m.end())
+        for m in _HASHTAG_RE.finditer(text)
+        if not _HASHTAG_END_RE.match(text, m.end())
+    ]
+    return _drop_overlaps(found, extract_urls_with_indices(text)) if found else found
+
+
+# --------------------------------------------------------------------------- mentions
+
+_MENTION_RE = re.compile(
+    # The character before is consumed, as in twitter-text.
+    r"(?:^|[^a-zA-Z0-9_!#$%&*@\uff20]|(?:^|[^a-zA-Z0-9_+~.-])(?:rt|RT|rT|Rt):?)"
+    r"[@\uff20]([a-zA-Z0-9_]{1,20})(/[a-zA-Z][a-zA-Z0-9_-]{0,24})?"
+)
+_MENTION_END_RE = re.compile(f"[@\\uff20{_LATIN}]|://")
+
+
+def extract_mentions_or_lists_with_indices(text: str) -> list[tuple[Entity, str]]:
+    """Mentions and list references: ``(Entity(screen_name, start, end), "/slug" or "")``.
+
+    ``start`` is the index of the '@'; ``end`` includes the list slug.  Raises nothing.
+    """
+    if "@" not in text and "\uff20" not in text:
+        return []
+    found: list[tuple[Entity, str]] = []
+    for m in _MENTION_RE.finditer(text):
+        if _MENTION_END_RE.match(text, m.end()):
+            continue
+        at = m.start(1) - 1
+        found.append((Entity(m.group(1), at, m.end()), m.group(2) or ""))
+    return found
+
+
+def extract_mentions_with_indices(text: str) -> list[Entity]:
+    """Screen names mentioned in ``text`` (without '@'), list references excluded.
+
+    Raises nothing.
+    """
+    return [e for e, slug in extract_mentions_or_lists_with_indices(text) if not slug]
