@@ -6,7 +6,7 @@ They are public on purpose: they only open the local sandbox.  ``disseminator in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -26,3 +26,49 @@ class SandboxCredentials:
 
 
 DEFAULT = SandboxCredentials()
+
+
+@dataclass(frozen=True)
+class XUser:
+    """One X account the sandbox knows: who it is and the OAuth 1.0a secrets it signs with."""
+
+    user_id: str
+    username: str
+    name: str
+    consumer_key: str
+    consumer_secret: str
+    access_token: str
+    access_token_secret: str
+
+
+def default_x_users(creds: SandboxCredentials = DEFAULT) -> tuple[XUser, ...]:
+    """The X accounts of a sandbox started with ``creds``.
+
+    Besides the institution's own account there is a second, ordinary account (a citizen):
+    tests and demos need a post by someone else to exercise the reply policy.
+    """
+    own = XUser(
+        user_id=creds.x_user_id,
+        username=creds.x_username,
+        name=creds.fb_page_name,
+        consumer_key=creds.x_consumer_key,
+        consumer_secret=creds.x_consumer_secret,
+        access_token=creds.x_access_token,
+        access_token_secret=creds.x_access_token_secret,
+    )
+    citizen = replace(
+        OTHER_X_USER, consumer_key=creds.x_consumer_key, consumer_secret=creds.x_consumer_secret
+    )
+    return (own, citizen)
+
+
+# Shares the consumer (app) with the institution's account, as two users of one app do.
+OTHER_X_USER = XUser(
+    user_id="1500000000000000002",
+    username="sandbox_warga",
+    name="Warga Sandbox",
+    consumer_key=DEFAULT.x_consumer_key,
+    consumer_secret=DEFAULT.x_consumer_secret,
+    access_token="1500000000000000002-sandboxcitizentoken",
+    access_token_secret="sandbox-citizen-token-secret",
+)

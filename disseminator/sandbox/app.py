@@ -1,0 +1,103 @@
+"""The sandbox as one WSGI application: faults first, then X, Graph or the control API.
+
+Order for a network call: the latency fault, a scripted ``next`` error, a random 5xx
+(``error_rate``), then the real handler.  When a ``lose_response`` fault matches, the
+handler runs (the write lands and is stored) and the connection is then closed without
+an answer, as when a proxy or the network drops a response.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.wrappers import Request, Response
+
+from disseminator.sandbox import control, graph, x
+from disseminator.sandbox.credentials import default_x_users
+from disseminator.sandbox.faults import Faults, scripted_error
+from disseminator.sandbox.options import SandboxOptions
+from disseminator.sandbox.state import State
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+
+class Sandbox:
+    """The application: options, state, faults and the known accounts.
+
+    Raises ``ValueError`` (FaultError) at construction when ``options.faults`` is wrong,
+    and ``ValueError``/``OSError`` when the saved state cannot be read.
+    """
+
+    def __init__(self, options: SandboxOptions) -> None:
+        self.options = options
+        self.state = State(options.data_dir)
+        self.faults = Faults(options.seed, self.initial_faults())
+        self.x_users = default_x_users(options.credentials)
+
+    def initial_faults(self) -> dict[str, Any]:
+        """The fault set given at start (options), which ``/_sandbox/reset`` returns to."""
+        return {"latency_ms": self.options.latency_ms, "error_rate": self.options.error_rate, **self.options.faults}
+
+    def now(self) -> float:
+        """The current time in Unix seconds (one place, so every handler agrees)."""
+        return time.time()
+
+    def revocation(self, token: str) -> str | None:
+        """Why ``token`` was revoked (password_changed, expired, logged_out, permission), or None."""
+        with self.state.lock:
+            return self.state.data["revoked"].get(token)
+
+    def is_revoked(self, token: str) -> bool:
+        """Whether ``token`` was revoked for any reason."""
+        return self.revocation(token) is not None
+
+    def dispatch(self, request: Request) -> tuple[Response, bool]:
+        """The response to ``request`` and whether to drop it instead of sending it."""
+        path = request.path
+        if path.startswith(("/_sandbox", "/media/")) or path == "/":
+            return control.handle(self, request), False
+        network = "x" if path.startswith(("/2/", "/1.1/")) else "graph"
+        paths = (path, graph.split_version(path)[1]) if network == "graph" else (path,)
+        if self.faults.latency_ms:
+            time.sleep(self.faults.latency_ms / 1000)
+        if entry := self.faults.take_next(network, request.method, paths):
+            response = scripted_error(network, entry)
+            lose = False
+        elif failure := self.faults.random_failure(network):
+            response, lose = failure, False
+        else:
+            lose = self.faults.take_lose(network, request.method, paths)
+            response = x.handle(self, request) if network == "x" else graph.handle(self, request)
+        if network == "graph":
+            response.headers["facebook-api-version"] = graph.served_version(path)
+        if self.faults.latency_ms:
+            response.headers["x-sandbox-latency-ms"] = str(self.faults.latency_ms)
+        return response, lose
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        response, lose = self.dispatch(request)
+        if lose:
+            request.get_data()  # read the whole body first, so closing sends FIN, not RST
+            drop_connection(environ)
+        return response(environ, start_response)
+
+
+def drop_connection(environ: WSGIEnvironment) -> None:
+    """Close the client's connection without an answer (werkzeug's server only).
+
+    werkzeug puts the connection socket in ``environ["werkzeug.socket"]``; shutting it
+    down makes the client read EOF where the status line should be (requests raises
+    ConnectionError), and werkzeug's own write of the response then fails quietly.
+    """
+    sock = environ.get("werkzeug.socket")
+    if isinstance(sock, socket.socket):
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass

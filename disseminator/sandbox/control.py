@@ -1,0 +1,126 @@
+"""The sandbox's own API under ``/_sandbox`` (not part of any network) and ``/media/``.
+
+    GET  /_sandbox/health                 {"status": "ok", "posts": n, ...}
+    GET  /_sandbox/posts                  {"posts": [...]} in creation order (?network=)
+    GET  /_sandbox/posts/<network>/<id>   one post, or 404
+    GET  /_sandbox/faults                 the current fault set
+    POST /_sandbox/faults                 replace it (JSON; see faults.py), 400 if wrong
+    POST /_sandbox/reset                  forget posts, media, quotas, revocations; faults
+                                          back to the start options
+    POST /_sandbox/tokens/revoke          {"token": "...", "reason": "password_changed" |
+                                          "expired" | "logged_out" | "permission"}
+    POST /_sandbox/tokens/restore         {"token": "..."}, or {} to restore every token
+    GET  /media/<path>                    a file of --media-dir
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.security import safe_join
+from werkzeug.wrappers import Request, Response
+
+from disseminator.sandbox.faults import FaultError
+from disseminator.sandbox.respond import json_response
+from disseminator.sandbox.state import public_post
+
+if TYPE_CHECKING:
+    from disseminator.sandbox.app import Sandbox
+
+REVOKE_REASONS = ("password_changed", "expired", "logged_out", "permission")
+
+
+def _error(status: int, message: str) -> Response:
+    return json_response({"error": message}, status)
+
+
+def _body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(request.get_data(as_text=True) or "{}")
+    except ValueError as exc:
+        raise FaultError(f"the body is not valid JSON: {exc}") from exc
+    if not isinstance(body, dict):
+        raise FaultError("the body must be a JSON object")
+    return body
+
+
+def handle(sb: Sandbox, request: Request) -> Response:
+    """Answer a control or media request."""
+    path, method = request.path.rstrip("/") or "/", request.method
+    try:
+        if path.startswith("/media/") and method in ("GET", "HEAD"):
+            return _media(sb, path[len("/media/") :])
+        if path in ("/", "/_sandbox", "/_sandbox/health") and method == "GET":
+            return _health(sb)
+        if path == "/_sandbox/posts" and method == "GET":
+            posts = sb.state.public_posts()
+            if network := request.args.get("network"):
+                posts = [p for p in posts if p["network"] == network]
+            return json_response({"posts": posts})
+        if path.startswith("/_sandbox/posts/") and method == "GET":
+            _, _, network, post_id = path[1:].split("/", 3) if path.count("/") >= 4 else ("", "", "", "")
+            post = sb.state.find_post(network, post_id)
+            return json_response(public_post(post)) if post else _error(404, f"no {network} post {post_id}")
+        if path == "/_sandbox/faults":
+            if method == "POST":
+                sb.faults.set(_body(request))
+            return json_response(sb.faults.describe())
+        if path == "/_sandbox/reset" and method == "POST":
+            sb.state.reset()
+            sb.faults.set(sb.initial_faults())
+            return json_response({"reset": True})
+        if path in ("/_sandbox/tokens/revoke", "/_sandbox/tokens/restore") and method == "POST":
+            return _tokens(sb, path.rsplit("/", 1)[1], _body(request))
+    except FaultError as exc:
+        return _error(400, str(exc))
+    return _error(404, f"no sandbox route {method} {request.path}")
+
+
+def _health(sb: Sandbox) -> Response:
+    opts = sb.options
+    with sb.state.lock:
+        counts = {"posts": len(sb.state.data["posts"]), "media": len(sb.state.data["media"])}
+    return json_response(
+        {
+            "status": "ok",
+            **counts,
+            "reply_policy": opts.reply_policy,
+            "rate_limit_profile": opts.rate_limit_profile,
+            "ig_quota": opts.ig_quota,
+            "container_delay": opts.container_delay,
+            "strict_version": opts.strict_version,
+            "persistent": opts.data_dir is not None,
+        }
+    )
+
+
+def _tokens(sb: Sandbox, action: str, body: dict[str, Any]) -> Response:
+    token = body.get("token")
+    with sb.state.lock:
+        revoked = sb.state.data["revoked"]
+        if action == "revoke":
+            reason = body.get("reason", "password_changed")
+            if not isinstance(token, str) or not token:
+                raise FaultError("revoke needs {\"token\": \"...\"}")
+            if reason not in REVOKE_REASONS:
+                raise FaultError(f"reason must be one of {', '.join(REVOKE_REASONS)}")
+            revoked[token] = reason
+        elif token:
+            revoked.pop(token, None)
+        else:
+            revoked.clear()
+        sb.state.save()
+        # Never echo the tokens themselves: they are credentials, even here.
+        return json_response({"revoked": len(revoked)})
+
+
+def _media(sb: Sandbox, name: str) -> Response:
+    root = sb.options.media_dir
+    target = safe_join(root, name) if root else None
+    if target is None or not Path(target).is_file():
+        return Response("Not Found", status=404, content_type="text/plain; charset=utf-8")
+    mime = mimetypes.guess_type(target)[0] or "application/octet-stream"
+    return Response(Path(target).read_bytes(), content_type=mime)

@@ -1,0 +1,275 @@
+"""The Facebook Graph API front door and the Page endpoints (feed, photos, reads).
+
+:func:`handle` strips the ``/vNN.N`` prefix, checks the access token (unknown, revoked,
+expired, permission removed), applies Graph rate-limit faults and routes ``/{id}`` and
+``/{id}/{edge}`` to the Page handlers here or the Instagram ones in :mod:`instagram`.
+Every answer is JSON with ``Content-Type: application/json; charset=UTF-8``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.wrappers import Request, Response
+
+from disseminator.sandbox import instagram
+from disseminator.sandbox.faults import GRAPH_LIMIT_MESSAGES
+from disseminator.sandbox.graphutil import fetch, graph_time, paginate, requested_fields
+from disseminator.sandbox.images import sniff
+from disseminator.sandbox.options import MIN_GRAPH_VERSION
+from disseminator.sandbox.respond import Reply, graph_error, graph_ok, graph_param_error, unknown_object
+from disseminator.sandbox.state import iso_utc
+
+if TYPE_CHECKING:
+    from disseminator.sandbox.app import Sandbox
+
+_VERSION = re.compile(r"^/v(\d+)\.(\d+)(?=/|$)")
+PHOTO_LIMIT = 10 * 1024 * 1024
+POST_FIELDS = ("id", "message", "created_time", "permalink_url", "link", "is_published", "from")
+_TOKEN_MESSAGES = {
+    460: "Error validating access token: The session has been invalidated because the user changed "
+    "their password or Facebook has changed the session for security reasons.",
+    467: "Error validating access token: The session is invalid because the user logged out.",
+}
+_REVOKE_SUBCODES = {"password_changed": 460, "expired": 463, "logged_out": 467}
+NO_PERMISSION = (
+    "(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts as an "
+    "admin with sufficient administrative permission"
+)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a Graph request acts as: its token, the Page and the Instagram account behind it."""
+
+    token: str
+    page_id: str
+    ig_user_id: str
+    can_write: bool
+    version: str
+
+
+def split_version(path: str) -> tuple[tuple[int, int] | None, str]:
+    """``/v21.0/123/feed`` -> ((21, 0), "/123/feed"); no prefix -> (None, path)."""
+    match = _VERSION.match(path)
+    if not match:
+        return None, path
+    return (int(match[1]), int(match[2])), path[match.end() :] or "/"
+
+
+def served_version(path: str) -> str:
+    """The version Graph answers with: the requested one, raised to the oldest live one."""
+    requested, _ = split_version(path)
+    major, minor = max(requested or MIN_GRAPH_VERSION, MIN_GRAPH_VERSION)
+    return f"v{major}.{minor}"
+
+
+def _token(request: Request) -> str | None:
+    if token := request.values.get("access_token"):
+        return token
+    auth = request.headers.get("Authorization", "")
+    for scheme in ("OAuth ", "Bearer "):
+        if auth.startswith(scheme):
+            return auth[len(scheme) :].strip()
+    return None
+
+
+def _caller(sb: Sandbox, request: Request, version: str) -> Caller:
+    token = _token(request)
+    if not token:
+        raise Reply(graph_error(2500, "An active access token must be used to query information about the current user."))
+    creds = sb.options.credentials
+    if token != creds.fb_page_token:
+        raise Reply(graph_error(190, "Invalid OAuth access token - Cannot parse access token"))
+    reason = sb.revocation(token)
+    if reason in _REVOKE_SUBCODES:
+        subcode = _REVOKE_SUBCODES[reason]
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%A, %d-%b-%y %H:%M:%S UTC")
+        message = _TOKEN_MESSAGES.get(
+            subcode, f"Error validating access token: Session has expired on {stamp}. The current time is {stamp}."
+        )
+        raise Reply(graph_error(190, message, subcode=subcode))
+    return Caller(token, creds.fb_page_id, creds.ig_user_id, can_write=reason is None, version=version)
+
+
+def handle(sb: Sandbox, request: Request) -> Response:
+    """Answer one Graph request, with Graph's error objects for anything refused."""
+    requested, path = split_version(request.path)
+    version = served_version(request.path)
+    try:
+        if sb.options.strict_version and requested is not None and requested < MIN_GRAPH_VERSION:
+            raise Reply(
+                graph_error(
+                    2500,
+                    f"API version v{requested[0]}.{requested[1]} is no longer available: the oldest live "
+                    f"version is {version}. (The sandbox runs with --strict-version.)",
+                )
+            )
+        caller = _caller(sb, request, version)
+        if fault := sb.faults.rate_limited("graph", (request.path, path)):
+            code = int(fault.get("graph_code", 80001))
+            minutes = max(1, int((fault["reset_at"] - sb.now()) // 60))
+            usage = f'{{"{caller.page_id}":[{{"type":"pages","call_count":100,"total_cputime":100,' \
+                f'"total_time":100,"estimated_time_to_regain_access":{minutes}}}]}}'
+            response = graph_error(code, GRAPH_LIMIT_MESSAGES.get(code, f"(#{code}) Rate limited"))
+            response.headers["X-Business-Use-Case-Usage"] = usage
+            return response
+        return _route(sb, request, caller, [p for p in path.split("/") if p])
+    except Reply as reply:
+        return reply.response
+
+
+def _route(sb: Sandbox, request: Request, caller: Caller, parts: list[str]) -> Response:
+    method = request.method
+    if not parts:
+        raise Reply(graph_param_error("(#100) Missing node id"))
+    node = caller.page_id if parts[0] == "me" else parts[0]
+    if len(parts) == 1 and method == "GET":
+        if node == caller.page_id:
+            return page_node(sb, request, caller)
+        if (found := instagram.get_node(sb, request, caller, node)) is not None:
+            return found
+        if (post := _fb_post(sb, node)) is not None:
+            return graph_ok(_render_post(post, requested_fields(request, ("id", "message", "created_time"), POST_FIELDS, "PagePost")))
+        raise Reply(unknown_object(node))
+    if len(parts) == 2:
+        edge = parts[1]
+        if node == caller.page_id:
+            if edge in ("feed", "published_posts", "posts") and method == "GET":
+                return list_posts(sb, request, caller, edge)
+            if edge == "feed" and method == "POST":
+                return create_feed_post(sb, request, caller)
+            if edge == "photos" and method == "POST":
+                return create_photo(sb, request, caller)
+        elif node == caller.ig_user_id:
+            return instagram.edge(sb, request, caller, edge)
+        else:
+            raise Reply(unknown_object(node, method))
+    raise Reply(graph_error(2500, f"Unknown path components: /{'/'.join(parts[1:])}"))
+
+
+# ---------------------------------------------------------------------------- page
+
+
+def page_node(sb: Sandbox, request: Request, caller: Caller) -> Response:
+    """GET /{page-id} and /me: id, name and the linked Instagram business account."""
+    fields = requested_fields(request, ("id", "name"), ("id", "name", "instagram_business_account", "link"), "Page")
+    creds = sb.options.credentials
+    values: dict[str, Any] = {
+        "id": caller.page_id,
+        "name": creds.fb_page_name,
+        "instagram_business_account": {"id": caller.ig_user_id},
+        "link": f"https://www.facebook.com/{caller.page_id}",
+    }
+    return graph_ok({k: values[k] for k in fields})
+
+
+def _fb_post(sb: Sandbox, post_id: str) -> dict[str, Any] | None:
+    return sb.state.find_post("facebook", post_id)
+
+
+def _render_post(post: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    extra = post.get("extra", {})
+    values = {
+        "id": post["id"],
+        "message": post["text"],
+        "created_time": graph_time(post["created_at"]),
+        "permalink_url": post["url"],
+        "link": extra.get("link"),
+        "is_published": extra.get("published", True),
+        "from": {"id": post["account"]},
+    }
+    return {k: values[k] for k in fields if values.get(k) is not None}
+
+
+def list_posts(sb: Sandbox, request: Request, caller: Caller, edge: str) -> Response:
+    """GET /{page}/feed, /published_posts, /posts: newest first, paged with cursors."""
+    fields = requested_fields(request, ("id", "message", "created_time"), POST_FIELDS, "PagePost")
+    posts = [p for p in sb.state.posts_of("facebook", caller.page_id) if p["extra"].get("published", True)]
+    posts.reverse()
+    body = paginate(
+        request,
+        posts,
+        lambda p: _render_post(p, fields),
+        version=caller.version,
+        path=f"/{caller.page_id}/{edge}",
+        token=caller.token,
+    )
+    return graph_ok(body)
+
+
+def _published(request: Request) -> bool:
+    return request.values.get("published", "true").lower() not in ("false", "0")
+
+
+def _require_write(caller: Caller) -> None:
+    if not caller.can_write:
+        raise Reply(graph_error(200, NO_PERMISSION, status=403))
+
+
+def _store_fb_post(sb: Sandbox, caller: Caller, text: str, media: list[str], extra: dict[str, Any]) -> str:
+    post_id = f"{caller.page_id}_{sb.state.next_fb_id()}"
+    sb.state.add_post(
+        {
+            "network": "facebook",
+            "id": post_id,
+            "account": caller.page_id,
+            "text": text,
+            "created_at": iso_utc(sb.now()),
+            "in_reply_to": None,
+            "media": media,
+            "url": f"https://www.facebook.com/{post_id}",
+            "extra": extra,
+        }
+    )
+    return post_id
+
+
+def create_feed_post(sb: Sandbox, request: Request, caller: Caller) -> Response:
+    """POST /{page}/feed: ``{"id": "{page}_{post}"}``; 506 for the same message twice in a row."""
+    _require_write(caller)
+    message = request.values.get("message", "")
+    link = request.values.get("link")
+    if not message and not link:
+        raise Reply(graph_param_error("(#100) Either message or link must be specified"))
+    with sb.state.lock:
+        previous = sb.state.posts_of("facebook", caller.page_id)
+        if message and previous and previous[-1]["text"] == message:
+            raise Reply(
+                graph_error(
+                    506,
+                    "Duplicate status message",
+                    subcode=1455006,
+                    user_title="Duplicate Status Update",
+                    user_msg="This status update is identical to the last one you posted. Try posting something "
+                    "different, or delete your previous update.",
+                )
+            )
+        post_id = _store_fb_post(sb, caller, message, [], {"link": link, "published": _published(request)})
+    return graph_ok({"id": post_id})
+
+
+def create_photo(sb: Sandbox, request: Request, caller: Caller) -> Response:
+    """POST /{page}/photos with ``url`` or multipart ``source``: ``{"id", "post_id"}``."""
+    _require_write(caller)
+    url = request.values.get("url")
+    if "source" in request.files:
+        data: bytes | None = request.files["source"].read(PHOTO_LIMIT + 1)
+        too_big = len(data) > PHOTO_LIMIT
+    elif url:
+        data, too_big = fetch(url, PHOTO_LIMIT)
+    else:
+        raise Reply(graph_error(324, "(#324) Requires upload file", type_="OAuthException"))
+    if data is None or too_big or sniff(data).mime is None:
+        raise Reply(graph_error(324, "(#324) Missing or invalid image file"))
+    caption = request.values.get("caption") or request.values.get("message") or ""
+    with sb.state.lock:
+        photo_id = sb.state.next_fb_id()
+        if not _published(request):
+            return graph_ok({"id": photo_id})
+        media = [url or f"photo:{photo_id}"]
+        post_id = _store_fb_post(sb, caller, caption, media, {"photo_id": photo_id, "published": True})
+    return graph_ok({"id": photo_id, "post_id": post_id})
