@@ -210,6 +210,10 @@ class Channel(ABC):
         """The secret values of this account, for redaction."""
         return [str(v) for k, v in self.account.settings.items() if k in self.secret_keys and v]
 
+    def measure(self, text: str) -> tuple[int, int | None]:
+        """How long ``text`` is as this network counts, and its limit (None: no limit)."""
+        return len(text), None
+
     @abstractmethod
     def render(self, article: Article) -> Draft:
         """Format ``article`` for this network.

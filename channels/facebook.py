@@ -1,0 +1,79 @@
+"""Facebook Page: feed posts with the article link (the network draws the preview)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from . import compose, graph
+from .base import AccountCheck, Article, Channel, Draft, Receipt, Rejected
+from .http import web_url
+
+MAX_LENGTH = 63_206  # Graph's documented message limit
+DEFAULT_HASHTAGS = 3
+
+
+class FacebookChannel(Channel):
+    """A Facebook Page, posting with a Page access token."""
+
+    name = "facebook"
+    required_settings = ("page_id", "access_token")
+    secret_keys = ("access_token",)
+
+    def __init__(self, account: Any) -> None:
+        super().__init__(account)
+        self._graph: Any = None
+
+    def measure(self, text: str) -> tuple[int, int | None]:
+        return len(text), MAX_LENGTH
+
+    def render(self, article: Article) -> Draft:
+        tags = compose.hashtags(article, self.account)[: int(self.account.get("max_hashtags", DEFAULT_HASHTAGS))]
+        link = compose.link(article, self.account)
+        text = compose.join_blocks([compose.title(article), compose.summary(article), " ".join(tags)])
+        return Draft(parts=(text,), link=link)
+
+    def validate(self, draft: Draft) -> None:
+        if len(draft.parts) != 1:
+            raise Rejected("a Facebook post has exactly one part")
+        if not draft.parts[0].strip() and not draft.link:
+            raise Rejected("a Facebook post needs a message or a link")
+        if len(draft.parts[0]) > MAX_LENGTH:
+            raise Rejected(f"the message is {len(draft.parts[0])} characters; Facebook takes {MAX_LENGTH}")
+
+    def graph(self) -> Any:
+        if self._graph is None:
+            self._graph = graph.make_graph(self.account)
+        return self._graph
+
+    @property
+    def page_id(self) -> str:
+        return str(self.account.get("page_id"))
+
+    def publish_part(self, draft: Draft, index: int, *, reply_to: str | None = None) -> Receipt:
+        args = {"message": draft.parts[index]}
+        if draft.link:
+            args["link"] = draft.link
+        result = graph.call(lambda: self.graph().put_object(self.page_id, "feed", **args), secrets=self.secrets(), write=True)
+        post_id = str(result["id"])
+        return Receipt(remote_id=post_id, remote_url=self._url(post_id))
+
+    def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
+        wanted = " ".join(draft.parts[index].split())
+        args = {"fields": "id,message,created_time", "since": int(since.timestamp()), "limit": 100}
+        posts = graph.call(
+            lambda: list(self.graph().get_all_connections(self.page_id, "published_posts", **args)),
+            secrets=self.secrets(),
+            write=False,
+        )
+        for post in posts:
+            if " ".join(str(post.get("message", "")).split()) == wanted:
+                return Receipt(remote_id=str(post["id"]), remote_url=self._url(str(post["id"])))
+        return None
+
+    def check(self) -> AccountCheck:
+        page = graph.call(lambda: self.graph().get_object(self.page_id, fields="id,name"), secrets=self.secrets(), write=False)
+        return AccountCheck(ok=True, identity=f"{page.get('name', '?')} (page {page['id']})")
+
+    def _url(self, post_id: str) -> str:
+        return web_url(self.account.base_url, "facebook", post_id, f"https://www.facebook.com/{post_id}")

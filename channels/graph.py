@@ -1,0 +1,106 @@
+"""What the Facebook Page and Instagram channels share: the Graph client and its errors.
+
+facebook-sdk 3.1 quirks handled here: its constructor rejects modern versions (we set
+``version`` after), it decides success by the body and ignores the HTTP status, it raises
+``KeyError('content-type')`` on a response without that header, and network failures
+arrive as raw ``requests`` exceptions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import requests
+
+from .base import Account, AuthError, ChannelError, Duplicate, RateLimited, Rejected, Transient
+from .http import make_session, may_have_landed, redact
+
+DEFAULT_VERSION = "v21.0"
+T = TypeVar("T")
+
+_RATE = {4, 17, 32, 341, 613, 80001, 80002}
+_TRANSIENT = {1, 2, -1, -2, 9007}
+_AUTH = {102, 190, 10} | set(range(200, 300))
+_BLOCKED = {368}
+
+
+def make_graph(account: Account) -> Any:
+    """A facebook.GraphAPI for ``account`` on our session."""
+    import facebook  # deferred: the CLI's --help must not import network clients
+
+    token = str(account.get("access_token", ""))
+    graph = facebook.GraphAPI(
+        access_token=token,
+        session=make_session(account.base_url, secrets=[token]),
+        timeout=float(account.get("timeout", 30)),
+    )
+    # The constructor only accepts 2.x versions; the attribute takes any.
+    graph.version = str(account.get("api_version", DEFAULT_VERSION))
+    return graph
+
+
+def call(fn: Callable[[], T], *, secrets: list[str], write: bool) -> T:
+    """Run one Graph call, translating every failure into the channel error tree."""
+    import facebook
+
+    try:
+        return fn()
+    except facebook.GraphAPIError as exc:
+        raise translate(exc, secrets=secrets, write=write) from None
+    except KeyError as exc:
+        # A response without Content-Type (a proxy's bare 502, a dropped body).
+        raise Transient(f"the network sent a response without a content type ({exc})", may_have_landed=write) from None
+    except requests.RequestException as exc:
+        landed = write and may_have_landed(exc)
+        raise Transient(redact(f"network unreachable: {_short(exc)}", secrets), may_have_landed=landed) from None
+    except ValueError as exc:
+        raise Transient(redact(f"unreadable answer from the network: {exc}", secrets), may_have_landed=write) from None
+
+
+def translate(exc: Any, *, secrets: list[str], write: bool) -> ChannelError:
+    """Map a facebook.GraphAPIError to the channel error tree."""
+    result = exc.result if isinstance(getattr(exc, "result", None), dict) else {}
+    err = result.get("error") if isinstance(result.get("error"), dict) else {}
+    code = err.get("code", getattr(exc, "code", None))
+    subcode = err.get("error_subcode")
+    message = redact(str(err.get("error_user_msg") or err.get("message") or exc), secrets)
+    label = f"{code}/{subcode}" if subcode else (str(code) if code is not None else None)
+    full = f"Graph error {label}: {message}" if label else message
+    if code is None:
+        return Transient(full, may_have_landed=write)
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        return Rejected(full, code=label)
+    if code in _RATE or (code == 9 and subcode == 2207042):
+        wait = dt.timedelta(hours=24) if code == 9 else dt.timedelta(minutes=15)
+        return RateLimited(full, retry_at=dt.datetime.now(dt.timezone.utc) + wait, code=label)
+    if code == 506:
+        return Duplicate(full, code=label)
+    if code in _AUTH:
+        return AuthError(full, code=label)
+    if code in _TRANSIENT or err.get("is_transient") is True:
+        return Transient(full, may_have_landed=write and code not in (9007,), code=label)
+    if code in _BLOCKED:
+        return RateLimited(full, retry_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1), code=label)
+    return Rejected(full, code=label)
+
+
+def graph_time(value: str | None) -> dt.datetime | None:
+    """Parse Graph's ``2026-11-29T06:00:00+0000``."""
+    if not value:
+        return None
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    return text if len(text) < 200 else text[:197] + "..."

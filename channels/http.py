@@ -1,0 +1,95 @@
+"""The one seam between the network clients and the wire: our ``requests.Session``.
+
+tweepy and facebook-sdk each hold a session; we give them this one.  It sets a timeout
+on every request (neither client does), logs each call without secrets, and, when an
+account sets ``base_url``, rewrites the official host of the already prepared (and
+OAuth-signed) request to that URL, which is how the sandbox stands in for the networks.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+log = logging.getLogger("disseminator.http")
+
+OFFICIAL_API = (
+    "https://api.twitter.com",
+    "https://api.x.com",
+    "https://upload.twitter.com",
+    "https://graph.facebook.com",
+)
+DEFAULT_TIMEOUT = 30.0
+_TOKEN_PARAM = re.compile(r"(access_token|oauth_[a-z_]+|client_secret|appsecret_proof)=[^&\s\"']*", re.I)
+
+
+class _Adapter(HTTPAdapter):
+    def __init__(self, *, official: str | None, local: str | None, timeout: float) -> None:
+        super().__init__()
+        self.official, self.local, self.timeout = official, local, timeout
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        if self.official and self.local and request.url and request.url.startswith(self.official):
+            request.url = self.local + request.url[len(self.official):]
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        return super().send(request, **kwargs)
+
+
+def make_session(base_url: str | None = None, *, timeout: float = DEFAULT_TIMEOUT, secrets: Iterable[str] = ()) -> requests.Session:
+    """A session for one account; with ``base_url``, official API hosts go there instead."""
+    session = requests.Session()
+    local = base_url.rstrip("/") if base_url else None
+    for official in OFFICIAL_API:
+        session.mount(official, _Adapter(official=official, local=local, timeout=timeout))
+    plain = _Adapter(official=None, local=None, timeout=timeout)
+    session.mount("http://", plain)
+    session.mount("https://", plain)
+    hidden = tuple(s for s in secrets if s)
+
+    def _log(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        log.debug(
+            "http %s %s -> %s",
+            response.request.method,
+            redact(response.request.url or "", hidden),
+            response.status_code,
+        )
+
+    session.hooks["response"].append(_log)
+    return session
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with token parameters and every known secret value replaced by ***."""
+    text = _TOKEN_PARAM.sub(lambda m: m.group(1) + "=***", text)
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+def web_url(base_url: str | None, network: str, remote_id: str, official: str) -> str:
+    """Where a person can see a post: the official permalink, or the sandbox's page for it."""
+    if base_url:
+        return f"{base_url.rstrip('/')}/_sandbox/posts/{network}/{remote_id}"
+    return official
+
+
+def may_have_landed(exc: requests.RequestException) -> bool:
+    """Whether a request that failed with ``exc`` may still have reached the network.
+
+    A connection that was never made cannot have delivered a write; a timeout or a
+    connection dropped after sending might have.
+    """
+    if isinstance(exc, requests.ConnectTimeout):
+        return False
+    if isinstance(exc, requests.ConnectionError):
+        inner = repr(exc.args[0]) if exc.args else ""
+        if "NewConnectionError" in inner or "NameResolutionError" in inner or "Connection refused" in inner:
+            return False
+    return True

@@ -1,0 +1,160 @@
+"""Instagram (professional account via a Facebook Page): a caption with the article image.
+
+Publishing is two steps: create a media container from a public image URL, wait until
+its status is FINISHED, then ``media_publish`` it.  Links are not clickable in captions,
+so the article URL is replaced by a phrase ("Tautan di bio").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+from . import compose, graph
+from .base import AccountCheck, Article, Channel, Draft, Media, Receipt, Rejected, Transient
+from .http import web_url
+
+MAX_CAPTION = 2200
+MAX_HASHTAGS = 30
+MAX_MENTIONS = 20
+LINK_PHRASE = "Tautan di bio"
+
+
+class InstagramChannel(Channel):
+    """An Instagram professional account linked to a Facebook Page."""
+
+    name = "instagram"
+    required_settings = ("ig_user_id", "access_token")
+    secret_keys = ("access_token",)
+
+    def __init__(self, account: Any) -> None:
+        super().__init__(account)
+        self._graph: Any = None
+
+    def measure(self, text: str) -> tuple[int, int | None]:
+        return len(text), MAX_CAPTION
+
+    def render(self, article: Article) -> Draft:
+        from .text import truncate
+
+        if not article.image:
+            raise Rejected("Instagram needs an image and the article has none (set 'image' in the article)")
+        tags = compose.hashtags(article, self.account)[:MAX_HASHTAGS]
+        phrase = str(self.account.get("link_phrase", LINK_PHRASE)) if article.url else ""
+        tail = compose.join_blocks([phrase, " ".join(tags)])
+        head = compose.join_blocks([compose.title(article), compose.summary(article)])
+        warnings: list[str] = []
+        room = MAX_CAPTION - len(tail) - (2 if tail else 0)
+        if len(head) > room:
+            head = truncate(head, room, measure=len)
+            warnings.append("caption shortened to Instagram's 2,200 characters")
+        caption = compose.join_blocks([head, tail])
+        return Draft(parts=(caption,), media=(Media(url=article.image, alt=article.image_alt),), warnings=tuple(warnings))
+
+    def validate(self, draft: Draft) -> None:
+        from .text import count_hashtags, count_mentions
+
+        if len(draft.parts) != 1:
+            raise Rejected("an Instagram post has exactly one caption")
+        caption = draft.parts[0]
+        if not draft.media:
+            raise Rejected("Instagram needs an image")
+        if len(draft.media) > 10:
+            raise Rejected(f"an Instagram carousel takes at most 10 images, the draft has {len(draft.media)}")
+        if len(caption) > MAX_CAPTION:
+            raise Rejected(f"the caption is {len(caption)} characters; Instagram takes {MAX_CAPTION}")
+        if count_hashtags(caption) > MAX_HASHTAGS:
+            raise Rejected(f"the caption has {count_hashtags(caption)} hashtags; Instagram takes {MAX_HASHTAGS}")
+        if count_mentions(caption) > MAX_MENTIONS:
+            raise Rejected(f"the caption has {count_mentions(caption)} mentions; Instagram takes {MAX_MENTIONS}")
+
+    def graph(self) -> Any:
+        if self._graph is None:
+            self._graph = graph.make_graph(self.account)
+        return self._graph
+
+    @property
+    def ig_user_id(self) -> str:
+        return str(self.account.get("ig_user_id"))
+
+    def _call(self, fn: Any, *, write: bool) -> Any:
+        return graph.call(fn, secrets=self.secrets(), write=write)
+
+    def publish_part(self, draft: Draft, index: int, *, reply_to: str | None = None) -> Receipt:
+        g = self.graph()
+        caption = draft.parts[index]
+        if len(draft.media) == 1:
+            item = draft.media[0]
+            args = {"image_url": item.url, "caption": caption}
+            if item.alt:
+                args["alt_text"] = item.alt
+            container = self._call(lambda: g.put_object(self.ig_user_id, "media", **args), write=False)["id"]
+            self._wait(container)
+        else:
+            children = []
+            for item in draft.media:
+                child_args = {"image_url": item.url, "is_carousel_item": "true"}
+                if item.alt:
+                    child_args["alt_text"] = item.alt
+                child = self._call(lambda a=child_args: g.put_object(self.ig_user_id, "media", **a), write=False)["id"]
+                self._wait(child)
+                children.append(str(child))
+            container = self._call(
+                lambda: g.put_object(self.ig_user_id, "media", media_type="CAROUSEL", children=",".join(children), caption=caption),
+                write=False,
+            )["id"]
+            self._wait(container)
+        media_id = str(self._call(lambda: g.put_object(self.ig_user_id, "media_publish", creation_id=container), write=True)["id"])
+        permalink = None
+        try:
+            permalink = self._call(lambda: g.get_object(media_id, fields="permalink"), write=False).get("permalink")
+        except Exception:  # noqa: BLE001 - the post is out; a missing permalink is not a failure
+            permalink = None
+        return Receipt(remote_id=media_id, remote_url=self._url(media_id, permalink))
+
+    def _wait(self, container: str) -> None:
+        """Poll the container until FINISHED; Meta suggests at most every few seconds."""
+        interval = float(self.account.get("poll_seconds", 2))
+        deadline = time.monotonic() + float(self.account.get("poll_timeout", 300))
+        while True:
+            state = self._call(lambda: self.graph().get_object(container, fields="status_code,status"), write=False)
+            code = state.get("status_code")
+            if code in ("FINISHED", "PUBLISHED"):
+                return
+            if code in ("ERROR", "EXPIRED"):
+                raise Rejected(f"Instagram could not prepare the image: {state.get('status') or code}")
+            if time.monotonic() > deadline:
+                raise Transient(f"Instagram media container {container} still {code} after waiting")
+            time.sleep(interval)
+
+    def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
+        wanted = " ".join(draft.parts[index].split())
+        items = self._call(
+            lambda: list(
+                self.graph().get_all_connections(
+                    self.ig_user_id, "media", fields="id,caption,timestamp,permalink", since=int(since.timestamp()), limit=100
+                )
+            ),
+            write=False,
+        )
+        for item in items:
+            if " ".join(str(item.get("caption", "")).split()) == wanted:
+                return Receipt(remote_id=str(item["id"]), remote_url=self._url(str(item["id"]), item.get("permalink")))
+        return None
+
+    def check(self) -> AccountCheck:
+        g = self.graph()
+        user = self._call(lambda: g.get_object(self.ig_user_id, fields="id,username"), write=False)
+        quota = None
+        limit = self._call(
+            lambda: g.get_connections(self.ig_user_id, "content_publishing_limit", fields="config,quota_usage"), write=False
+        )
+        data = (limit.get("data") or [{}])[0]
+        total = (data.get("config") or {}).get("quota_total")
+        if total is not None:
+            quota = f"{int(total) - int(data.get('quota_usage', 0))}/{total} posts left in 24 hours"
+        return AccountCheck(ok=True, identity=f"@{user.get('username', '?')} ({user['id']})", quota=quota)
+
+    def _url(self, media_id: str, permalink: str | None) -> str:
+        return web_url(self.account.base_url, "instagram", media_id, permalink or f"https://www.instagram.com/")

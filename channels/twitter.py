@@ -1,0 +1,233 @@
+"""X (Twitter): posts and threads through tweepy's v2 Client, OAuth 1.0a user context.
+
+tweepy is imported only when the channel talks to the network.  Rate limits are handled
+here, never with ``wait_on_rate_limit`` (it sleeps inside the call and recurses).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import requests
+
+from . import compose
+from .base import (
+    AccountCheck,
+    Article,
+    AuthError,
+    Channel,
+    ChannelError,
+    Draft,
+    Duplicate,
+    Media,
+    RateLimited,
+    Receipt,
+    Rejected,
+    Transient,
+)
+from .http import make_session, may_have_landed, redact, web_url
+
+T = TypeVar("T")
+MAX_LENGTH = 280
+_URL = re.compile(r"https?://\S+")
+
+
+class TwitterChannel(Channel):
+    """An X account."""
+
+    name = "twitter"
+    required_settings = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
+    secret_keys = required_settings
+
+    def __init__(self, account: Any) -> None:
+        super().__init__(account)
+        self._client: Any = None
+
+    # ------------------------------------------------------------------ formatting
+
+    @property
+    def limit(self) -> int:
+        return int(self.account.get("max_length", MAX_LENGTH))
+
+    def measure(self, text: str) -> tuple[int, int | None]:
+        from .text import weighted_length
+
+        return weighted_length(text), self.limit
+
+    def render(self, article: Article) -> Draft:
+        from .text import truncate, weighted_length
+
+        warnings: list[str] = []
+        link = compose.link(article, self.account)
+        title = compose.title(article)
+        tail = f"\n\n{link}" if link else ""
+        room = self.limit - weighted_length(tail)
+        if weighted_length(title) > room:
+            title = truncate(title, room)
+            warnings.append("title shortened to fit X's 280 characters")
+        text = title + tail
+        used = []
+        for tag in compose.hashtags(article, self.account):
+            candidate = text + (" " if used else "\n\n") + tag
+            if weighted_length(candidate) > self.limit:
+                continue
+            text, used = candidate, [*used, tag]
+        media = ()
+        if article.image and self.account.get("images", True):
+            media = (Media(url=article.image, alt=article.image_alt),)
+        return Draft(parts=(text,), media=media, warnings=tuple(warnings), link=link)
+
+    def validate(self, draft: Draft) -> None:
+        from .text import weighted_length
+
+        if not draft.parts:
+            raise Rejected("nothing to post")
+        for i, part in enumerate(draft.parts, 1):
+            length = weighted_length(part)
+            if length == 0:
+                raise Rejected(f"part {i} is empty")
+            if length > self.limit:
+                raise Rejected(f"part {i} is {length} characters as X counts them; the limit is {self.limit}")
+        if len(draft.media) > 4:
+            raise Rejected(f"X takes at most 4 images, the draft has {len(draft.media)}")
+
+    # ------------------------------------------------------------------ network
+
+    def client(self) -> Any:
+        if self._client is None:
+            import tweepy
+
+            s = self.account.settings
+            self._client = tweepy.Client(
+                consumer_key=s["consumer_key"],
+                consumer_secret=s["consumer_secret"],
+                access_token=s["access_token"],
+                access_token_secret=s["access_token_secret"],
+                wait_on_rate_limit=False,
+            )
+            self._client.session = make_session(self.account.base_url, secrets=self.secrets())
+        return self._client
+
+    def publish_part(self, draft: Draft, index: int, *, reply_to: str | None = None) -> Receipt:
+        text = draft.parts[index]
+        media_ids = None
+        if index == 0 and draft.media and self.account.get("images", True):
+            from .x_media import upload_images
+
+            media_ids = self._call(lambda: upload_images(self, draft.media), write=True)
+        response = self._call(
+            lambda: self.client().create_tweet(
+                text=text, in_reply_to_tweet_id=reply_to, media_ids=media_ids, user_auth=True
+            ),
+            write=True,
+        )
+        tweet_id = str(response.data["id"])
+        return Receipt(remote_id=tweet_id, remote_url=self._url(tweet_id))
+
+    def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
+        client = self.client()
+        user_id = self._call(lambda: client.get_me(user_auth=True).data["id"], write=False)
+        wanted = _comparable(draft.parts[index])
+        token = None
+        for _page in range(10):
+            response = self._call(
+                lambda: client.get_users_tweets(
+                    user_id,
+                    user_auth=True,
+                    start_time=since.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    max_results=100,
+                    pagination_token=token,
+                    tweet_fields=["created_at", "conversation_id"],
+                ),
+                write=False,
+            )
+            for tweet in response.data or []:
+                if _comparable(tweet["text"]) == wanted:
+                    return Receipt(remote_id=str(tweet["id"]), remote_url=self._url(str(tweet["id"])))
+            token = (response.meta or {}).get("next_token")
+            if not token:
+                return None
+        return None
+
+    def check(self) -> AccountCheck:
+        client = self.client()
+        previous = client.return_type
+        client.return_type = requests.Response
+        try:
+            response = self._call(lambda: client.get_me(user_auth=True), write=False)
+        finally:
+            client.return_type = previous
+        user = response.json()["data"]
+        h = response.headers
+        quota = None
+        if "x-rate-limit-remaining" in h:
+            quota = f"{h['x-rate-limit-remaining']}/{h.get('x-rate-limit-limit', '?')} profile reads left this window"
+        if "x-user-limit-24hour-remaining" in h:
+            quota = f"{h['x-user-limit-24hour-remaining']}/{h.get('x-user-limit-24hour-limit', '?')} posts left today"
+        return AccountCheck(ok=True, identity=f"@{user['username']} ({user['id']})", quota=quota)
+
+    # ------------------------------------------------------------------ errors
+
+    def _url(self, tweet_id: str) -> str:
+        handle = self.account.get("username") or "i"
+        return web_url(self.account.base_url, "x", tweet_id, f"https://x.com/{handle}/status/{tweet_id}")
+
+    def _call(self, fn: Callable[[], T], *, write: bool) -> T:
+        import tweepy
+
+        try:
+            return fn()
+        except tweepy.TooManyRequests as exc:
+            raise RateLimited(self._message(exc), retry_at=_retry_at(exc.response), http_status=429) from None
+        except tweepy.Unauthorized as exc:
+            raise AuthError(self._message(exc), http_status=401) from None
+        except tweepy.Forbidden as exc:
+            message = self._message(exc)
+            if "duplicate" in message.lower():
+                raise Duplicate(message, http_status=403) from None
+            if 453 in exc.api_codes or "client-forbidden" in message or "not-authorized" in message:
+                raise AuthError(message, http_status=403, code="453" if 453 in exc.api_codes else None) from None
+            raise Rejected(message, http_status=403) from None
+        except tweepy.BadRequest as exc:
+            raise Rejected(self._message(exc), http_status=400) from None
+        except tweepy.TwitterServerError as exc:
+            raise Transient(self._message(exc), may_have_landed=write, http_status=exc.response.status_code) from None
+        except tweepy.HTTPException as exc:
+            raise Rejected(self._message(exc), http_status=exc.response.status_code) from None
+        except requests.RequestException as exc:
+            raise Transient(
+                redact(f"network unreachable: {exc}", self.secrets())[:300],
+                may_have_landed=write and may_have_landed(exc),
+            ) from None
+        except ChannelError:
+            raise
+        except (tweepy.TweepyException, KeyError, ValueError) as exc:
+            raise Transient(redact(f"unexpected answer from X: {exc}", self.secrets())[:300], may_have_landed=write) from None
+
+    def _message(self, exc: Any) -> str:
+        messages = [str(m) for m in getattr(exc, "api_messages", []) if m]
+        text = "; ".join(messages) if messages else str(exc).replace("\n", ": ")
+        return redact(text, self.secrets())
+
+
+def _retry_at(response: requests.Response | None) -> dt.datetime | None:
+    """When X will take calls again: the latest reset among exhausted limits."""
+    if response is None:
+        return None
+    h = response.headers
+    resets = []
+    for prefix in ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour"):
+        reset, remaining = h.get(f"{prefix}-reset"), h.get(f"{prefix}-remaining")
+        if reset and reset.isdigit() and (remaining is None or remaining == "0"):
+            resets.append(int(reset))
+    if not resets:
+        return None
+    return dt.datetime.fromtimestamp(max(resets), dt.timezone.utc)
+
+
+def _comparable(text: str) -> str:
+    # X rewrites links to t.co in what it returns; compare everything else.
+    return " ".join(_URL.sub("<url>", text).split())

@@ -1,0 +1,7 @@
+"""``python -m disseminator``."""
+
+import sys
+
+from disseminator.cli import main
+
+sys.exit(main())

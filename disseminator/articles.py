@@ -1,0 +1,170 @@
+"""Article loaders: Markdown with YAML front matter, and JSON with the same fields.
+
+Fields: ``title`` (required), ``url``, ``summary``, ``image``, ``image_alt``, ``tags``,
+``published``, ``author``; the Markdown body below the front matter (``body`` in JSON).
+``url`` and ``image`` must be http(s).  Every problem raises :class:`ArticleError` with
+the file, the field and what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from channels.base import Article
+
+from .errors import ArticleError
+
+FIELDS = ("title", "url", "summary", "image", "image_alt", "tags", "published", "author", "body")
+MAX_BYTES = 5 * 1024 * 1024
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def load_article(path: str | Path) -> Article:
+    """Read one article file (``.md``/``.markdown``/``.txt`` or ``.json``)."""
+    path = Path(path)
+    raw = _read(path)
+    if path.suffix.lower() == ".json" or raw.lstrip().startswith("{"):
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ArticleError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+        if not isinstance(data, dict):
+            raise ArticleError(f"{path}: expected a JSON object with a title, got {type(data).__name__}")
+        return article_from_mapping(data, where=str(path))
+    return _from_markdown(raw, path)
+
+
+def article_from_mapping(data: Mapping[str, Any], *, where: str) -> Article:
+    """Validate a mapping of article fields.  Unknown fields are ignored."""
+    title = _text(data.get("title"), where, "title")
+    if not title:
+        raise ArticleError(f"{where}: missing title (expected a non-empty 'title' field)")
+    tags = data.get("tags") or []
+    if isinstance(tags, str):
+        tags = [t for t in (s.strip() for s in tags.split(",")) if t]
+    if not isinstance(tags, list) or not all(isinstance(t, (str, int, float)) for t in tags):
+        raise ArticleError(f"{where}: tags: expected a list of words or a comma-separated string")
+    body = data.get("body") or ""
+    if not isinstance(body, str):
+        raise ArticleError(f"{where}: body: expected text")
+    return Article(
+        title=title,
+        url=_http_url(data.get("url"), where, "url"),
+        summary=_text(data.get("summary"), where, "summary"),
+        body=body.strip(),
+        image=_http_url(data.get("image"), where, "image"),
+        image_alt=_text(data.get("image_alt"), where, "image_alt"),
+        tags=tuple(str(t).strip() for t in tags if str(t).strip()),
+        published=_when(data.get("published"), where),
+        author=_text(data.get("author"), where, "author"),
+    )
+
+
+def content_hash(article: Article) -> str:
+    """A stable hash of everything a post could be made from."""
+    doc = {
+        "title": article.title,
+        "url": article.url,
+        "summary": article.summary,
+        "body": article.body,
+        "image": article.image,
+        "image_alt": article.image_alt,
+        "tags": list(article.tags),
+        "published": article.published.isoformat() if article.published else None,
+        "author": article.author,
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _read(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ArticleError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if path.is_dir():
+        raise ArticleError(f"{path}: is a folder, expected an article file (.md or .json)")
+    if size == 0:
+        raise ArticleError(f"{path}: file is empty (expected Markdown with front matter, or JSON)")
+    if size > MAX_BYTES:
+        raise ArticleError(f"{path}: file is {size} bytes, more than an article can be ({MAX_BYTES})")
+    data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise ArticleError(f"{path}: looks like a binary file (expected UTF-8 text: Markdown or JSON)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"{path}: not UTF-8 text (byte {exc.start}); expected Markdown or JSON") from exc
+    if not text.strip():
+        raise ArticleError(f"{path}: file is empty (expected Markdown with front matter, or JSON)")
+    return text
+
+
+def _from_markdown(raw: str, path: Path) -> Article:
+    import yaml  # deferred: only article loading needs it
+
+    match = _FRONT.match(raw)
+    if not match:
+        if raw.lstrip().startswith("---"):
+            raise ArticleError(f"{path}: front matter is not closed (expected a line '---' after it)")
+        raise ArticleError(f"{path}: missing front matter (expected '---', YAML fields with a title, '---')")
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ArticleError(f"{path}: malformed front matter{line}: {problem}") from exc
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ArticleError(f"{path}: malformed front matter: expected 'field: value' lines")
+    data = dict(meta)
+    data["body"] = raw[match.end():]
+    return article_from_mapping(data, where=str(path))
+
+
+def _text(value: Any, where: str, key: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ArticleError(f"{where}: {key}: expected text, got {type(value).__name__}")
+    return value.strip() or None
+
+
+def _http_url(value: Any, where: str, key: str) -> str | None:
+    text = _text(value, where, key)
+    if text is None:
+        return None
+    if not re.match(r"^https?://[^\s/?#]+\.?[^\s]*$", text, re.I) or re.search(r"\s", text):
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        raise ArticleError(f"{where}: {key}: {shown!r} is not an http(s) URL")
+    return text
+
+
+def _when(value: Any, where: str) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        when = value
+    elif isinstance(value, dt.date):
+        when = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            when = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ArticleError(
+                f"{where}: published: {value!r} is not a date (expected ISO 8601, e.g. 2026-11-10T09:00+07:00)"
+            ) from None
+    else:
+        raise ArticleError(f"{where}: published: expected a date, got {type(value).__name__}")
+    return when

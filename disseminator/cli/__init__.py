@@ -1,0 +1,99 @@
+"""The ``disseminator`` command: a thin client of the library.
+
+Each command parses its options, calls the library, prints, and turns a
+:class:`~disseminator.errors.UserError` into one line on stderr and a non-zero exit.
+Commands are imported when run, so ``disseminator --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from typing import Any
+
+import click
+
+#: name -> (module:attribute, one-line help shown by --help without importing the module)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("disseminator.cli.setup:init", "Write a starter config (if none) and create or upgrade the database."),
+    "db": ("disseminator.cli.setup:db", "Database maintenance (upgrade, current)."),
+    "article": ("disseminator.cli.articles:article", "Add, list and show articles."),
+    "preview": ("disseminator.cli.posts:preview", "Show what each account would post for an article."),
+    "schedule": ("disseminator.cli.posts:schedule", "Queue an article's posts for its accounts."),
+    "queue": ("disseminator.cli.posts:queue_cmd", "List queued posts."),
+    "cancel": ("disseminator.cli.posts:cancel", "Cancel a scheduled post."),
+    "history": ("disseminator.cli.posts:history", "Published, failed and cancelled posts."),
+    "run-due": ("disseminator.cli.run:run_due", "Publish every due post once, then exit (cron mode)."),
+    "accounts": ("disseminator.cli.accounts:accounts", "List accounts and check their credentials."),
+    "sandbox": ("disseminator.sandbox.cli:sandbox_command", "Run the local X/Facebook/Instagram API sandbox."),
+    "demo": ("disseminator.cli.demo:demo", "Run the whole job once on embedded defaults and the sandbox."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, _, attr = COMMANDS[name][0].partition(":")
+        return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The listing uses the static one-liners, so --help imports no command module.
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, text) for name, (_, text) in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", metavar="PATH", envvar="DISSEMINATOR_CONFIG",
+              help="Configuration file (default: $DISSEMINATOR_CONFIG, ./disseminator.toml, ~/.config/disseminator/config.toml).")
+@click.option("--debug", is_flag=True, help="Log every step and show tracebacks.")
+@click.version_option(package_name="disseminator")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, debug: bool) -> None:
+    """Disseminator: one article to X, Facebook and Instagram, on time, exactly once."""
+    from .app import App
+
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    ctx.obj = App(config_path)
+    ctx.call_on_close(ctx.obj.close)
+    ctx.meta["debug"] = debug
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the CLI, mapping user errors to one line and an exit code."""
+    from ..errors import UserError
+
+    debug = "--debug" in (argv if argv is not None else sys.argv)
+    try:
+        return cli.main(args=argv, prog_name="disseminator", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except UserError as exc:
+        if debug:
+            raise
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence prints one line
+        if debug:
+            raise
+        from channels.http import redact
+
+        click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))[:300]} (run with --debug for details)", err=True)
+        sys.exit(1)

@@ -1,0 +1,84 @@
+"""``accounts list | check``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .output import emit_json, table
+
+
+@click.group()
+def accounts() -> None:
+    """Configured accounts and their credentials."""
+
+
+@accounts.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def list_(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    """List configured accounts (never their credentials)."""
+    attention = _attention(app)
+    rows = []
+    for name in app.settings.account_names():
+        acc = app.settings.account(name, resolve=False)
+        rows.append({"account": name, "channel": acc.channel, "base_url": acc.base_url, "needs_attention": attention.get(name)})
+    if as_json:
+        emit_json(rows)
+    elif not rows:
+        click.echo("No accounts configured.")
+    else:
+        click.echo(table([(r["account"], r["channel"], r["base_url"] or "(official API)", r["needs_attention"] or "ok") for r in rows],
+                         ["ACCOUNT", "CHANNEL", "ENDPOINT", "STATE"]))
+
+
+def _attention(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    try:
+        return app.store.accounts_needing_attention()
+    except Exception:  # noqa: BLE001 - listing accounts works without a database
+        return {}
+
+
+@accounts.command("check")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def check(app, names: tuple[str, ...], as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    """Verify credentials against each network: who the account posts as, quota left.
+
+    A refused or expired token marks the account as needing attention (its posts wait);
+    a passing check clears that.  Exit status 1 when any account fails.
+    """
+    from channels.base import AuthError, ChannelError
+
+    from ..errors import ConfigError
+    from ..planner import choose_accounts
+    from ..registry import make_channel
+
+    results = []
+    for name in choose_accounts(app.settings, names):
+        row = {"account": name, "ok": False, "identity": None, "quota": None, "error": None}
+        try:
+            result = make_channel(app.settings.account(name)).check()
+            row.update(ok=result.ok, identity=result.identity, quota=result.quota)
+            app.store.set_attention(name, None)
+        except ConfigError as exc:
+            row["error"] = exc.message
+            app.store.set_attention(name, exc.message)
+        except AuthError as exc:
+            row["error"] = f"credentials refused: {exc.message}"
+            app.store.set_attention(name, row["error"])
+        except ChannelError as exc:
+            row["error"] = f"{exc.kind}: {exc.message}"
+        results.append(row)
+    if as_json:
+        emit_json(results)
+    else:
+        for r in results:
+            if r["ok"]:
+                click.echo(f"{r['account']}: ok, posts as {r['identity']}" + (f"; {r['quota']}" if r["quota"] else ""))
+            else:
+                click.echo(f"{r['account']}: NEEDS ATTENTION: {r['error']}")
+    if not all(r["ok"] for r in results):
+        sys.exit(1)

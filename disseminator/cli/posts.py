@@ -1,0 +1,176 @@
+"""``preview``, ``schedule``, ``queue``, ``cancel`` and ``history``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .output import emit_csv, emit_json, table
+
+STATUSES = ("scheduled", "publishing", "published", "failed", "cancelled")
+POST_COLUMNS = ["id", "article_id", "account", "channel", "status", "scheduled_at", "attempts", "remote_ids", "remote_url", "error"]
+
+
+def _load(app, ref: str):  # type: ignore[no-untyped-def]
+    """An article by id (from the database) or by path (read, not stored)."""
+    from ..articles import load_article
+
+    if ref.isdigit() and not Path(ref).exists():
+        return app.store.to_article(app.store.article(int(ref)))
+    return load_article(ref)
+
+
+@click.command()
+@click.argument("ref", metavar="(ID | PATH)")
+@click.option("--account", "accounts", multiple=True, metavar="NAME", help="Only this account (repeatable). Default: all.")
+@click.option("--json", "as_json", is_flag=True, help='Print [{"account", "channel", "parts", "media", "warnings"}].')
+@click.pass_obj
+def preview(app, ref: str, accounts: tuple[str, ...], as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    """Show what each account would post for an article (by id or file), with counts."""
+    from ..planner import plan
+    from ..registry import make_channel
+
+    article = _load(app, ref)
+    plans = plan(app.settings, article, accounts)
+    out = []
+    for p in plans:
+        channel = make_channel(app.settings.account(p.account, resolve=False))
+        draft = p.draft
+        parts = list(draft.parts) if draft else []
+        out.append({
+            "account": p.account,
+            "channel": p.channel,
+            "parts": parts,
+            "media": [m.url for m in draft.media] if draft else [],
+            "warnings": list(draft.warnings) if draft else [],
+            "link": draft.link if draft else None,
+            "counts": [list(channel.measure(t)) for t in parts],
+            "refused": p.refused,
+        })
+    if as_json:
+        emit_json(out)
+        return
+    for item, p in zip(out, plans):
+        click.echo(click.style(f"== {item['account']} ({item['channel']}) ==", bold=True))
+        if item["refused"]:
+            click.echo(f"  refused: {item['refused']}")
+            continue
+        n = len(item["parts"])
+        for i, (text, (count, limit)) in enumerate(zip(item["parts"], item["counts"]), 1):
+            label = f"part {i}/{n}, " if n > 1 else ""
+            click.echo(f"-- {label}{count}{'/' + str(limit) if limit else ''} characters")
+            click.echo(text)
+        for m in (p.draft.media if p.draft else ()):
+            click.echo(f"-- image: {m.url}" + (f" (alt: {m.alt})" if m.alt else ""))
+        if item["link"] and item["channel"] == "facebook":
+            click.echo(f"-- link: {item['link']}")
+        for w in item["warnings"]:
+            click.echo(f"-- warning: {w}")
+        click.echo("")
+    if any(i["refused"] for i in out):
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("article_id", type=int)
+@click.option("--account", "accounts", multiple=True, metavar="NAME", help="Only this account (repeatable). Default: all.")
+@click.option("--at", "at", metavar="WHEN", help="ISO time or text: '2026-12-01 09:00', 'besok 09:00', 'Senin 08.00'.")
+@click.option("--now", "now", is_flag=True, help="Publish at the next run.")
+@click.option("--variant", default="default", show_default=True, help="Queue another version of an already queued post.")
+@click.option("--json", "as_json", is_flag=True, help='Print [{"id", "account", "channel", "status", "scheduled_at"}].')
+@click.pass_obj
+def schedule(app, article_id: int, accounts: tuple[str, ...], at: str | None, now: bool, variant: str, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    """Queue an article's posts: one per account, rendered now, published at WHEN.
+
+    Accounts that cannot take the article (Instagram without an image, say) are refused
+    with a reason and the others are queued; the exit status is then 1.
+    """
+    import datetime as dt
+
+    from ..errors import UserError
+    from ..planner import schedule as do_schedule
+    from ..timeparse import parse_when, show
+
+    if bool(at) == bool(now):
+        raise UserError("schedule: give exactly one of --at WHEN or --now")
+    when = dt.datetime.now(dt.timezone.utc) if now else parse_when(at or "", tz=app.settings.tz)
+    app.store.article(article_id)  # a clear error for an unknown id before any rendering
+    queued, refused = do_schedule(app.settings, app.store, article_id, accounts, when=when, variant=variant)
+    rows = [{"id": r.id, "account": r.account, "channel": r.channel, "status": r.status,
+             "scheduled_at": show(r.scheduled_at, app.settings.tz), "warnings": list(r.warnings or [])} for r in queued]
+    if as_json:
+        emit_json(rows)
+    else:
+        for r in rows:
+            click.echo(f"Queued post {r['id']} for {r['account']} ({r['channel']}) at {r['scheduled_at']}")
+    for p in refused:
+        click.echo(f"error: {p.account}: not queued: {p.refused}", err=True)
+    if refused:
+        sys.exit(1)
+
+
+@click.command("queue")
+@click.option("--status", type=click.Choice([*STATUSES, "all"]), help="Only posts in this state (default: scheduled and publishing).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def queue_cmd(app, status: str | None, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    """List queued posts, soonest first."""
+    statuses = None if status == "all" else ([status] if status else ["scheduled", "publishing"])
+    attention = app.store.accounts_needing_attention()
+    rows = [app.post_json(r, attention) for r in app.store.posts(statuses)]
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("The queue is empty.")
+    else:
+        click.echo(table([(r["id"], r["article_id"], r["account"], r["status"], r["scheduled_at"], r["attempts"],
+                           _note(r)) for r in rows], ["ID", "ARTICLE", "ACCOUNT", "STATUS", "SCHEDULED", "TRIES", "NOTE"]))
+    for name, reason in attention.items():
+        click.echo(f"warning: account {name} needs attention: {reason} (posts wait; fix it and run 'disseminator accounts check {name}')", err=True)
+
+
+def _note(r: dict) -> str:  # type: ignore[type-arg]
+    if r.get("waiting_for_account"):
+        return "waiting: account needs attention"
+    if r["error"]:
+        return f"retry at {r['next_attempt_at']}: {r['error'][:60]}" if r["status"] == "scheduled" else r["error"][:70]
+    return ""
+
+
+@click.command()
+@click.argument("post_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the cancelled post as JSON.")
+@click.pass_obj
+def cancel(app, post_id: int, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    """Cancel a scheduled post (not one being published or already out)."""
+    from ..queue import cancel as do_cancel
+
+    row = do_cancel(app.store, post_id)
+    if as_json:
+        emit_json(app.post_json(row))
+    else:
+        click.echo(f"Cancelled post {row.id} ({row.account})")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print as CSV.")
+@click.option("--status", type=click.Choice([*STATUSES, "all"]), help="Only this state (default: published, failed, cancelled).")
+@click.pass_obj
+def history(app, as_json: bool, as_csv: bool, status: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Posts that are done: published (with their remote ids and links), failed, cancelled."""
+    statuses = None if status == "all" else ([status] if status else ["published", "failed", "cancelled"])
+    rows = [app.post_json(r) for r in app.store.posts(statuses)]
+    if as_json:
+        emit_json(rows)
+    elif as_csv:
+        emit_csv(rows, POST_COLUMNS)
+    elif not rows:
+        click.echo("Nothing published yet.")
+    else:
+        click.echo(table([(r["id"], r["account"], r["status"], r["published_at"] or r["scheduled_at"], r["attempts"],
+                           r["remote_url"] or (r["error"] or "")[:70]) for r in rows],
+                         ["ID", "ACCOUNT", "STATUS", "WHEN", "TRIES", "LINK / ERROR"]))

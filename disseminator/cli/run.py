@@ -1,0 +1,44 @@
+"""``run-due``: the cron-mode worker."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .output import emit_json
+
+
+@click.command("run-due")
+@click.option("--json", "as_json", is_flag=True, help="Print each post's outcome as JSON.")
+@click.pass_obj
+def run_due(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    """Publish every post whose time has come, once, then exit.
+
+    Exit status 0 when nothing failed (rate-limited posts simply wait); 1 when a call
+    failed, whether the post will be retried later or has failed for good.
+    """
+    from ..worker import Worker
+
+    report = Worker(app.settings, app.store).run_due()
+    rows = [
+        {"id": o.post_id, "account": o.account, "status": o.status, "error_kind": o.error_kind, "error": o.error,
+         "remote_url": o.remote_url}
+        for o in report.outcomes
+    ]
+    if as_json:
+        emit_json(rows)
+    else:
+        for pid in report.recovered:
+            click.echo(f"Post {pid} was left mid-publish by a stopped worker; it will be checked on the network first")
+        if not rows:
+            click.echo("Nothing due.")
+        for r in rows:
+            if r["status"] == "published":
+                click.echo(f"Published post {r['id']} on {r['account']}: {r['remote_url']}")
+            elif r["status"] == "scheduled":
+                click.echo(f"Post {r['id']} on {r['account']} not published yet ({r['error_kind']}): {r['error']}; will retry")
+            else:
+                click.echo(f"Post {r['id']} on {r['account']} {r['status']} ({r['error_kind']}): {r['error']}")
+    if report.failed:
+        sys.exit(1)

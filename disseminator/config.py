@@ -1,0 +1,231 @@
+"""Settings: a TOML file, then DISSEMINATOR_* environment variables, then flags.
+
+The file is found by ``--config``, then ``DISSEMINATOR_CONFIG``, then
+``./disseminator.toml``, then ``$XDG_CONFIG_HOME/disseminator/config.toml``.  With none,
+the embedded defaults apply (SQLite in the current folder, Asia/Jakarta, no accounts).
+
+Credentials are written as ``${ENV_VAR}`` and resolved only when an account is about to
+talk to its network, so commands that never publish do not need them.  A missing variable
+is reported by name; its value never appears in a message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from channels.base import Account
+
+from .errors import ConfigError
+
+DEFAULT_DATABASE = "sqlite:///disseminator.db"
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+LOCAL_FILE = "disseminator.toml"
+
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class MediaSettings:
+    """Where prepared images are written and the public URL that serves that folder."""
+
+    dir: Path
+    public_base_url: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """How the worker claims and retries."""
+
+    lease_seconds: int = 300
+    max_attempts: int = 8
+    tick_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The whole configuration, validated.  ``accounts`` holds raw (unresolved) tables."""
+
+    path: Path | None
+    database: str
+    timezone: str
+    accounts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    media: MediaSettings = field(default_factory=lambda: MediaSettings(dir=Path("media")))
+    worker: WorkerSettings = field(default_factory=WorkerSettings)
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def base_dir(self) -> Path:
+        """The folder relative paths in the file are resolved against."""
+        return self.path.parent if self.path else Path.cwd()
+
+    def account_names(self) -> list[str]:
+        return list(self.accounts)
+
+    def account(self, name: str, *, resolve: bool = True) -> Account:
+        """The account called ``name``.
+
+        With ``resolve``, every ``${VAR}`` is replaced from the environment and a missing
+        variable raises :class:`ConfigError`; without, references are left as written
+        (enough for formatting, which needs no credentials).
+        """
+        if name not in self.accounts:
+            known = ", ".join(self.accounts) or "none configured"
+            raise ConfigError(f"unknown account {name!r} (accounts: {known})")
+        table = dict(self.accounts[name])
+        channel = str(table.pop("channel"))
+        base_url = table.pop("base_url", None)
+        settings: dict[str, Any] = {}
+        for key, value in table.items():
+            settings[key] = self._resolve(name, key, value) if resolve else value
+        if resolve and isinstance(base_url, str):
+            base_url = self._resolve(name, "base_url", base_url)
+        return Account(name=name, channel=channel, settings=settings, base_url=base_url)
+
+    def _resolve(self, account: str, key: str, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+
+        def sub(match: re.Match[str]) -> str:
+            var = match.group(1)
+            found = os.environ.get(var)
+            if found is None:
+                raise ConfigError(
+                    f"{self._where()}: accounts.{account}.{key}: environment variable "
+                    f"{var} is not set"
+                )
+            return found
+
+        return _VAR.sub(sub, value)
+
+    def _where(self) -> str:
+        return str(self.path) if self.path else "configuration"
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The configuration file to use, or None for the embedded defaults.
+
+    Raises :class:`ConfigError` when a file named explicitly does not exist.
+    """
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{path}: configuration file not found")
+        return path
+    env = os.environ.get("DISSEMINATOR_CONFIG")
+    if env:
+        path = Path(env)
+        if not path.is_file():
+            raise ConfigError(f"{path}: configuration file not found (from DISSEMINATOR_CONFIG)")
+        return path
+    local = Path(LOCAL_FILE)
+    if local.is_file():
+        return local
+    xdg = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    user = xdg / "disseminator" / "config.toml"
+    return user if user.is_file() else None
+
+
+def load_settings(explicit: str | os.PathLike[str] | None = None) -> Settings:
+    """Find, read and validate the configuration.  Raises :class:`ConfigError`."""
+    path = find_config(explicit)
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+    return parse_settings(data, path=path)
+
+
+def parse_settings(data: Mapping[str, Any], *, path: Path | None = None) -> Settings:
+    """Validate a parsed TOML document (plus environment overrides) into :class:`Settings`."""
+    where = str(path) if path else "configuration"
+
+    def expect(key: str, value: Any, kind: type, what: str) -> Any:
+        if not isinstance(value, kind):
+            raise ConfigError(f"{where}: {key}: expected {what}, got {type(value).__name__}")
+        return value
+
+    database = os.environ.get("DISSEMINATOR_DATABASE") or data.get("database", DEFAULT_DATABASE)
+    expect("database", database, str, "a database URL such as sqlite:///disseminator.db")
+    base_dir = path.parent if path else Path.cwd()
+    database = _absolute_sqlite(database, base_dir)
+
+    timezone = os.environ.get("DISSEMINATOR_TIMEZONE") or data.get("timezone", DEFAULT_TIMEZONE)
+    expect("timezone", timezone, str, "an IANA time zone name such as Asia/Jakarta")
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"{where}: timezone: unknown time zone {timezone!r} (expected a name such as Asia/Jakarta)"
+        ) from exc
+
+    accounts_raw = expect("accounts", data.get("accounts", {}), dict, "a table of accounts")
+    accounts: dict[str, Mapping[str, Any]] = {}
+    for name, table in accounts_raw.items():
+        expect(f"accounts.{name}", table, dict, "a table")
+        channel = table.get("channel")
+        if not isinstance(channel, str) or not channel:
+            raise ConfigError(
+                f"{where}: accounts.{name}.channel: expected a channel name such as twitter, facebook or instagram"
+            )
+        base_url = table.get("base_url")
+        if base_url is not None and not (
+            isinstance(base_url, str) and re.match(r"^https?://[^\s/]+", base_url)
+        ):
+            raise ConfigError(f"{where}: accounts.{name}.base_url: expected an http(s) URL")
+        accounts[name] = dict(table)
+
+    media_raw = expect("media", data.get("media", {}), dict, "a table")
+    media_dir = Path(media_raw.get("dir", "media"))
+    public = media_raw.get("public_base_url")
+    if public is not None:
+        expect("media.public_base_url", public, str, "an http(s) URL")
+    media = MediaSettings(
+        dir=media_dir if media_dir.is_absolute() else base_dir / media_dir,
+        public_base_url=public.rstrip("/") if public else None,
+    )
+
+    worker_raw = expect("worker", data.get("worker", {}), dict, "a table")
+    ints: dict[str, int] = {}
+    for key in ("lease_seconds", "max_attempts", "tick_seconds"):
+        if key in worker_raw:
+            value = worker_raw[key]
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ConfigError(f"{where}: worker.{key}: expected a positive whole number")
+            ints[key] = value
+    return Settings(
+        path=path,
+        database=database,
+        timezone=timezone,
+        accounts=accounts,
+        media=media,
+        worker=WorkerSettings(**ints),
+    )
+
+
+def _absolute_sqlite(url: str, base_dir: Path) -> str:
+    """Resolve a relative SQLite path against the config file's folder."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != prefix + ":memory:":
+        rest = url[len(prefix):]
+        if rest and not rest.startswith(":"):
+            return prefix + str((base_dir / rest).resolve())
+    return url
+
+
+def redact_url(url: str) -> str:
+    """A database URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)

@@ -1,0 +1,88 @@
+"""Article -> posts: which accounts, what each network will get, and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from channels.base import Article, ChannelError, Draft
+
+from .config import Settings
+from .errors import UserError
+from .registry import make_channel
+from .store import PostRow, Store
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One account's draft, or why there is none."""
+
+    account: str
+    channel: str
+    draft: Draft | None = None
+    refused: str | None = None
+
+
+def choose_accounts(settings: Settings, names: Sequence[str]) -> list[str]:
+    """``names`` checked against the configuration; all accounts when none are named."""
+    if not names:
+        if not settings.accounts:
+            raise UserError("no accounts are configured (add [accounts.NAME] tables, or run 'disseminator init --sandbox URL')")
+        return settings.account_names()
+    for name in names:
+        settings.account(name, resolve=False)  # raises for an unknown name
+    return list(dict.fromkeys(names))
+
+
+def plan(settings: Settings, article: Article, names: Sequence[str]) -> list[Plan]:
+    """Render ``article`` for every chosen account.  Needs no credentials."""
+    plans = []
+    for name in choose_accounts(settings, names):
+        account = settings.account(name, resolve=False)
+        channel = make_channel(account)
+        try:
+            draft = channel.render(article)
+            channel.validate(draft)
+        except ChannelError as exc:
+            plans.append(Plan(account=name, channel=account.channel, refused=exc.message))
+            continue
+        plans.append(Plan(account=name, channel=account.channel, draft=draft))
+    return plans
+
+
+def schedule(
+    settings: Settings,
+    store: Store,
+    article_id: int,
+    names: Sequence[str],
+    *,
+    when: dt.datetime,
+    variant: str = "default",
+) -> tuple[list[PostRow], list[Plan]]:
+    """Queue one post per account at ``when``.  Returns (queued, refused plans).
+
+    An account whose draft is refused, or that already has this article queued, is
+    reported and skipped; the others are queued.
+    """
+    article = store.to_article(store.article(article_id))
+    queued: list[PostRow] = []
+    refused: list[Plan] = []
+    for p in plan(settings, article, names):
+        if p.draft is None:
+            refused.append(p)
+            continue
+        try:
+            queued.append(
+                store.add_post(
+                    article_id=article_id,
+                    account=p.account,
+                    channel=p.channel,
+                    variant=variant,
+                    draft=p.draft,
+                    scheduled_at=when,
+                )
+            )
+        except UserError as exc:
+            refused.append(Plan(account=p.account, channel=p.channel, refused=exc.message))
+    return queued, refused

@@ -1,0 +1,73 @@
+"""Starter configurations written by ``disseminator init``."""
+
+from __future__ import annotations
+
+from .sandbox.credentials import DEFAULT as SB
+
+HEADER = """\
+# Disseminator configuration. Reference: README.md, section "Configuration".
+# Credentials are written as ${ENV_VAR} and read from the environment when publishing.
+timezone = "Asia/Jakarta"
+database = "sqlite:///disseminator.db"     # or "postgresql://user@host/dbname"
+
+[media]
+dir = "media"                              # prepared images are written here
+# public_base_url = "https://humas.example.go.id/media"   # where that folder is served
+"""
+
+REAL_ACCOUNTS = """
+# [accounts.humas_x]
+# channel = "twitter"
+# consumer_key = "${X_CONSUMER_KEY}"
+# consumer_secret = "${X_CONSUMER_SECRET}"
+# access_token = "${X_ACCESS_TOKEN}"
+# access_token_secret = "${X_ACCESS_TOKEN_SECRET}"
+# hashtags = ["#Humas"]                    # always first
+#
+# [accounts.humas_fb]
+# channel = "facebook"
+# page_id = "1234567890"
+# access_token = "${FB_PAGE_TOKEN}"
+#
+# [accounts.humas_ig]
+# channel = "instagram"
+# ig_user_id = "17841400000000000"
+# access_token = "${FB_PAGE_TOKEN}"
+# link_phrase = "Tautan di bio"
+"""
+
+
+def sandbox_accounts(url: str) -> str:
+    """Three accounts, one per network, all pointing at the sandbox at ``url``."""
+    url = url.rstrip("/")
+    return f"""
+# These accounts talk to the local sandbox (disseminator sandbox), not the real networks.
+# Its credentials are public test values; real accounts use ${{ENV_VAR}} references.
+[accounts.sandbox_x]
+channel = "twitter"
+base_url = "{url}"
+consumer_key = "{SB.x_consumer_key}"
+consumer_secret = "{SB.x_consumer_secret}"
+access_token = "{SB.x_access_token}"
+access_token_secret = "{SB.x_access_token_secret}"
+username = "{SB.x_username}"
+
+[accounts.sandbox_fb]
+channel = "facebook"
+base_url = "{url}"
+page_id = "{SB.fb_page_id}"
+access_token = "{SB.fb_page_token}"
+
+[accounts.sandbox_ig]
+channel = "instagram"
+base_url = "{url}"
+ig_user_id = "{SB.ig_user_id}"
+access_token = "{SB.fb_page_token}"
+"""
+
+
+def starter_config(sandbox_url: str | None = None, *, database: str | None = None) -> str:
+    text = HEADER
+    if database:
+        text = text.replace('database = "sqlite:///disseminator.db"', f'database = "{database}"')
+    return text + (sandbox_accounts(sandbox_url) if sandbox_url else REAL_ACCOUNTS)

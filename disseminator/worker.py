@@ -1,0 +1,246 @@
+"""run_due(): claim each due post, publish it part by part, record every call.
+
+The final status of a claimed post is decided in a ``finally`` block, so an interruption
+(a crash, Ctrl-C) cannot leave it claimed without a trace: it goes back to the queue
+marked for reconciliation, and the next run asks the network before writing again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from channels.base import Account, Channel, ChannelError, Duplicate, Receipt, Transient
+
+from . import queue
+from .config import Settings
+from .errors import ConfigError
+from .registry import make_channel
+from .retry import RetryStrategy
+from .store import AttemptRow, PostRow, PostStatus, Store, utcnow
+
+log = logging.getLogger("disseminator.worker")
+S = PostStatus
+#: How far before a post was queued its remote copy may carry a timestamp (clock skew).
+RECONCILE_SKEW = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one claimed post in this run."""
+
+    post_id: int
+    account: str
+    status: str
+    error_kind: str | None = None
+    error: str | None = None
+    remote_url: str | None = None
+
+
+@dataclass
+class RunReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    recovered: list[int] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """True when any call failed for a reason other than a rate limit."""
+        return any(o.error_kind not in (None, "rate_limited") for o in self.outcomes)
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class Worker:
+    """Publishes due posts for one configuration and database."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        worker_id: str | None = None,
+        strategy: RetryStrategy | None = None,
+        channel_factory: Callable[[Account], Channel] = make_channel,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.worker_id = worker_id or default_worker_id()
+        self.strategy = strategy or RetryStrategy(max_attempts=settings.worker.max_attempts)
+        self.lease = dt.timedelta(seconds=settings.worker.lease_seconds)
+        self.channel_factory = channel_factory
+
+    def run_due(self, *, now: dt.datetime | None = None) -> RunReport:
+        """Publish every post due at ``now`` once, then return what happened."""
+        now = now or utcnow()
+        report = RunReport(recovered=queue.recover_expired(self.store, now=now))
+        seen: set[int] = set()
+        while True:
+            waiting = set(self.store.accounts_needing_attention())
+            post = queue.claim_next(
+                self.store, worker=self.worker_id, now=now, lease=self.lease, skip_ids=seen, skip_accounts=waiting
+            )
+            if post is None:
+                return report
+            seen.add(post.id)
+            report.outcomes.append(self.publish(post))
+
+    # ------------------------------------------------------------------ one post
+
+    def publish(self, post: PostRow) -> Outcome:
+        """Publish a post this worker has claimed and settle its status."""
+        settled: Outcome | None = None
+        try:
+            settled = self._publish(post)
+            return settled
+        finally:
+            if settled is None:
+                # Interrupted mid-call: the write may have landed, so ask before retrying.
+                queue.transition(
+                    self.store,
+                    post.id,
+                    S.PUBLISHING,
+                    status=S.SCHEDULED,
+                    needs_reconcile=True,
+                    claimed_by=None,
+                    lease_until=None,
+                    error_kind="unknown",
+                    error_message="interrupted while publishing; the network will be checked before retrying",
+                )
+
+    def _publish(self, post: PostRow) -> Outcome:
+        try:
+            account = self.settings.account(post.account, resolve=True)
+            channel = self.channel_factory(account)
+        except ConfigError as exc:
+            self.store.set_attention(post.account, exc.message)
+            return self._settle(post, "wait_account", kind="config", message=exc.message, at=utcnow(), calls=0)
+
+        draft = self.store.to_draft(post)
+        ids: list[str | None] = list(post.remote_ids or [])
+        ids += [None] * (len(draft.parts) - len(ids))
+        since = post.created_at - RECONCILE_SKEW
+        reconcile = bool(post.needs_reconcile)
+        calls = 0
+        for index in range(len(draft.parts)):
+            if ids[index]:
+                continue
+            queue.extend_lease(self.store, post.id, worker=self.worker_id, until=utcnow() + self.lease)
+            try:
+                receipt = None
+                if reconcile:
+                    receipt = self._reconcile(post, channel, index, since)
+                if receipt is None:
+                    calls += 1
+                    receipt = self._write(post, channel, index, ids[index - 1] if index else None)
+            except Duplicate as exc:
+                receipt = self._reconcile(post, channel, index, since, quiet=True)
+                if receipt is None:
+                    return self._settle(post, "fail", kind=exc.kind, message=_part(index, draft, exc.message), calls=calls)
+            except ChannelError as exc:
+                failures = post.attempts + calls
+                decision = self.strategy.decide(exc, failures=failures, now=utcnow())
+                landed = isinstance(exc, Transient) and exc.may_have_landed
+                if decision.action == "wait_account":
+                    self.store.set_attention(post.account, exc.message)
+                if decision.action == "fail" and index > 0:
+                    message = f"{_part(index, draft, exc.message)}; the parts before it are published"
+                else:
+                    message = _part(index, draft, exc.message)
+                return self._settle(
+                    post,
+                    decision.action,
+                    kind=exc.kind,
+                    message=message,
+                    at=decision.at,
+                    calls=calls if decision.counts_as_failure else max(calls - 1, 0),
+                    reconcile=landed,
+                )
+            ids[index] = receipt.remote_id
+            queue.save_remote_id(
+                self.store, post.id, worker=self.worker_id, index=index, remote_id=receipt.remote_id, remote_url=receipt.remote_url
+            )
+            reconcile = False
+        return self._settle(post, "published", calls=calls)
+
+    def _write(self, post: PostRow, channel: Channel, index: int, reply_to: str | None) -> Receipt:
+        draft = self.store.to_draft(post)
+        attempt = AttemptRow(
+            post_id=post.id, part=index, action="publish", worker=self.worker_id, started_at=utcnow(), outcome="unknown",
+            sent_text=draft.parts[index],
+        )
+        try:
+            receipt = channel.publish_part(draft, index, reply_to=reply_to)
+        except ChannelError as exc:
+            self._finish(attempt, exc)
+            raise
+        except BaseException as exc:
+            attempt.error_message = f"interrupted: {type(exc).__name__}"
+            self._finish(attempt, None)
+            raise
+        attempt.outcome, attempt.remote_id = "published", receipt.remote_id
+        self._finish(attempt, None)
+        return receipt
+
+    def _reconcile(self, post: PostRow, channel: Channel, index: int, since: dt.datetime, *, quiet: bool = False) -> Receipt | None:
+        draft = self.store.to_draft(post)
+        attempt = AttemptRow(
+            post_id=post.id, part=index, action="reconcile", worker=self.worker_id, started_at=utcnow(), outcome="not_found"
+        )
+        try:
+            found = channel.find_published(draft, index, since=since)
+        except ChannelError as exc:
+            self._finish(attempt, exc)
+            if quiet:
+                return None
+            raise Transient(f"could not check whether it was already published: {exc.message}") from None
+        if found is not None:
+            attempt.outcome, attempt.remote_id = "found", found.remote_id
+            log.info("reconcile.found post=%s part=%s remote_id=%s", post.id, index, found.remote_id)
+        self._finish(attempt, None)
+        return found
+
+    def _finish(self, attempt: AttemptRow, exc: ChannelError | None) -> None:
+        attempt.finished_at = utcnow()
+        if exc is not None:
+            attempt.outcome = exc.kind
+            attempt.http_status = exc.http_status
+            attempt.error_code = exc.code
+            attempt.error_message = exc.message
+        self.store.record_attempt(attempt)
+
+    def _settle(
+        self,
+        post: PostRow,
+        action: str,
+        *,
+        kind: str | None = None,
+        message: str | None = None,
+        at: dt.datetime | None = None,
+        calls: int = 0,
+        reconcile: bool = False,
+    ) -> Outcome:
+        current = self.store.post(post.id)
+        common = dict(claimed_by=None, lease_until=None, attempts=current.attempts + calls)
+        if action == "published":
+            values = dict(status=S.PUBLISHED, published_at=utcnow(), error_kind=None, error_message=None, needs_reconcile=False)
+            self.store.set_attention(post.account, None)
+        elif action in ("retry", "wait_account"):
+            values = dict(status=S.SCHEDULED, next_attempt_at=at or utcnow(), error_kind=kind, error_message=message,
+                          needs_reconcile=reconcile or bool(current.needs_reconcile))
+        else:
+            values = dict(status=S.FAILED, error_kind=kind, error_message=message)
+        queue.transition(self.store, post.id, S.PUBLISHING, **common, **values)
+        final = self.store.post(post.id)
+        log.info("post.settled post=%s account=%s status=%s kind=%s", post.id, post.account, final.status, kind)
+        return Outcome(post.id, post.account, final.status, kind, message, final.remote_url)
+
+
+def _part(index: int, draft: object, message: str) -> str:
+    parts = getattr(draft, "parts", ())
+    return f"part {index + 1} of {len(parts)}: {message}" if len(parts) > 1 else message

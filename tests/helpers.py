@@ -1,0 +1,81 @@
+"""Helpers for running the CLI in tests, in-process and as a real process."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+def run_cli(argv: list[str], *, env: dict[str, str] | None = None) -> CliResult:
+    """Run ``disseminator ARGV`` in this process, as a user would see it."""
+    from disseminator.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old_env = dict(os.environ)
+    if env:
+        os.environ.update(env)
+    code: Any = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv) or 0
+            except SystemExit as exc:
+                code = exc.code or 0
+    finally:
+        os.environ.clear()
+        os.environ.update(old_env)
+    return CliResult(int(code) if isinstance(code, int) else 1, out.getvalue(), err.getvalue())
+
+
+def run_proc(args: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> CliResult:
+    """Run ``python -m disseminator ARGS`` as a separate process."""
+    full_env = {k: v for k, v in os.environ.items() if k != "DISSEMINATOR_CONFIG"}
+    full_env.update(env or {})
+    proc = subprocess.run(
+        [sys.executable, "-m", "disseminator", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def write_config(folder: Path, *, sandbox_url: str | None, database: str, extra: str = "") -> Path:
+    from disseminator.starter import starter_config
+
+    path = folder / "disseminator.toml"
+    path.write_text(starter_config(sandbox_url, database=database) + extra, encoding="utf-8")
+    return path
+
+
+def article_file(folder: Path, name: str = "artikel.md", **fields: Any) -> Path:
+    """Write a Markdown article with front matter made of ``fields`` (and body)."""
+    import yaml
+
+    body = fields.pop("body", "Isi berita.")
+    meta = {"title": "Peluncuran Program Makan Bergizi Gratis", "url": "https://humas.example.go.id/berita/mbg", **fields}
+    meta = {k: v for k, v in meta.items() if v is not None}
+    path = folder / name
+    path.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + body + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,78 @@
+"""The whole path through the library and CLI, on SQLite and PostgreSQL, against the sandbox."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.helpers import REPO, article_file
+
+
+def _image(tmp_path: Path, sandbox) -> str:  # type: ignore[no-untyped-def]
+    shutil.copy(REPO / "disseminator" / "data" / "contoh-bendungan.jpg", tmp_path / "media" / "foto.jpg")
+    return f"{sandbox.url}/media/foto.jpg"
+
+
+def test_article_published_once_on_every_network(cli, sandbox, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = article_file(tmp_path, image=_image(tmp_path, sandbox), image_alt="Foto kegiatan", tags=["Gizi Anak", "MBG"])
+    added = cli("article", "add", str(path), "--json")
+    assert added.code == 0, added.err
+    [article] = added.json()
+    assert article["title"] == "Peluncuran Program Makan Bergizi Gratis"
+
+    scheduled = cli("schedule", str(article["id"]), "--now", "--json")
+    assert scheduled.code == 0, scheduled.err
+    assert sorted(p["channel"] for p in scheduled.json()) == ["facebook", "instagram", "twitter"]
+    assert all(p["status"] == "scheduled" and p["scheduled_at"].endswith("+07:00") for p in scheduled.json())
+
+    run = cli("run-due")
+    assert run.code == 0, run.out + run.err
+    posts = sandbox.posts()
+    assert sorted(p["network"] for p in posts) == ["facebook", "instagram", "x"]
+    x = next(p for p in posts if p["network"] == "x")
+    assert x["text"].startswith("Peluncuran Program Makan Bergizi Gratis\n\nhttps://humas.example.go.id/berita/mbg")
+    assert "#GiziAnak #MBG" in x["text"]
+    ig = next(p for p in posts if p["network"] == "instagram")
+    assert "Tautan di bio" in ig["text"] and "https://" not in ig["text"]
+    fb = next(p for p in posts if p["network"] == "facebook")
+    assert fb["text"].startswith("Peluncuran Program Makan Bergizi Gratis")
+
+    history = cli("history", "--json").json()
+    assert {h["status"] for h in history} == {"published"}
+    remote = {h["channel"]: h["remote_ids"] for h in history}
+    assert remote["twitter"] == [x["id"]]
+    assert remote["facebook"] == [fb["id"]]
+    assert remote["instagram"] == [ig["id"]]
+    assert all(h["attempts"] == 1 and h["error"] is None for h in history)
+
+    again = cli("run-due")
+    assert again.code == 0
+    assert "Nothing due" in again.out
+    assert len(sandbox.posts()) == 3
+
+
+def test_scheduling_twice_is_refused_unless_new_variant(cli, sandbox, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = article_file(tmp_path, image=_image(tmp_path, sandbox))
+    cli("article", "add", str(path))
+    first = cli("schedule", "1", "--account", "sandbox_x", "--at", "besok 09:00", "--json")
+    assert first.code == 0, first.err
+    again = cli("schedule", "1", "--account", "sandbox_x", "--at", "besok 10:00")
+    assert again.code == 1
+    assert "already queued for sandbox_x" in again.err
+    variant = cli("schedule", "1", "--account", "sandbox_x", "--at", "besok 10:00", "--variant", "sore", "--json")
+    assert variant.code == 0, variant.err
+    queue = cli("queue", "--json").json()
+    assert len(queue) == 2
+    assert queue[0]["scheduled_at"].endswith("09:00:00+07:00")
+
+
+def test_future_post_waits_and_cancel_withdraws_it(cli, sandbox, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli("article", "add", str(article_file(tmp_path)))
+    post = cli("schedule", "1", "--account", "sandbox_fb", "--at", "2099-01-01 08:00", "--json").json()[0]
+    assert cli("run-due").out.strip() == "Nothing due."
+    assert sandbox.posts() == []
+    cancelled = cli("cancel", str(post["id"]), "--json")
+    assert cancelled.code == 0 and cancelled.json()["status"] == "cancelled"
+    again = cli("cancel", str(post["id"]))
+    assert again.code == 1 and "only scheduled posts can be cancelled" in again.err
+    assert cli("history", "--json").json()[0]["status"] == "cancelled"
