@@ -382,8 +382,7 @@ def _upright_srgb(img: Image.Image, label: str, notes: list[str]) -> Image.Image
         has_alpha = "A" in upright.getbands()
         upright = upright.convert("RGBA" if has_alpha else "RGB")
     # Keep only what the pixels need; EXIF, GPS, XMP, ICC and comments all live in info.
-    kept = {k: upright.info[k] for k in ("transparency",) if k in upright.info}
-    upright.info = kept
+    upright.info = {k: upright.info[k] for k in ("transparency",) if k in upright.info}
     return upright
 
 
@@ -421,7 +420,8 @@ def _flatten(img: Image.Image, fill: tuple[int, ...], notes: list[str]) -> Image
         return img if img.mode == "RGB" else img.convert("RGB")
     rgba = img.convert("RGBA")
     alpha = rgba.getchannel("A")
-    if alpha.getextrema()[0] < 255:
+    lowest = alpha.getextrema()[0]  # (min, max) for a single band
+    if isinstance(lowest, (int, float)) and lowest < 255:
         notes.append("transparent areas filled with the background colour (JPEG has no transparency)")
     flat = Image.new("RGB", img.size, fill[:3])
     flat.paste(rgba, mask=alpha)

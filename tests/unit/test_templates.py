@@ -209,3 +209,14 @@ def test_importing_templates_does_not_import_jinja() -> None:
     code = "import sys, channels.templates; sys.exit('jinja2' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True)
     assert result.returncode == 0, result.stderr.decode()
+
+
+def test_defaults_fall_back_to_the_checkout_when_not_packaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import channels.templates as templates
+
+    # As in a checkout where the default_templates symlink did not survive (Windows).
+    monkeypatch.setattr(templates.resources, "files", lambda package: tmp_path)
+    expected = (ROOT / "config" / "templates" / "twitter.j2").read_text(encoding="utf-8")
+    assert templates.default_template_source("twitter") == expected
