@@ -53,7 +53,10 @@ class SandboxServer:
         self.app.faults.set(self.app.initial_faults())
 
     def _start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox", daemon=True)
+        # A short poll interval makes stop() quick (shutdown waits for the next poll).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
