@@ -45,11 +45,13 @@ class Outcome:
 class RunReport:
     outcomes: list[Outcome] = field(default_factory=list)
     recovered: list[int] = field(default_factory=list)
+    #: Due posts held back because their account needs attention: account -> (count, why).
+    waiting: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
-        """True when any call failed for a reason other than a rate limit."""
-        return any(o.error_kind not in (None, "rate_limited") for o in self.outcomes)
+        """True when a call failed for a reason other than a rate limit, or posts are held."""
+        return bool(self.waiting) or any(o.error_kind not in (None, "rate_limited") for o in self.outcomes)
 
 
 def default_worker_id() -> str:
@@ -86,9 +88,19 @@ class Worker:
                 self.store, worker=self.worker_id, now=now, lease=self.lease, skip_ids=seen, skip_accounts=waiting
             )
             if post is None:
+                report.waiting = self._held(waiting, now, exclude=seen)
                 return report
             seen.add(post.id)
             report.outcomes.append(self.publish(post))
+
+    def _held(self, accounts: set[str], now: dt.datetime, *, exclude: set[int]) -> dict[str, tuple[int, str]]:
+        reasons = self.store.accounts_needing_attention()
+        held: dict[str, tuple[int, str]] = {}
+        for post in self.store.posts([S.SCHEDULED.value]):
+            if post.account in accounts and post.next_attempt_at <= now and post.id not in exclude:
+                count, _ = held.get(post.account, (0, ""))
+                held[post.account] = (count + 1, reasons.get(post.account, ""))
+        return held
 
     # ------------------------------------------------------------------ one post
 

@@ -40,5 +40,8 @@ def run_due(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
                 click.echo(f"Post {r['id']} on {r['account']} not published yet ({r['error_kind']}): {r['error']}; will retry")
             else:
                 click.echo(f"Post {r['id']} on {r['account']} {r['status']} ({r['error_kind']}): {r['error']}")
+    for account, (count, reason) in report.waiting.items():
+        click.echo(f"warning: {count} due post(s) wait for account {account}, which needs attention: {reason} "
+                   f"(fix it, then run 'disseminator accounts check {account}')", err=True)
     if report.failed:
         sys.exit(1)

@@ -1,0 +1,120 @@
+"""The CLI as a user runs it: separate processes, the sandbox in another process."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.helpers import REPO, article_file, run_proc
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def sandbox_proc(tmp_path: Path) -> Iterator[str]:
+    media = tmp_path / "www"
+    media.mkdir()
+    shutil.copy(REPO / "disseminator" / "data" / "contoh-bendungan.jpg", media / "foto.jpg")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "disseminator", "sandbox", "--port", str(port), "--media-dir", str(media)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"{url}/_sandbox/health", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"sandbox did not start: {proc.stderr.read() if proc.stderr else ''}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: str) -> None:
+    work = tmp_path / "kantor"
+    work.mkdir()
+    init = run_proc(["init", "--sandbox", sandbox_proc], cwd=work)
+    assert init.code == 0, init.err
+    assert (work / "disseminator.toml").is_file() and (work / "disseminator.db").is_file()
+    # Never overwrite an existing config.
+    before = (work / "disseminator.toml").read_text()
+    assert run_proc(["init", "--sandbox", "http://elsewhere:1"], cwd=work).code == 0
+    assert (work / "disseminator.toml").read_text() == before
+
+    path = article_file(work, image=f"{sandbox_proc}/media/foto.jpg", tags=["Hari Guru"], title="Selamat Hari Guru Nasional 2026")
+    added = run_proc(["article", "add", str(path), "--json"], cwd=work)
+    assert added.code == 0, added.err
+    assert added.json() == [{"id": 1, "title": "Selamat Hari Guru Nasional 2026", "created": True}]
+
+    preview = run_proc(["preview", "1", "--json"], cwd=work)
+    assert preview.code == 0, preview.err
+    shapes = {p["account"]: p for p in preview.json()}
+    assert set(shapes) == {"sandbox_x", "sandbox_fb", "sandbox_ig"}
+    for p in shapes.values():
+        assert {"account", "channel", "parts", "media", "warnings"} <= set(p)
+        assert all(isinstance(t, str) and t for t in p["parts"])
+    assert shapes["sandbox_ig"]["media"] == [f"{sandbox_proc}/media/foto.jpg"]
+
+    scheduled = run_proc(["schedule", "1", "--now", "--json"], cwd=work)
+    assert scheduled.code == 0, scheduled.err
+    assert len(scheduled.json()) == 3
+
+    run = run_proc(["run-due"], cwd=work)
+    assert run.code == 0, run.out + run.err
+    posted = requests.get(f"{sandbox_proc}/_sandbox/posts", timeout=5).json()["posts"]
+    by_network = {p["network"]: p for p in posted}
+    assert len(posted) == 3 and set(by_network) == {"x", "facebook", "instagram"}
+    assert by_network["x"]["text"] == shapes["sandbox_x"]["parts"][0]
+    assert by_network["facebook"]["text"] == shapes["sandbox_fb"]["parts"][0]
+    assert by_network["instagram"]["text"] == shapes["sandbox_ig"]["parts"][0]
+
+    history = run_proc(["history", "--json"], cwd=work).json()
+    ids = {h["account"]: h["remote_ids"] for h in history}
+    assert ids == {"sandbox_x": [by_network["x"]["id"]], "sandbox_fb": [by_network["facebook"]["id"]],
+                   "sandbox_ig": [by_network["instagram"]["id"]]}
+    csv_out = run_proc(["history", "--csv"], cwd=work).out.splitlines()
+    assert csv_out[0].startswith("id,article_id,account") and len(csv_out) == 4
+
+    again = run_proc(["run-due"], cwd=work)
+    assert again.code == 0
+    assert len(requests.get(f"{sandbox_proc}/_sandbox/posts", timeout=5).json()["posts"]) == 3
+
+
+def test_demo_publishes_three_posts(tmp_path: Path) -> None:
+    result = run_proc(["demo"], cwd=tmp_path, timeout=180)
+    assert result.code == 0, result.out + result.err
+    table = result.out[result.out.index("Results"):]
+    rows = [line for line in table.splitlines() if " published " in line]
+    assert len(rows) == 3
+    for network in ("sandbox_x", "sandbox_fb", "sandbox_ig"):
+        assert any(network in r and "/_sandbox/posts/" in r for r in rows), table
+    assert list(tmp_path.iterdir()) == []  # the demo cleans up after itself
+
+
+def test_python_dash_m_and_help_work(tmp_path: Path) -> None:
+    result = run_proc(["--help"], cwd=tmp_path)
+    assert result.code == 0 and "run-due" in result.out
+    version = run_proc(["--version"], cwd=tmp_path)
+    assert version.code == 0 and "0.1.0" in version.out
