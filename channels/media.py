@@ -200,20 +200,30 @@ def prepare_for_instagram(
         fill = ImageColor.getrgb(background)[:3]
     except ValueError as exc:
         raise ValueError(f"background colour {background!r} is not a colour; expected e.g. '#FFFFFF'") from exc
-    img, notes = _decode(data, label, draft=(IG_MAX_WIDTH * 2, IG_MAX_WIDTH * 2))
+    # A JPEG may decode at 1/2, 1/4 or 1/8 scale while both sides stay >= 1440, which is
+    # all the output can use: a 24-megapixel photo then costs a third of the time.
+    img, notes = _decode(data, label, draft=(IG_MAX_WIDTH, IG_MAX_WIDTH))
+    # Messages speak of the file's own size, not of the reduced-scale decode.
+    scale = img.info.get("_source_width", img.width) / img.width
     img = _upright_srgb(img, label, notes)
     img = _flatten(img, fill, notes)
     w, h = img.size
+    shown = (round(w * scale), round(h * scale))
 
     pad_w, pad_h = _pad_to_ratio(w, h)
     share = (w * h) / (pad_w * pad_h)
     if share < IG_MIN_CONTENT_SHARE:
         raise ImageError(
-            f"{label}: {w}×{h} pixels is too thin for Instagram; padding it to between 4:5 and "
-            f"1.91:1 would leave a mostly blank picture; expected an image closer to that shape"
+            f"{label}: {shown[0]}×{shown[1]} pixels is too thin for Instagram; padding it to "
+            f"between 4:5 and 1.91:1 would leave a mostly blank picture; expected an image "
+            f"closer to that shape"
         )
     if (pad_w, pad_h) != (w, h):
-        notes.append(f"image padded from {w}×{h} to {pad_w}×{pad_h} to fit Instagram's aspect ratio")
+        padded = _pad_to_ratio(*shown)
+        notes.append(
+            f"image padded from {shown[0]}×{shown[1]} to {padded[0]}×{padded[1]} "
+            "to fit Instagram's aspect ratio"
+        )
 
     out_w = min(max(pad_w, IG_MIN_WIDTH), IG_MAX_WIDTH)
     out_h = round(out_w * pad_h / pad_w)
@@ -355,7 +365,9 @@ def _decode(
     if img.width < 1 or img.height < 1:
         raise ImageError(f"{label}: has no pixels; expected an image")
     if draft is not None and img.format == "JPEG":
+        source_width = img.width
         img.draft("RGB" if img.mode == "RGB" else None, draft)
+        img.info["_source_width"] = source_width  # dropped with the rest of info later
     try:
         img.load()
     except Image.DecompressionBombError as exc:

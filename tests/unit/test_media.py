@@ -184,6 +184,13 @@ def test_instagram_scales_wide_images_down_quietly() -> None:
     assert prepared.warnings == ()
 
 
+def test_instagram_big_jpeg_decoded_at_reduced_scale_keeps_geometry() -> None:
+    prepared = prepare_for_instagram(make((6000, 3000)))  # 2:1, draft-decoded at 1/2
+    assert (prepared.width, prepared.height) == (1440, 754)
+    assert prepared.width / prepared.height <= 1.91
+    assert prepared.warnings == ("image padded from 6000×3000 to 6000×3142 to fit Instagram's aspect ratio",)
+
+
 def test_instagram_scales_small_images_up_with_a_warning() -> None:
     prepared = prepare_for_instagram(make((100, 100)))
     assert (prepared.width, prepared.height) == (320, 320)
