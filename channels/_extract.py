@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import lru_cache
 
 import regex
@@ -78,8 +79,15 @@ _DOMAIN = f"(?:{_SUBDOMAIN}*{_DOMAIN_NAME}(?:{_TLD}|{_PUNYCODE}))"
 
 _PATH_CHAR = f"[a-z{_CYRILLIC}0-9!*';:=+,.$/%#\\[\\]\\-\\u2013_~@|&{_LATIN}]"
 _PARENS = f"\\((?:{_PATH_CHAR}+|(?:{_PATH_CHAR}*\\({_PATH_CHAR}+\\){_PATH_CHAR}*))\\)"
-_PATH_END = f"(?:[+\\-a-z{_CYRILLIC}0-9=_#/{_LATIN}]|{_PARENS})"
-_PATH = f"(?:(?:{_PATH_CHAR}*(?:{_PARENS}{_PATH_CHAR}*)*{_PATH_END})|(?:@{_PATH_CHAR}+/))"
+_PATH_END = f"[+\\-a-z{_CYRILLIC}0-9=_#/{_LATIN}]"
+# A path segment: characters ending in an end character, or a bare parenthesised group,
+# or "@name/".  (twitter-text splices its "end character or parens" alternation in
+# without a group, which makes a bare parens group an alternative of its own; we match
+# that grammar, as its conformance data and ports depend on it.)
+_PATH = (
+    f"(?:(?:{_PATH_CHAR}*(?:{_PARENS}{_PATH_CHAR}*)*{_PATH_END}|{_PARENS})"
+    f"|(?:@{_PATH_CHAR}+/))"
+)
 _QUERY_CHAR = "[a-z0-9!?*'@();:&=+$/%#\\[\\]\\-_.,~|]"
 _QUERY_END = "[a-z0-9\\-_&=#/]"
 _BEFORE = f"(?:[^A-Za-z0-9@\\uff20$#\\uff03{_INVALID}]|[{_DIRECTIONAL}]|^)"
@@ -101,6 +109,20 @@ _MAX_URL = 4096
 _MAX_TCO_SLUG = 40
 
 
+# A URL never contains one of these separators and needs a dot followed by something, so
+# only such runs are searched: a match ends before a separator and starts at most one
+# character (the separator, its "before") ahead of the run, exactly as a whole-text scan.
+_RUN_RE = re.compile(f"[^{_SPACES}]*\\.[^{_SPACES}.][^{_SPACES}]*")
+
+
+def _url_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of the URL pattern over ``text``, searching only runs that may hold one."""
+    size = len(text)
+    for run in _RUN_RE.finditer(text):
+        start, end = run.span()
+        yield from _URL_RE.finditer(text, max(start - 1, 0), min(end + 1, size))
+
+
 @lru_cache(maxsize=4096)
 def _punycode_length(domain: str) -> int:
     """Length of ``domain`` in IDNA (punycode) form, or -1 when it is not a valid IDN."""
@@ -118,7 +140,7 @@ def extract_urls_with_indices(text: str) -> list[Entity]:
     if "." not in text:
         return []
     found: list[Entity] = []
-    for match in _URL_RE.finditer(text):
+    for match in _url_matches(text):
         before, url, protocol, domain, path = match.group(1, 2, 3, 4, 5)
         end = match.end()
         start = end - len(url)
@@ -180,12 +202,16 @@ def _char_class(chars: set[str]) -> str:
 
 
 def _emoji_start_pattern() -> str:
-    """Where an emoji may start: a non-ASCII candidate, or an ASCII keycap base."""
+    """Where an emoji may start, loosely: the exact BMP starts, one span for the astral
+    ones (sre scans a BMP set fast but a long list of astral ranges slowly), and an ASCII
+    keycap base only when a keycap mark follows."""
     starts = set(_EMOJI_SINGLE) | set(_EMOJI_LENGTHS)
-    wide = {c for c in starts if not c.isascii()}
+    bmp = {c for c in starts if 0x7F < ord(c) <= 0xFFFF}
+    astral = [ord(c) for c in starts if ord(c) > 0xFFFF]
     narrow = {c for c in starts if c.isascii()}
     seconds = {seq[1] for seq in _EMOJI_MULTI if seq[0].isascii()}
-    return f"{_char_class(wide)}|{_char_class(narrow)}(?={_char_class(seconds)})"
+    wide = _char_class(bmp)[:-1] + f"\\U{min(astral):08x}-\\U{max(astral):08x}]"
+    return f"{wide}|{_char_class(narrow)}(?={_char_class(seconds)})"
 
 
 _EMOJI_START_RE = re.compile(_emoji_start_pattern())
