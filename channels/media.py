@@ -290,9 +290,13 @@ def prepare_for_x(data: bytes, *, source: str = "") -> PreparedImage:
     flat = _flatten(img, (255, 255, 255), notes)
     for encoded, size in _shrinking_jpegs(flat):
         if len(encoded) <= X_MAX_BYTES:
-            what = f"converted from {fmt or 'an unknown format'} to JPEG" if fmt != "JPEG" else "re-encoded"
-            scaled = f" and scaled to {size[0]}×{size[1]}" if size != flat.size else ""
-            notes.append(f"image {what}{scaled} to stay within X's {_mb(X_MAX_BYTES)}")
+            if fmt not in X_KEPT_FORMATS:
+                notes.append(f"image converted from {fmt or 'an unknown format'} to JPEG "
+                             "(X takes JPEG, PNG, GIF or WEBP)")
+            if size != flat.size:
+                notes.append(f"image scaled to {size[0]}×{size[1]} to stay within X's {_mb(X_MAX_BYTES)}")
+            elif fmt in X_KEPT_FORMATS:
+                notes.append(f"image re-encoded as JPEG to stay within X's {_mb(X_MAX_BYTES)}")
             return PreparedImage(encoded, "image/jpeg", ".jpg", size[0], size[1], tuple(notes))
     raise ImageError(f"{label}: cannot be brought under X's {_mb(X_MAX_BYTES)} limit")
 
