@@ -1,0 +1,130 @@
+"""One suite, every channel: success, each error kind, duplicates, lost responses."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.contract.conftest import WRITE, Env, later
+
+ACCOUNTS = ["sandbox_x", "sandbox_fb", "sandbox_ig"]
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_publishes_once_and_records_the_attempt(env: Env, account: str) -> None:
+    pid = env.queue_one(account)
+    report = env.worker().run_due()
+    assert [o.status for o in report.outcomes] == ["published"]
+    [post] = env.posts_on(account)
+    w = env.worker()
+    row = w.store.post(pid)
+    assert row.remote_ids == [post["id"]] and row.remote_url.endswith(post["id"])
+    [attempt] = w.store.attempts([pid])
+    assert (attempt.outcome, attempt.remote_id, attempt.action) == ("published", post["id"], "publish")
+    assert attempt.sent_text == post["text"]
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_server_error_retries_after_checking_the_network(env: Env, account: str) -> None:
+    pid = env.queue_one(account)
+    env.sandbox.set_faults({"next": [{**WRITE[account], "status": 503, "count": 1, "graph_code": 2}]})
+    first = env.worker().run_due()
+    assert [(o.status, o.error_kind) for o in first.outcomes] == [("scheduled", "transient")]
+    assert first.failed
+    w = env.worker()
+    row = w.store.post(pid)
+    assert row.next_attempt_at > row.scheduled_at and row.attempts == 1
+    assert env.posts_on(account) == []
+    second = env.worker().run_due(now=later(60))
+    assert [o.status for o in second.outcomes] == ["published"]
+    assert len(env.posts_on(account)) == 1
+    actions = [(a.action, a.outcome) for a in w.store.attempts([pid])]
+    assert actions[0] == ("publish", "transient") and actions[-1] == ("publish", "published")
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_lost_response_is_reconciled_not_reposted(env: Env, account: str) -> None:
+    pid = env.queue_one(account)
+    env.sandbox.set_faults({"lose_response": [{**WRITE[account], "count": 1}]})
+    first = env.worker().run_due()
+    assert [(o.status, o.error_kind) for o in first.outcomes] == [("scheduled", "transient")]
+    [landed] = env.posts_on(account)  # the write happened although the answer was lost
+    w = env.worker()
+    assert w.store.post(pid).needs_reconcile is True
+    second = env.worker().run_due(now=later(60))
+    assert [o.status for o in second.outcomes] == ["published"]
+    assert env.posts_on(account) == [landed]  # still exactly one post
+    row = w.store.post(pid)
+    assert row.remote_ids == [landed["id"]]
+    assert ("reconcile", "found") in [(a.action, a.outcome) for a in w.store.attempts([pid])]
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_rate_limit_waits_for_the_reset_without_counting_a_failure(env: Env, account: str) -> None:
+    pid = env.queue_one(account)
+    fault = {"network": WRITE[account]["network"], "path": WRITE[account]["path"], "reset_in": 600}
+    if fault["network"] == "graph":
+        fault["graph_code"] = 80002 if account == "sandbox_ig" else 80001
+    env.sandbox.set_faults({"rate_limit": [fault]})
+    report = env.worker().run_due()
+    assert [(o.status, o.error_kind) for o in report.outcomes] == [("scheduled", "rate_limited")]
+    assert not report.failed
+    row = env.worker().store.post(pid)
+    assert row.attempts == 0 and row.next_attempt_at >= later(9)
+    assert env.posts_on(account) == []
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_rejection_fails_the_post_with_the_networks_message(env: Env, account: str) -> None:
+    pid = env.queue_one(account)
+    body = {"status": 400, "count": 1}
+    if WRITE[account]["network"] == "graph":
+        body.update(graph_code=100)
+    env.sandbox.set_faults({"next": [{**WRITE[account], **body}]})
+    report = env.worker().run_due()
+    assert [(o.status, o.error_kind) for o in report.outcomes] == [("failed", "rejected")]
+    row = env.worker().store.post(pid)
+    assert row.status == "failed" and row.error_message
+    assert env.cli("history", "--json").json()[0]["error"] == row.error_message
+
+
+@pytest.mark.parametrize("account", ACCOUNTS)
+def test_revoked_token_pauses_the_account_and_check_reports_it(env: Env, account: str) -> None:
+    from disseminator.sandbox import DEFAULT
+
+    token = DEFAULT.x_access_token if account == "sandbox_x" else DEFAULT.fb_page_token
+    requests.post(f"{env.sandbox.url}/_sandbox/tokens/revoke", json={"token": token}, timeout=5).raise_for_status()
+    pid = env.queue_one(account)
+    report = env.worker().run_due()
+    assert [(o.status, o.error_kind) for o in report.outcomes] == [("scheduled", "auth")]
+    check = env.cli("accounts", "check", account)
+    assert check.code == 1 and "NEEDS ATTENTION" in check.out
+    queue = env.cli("queue", "--json").json()
+    assert queue[0]["waiting_for_account"]
+    assert "needs attention" in env.cli("queue").err
+    # While the account needs attention its posts wait, even when due.
+    assert env.worker().run_due(now=later(60)).outcomes == []
+    requests.post(f"{env.sandbox.url}/_sandbox/tokens/restore", json={}, timeout=5).raise_for_status()
+    ok = env.cli("accounts", "check", account)
+    assert ok.code == 0 and "posts as" in ok.out
+    assert [o.status for o in env.worker().run_due(now=later(60)).outcomes] == ["published"]
+    assert env.worker().store.post(pid).status == "published"
+
+
+def test_duplicate_answer_is_reconciled_to_the_existing_post(env: Env) -> None:
+    """X says 403 duplicate: the post is already there, so it counts as published."""
+    pid = env.queue_one("sandbox_x")
+    env.sandbox.set_faults({"lose_response": [{**WRITE["sandbox_x"], "count": 1}]})
+    env.worker().run_due()
+    [landed] = env.posts_on("sandbox_x")
+    # Make the worker forget it should reconcile: the network's duplicate rule must save us.
+    from disseminator import queue as q
+    from disseminator.store import PostStatus
+
+    w = env.worker()
+    q.transition(w.store, pid, PostStatus.SCHEDULED, needs_reconcile=False)
+    report = env.worker().run_due(now=later(60))
+    assert [o.status for o in report.outcomes] == ["published"]
+    assert env.posts_on("sandbox_x") == [landed]
+    outcomes = [(a.action, a.outcome) for a in w.store.attempts([pid])]
+    assert ("publish", "duplicate") in outcomes and ("reconcile", "found") in outcomes
