@@ -50,7 +50,8 @@ class Sandbox:
     def revocation(self, token: str) -> str | None:
         """Why ``token`` was revoked (password_changed, expired, logged_out, permission), or None."""
         with self.state.lock:
-            return self.state.data["revoked"].get(token)
+            reason: str | None = self.state.data["revoked"].get(token)
+            return reason
 
     def is_revoked(self, token: str) -> bool:
         """Whether ``token`` was revoked for any reason."""
@@ -76,7 +77,7 @@ class Sandbox:
         if network == "graph":
             response.headers["facebook-api-version"] = graph.served_version(path)
         if self.faults.latency_ms:
-            response.headers["x-sandbox-latency-ms"] = str(self.faults.latency_ms)
+            response.headers["x-sandbox-latency-ms"] = f"{self.faults.latency_ms:g}"
         return response, lose
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

@@ -7,6 +7,7 @@ so ``disseminator --help`` stays fast.
 from __future__ import annotations
 
 import json
+from typing import Any, TextIO
 
 import click
 
@@ -105,12 +106,12 @@ def sandbox_command(
     latency_ms: int,
     error_rate: float,
     strict_version: bool,
-    faults_file: click.utils.LazyFile | None,
+    faults_file: TextIO | None,
 ) -> None:
     from disseminator.sandbox.options import SandboxOptions
     from disseminator.sandbox.server import serve
 
-    faults = {}
+    faults: dict[str, Any] = {}
     if faults_file is not None:
         try:
             faults = json.load(faults_file)
@@ -123,6 +124,6 @@ def sandbox_command(
             rate_limit_profile=rate_limit_profile, legacy_rate_limit_body=legacy_429,
             latency_ms=latency_ms, error_rate=error_rate, strict_version=strict_version, faults=faults,
         )
-        serve(options, ready=lambda url: click.echo(f"Sandbox listening on {url}") or None)
+        serve(options, ready=lambda url: click.echo(f"Sandbox listening on {url}"))
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc

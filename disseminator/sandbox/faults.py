@@ -151,7 +151,7 @@ class Faults:
 
     @property
     def latency_ms(self) -> float:
-        return self._config["latency_ms"]
+        return float(self._config["latency_ms"])
 
     def _take(self, key: str, network: str, method: str, paths: tuple[str, ...]) -> dict[str, Any] | None:
         with self._lock:

@@ -256,9 +256,10 @@ def create_photo(sb: Sandbox, request: Request, caller: Caller) -> Response:
     """POST /{page}/photos with ``url`` or multipart ``source``: ``{"id", "post_id"}``."""
     _require_write(caller)
     url = request.values.get("url")
+    data: bytes | None
     if "source" in request.files:
-        data: bytes | None = request.files["source"].read(PHOTO_LIMIT + 1)
-        too_big = len(data) > PHOTO_LIMIT
+        upload: bytes = request.files["source"].read(PHOTO_LIMIT + 1)
+        data, too_big = upload, len(upload) > PHOTO_LIMIT
     elif url:
         data, too_big = fetch(url, PHOTO_LIMIT)
     else:

@@ -136,7 +136,8 @@ class State:
         with self.lock:
             for post in self.data["posts"]:
                 if post["network"] == network and post["id"] == post_id:
-                    return post
+                    found: dict[str, Any] = post
+                    return found
             return None
 
     def posts_of(self, network: str, account: str) -> list[dict[str, Any]]:

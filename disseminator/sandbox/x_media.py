@@ -111,7 +111,7 @@ def _payload(request: Request) -> tuple[dict[str, Any], bytes | None]:
 
 
 def _owned(sb: Sandbox, user: XUser, media_id: str) -> dict[str, Any]:
-    item = sb.state.data["media"].get(media_id)
+    item: dict[str, Any] | None = sb.state.data["media"].get(media_id)
     if item is None or item["owner"] != user.user_id:
         raise MediaError(f"Invalid media id: {media_id}")
     return item

@@ -69,13 +69,12 @@ def _check(kind: str, value: Any, where: str) -> str | None:
     if kind == "object":
         return None if isinstance(value, dict) else f"{where}: must be an object"
     if kind == "id":
-        ok = isinstance(value, str) and _ID.match(value)
-        return None if ok else f"{where}: does not match the pattern ^[0-9]{{1,19}}$"
+        return None if isinstance(value, str) and _ID.match(value) else f"{where}: does not match the pattern ^[0-9]{{1,19}}$"
     if kind == "reply_settings":
         return None if value in _REPLY_SETTINGS else f"{where}: must be one of {', '.join(_REPLY_SETTINGS)}"
     if kind == "duration":
-        ok = isinstance(value, int) and not isinstance(value, bool) and 5 <= value <= 10080
-        return None if ok else f"{where}: must be an integer between 5 and 10080"
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        return None if whole and 5 <= value <= 10080 else f"{where}: must be an integer between 5 and 10080"
     if kind in ("media_ids", "tagged_user_ids", "str_list", "poll_options"):
         return _check_list(kind, value, where)
     raise AssertionError(kind)
