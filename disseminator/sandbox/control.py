@@ -20,6 +20,8 @@ import mimetypes
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
 
@@ -47,36 +49,52 @@ def _body(request: Request) -> dict[str, Any]:
     return body
 
 
+ROUTES = Map(
+    [
+        Rule("/", methods=["GET"], endpoint="health"),
+        Rule("/_sandbox", methods=["GET"], endpoint="health"),
+        Rule("/_sandbox/health", methods=["GET"], endpoint="health"),
+        Rule("/_sandbox/posts", methods=["GET"], endpoint="posts"),
+        Rule("/_sandbox/posts/<network>/<post_id>", methods=["GET"], endpoint="post"),
+        Rule("/_sandbox/faults", methods=["GET", "POST"], endpoint="faults"),
+        Rule("/_sandbox/reset", methods=["POST"], endpoint="reset"),
+        Rule("/_sandbox/tokens/<any(revoke, restore):action>", methods=["POST"], endpoint="tokens"),
+        Rule("/media/<path:name>", methods=["GET"], endpoint="media"),
+    ],
+    strict_slashes=False,
+)
+
+
 def handle(sb: Sandbox, request: Request) -> Response:
     """Answer a control or media request."""
-    path, method = request.path.rstrip("/") or "/", request.method
     try:
-        if path.startswith("/media/") and method in ("GET", "HEAD"):
-            return _media(sb, path[len("/media/") :])
-        if path in ("/", "/_sandbox", "/_sandbox/health") and method == "GET":
+        endpoint, args = ROUTES.bind_to_environ(request.environ).match()
+    except HTTPException:
+        return _error(404, f"no sandbox route {request.method} {request.path}")
+    try:
+        if endpoint == "health":
             return _health(sb)
-        if path == "/_sandbox/posts" and method == "GET":
+        if endpoint == "posts":
             posts = sb.state.public_posts()
             if network := request.args.get("network"):
                 posts = [p for p in posts if p["network"] == network]
             return json_response({"posts": posts})
-        if path.startswith("/_sandbox/posts/") and method == "GET":
-            _, _, network, post_id = path[1:].split("/", 3) if path.count("/") >= 4 else ("", "", "", "")
-            post = sb.state.find_post(network, post_id)
-            return json_response(public_post(post)) if post else _error(404, f"no {network} post {post_id}")
-        if path == "/_sandbox/faults":
-            if method == "POST":
+        if endpoint == "post":
+            post = sb.state.find_post(args["network"], args["post_id"])
+            return json_response(public_post(post)) if post else _error(404, "no such post")
+        if endpoint == "faults":
+            if request.method == "POST":
                 sb.faults.set(_body(request))
             return json_response(sb.faults.describe())
-        if path == "/_sandbox/reset" and method == "POST":
+        if endpoint == "reset":
             sb.state.reset()
             sb.faults.set(sb.initial_faults())
             return json_response({"reset": True})
-        if path in ("/_sandbox/tokens/revoke", "/_sandbox/tokens/restore") and method == "POST":
-            return _tokens(sb, path.rsplit("/", 1)[1], _body(request))
+        if endpoint == "tokens":
+            return _tokens(sb, args["action"], _body(request))
+        return _media(sb, args["name"])
     except FaultError as exc:
         return _error(400, str(exc))
-    return _error(404, f"no sandbox route {method} {request.path}")
 
 
 def _health(sb: Sandbox) -> Response:

@@ -65,6 +65,14 @@ def _spend(state: State, key: str, window: int, limit: int, now: float) -> tuple
     return limit - slot["count"], reset, False
 
 
+def _peek(state: State, key: str, window: int, limit: int, now: float) -> tuple[int, int, bool]:
+    """Like _spend without counting a call."""
+    slot = state.data["rate"].get(key)
+    if slot is None or now >= slot["start"] + window:
+        return limit, int(now + window), False
+    return limit - slot["count"], int(slot["start"] + window), slot["count"] >= limit
+
+
 def spend_x(
     *,
     state: State,
@@ -92,9 +100,16 @@ def spend_x(
             "x-rate-limit-reset": str(reset),
         }
         if limit.day is not None:
-            day_remaining, day_reset, day_out = (
-                (0, reset, True) if fault else _spend(state, f"{user_id}|{endpoint}|day", DAY, limit.day, now)
-            )
+            if fault is not None:
+                day_remaining, day_reset, day_out = 0, reset, True
+            elif exhausted:  # a call refused by the window does not count against the day
+                day_remaining, day_reset, day_out = _peek(state, f"{user_id}|{endpoint}|day", DAY, limit.day, now)
+            else:
+                day_remaining, day_reset, day_out = _spend(state, f"{user_id}|{endpoint}|day", DAY, limit.day, now)
+            if day_out and not exhausted:
+                # Refused by the daily cap: give back the window slot it was counted in.
+                state.data["rate"][f"{user_id}|{endpoint}"]["count"] -= 1
+                remaining += 1
             exhausted = exhausted or day_out
             headers.update(
                 {

@@ -58,3 +58,19 @@ def test_rate_limit_fault_sets_remaining_zero_until_reset(sandbox) -> None:
     assert 100 <= err.value.reset_time - time.time() <= 121
     assert client.get_me().data.username  # other endpoints are not limited
     assert sandbox.posts() == []
+
+
+def test_daily_cap_refuses_while_window_has_room(make_sandbox) -> None:
+    sandbox = make_sandbox(rate_limit_profile="basic_legacy")
+    client = x_client(sandbox.url)
+    # Use up the 24-hour cap (100) by moving the 15-minute window on between calls.
+    key = f"{sandbox.app.options.credentials.x_user_id}|create_tweet"
+    for i in range(100):
+        client.create_tweet(text=f"harian {i}")
+        sandbox.app.state.data["rate"][key]["start"] -= 901
+    with pytest.raises(tweepy.TooManyRequests) as err:
+        client.create_tweet(text="lewat batas harian")
+    headers = err.value.response.headers
+    assert headers["x-user-limit-24hour-remaining"] == "0"
+    assert int(headers["x-rate-limit-remaining"]) > 0  # only the daily cap is spent
+    assert len(sandbox.posts()) == 100

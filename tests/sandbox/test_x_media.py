@@ -92,3 +92,15 @@ def test_v11_upload_through_tweepy_api(sandbox) -> None:
 def test_upload_needs_signature(sandbox) -> None:
     response = requests.post(sandbox.url + "/2/media/upload", files={"media": ("a.jpg", jpeg(10, 10))})
     assert response.status_code == 401
+
+
+def test_v11_chunked_upload_through_tweepy_api(sandbox) -> None:
+    auth = tweepy.OAuth1UserHandler(
+        DEFAULT.x_consumer_key, DEFAULT.x_consumer_secret, DEFAULT.x_access_token, DEFAULT.x_access_token_secret
+    )
+    api = tweepy.API(auth)
+    api.session = sandbox_session(sandbox.url)
+    image = jpeg(1600, 900, 2_500_000)
+    media = api.media_upload("besar.jpg", file=io.BytesIO(image), chunked=True, media_category="tweet_image")
+    assert media.size == len(image)
+    assert x_client(sandbox.url).create_tweet(text="chunked v1.1", media_ids=[media.media_id_string]).data["id"]
