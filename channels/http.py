@@ -25,7 +25,11 @@ OFFICIAL_API = (
     "https://graph.facebook.com",
 )
 DEFAULT_TIMEOUT = 30.0
-_TOKEN_PARAM = re.compile(r"(access_token|oauth_[a-z_]+|client_secret|appsecret_proof)=[^&\s\"']*", re.I)
+_TOKEN_PARAM = re.compile(
+    r"(access_token|input_token|oauth_[a-z_]+|client_secret|appsecret_proof)(=|%3D)(\"?)[^&\s\"',]*", re.I
+)
+#: Every credential value a channel has been given in this process, for redaction.
+_SECRETS: set[str] = set()
 
 
 class _Adapter(HTTPAdapter):
@@ -43,6 +47,7 @@ class _Adapter(HTTPAdapter):
 
 def make_session(base_url: str | None = None, *, timeout: float = DEFAULT_TIMEOUT, secrets: Iterable[str] = ()) -> requests.Session:
     """A session for one account; with ``base_url``, official API hosts go there instead."""
+    register_secrets(secrets)
     session = requests.Session()
     local = base_url.rstrip("/") if base_url else None
     for official in OFFICIAL_API:
@@ -64,13 +69,33 @@ def make_session(base_url: str | None = None, *, timeout: float = DEFAULT_TIMEOU
     return session
 
 
+def register_secrets(values: Iterable[str]) -> None:
+    """Remember credential values so that :func:`redact` and the log filter hide them."""
+    _SECRETS.update(v for v in values if v and len(v) >= 4)
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` with token parameters and every known secret value replaced by ***."""
-    text = _TOKEN_PARAM.sub(lambda m: m.group(1) + "=***", text)
-    for secret in secrets:
+    text = _TOKEN_PARAM.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}***", text)
+    for secret in sorted({*secrets, *_SECRETS}, key=len, reverse=True):
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
     return text
+
+
+class RedactingFilter(logging.Filter):
+    """A log filter that rewrites every record without secrets (ours and the libraries')."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken record is still logged, unformatted
+            message = str(record.msg)
+        record.msg, record.args = redact(message), None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
 
 
 def web_url(base_url: str | None, network: str, remote_id: str, official: str) -> str:

@@ -57,14 +57,28 @@ def cli(ctx: click.Context, config_path: str | None, debug: bool) -> None:
     """Disseminator: one article to X, Facebook and Instagram, on time, exactly once."""
     from .app import App
 
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
+    _configure_logging(debug)
     ctx.obj = App(config_path)
     ctx.call_on_close(ctx.obj.close)
     ctx.meta["debug"] = debug
+
+
+def _configure_logging(debug: bool) -> None:
+    """Logging is configured here only; every handler redacts secrets."""
+    from channels.http import RedactingFilter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "_disseminator", False)]:
+        root.removeHandler(old)
+    handler._disseminator = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    for h in root.handlers:  # handlers someone else installed must not leak either
+        if not any(isinstance(f, RedactingFilter) for f in h.filters):
+            h.addFilter(RedactingFilter())
 
 
 def main(argv: list[str] | None = None) -> Any:
