@@ -112,7 +112,8 @@ _MAX_TCO_SLUG = 40
 # A URL never contains one of these separators and needs a dot followed by something, so
 # only such runs are searched: a match ends before a separator and starts at most one
 # character (the separator, its "before") ahead of the run, exactly as a whole-text scan.
-_RUN_RE = re.compile(f"[^{_SPACES}]*\\.[^{_SPACES}.][^{_SPACES}]*")
+# The look-behind makes a try inside a run fail at once, so the scan stays linear.
+_RUN_RE = re.compile(f"(?<![^{_SPACES}])[^{_SPACES}]*\\.[^{_SPACES}.][^{_SPACES}]*")
 
 
 def _url_matches(text: str) -> Iterator[re.Match[str]]:
