@@ -16,11 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import regex
-
-from channels._tlds import CCTLDS, EMOJI, GTLDS
 
 
 @dataclass(frozen=True)
@@ -69,13 +67,10 @@ def _trie_pattern(words: list[str]) -> str:
     return emit(trie)
 
 
-# A TLD must not run on into a letter, digit, '@', '+' or '-'.
-_TLD = "(?:" + _trie_pattern(list(GTLDS) + list(CCTLDS)) + ")(?=[^0-9a-zA-Z@+-]|$)"
 _PUNYCODE = "xn--[0-9a-z-]+"
 _DOMAIN_CHAR = f"[^{_PUNCT}{_SPACES}{_INVALID}{_DIRECTIONAL}]"
 _SUBDOMAIN = f"(?:(?:{_DOMAIN_CHAR}(?:[_-]|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
 _DOMAIN_NAME = f"(?:(?:{_DOMAIN_CHAR}(?:-|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
-_DOMAIN = f"(?:{_SUBDOMAIN}*{_DOMAIN_NAME}(?:{_TLD}|{_PUNYCODE}))"
 
 _PATH_CHAR = f"[a-z{_CYRILLIC}0-9!*';:=+,.$/%#\\[\\]\\-\\u2013_~@|&{_LATIN}]"
 _PARENS = f"\\((?:{_PATH_CHAR}+|(?:{_PATH_CHAR}*\\({_PATH_CHAR}+\\){_PATH_CHAR}*))\\)"
@@ -92,18 +87,33 @@ _QUERY_CHAR = "[a-z0-9!?*'@();:&=+$/%#\\[\\]\\-_.,~|]"
 _QUERY_END = "[a-z0-9\\-_&=#/]"
 _BEFORE = f"(?:[^A-Za-z0-9@\\uff20$#\\uff03{_INVALID}]|[{_DIRECTIONAL}]|^)"
 
-_URL_RE = re.compile(
-    f"({_BEFORE})"  # 1: the character before, consumed
-    "("  # 2: the URL
-    "(https?://)?"  # 3: protocol
-    f"({_DOMAIN})"  # 4: domain
-    "(?::[0-9]+)?"  # port
-    f"(/{_PATH}*)?"  # 5: path
-    f"(?:\\?{_QUERY_CHAR}*{_QUERY_END})?"  # query
-    ")",
-    re.IGNORECASE,
-)
-_ASCII_DOMAIN_RE = re.compile(f"(?:[a-z0-9{_LATIN}-]+\\.)+(?:{_TLD}|{_PUNYCODE})", re.IGNORECASE)
+
+
+@cache
+def _url_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The URL pattern and the ASCII-domain pattern, built on first use.
+
+    Loading 1,574 TLDs and compiling them costs ~50 ms, which an import should not pay.
+    """
+    from channels._tlds import CCTLDS, GTLDS
+
+    # A TLD must not run on into a letter, digit, '@', '+' or '-'.
+    tld = "(?:" + _trie_pattern([*GTLDS, *CCTLDS]) + ")(?=[^0-9a-zA-Z@+-]|$)"
+    domain = f"(?:{_SUBDOMAIN}*{_DOMAIN_NAME}(?:{tld}|{_PUNYCODE}))"
+    url = re.compile(
+        f"({_BEFORE})"  # 1: the character before, consumed
+        "("  # 2: the URL
+        "(https?://)?"  # 3: protocol
+        f"({domain})"  # 4: domain
+        "(?::[0-9]+)?"  # port
+        f"(/{_PATH}*)?"  # 5: path
+        f"(?:\\?{_QUERY_CHAR}*{_QUERY_END})?"  # query
+        ")",
+        re.IGNORECASE,
+    )
+    ascii_domain = re.compile(f"(?:[a-z0-9{_LATIN}-]+\\.)+(?:{tld}|{_PUNYCODE})", re.IGNORECASE)
+    return url, ascii_domain
+
 _TCO_RE = re.compile(f"https?://t\\.co/([a-z0-9]+)(?:\\?{_QUERY_CHAR}*{_QUERY_END})?", re.IGNORECASE)
 _MAX_URL = 4096
 _MAX_TCO_SLUG = 40
@@ -119,9 +129,10 @@ _RUN_RE = re.compile(f"(?<![^{_SPACES}])[^{_SPACES}]*\\.[^{_SPACES}.][^{_SPACES}
 def _url_matches(text: str) -> Iterator[re.Match[str]]:
     """The matches of the URL pattern over ``text``, searching only runs that may hold one."""
     size = len(text)
+    finditer = _url_patterns()[0].finditer
     for run in _RUN_RE.finditer(text):
         start, end = run.span()
-        yield from _URL_RE.finditer(text, max(start - 1, 0), min(end + 1, size))
+        yield from finditer(text, max(start - 1, 0), min(end + 1, size))
 
 
 @lru_cache(maxsize=4096)
@@ -153,7 +164,7 @@ def extract_urls_with_indices(text: str) -> list[Entity]:
             if before and before in "-_./":
                 continue
             last: Entity | None = None
-            for part in _ASCII_DOMAIN_RE.finditer(domain):
+            for part in _url_patterns()[1].finditer(domain):
                 last = Entity(part.group(), start + part.start(), start + part.end())
                 found.append(last)
             if last is not None and path:
@@ -172,21 +183,6 @@ def extract_urls_with_indices(text: str) -> list[Entity]:
 
 # --------------------------------------------------------------------------- emoji
 
-_EMOJI_SINGLE = frozenset(seq for seq in EMOJI if len(seq) == 1)
-_EMOJI_MULTI = frozenset(seq for seq in EMOJI if len(seq) > 1)
-
-
-def _lengths_by_first() -> dict[str, tuple[int, ...]]:
-    """For each first code point of a multi-point emoji, its possible lengths, longest first."""
-    lengths: dict[str, set[int]] = {}
-    for seq in _EMOJI_MULTI:
-        lengths.setdefault(seq[0], set()).add(len(seq))
-    return {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()}
-
-
-_EMOJI_LENGTHS = _lengths_by_first()
-
-
 def _char_class(chars: set[str]) -> str:
     """A regex character class for ``chars``, as ranges."""
     points = sorted(ord(c) for c in chars)
@@ -202,20 +198,38 @@ def _char_class(chars: set[str]) -> str:
     return "[" + "".join(parts) + "]"
 
 
-def _emoji_start_pattern() -> str:
-    """Where an emoji may start, loosely: the exact BMP starts, one span for the astral
-    ones (sre scans a BMP set fast but a long list of astral ranges slowly), and an ASCII
-    keycap base only when a keycap mark follows."""
-    starts = set(_EMOJI_SINGLE) | set(_EMOJI_LENGTHS)
+@dataclass(frozen=True)
+class _EmojiTables:
+    """Emoji lookup tables: see :func:`_emoji_tables`."""
+
+    single: frozenset[str]  # one-code-point emoji
+    multi: frozenset[str]  # sequences of two or more code points
+    lengths: dict[str, tuple[int, ...]]  # first code point -> sequence lengths, longest first
+    start: re.Pattern[str]  # where an emoji may start (a superset)
+
+
+@cache
+def _emoji_tables() -> _EmojiTables:
+    """Build the emoji tables from the Unicode 12.0 list on first use."""
+    from channels._tlds import EMOJI
+
+    single = frozenset(seq for seq in EMOJI if len(seq) == 1)
+    multi = frozenset(seq for seq in EMOJI if len(seq) > 1)
+    sizes: dict[str, set[int]] = {}
+    for seq in multi:
+        sizes.setdefault(seq[0], set()).add(len(seq))
+    lengths = {ch: tuple(sorted(ls, reverse=True)) for ch, ls in sizes.items()}
+    # Candidates, loosely: the exact BMP starts, one span for the astral ones (sre scans a
+    # BMP set fast but a long list of astral ranges slowly), and an ASCII keycap base only
+    # when a keycap mark follows.
+    starts = set(single) | set(lengths)
     bmp = {c for c in starts if 0x7F < ord(c) <= 0xFFFF}
     astral = [ord(c) for c in starts if ord(c) > 0xFFFF]
     narrow = {c for c in starts if c.isascii()}
-    seconds = {seq[1] for seq in _EMOJI_MULTI if seq[0].isascii()}
+    seconds = {seq[1] for seq in multi if seq[0].isascii()}
     wide = _char_class(bmp)[:-1] + f"\\U{min(astral):08x}-\\U{max(astral):08x}]"
-    return f"{wide}|{_char_class(narrow)}(?={_char_class(seconds)})"
-
-
-_EMOJI_START_RE = re.compile(_emoji_start_pattern())
+    start = re.compile(f"{wide}|{_char_class(narrow)}(?={_char_class(seconds)})")
+    return _EmojiTables(single, multi, lengths, start)
 
 
 def extract_emoji_spans(text: str) -> list[tuple[int, int]]:
@@ -226,17 +240,18 @@ def extract_emoji_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if text.isascii():
         return spans
+    tables = _emoji_tables()
+    search, lengths, multi, single = tables.start.search, tables.lengths, tables.multi, tables.single
     pos = 0
-    search = _EMOJI_START_RE.search
     while (match := search(text, pos)) is not None:
         i = match.start()
         first = text[i]
         size = 0
-        for length in _EMOJI_LENGTHS.get(first, ()):
-            if text[i : i + length] in _EMOJI_MULTI:
+        for length in lengths.get(first, ()):
+            if text[i : i + length] in multi:
                 size = length
                 break
-        if not size and first in _EMOJI_SINGLE:
+        if not size and first in single:
             size = 1
         if size:
             spans.append((i, i + size))
