@@ -9,6 +9,7 @@ Every answer is JSON with ``Content-Type: application/json; charset=UTF-8``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -80,7 +81,8 @@ def _token(request: Request) -> str | None:
 def _caller(sb: Sandbox, request: Request, version: str) -> Caller:
     token = _token(request)
     if not token:
-        raise Reply(graph_error(2500, "An active access token must be used to query information about the current user."))
+        message = "An active access token must be used to query information about the current user."
+        raise Reply(graph_error(2500, message))
     creds = sb.options.credentials
     if token != creds.fb_page_token:
         raise Reply(graph_error(190, "Invalid OAuth access token - Cannot parse access token"))
@@ -112,8 +114,10 @@ def handle(sb: Sandbox, request: Request) -> Response:
         if fault := sb.faults.rate_limited("graph", (request.path, path)):
             code = int(fault.get("graph_code", 80001))
             minutes = max(1, int((fault["reset_at"] - sb.now()) // 60))
-            usage = f'{{"{caller.page_id}":[{{"type":"pages","call_count":100,"total_cputime":100,' \
-                f'"total_time":100,"estimated_time_to_regain_access":{minutes}}}]}}'
+            usage = json.dumps(
+                {caller.page_id: [{"type": "pages", "call_count": 100, "total_cputime": 100, "total_time": 100,
+                                   "estimated_time_to_regain_access": minutes}]}
+            )
             response = graph_error(code, GRAPH_LIMIT_MESSAGES.get(code, f"(#{code}) Rate limited"))
             response.headers["X-Business-Use-Case-Usage"] = usage
             return response
@@ -133,8 +137,11 @@ def _route(sb: Sandbox, request: Request, caller: Caller, parts: list[str]) -> R
         if (found := instagram.get_node(sb, request, caller, node)) is not None:
             return found
         if (post := _fb_post(sb, node)) is not None:
-            return graph_ok(_render_post(post, requested_fields(request, ("id", "message", "created_time"), POST_FIELDS, "PagePost")))
+            fields = requested_fields(request, ("id", "message", "created_time"), POST_FIELDS, "PagePost")
+            return graph_ok(_render_post(post, fields))
         raise Reply(unknown_object(node))
+    if len(parts) == 1:  # updating or deleting objects is not something the channels do
+        raise Reply(unknown_object(node, method))
     if len(parts) == 2:
         edge = parts[1]
         if node == caller.page_id:

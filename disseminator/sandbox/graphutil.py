@@ -42,7 +42,8 @@ def requested_fields(request: Request, default: Sequence[str], known: Sequence[s
     fields = [f.strip() for f in raw.split(",") if f.strip()] if raw else list(default)
     for name in fields:
         if name not in known:
-            raise Reply(graph_param_error(f"(#100) Tried accessing nonexisting field ({name}) on node type ({node_type})"))
+            message = f"(#100) Tried accessing nonexisting field ({name}) on node type ({node_type})"
+            raise Reply(graph_param_error(message))
     return fields
 
 

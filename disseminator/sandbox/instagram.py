@@ -129,7 +129,9 @@ def edge(sb: Sandbox, request: Request, caller: Caller, name: str) -> Response:
                      path=f"/{caller.ig_user_id}/media", token=caller.token)
         )
     if name == "content_publishing_limit" and request.method == "GET":
-        fields = requested_fields(request, ("quota_usage",), ("quota_usage", "config"), "ContentPublishingLimitResponse")
+        fields = requested_fields(
+            request, ("quota_usage",), ("quota_usage", "config"), "ContentPublishingLimitResponse"
+        )
         values = {"quota_usage": _quota_used(sb, caller.ig_user_id),
                   "config": {"quota_total": sb.options.ig_quota, "quota_duration": QUOTA_WINDOW}}
         return graph_ok({"data": [{k: values[k] for k in fields}]})
@@ -163,7 +165,8 @@ def _check_image(url: str) -> None:
     data, too_big = fetch(url, MAX_IMAGE)
     if data is None:
         raise _ig_error(9004, 2207052, "Media download has failed.",
-                        f"The media could not be fetched from this uri: {url}", top="Only photo or video can be accepted as media type.")
+                        f"The media could not be fetched from this uri: {url}",
+                        top="Only photo or video can be accepted as media type.")
     if too_big:
         raise _ig_error(36000, 2207004, "Image size too large",
                         "The image is too large to download. It should be less than 8 MiB.")

@@ -103,9 +103,7 @@ def _payload(request: Request) -> tuple[dict[str, Any], bytes | None]:
     fields = dict(request.form.items())
     if "media" in request.files:
         return fields, request.files["media"].read()
-    if "media" in fields:
-        return fields, fields["media"].encode("latin-1")
-    if "media_data" in fields:
+    if "media_data" in fields:  # v1.1's base64 form field
         return fields, _b64(fields["media_data"])
     return fields, None
 

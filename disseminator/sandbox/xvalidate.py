@@ -69,7 +69,9 @@ def _check(kind: str, value: Any, where: str) -> str | None:
     if kind == "object":
         return None if isinstance(value, dict) else f"{where}: must be an object"
     if kind == "id":
-        return None if isinstance(value, str) and _ID.match(value) else f"{where}: does not match the pattern ^[0-9]{{1,19}}$"
+        if isinstance(value, str) and _ID.match(value):
+            return None
+        return f"{where}: does not match the pattern ^[0-9]{{1,19}}$"
     if kind == "reply_settings":
         return None if value in _REPLY_SETTINGS else f"{where}: must be one of {', '.join(_REPLY_SETTINGS)}"
     if kind == "duration":
