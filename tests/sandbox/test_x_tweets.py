@@ -188,3 +188,11 @@ def test_reply_fields_in_timeline(client: tweepy.Client) -> None:
 def test_unknown_x_route_is_404_problem(client: tweepy.Client) -> None:
     with pytest.raises(tweepy.NotFound):
         client.request("GET", "/2/nothing/here", user_auth=True)
+
+
+def test_users_tweets_time_window(client: tweepy.Client) -> None:
+    client.create_tweet(text="dalam jendela")
+    found = client.get_users_tweets(DEFAULT.x_user_id, user_auth=True, start_time="2020-01-01T00:00:00Z")
+    assert found.meta["result_count"] == 1
+    none = client.get_users_tweets(DEFAULT.x_user_id, user_auth=True, end_time="2020-01-01T00:00:00Z")
+    assert none.meta["result_count"] == 0 and none.data is None
