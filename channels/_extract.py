@@ -278,10 +278,23 @@ _HASHTAG_END_RE = regex.compile(r"[#\uff03]|://")
 
 
 def _drop_overlaps(entities: list[Entity], urls: list[Entity]) -> list[Entity]:
-    """``entities`` without those that overlap a URL (the URL wins)."""
+    """``entities`` minus those that overlap a URL, as twitter-text resolves overlaps.
+
+    All entities are ordered by start (hashtags before URLs on a tie); walking that order,
+    one that starts before the last kept one ends is dropped, whichever kind it is.
+    """
     if not urls:
         return entities
-    return [e for e in entities if all(e.end <= u.start or e.start >= u.end for u in urls)]
+    ordered = sorted([(e.start, 0, e) for e in entities] + [(u.start, 1, u) for u in urls], key=lambda t: t[:2])
+    kept: list[Entity] = []
+    end = -1
+    for _, kind, entity in ordered:
+        if entity.start < end:
+            continue
+        end = entity.end
+        if kind == 0:
+            kept.append(entity)
+    return kept
 
 
 def extract_hashtags_with_indices(text: str) -> list[Entity]:
