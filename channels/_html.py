@@ -41,17 +41,19 @@ class _TextCollector(HTMLParser):
         self.parts: list[str] = []
         self.hidden = 0
         self.lists: list[list[int]] = []  # per open list: [is_ordered, next number]
+        self.bullet = ""  # written before the first text of the current list item
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN:
             self.hidden += 1
         elif tag in ("ul", "ol"):
+            self.parts.append(self._block_break())
             self.lists.append([tag == "ol", 1])
-            self.parts.append(_PARA)
         elif tag == "li":
-            self.parts.append(_LINE + self._bullet())
+            self.parts.append(_LINE)
+            self.bullet = self._bullet()
         elif tag in _BLOCKS:
-            self.parts.append(_PARA)
+            self.parts.append(self._block_break())
         elif tag in _LINES:
             self.parts.append(_LINE)
         elif tag in _CELLS:
@@ -69,15 +71,24 @@ class _TextCollector(HTMLParser):
         elif tag in ("ul", "ol"):
             if self.lists:
                 self.lists.pop()
-            self.parts.append(_PARA)
+            self.parts.append(self._block_break())
         elif tag in _BLOCKS:
-            self.parts.append(_PARA)
+            self.parts.append(self._block_break())
         elif tag in _LINES or tag == "li":
             self.parts.append(_LINE)
 
     def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(_SPACE_RE.sub(" ", data))
+        if self.hidden:
+            return
+        if self.bullet and data.strip():
+            self.parts.append(self.bullet)
+            self.bullet = ""
+        self.parts.append(_SPACE_RE.sub(" ", data))
+
+    def _block_break(self) -> str:
+        # Inside a list, a paragraph or nested list only starts a new line, so the items
+        # stay together.
+        return _LINE if self.lists else _PARA
 
     def _bullet(self) -> str:
         if not self.lists or not self.lists[-1][0]:

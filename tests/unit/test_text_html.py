@@ -53,3 +53,8 @@ def test_plain_text_passes_through(text: str, expected: str) -> None:
 
 def test_inline_elements_do_not_break_words() -> None:
     assert html_to_text("<p>Ke<b>mer</b>dekaan <a href='https://x.id'>RI</a></p>") == "Kemerdekaan RI"
+
+
+def test_nested_lists_and_paragraphs_in_items_stay_together() -> None:
+    html = "<ul><li><p>Jalan</p></li><li>Jembatan<ul><li>Gantung</li></ul></li></ul><p>Akhir</p>"
+    assert html_to_text(html) == "• Jalan\n• Jembatan\n• Gantung\n\nAkhir"
