@@ -14,8 +14,8 @@ trie tries the longer first, which is what the reference's ordered list does too
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import regex
@@ -169,6 +169,8 @@ def extract_urls_with_indices(text: str) -> list[Entity]:
                 found.append(last)
             if last is not None and path:
                 # twitter-text keeps the ASCII domain and everything after the domain.
+                # str.replace swaps every occurrence, as the python port does (the JS one
+                # swaps the first); it only differs when the path repeats the domain.
                 found[-1] = Entity(url.replace(domain, last.value), last.start, end)
             continue
         tco = _TCO_RE.match(url)

@@ -75,6 +75,19 @@ def test_mentions_with_indices(case: dict[str, Any]) -> None:
     assert got == case["expected"]
 
 
+def test_tld_data_lists_longer_names_before_their_prefixes() -> None:
+    # The URL pattern tries longer TLDs first; that equals twitter-text's ordered
+    # alternation only while the data keeps every name ahead of its own prefixes.
+    from channels._tlds import CCTLDS, GTLDS
+
+    order = [*GTLDS, *CCTLDS]
+    position = {name: i for i, name in reversed(list(enumerate(order)))}
+    assert len(order) > 1500
+    for i, name in enumerate(order):
+        for cut in range(1, len(name)):
+            assert position.get(name[:cut], len(order)) > i, (name, name[:cut])
+
+
 def test_entity_is_a_frozen_record() -> None:
     entity = extract_urls_with_indices("Baca setkab.go.id/berita sekarang")[0]
     assert entity == Entity("setkab.go.id/berita", 5, 24)
