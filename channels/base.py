@@ -24,6 +24,7 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar
 
 
@@ -71,6 +72,19 @@ class Account:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.settings.get(key, default)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the installation tells every channel: where its files are.
+
+    ``base_dir`` is the configuration file's folder (relative template paths);
+    prepared images are written to ``media_dir`` and served at ``media_base_url``.
+    """
+
+    base_dir: Path
+    media_dir: Path
+    media_base_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,8 +206,8 @@ class Channel(ABC):
     """One social network, bound to one account.
 
     Subclasses are registered in the ``disseminator.channels`` entry point group under
-    their :attr:`name` and constructed with the account only; a constructor must not
-    touch the network.
+    their :attr:`name` and constructed with the account and an optional
+    :class:`Context`; a constructor must not touch the network.
     """
 
     #: The registry name, e.g. ``"twitter"``.
@@ -203,8 +217,9 @@ class Channel(ABC):
     #: Account settings that are credentials: never logged, stored or printed.
     secret_keys: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, account: Account) -> None:
+    def __init__(self, account: Account, *, context: Context | None = None) -> None:
         self.account = account
+        self.context = context
 
     def secrets(self) -> list[str]:
         """The secret values of this account, for redaction."""

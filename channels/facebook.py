@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from . import compose, graph
-from .base import AccountCheck, Article, Channel, Draft, Receipt, Rejected
+from .base import AccountCheck, Article, Channel, Context, Draft, Media, Receipt, Rejected
 from .http import web_url
 
 MAX_LENGTH = 63_206  # Graph's documented message limit
@@ -20,18 +20,24 @@ class FacebookChannel(Channel):
     required_settings = ("page_id", "access_token")
     secret_keys = ("access_token",)
 
-    def __init__(self, account: Any) -> None:
-        super().__init__(account)
+    def __init__(self, account: Any, *, context: Context | None = None) -> None:
+        super().__init__(account, context=context)
         self._graph: Any = None
 
     def measure(self, text: str) -> tuple[int, int | None]:
         return len(text), MAX_LENGTH
 
     def render(self, article: Article) -> Draft:
-        tags = compose.hashtags(article, self.account)[: int(self.account.get("max_hashtags", DEFAULT_HASHTAGS))]
-        link = compose.link(article, self.account)
-        text = compose.join_blocks([compose.title(article), compose.summary(article), " ".join(tags)])
-        return Draft(parts=(text,), link=link)
+        from .formatting import fields_for, fit, renderer
+
+        warnings: list[str] = []
+        fields = fields_for(article, self.account, max_tags=int(self.account.get("max_hashtags", DEFAULT_HASHTAGS)), body=True)
+        render = renderer("facebook", self.account, self.context)
+        text = fit(render, fields, measure=len, limit=MAX_LENGTH, warnings=warnings, network="Facebook")
+        media: tuple[Media, ...] = ()
+        if self.account.get("photo", False) and article.image:
+            media = (Media(url=article.image, alt=article.image_alt),)
+        return Draft(parts=(text,), media=media, warnings=tuple(warnings), link=fields.link)
 
     def validate(self, draft: Draft) -> None:
         if len(draft.parts) != 1:
@@ -51,11 +57,17 @@ class FacebookChannel(Channel):
         return str(self.account.get("page_id"))
 
     def publish_part(self, draft: Draft, index: int, *, reply_to: str | None = None) -> Receipt:
-        args = {"message": draft.parts[index]}
-        if draft.link:
-            args["link"] = draft.link
-        result = graph.call(lambda: self.graph().put_object(self.page_id, "feed", **args), secrets=self.secrets(), write=True)
-        post_id = str(result["id"])
+        if draft.media:
+            # A photo post: the image large, the link in the text.
+            photo = {"url": draft.media[0].url, "message": draft.parts[index]}
+            result = graph.call(lambda: self.graph().put_object(self.page_id, "photos", **photo), secrets=self.secrets(), write=True)
+            post_id = str(result.get("post_id") or result["id"])
+        else:
+            args = {"message": draft.parts[index]}
+            if draft.link:
+                args["link"] = draft.link
+            result = graph.call(lambda: self.graph().put_object(self.page_id, "feed", **args), secrets=self.secrets(), write=True)
+            post_id = str(result["id"])
         return Receipt(remote_id=post_id, remote_url=self._url(post_id))
 
     def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:

@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from . import compose, graph
-from .base import AccountCheck, Article, Channel, Draft, Media, Receipt, Rejected, Transient
+from .base import AccountCheck, Context, Article, Channel, Draft, Media, Receipt, Rejected, Transient
 from .http import web_url
 
 MAX_CAPTION = 2200
@@ -28,29 +28,57 @@ class InstagramChannel(Channel):
     required_settings = ("ig_user_id", "access_token")
     secret_keys = ("access_token",)
 
-    def __init__(self, account: Any) -> None:
-        super().__init__(account)
+    def __init__(self, account: Any, *, context: Context | None = None) -> None:
+        super().__init__(account, context=context)
         self._graph: Any = None
 
     def measure(self, text: str) -> tuple[int, int | None]:
         return len(text), MAX_CAPTION
 
     def render(self, article: Article) -> Draft:
-        from .text import truncate
+        import dataclasses
+
+        from .formatting import fields_for, fit, renderer
 
         if not article.image:
             raise Rejected("Instagram needs an image and the article has none (set 'image' in the article)")
-        tags = compose.hashtags(article, self.account)[:MAX_HASHTAGS]
-        phrase = str(self.account.get("link_phrase", LINK_PHRASE)) if article.url else ""
-        tail = compose.join_blocks([phrase, " ".join(tags)])
-        head = compose.join_blocks([compose.title(article), compose.summary(article)])
         warnings: list[str] = []
-        room = MAX_CAPTION - len(tail) - (2 if tail else 0)
-        if len(head) > room:
-            head = truncate(head, room, measure=len)
-            warnings.append("caption shortened to Instagram's 2,200 characters")
-        caption = compose.join_blocks([head, tail])
-        return Draft(parts=(caption,), media=(Media(url=article.image, alt=article.image_alt),), warnings=tuple(warnings))
+        fields = fields_for(article, self.account, max_tags=MAX_HASHTAGS)
+        if fields.link:
+            fields = dataclasses.replace(fields, link_phrase=str(self.account.get("link_phrase", LINK_PHRASE)))
+        render = renderer("instagram", self.account, self.context)
+        caption = _drop_extra_mentions(
+            fit(render, fields, measure=len, limit=MAX_CAPTION, warnings=warnings, network="Instagram"), warnings
+        )
+        media = self._prepare_image(article, warnings)
+        return Draft(parts=(caption,), media=(media,), warnings=tuple(warnings))
+
+    def _prepare_image(self, article: Article, warnings: list[str]) -> Media:
+        """The article image as Instagram takes it, served from our media folder.
+
+        Without ``media.public_base_url`` there is nowhere to serve a prepared copy, so
+        Instagram is given the original URL and checks it itself.
+        """
+        assert article.image
+        ctx = self.context
+        if ctx is None or not ctx.media_base_url:
+            warnings.append("media.public_base_url is not set: Instagram gets the original image, unchecked")
+            return Media(url=article.image, alt=article.image_alt)
+        from .http import make_session
+        from .media import ImageError, load_image_bytes, prepare_for_instagram
+
+        try:
+            prepared = prepare_for_instagram(
+                load_image_bytes(article.image, session=make_session()),
+                background=str(self.account.get("image_background", "#FFFFFF")),
+                source=article.image,
+            )
+        except ImageError as exc:
+            raise Rejected(str(exc)) from None
+        ctx.media_dir.mkdir(parents=True, exist_ok=True)
+        name = prepared.save(ctx.media_dir)
+        warnings.extend(prepared.warnings)
+        return Media(url=f"{ctx.media_base_url}/{name}", alt=article.image_alt)
 
     def validate(self, draft: Draft) -> None:
         from .text import count_hashtags, count_mentions
@@ -158,3 +186,18 @@ class InstagramChannel(Channel):
 
     def _url(self, media_id: str, permalink: str | None) -> str:
         return web_url(self.account.base_url, "instagram", media_id, permalink or f"https://www.instagram.com/")
+
+
+def _drop_extra_mentions(caption: str, warnings: list[str]) -> str:
+    """Keep the first 20 @mentions; later ones lose their @ and become plain words."""
+    from .text import extract_mentions_with_indices
+
+    mentions = extract_mentions_with_indices(caption)
+    if len(mentions) <= MAX_MENTIONS:
+        return caption
+    for entity in reversed(mentions[MAX_MENTIONS:]):
+        at = caption.rfind("@", 0, entity.start + 1)
+        if at >= 0:
+            caption = caption[:at] + caption[at + 1:]
+    warnings.append(f"{len(mentions) - MAX_MENTIONS} mention(s) beyond Instagram's {MAX_MENTIONS} dropped")
+    return caption

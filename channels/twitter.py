@@ -15,6 +15,7 @@ import requests
 
 from . import compose
 from .base import (
+    Context,
     AccountCheck,
     Article,
     AuthError,
@@ -42,8 +43,8 @@ class TwitterChannel(Channel):
     required_settings = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
     secret_keys = required_settings
 
-    def __init__(self, account: Any) -> None:
-        super().__init__(account)
+    def __init__(self, account: Any, *, context: Context | None = None) -> None:
+        super().__init__(account, context=context)
         self._client: Any = None
 
     # ------------------------------------------------------------------ formatting
@@ -57,28 +58,47 @@ class TwitterChannel(Channel):
 
         return weighted_length(text), self.limit
 
+    @property
+    def threads(self) -> bool:
+        return bool(self.account.get("thread", False))
+
     def render(self, article: Article) -> Draft:
-        from .text import truncate, weighted_length
+        from .formatting import fields_for, fit, renderer
+        from .text import weighted_length
 
         warnings: list[str] = []
-        link = compose.link(article, self.account)
-        title = compose.title(article)
-        tail = f"\n\n{link}" if link else ""
-        room = self.limit - weighted_length(tail)
-        if weighted_length(title) > room:
-            title = truncate(title, room)
-            warnings.append("title shortened to fit X's 280 characters")
-        text = title + tail
-        used = []
-        for tag in compose.hashtags(article, self.account):
-            candidate = text + (" " if used else "\n\n") + tag
-            if weighted_length(candidate) > self.limit:
-                continue
-            text, used = candidate, [*used, tag]
-        media = ()
+        fields = fields_for(article, self.account, body=self.threads)
+        render = renderer("twitter", self.account, self.context)
+        text = render(fields)
+        parts: tuple[str, ...] = (text,)
+        if weighted_length(text) > self.limit:
+            parts = self._thread(text, fields.link, warnings) if self.threads else ()
+            if not parts:
+                parts = (fit(render, fields, measure=weighted_length, limit=self.limit, warnings=warnings, network="X"),)
+        media: tuple[Media, ...] = ()
         if article.image and self.account.get("images", True):
             media = (Media(url=article.image, alt=article.image_alt),)
-        return Draft(parts=(text,), media=media, warnings=tuple(warnings), link=link)
+        return Draft(parts=parts, media=media, warnings=tuple(warnings), link=fields.link)
+
+    def _thread(self, text: str, link: str | None, warnings: list[str]) -> tuple[str, ...]:
+        """``text`` as a numbered thread, or () when it needs more parts than allowed."""
+        from .thread import TooManyParts, split_thread
+
+        most = int(self.account.get("thread_max_parts", 5))
+        try:
+            parts = split_thread(
+                text,
+                limit=self.limit,
+                numbering=str(self.account.get("thread_numbering", "{i}/{n}")),
+                max_parts=most,
+                first_must_contain=link,
+            )
+        except TooManyParts as exc:
+            warnings.append(f"a thread would need {exc.needed} parts (at most {most}); shortened to one post instead")
+            return ()
+        if len(parts) > 1:
+            warnings.append(f"split into a thread of {len(parts)} parts")
+        return tuple(parts)
 
     def validate(self, draft: Draft) -> None:
         from .text import weighted_length

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from channels.base import Account
+from channels.base import Account, Context
 
 from .errors import ConfigError
 
@@ -67,6 +67,11 @@ class Settings:
     def base_dir(self) -> Path:
         """The folder relative paths in the file are resolved against."""
         return self.path.parent if self.path else Path.cwd()
+
+    @property
+    def context(self) -> Context:
+        """What channels need to know about this installation."""
+        return Context(base_dir=self.base_dir, media_dir=self.media.dir, media_base_url=self.media.public_base_url)
 
     def account_names(self) -> list[str]:
         return list(self.accounts)

@@ -40,7 +40,7 @@ def plan(settings: Settings, article: Article, names: Sequence[str]) -> list[Pla
     plans = []
     for name in choose_accounts(settings, names):
         account = settings.account(name, resolve=False)
-        channel = make_channel(account)
+        channel = make_channel(account, context=settings.context)
         try:
             draft = channel.render(article)
             channel.validate(draft)

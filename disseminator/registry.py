@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from functools import cache
 
-from channels.base import Account, Channel
+from channels.base import Account, Channel, Context
 
 from .errors import ConfigError
 
@@ -47,7 +47,7 @@ def channel_class(name: str) -> type[Channel]:
     return cls
 
 
-def make_channel(account: Account, **options: object) -> Channel:
+def make_channel(account: Account, *, context: Context | None = None) -> Channel:
     """A channel bound to ``account``, after checking its required settings."""
     cls = channel_class(account.channel)
     missing = [k for k in cls.required_settings if not account.get(k)]
@@ -55,4 +55,4 @@ def make_channel(account: Account, **options: object) -> Channel:
         raise ConfigError(
             f"accounts.{account.name}: missing {', '.join(missing)} (required for {account.channel})"
         )
-    return cls(account, **options)  # type: ignore[call-arg]
+    return cls(account, context=context)

@@ -70,4 +70,11 @@ def starter_config(sandbox_url: str | None = None, *, database: str | None = Non
     text = HEADER
     if database:
         text = text.replace('database = "sqlite:///disseminator.db"', f'database = "{database}"')
+    if sandbox_url:
+        # The sandbox also plays the institution's web server: it serves the media
+        # folder when started with --media-dir pointing at it.
+        text = text.replace(
+            '# public_base_url = "https://humas.example.go.id/media"   # where that folder is served',
+            f'public_base_url = "{sandbox_url.rstrip("/")}/media"   # disseminator sandbox --media-dir media',
+        )
     return text + (sandbox_accounts(sandbox_url) if sandbox_url else REAL_ACCOUNTS)

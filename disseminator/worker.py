@@ -68,7 +68,7 @@ class Worker:
         *,
         worker_id: str | None = None,
         strategy: RetryStrategy | None = None,
-        channel_factory: Callable[[Account], Channel] = make_channel,
+        channel_factory: Callable[..., Channel] = make_channel,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -128,7 +128,7 @@ class Worker:
     def _publish(self, post: PostRow) -> Outcome:
         try:
             account = self.settings.account(post.account, resolve=True)
-            channel = self.channel_factory(account)
+            channel = self.channel_factory(account, context=self.settings.context)
         except ConfigError as exc:
             self.store.set_attention(post.account, exc.message)
             return self._settle(post, "wait_account", kind="config", message=exc.message, at=utcnow(), calls=0)

@@ -60,7 +60,7 @@ def check(app, names: tuple[str, ...], as_json: bool) -> None:  # type: ignore[n
     for name in choose_accounts(app.settings, names):
         row = {"account": name, "ok": False, "identity": None, "quota": None, "error": None}
         try:
-            result = make_channel(app.settings.account(name)).check()
+            result = make_channel(app.settings.account(name), context=app.settings.context).check()
             row.update(ok=result.ok, identity=result.identity, quota=result.quota)
             app.store.set_attention(name, None)
         except ConfigError as exc:

@@ -36,10 +36,7 @@ def demo(ctx: click.Context, keep: bool) -> None:
         from ..starter import starter_config
 
         config = work / "disseminator.toml"
-        config.write_text(
-            starter_config(server.url).replace('dir = "media"', 'dir = "media"\npublic_base_url = "' + server.url + '/media"'),
-            encoding="utf-8",
-        )
+        config.write_text(starter_config(server.url), encoding="utf-8")
         article_text = (data / SAMPLE_ARTICLE).read_text(encoding="utf-8")
         # The sandbox plays the institution's web server too: it serves the image.
         article_text = article_text.replace("https://humas.example.go.id/media/bendungan.jpg", f"{server.url}/media/{SAMPLE_IMAGE}")

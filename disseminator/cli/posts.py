@@ -36,7 +36,7 @@ def preview(app, ref: str, accounts: tuple[str, ...], as_json: bool) -> None:  #
     plans = plan(app.settings, article, accounts)
     out = []
     for p in plans:
-        channel = make_channel(app.settings.account(p.account, resolve=False))
+        channel = make_channel(app.settings.account(p.account, resolve=False), context=app.settings.context)
         draft = p.draft
         parts = list(draft.parts) if draft else []
         out.append({

@@ -24,8 +24,8 @@ def _free_port() -> int:
 
 @pytest.fixture
 def sandbox_proc(tmp_path: Path) -> Iterator[str]:
-    media = tmp_path / "www"
-    media.mkdir()
+    media = tmp_path / "kantor" / "media"  # the media folder of the config made below
+    media.mkdir(parents=True)
     shutil.copy(REPO / "disseminator" / "data" / "contoh-bendungan.jpg", media / "foto.jpg")
     port = _free_port()
     proc = subprocess.Popen(
@@ -54,7 +54,6 @@ def sandbox_proc(tmp_path: Path) -> Iterator[str]:
 
 def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: str) -> None:
     work = tmp_path / "kantor"
-    work.mkdir()
     init = run_proc(["init", "--sandbox", sandbox_proc], cwd=work)
     assert init.code == 0, init.err
     assert (work / "disseminator.toml").is_file() and (work / "disseminator.db").is_file()
@@ -75,7 +74,10 @@ def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: st
     for p in shapes.values():
         assert {"account", "channel", "parts", "media", "warnings"} <= set(p)
         assert all(isinstance(t, str) and t for t in p["parts"])
-    assert shapes["sandbox_ig"]["media"] == [f"{sandbox_proc}/media/foto.jpg"]
+    # Instagram gets a prepared copy (JPEG, allowed ratio, no EXIF) from the media folder.
+    [prepared] = shapes["sandbox_ig"]["media"]
+    assert prepared.startswith(f"{sandbox_proc}/media/") and prepared.endswith(".jpg") and "foto" not in prepared
+    assert requests.get(prepared, timeout=5).headers["content-type"] == "image/jpeg"
 
     scheduled = run_proc(["schedule", "1", "--now", "--json"], cwd=work)
     assert scheduled.code == 0, scheduled.err

@@ -1,0 +1,154 @@
+"""From an article to a post's text: template variables, then fitting the network's limit.
+
+Every channel renders its template with the same variables (see
+:data:`channels.templates.TEMPLATE_VARIABLES`).  When the result is too long, :func:`fit`
+gives things up in the order a comms officer would: hashtags beyond the account's own
+first, then the summary is shortened (or dropped when little would be left), then the
+title, then the account's own hashtags, and as the last resort the whole text is cut at
+a word boundary.  Each step that fires leaves a warning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import compose
+from .base import Account, Article, Context, Rejected
+
+#: A summary shortened to fewer characters than this is dropped instead.
+MIN_SUMMARY = 40
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The parts of a post that fitting may shorten or drop."""
+
+    title: str
+    summary: str
+    body: str
+    link: str | None
+    own_tags: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    link_phrase: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def hashtags(self) -> list[str]:
+        return [*self.own_tags, *self.tags]
+
+
+def fields_for(article: Article, account: Account, *, max_tags: int | None = None, body: bool = False) -> Fields:
+    """The article's text for ``account``: plain text, its link with UTM, its hashtags."""
+    from .text import hashtags_from_tags
+
+    own = account.get("hashtags") or []
+    own_tags = hashtags_from_tags([own] if isinstance(own, str) else list(own))
+    tags = [t for t in hashtags_from_tags(article.tags) if t.lower() not in {o.lower() for o in own_tags}]
+    if max_tags is not None:
+        own_tags, tags = own_tags[:max_tags], tags[: max(0, max_tags - len(own_tags))]
+    return Fields(
+        title=compose.title(article),
+        summary=compose.summary(article),
+        body=compose.plain(article.body) if body else "",
+        link=compose.link(article, account),
+        own_tags=tuple(own_tags),
+        tags=tuple(tags),
+        extra={"author": article.author or "", "published": article.published, "article_tags": list(article.tags)},
+    )
+
+
+def renderer(channel: str, account: Account, context: Context | None) -> Callable[[Fields], str]:
+    """A function rendering ``channel``'s template (or the account's own) from Fields.
+
+    A template problem becomes :class:`Rejected` naming the template and line.
+    """
+    from .templates import TemplateProblem, render_template
+
+    override = account.get("template")
+    search = [context.base_dir] if context else []
+
+    def render(f: Fields) -> str:
+        variables = {
+            "title": f.title,
+            "summary": f.summary,
+            "body": f.body,
+            "link": f.link or "",
+            "hashtags": f.hashtags,
+            "tags": f.extra.get("article_tags", []),
+            "author": f.extra.get("author", ""),
+            "published": f.extra.get("published"),
+            "account": account.name,
+            "link_phrase": f.link_phrase,
+        }
+        try:
+            return render_template(channel, variables, override=str(override) if override else None, search_dirs=search)
+        except TemplateProblem as exc:
+            raise Rejected(str(exc)) from None
+
+    return render
+
+
+def fit(
+    render: Callable[[Fields], str],
+    fields: Fields,
+    *,
+    measure: Callable[[str], int],
+    limit: int,
+    warnings: list[str],
+    network: str,
+) -> str:
+    """The fullest rendering of ``fields`` that measures at most ``limit``."""
+    from .text import truncate
+
+    text = render(fields)
+    if measure(text) <= limit:
+        return text
+    f = fields
+    # 1. Hashtags from the article: as many as fit, in order; the account's own stay.
+    if f.tags:
+        kept: list[str] = []
+        for tag in f.tags:
+            trial = dataclasses.replace(f, tags=(*kept, tag))
+            if measure(render(trial)) <= limit:
+                kept.append(tag)
+        dropped = len(f.tags) - len(kept)
+        f = dataclasses.replace(f, tags=tuple(kept))
+        if dropped:
+            warnings.append(f"{dropped} hashtag(s) left out to fit {network}'s {limit} characters")
+        text = render(f)
+        if measure(text) <= limit:
+            return text
+    # 2. The summary (and body), shortened, or dropped when little would be left.
+    for name in ("body", "summary"):
+        value = getattr(f, name)
+        if not value:
+            continue
+        over = measure(render(f)) - limit
+        room = measure(value) - over
+        short = truncate(value, room, measure=measure) if room >= MIN_SUMMARY else ""
+        f = dataclasses.replace(f, **{name: short})
+        warnings.append(f"{name} {'shortened' if short else 'left out'} to fit {network}'s {limit} characters")
+        text = render(f)
+        if measure(text) <= limit:
+            return text
+    # 3. The title.
+    over = measure(text) - limit
+    room = measure(f.title) - over
+    if room > 0:
+        f = dataclasses.replace(f, title=truncate(f.title, room, measure=measure))
+        warnings.append(f"title shortened to fit {network}'s {limit} characters")
+        text = render(f)
+        if measure(text) <= limit:
+            return text
+    # 4. The account's own hashtags, then a plain cut as the last resort.
+    if f.own_tags:
+        f = dataclasses.replace(f, own_tags=())
+        warnings.append("the account's own hashtags left out: nothing else fits")
+        text = render(f)
+        if measure(text) <= limit:
+            return text
+    warnings.append(f"text cut to {network}'s {limit} characters")
+    return truncate(text, limit, measure=measure)
