@@ -48,7 +48,9 @@ ROUTES = Map(
         Rule("/2/media/upload/initialize", methods=["POST"], endpoint="media_initialize"),
         Rule("/2/media/upload/<media_id>/append", methods=["POST"], endpoint="media_append"),
         Rule("/2/media/upload/<media_id>/finalize", methods=["POST"], endpoint="media_finalize"),
+        Rule("/2/media/metadata", methods=["POST"], endpoint="media_metadata"),
         Rule("/1.1/media/upload.json", methods=["GET", "POST"], endpoint="media_v1"),
+        Rule("/1.1/media/metadata/create.json", methods=["POST"], endpoint="media_metadata_v1"),
     ],
     strict_slashes=False,
 )
@@ -279,4 +281,6 @@ HANDLERS: dict[str, Handler] = {
     "media_append": x_media.append,
     "media_finalize": x_media.finalize,
     "media_v1": x_media.upload_v1,
+    "media_metadata": x_media.metadata,
+    "media_metadata_v1": x_media.metadata_v1,
 }

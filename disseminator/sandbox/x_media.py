@@ -26,6 +26,7 @@ CATEGORIES = ("tweet_image", "tweet_video", "tweet_gif", "dm_image", "dm_video",
 IMAGE_LIMIT = 5 * 1024 * 1024
 GIF_LIMIT = 15 * 1024 * 1024
 EXPIRES = 86400
+MAX_ALT_TEXT = 1000
 
 
 class MediaError(Exception):
@@ -249,3 +250,39 @@ def upload_v1(sb: Sandbox, request: Request, user: XUser) -> Response:
     if data.get("processing_info", {}).get("state") == "succeeded":
         body.pop("processing_info")
     return json_response(body)
+
+
+def _set_alt_text(sb: Sandbox, user: XUser, media_id: Any, alt: Any) -> str:
+    if not isinstance(media_id, str) or not media_id.isdigit() or len(media_id) > 19:
+        raise MediaError("id: does not match the pattern ^[0-9]{1,19}$")
+    text = alt.get("text") if isinstance(alt, dict) else None
+    if not isinstance(text, str):
+        raise MediaError("metadata.alt_text.text is required")
+    if len(text) > MAX_ALT_TEXT:
+        raise MediaError(f"metadata.alt_text.text must be at most {MAX_ALT_TEXT} characters")
+    with sb.state.lock:
+        _owned(sb, user, media_id)["alt_text"] = text
+        sb.state.save()
+    return text
+
+
+def metadata(sb: Sandbox, request: Request, user: XUser) -> Response:
+    """POST /2/media/metadata: attach alt text to the user's media."""
+
+    def work() -> dict[str, Any]:
+        fields, _ = _payload(request)
+        media_id = fields.get("id")
+        text = _set_alt_text(sb, user, media_id, (fields.get("metadata") or {}).get("alt_text"))
+        return {"id": media_id, "associated_metadata": {"alt_text": {"text": text}}}
+
+    return _v2(work)
+
+
+def metadata_v1(sb: Sandbox, request: Request, user: XUser) -> Response:
+    """POST /1.1/media/metadata/create.json (tweepy.API.create_media_metadata)."""
+    try:
+        fields, _ = _payload(request)
+        _set_alt_text(sb, user, str(fields.get("media_id", "")), fields.get("alt_text"))
+    except MediaError as exc:
+        return json_response({"errors": [{"code": 324, "message": str(exc)}]}, 400)
+    return Response(status=200)

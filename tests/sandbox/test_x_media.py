@@ -104,3 +104,30 @@ def test_v11_chunked_upload_through_tweepy_api(sandbox) -> None:
     media = api.media_upload("besar.jpg", file=io.BytesIO(image), chunked=True, media_category="tweet_image")
     assert media.size == len(image)
     assert x_client(sandbox.url).create_tweet(text="chunked v1.1", media_ids=[media.media_id_string]).data["id"]
+
+
+def test_alt_text_metadata(sandbox) -> None:
+    session = sandbox_session(sandbox.url)
+    media_id = session.post(
+        UPLOAD, files={"media": ("a.jpg", jpeg(1200, 675))}, data={"media_category": "tweet_image"}, auth=_auth()
+    ).json()["data"]["id"]
+    body = {"id": media_id, "metadata": {"alt_text": {"text": "Presiden meresmikan bendungan"}}}
+    response = session.post("https://api.x.com/2/media/metadata", json=body, auth=_auth())
+    assert response.status_code == 200
+    assert response.json()["data"] == {"id": media_id, "associated_metadata": body["metadata"]}
+    assert sandbox.app.state.data["media"][media_id]["alt_text"] == "Presiden meresmikan bendungan"
+    too_long = {"id": media_id, "metadata": {"alt_text": {"text": "a" * 1001}}}
+    assert session.post("https://api.x.com/2/media/metadata", json=too_long, auth=_auth()).status_code == 400
+    theirs = session.post("https://api.x.com/2/media/metadata", json=body, auth=_auth(OTHER_X_USER))
+    assert theirs.status_code == 400
+
+
+def test_alt_text_metadata_v11(sandbox) -> None:
+    auth = tweepy.OAuth1UserHandler(
+        DEFAULT.x_consumer_key, DEFAULT.x_consumer_secret, DEFAULT.x_access_token, DEFAULT.x_access_token_secret
+    )
+    api = tweepy.API(auth)
+    api.session = sandbox_session(sandbox.url)
+    media = api.media_upload("poster.jpg", file=io.BytesIO(jpeg(1000, 500)))
+    api.create_media_metadata(media.media_id_string, "Poster Hari Guru")
+    assert sandbox.app.state.data["media"][media.media_id_string]["alt_text"] == "Poster Hari Guru"
