@@ -169,12 +169,12 @@ class Faults:
         """Whether this call's answer should be lost (its count is consumed)."""
         return self._take("lose_response", network, method, paths) is not None
 
-    def rate_limited(self, network: str, paths: tuple[str, ...]) -> dict[str, Any] | None:
+    def rate_limited(self, network: str, method: str, paths: tuple[str, ...]) -> dict[str, Any] | None:
         """The active rate-limit exhaustion covering this call, if any."""
         now = time.time()
         with self._lock:
             for entry in self._config["rate_limit"]:
-                if entry["reset_at"] > now and _matches(entry, network, "", paths):
+                if entry["reset_at"] > now and _matches(entry, network, method, paths):
                     return dict(entry)
             return None
 

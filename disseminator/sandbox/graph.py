@@ -111,7 +111,7 @@ def handle(sb: Sandbox, request: Request) -> Response:
                 )
             )
         caller = _caller(sb, request, version)
-        if fault := sb.faults.rate_limited("graph", (request.path, path)):
+        if fault := sb.faults.rate_limited("graph", request.method, (request.path, path)):
             code = int(fault.get("graph_code", 80001))
             minutes = max(1, int((fault["reset_at"] - sb.now()) // 60))
             usage = json.dumps(

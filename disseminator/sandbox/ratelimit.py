@@ -80,6 +80,7 @@ def spend_x(
     profile: str,
     user_id: str,
     endpoint: str,
+    method: str,
     paths: tuple[str, ...],
     now: float,
 ) -> tuple[dict[str, str], bool]:
@@ -88,7 +89,7 @@ def spend_x(
     A ``rate_limit`` fault for X overrides the counters: remaining 0 until its reset.
     """
     limit = PROFILES[profile].get(endpoint, Limit(FIFTEEN_MINUTES, 900))
-    fault = faults.rate_limited("x", paths)
+    fault = faults.rate_limited("x", method, paths)
     with state.lock:
         if fault is not None:
             remaining, reset, exhausted = 0, int(fault["reset_at"]), True

@@ -85,6 +85,7 @@ def handle(sb: Sandbox, request: Request) -> Response:
         profile=sb.options.rate_limit_profile,
         user_id=user.user_id,
         endpoint=limit_key,
+        method=request.method,
         paths=(request.path,),
         now=sb.now(),
     )

@@ -49,7 +49,7 @@ def test_legacy_429_body(make_sandbox) -> None:
 
 
 def test_rate_limit_fault_sets_remaining_zero_until_reset(sandbox) -> None:
-    sandbox.set_faults({"rate_limit": [{"network": "x", "path": "/2/tweets", "reset_in": 120}]})
+    sandbox.set_faults({"rate_limit": [{"network": "x", "path": "/2/tweets", "method": "POST", "reset_in": 120}]})
     client = x_client(sandbox.url)
     with pytest.raises(tweepy.TooManyRequests) as err:
         client.create_tweet(text="blocked")
