@@ -139,7 +139,12 @@ class Faults:
 
     def set(self, doc: dict[str, Any]) -> None:
         """Replace the fault set and reseed.  Raises FaultError when ``doc`` is wrong."""
-        config = normalize(doc, time.time())
+        try:
+            config = normalize(doc, time.time())
+        except FaultError:
+            raise
+        except (TypeError, ValueError) as exc:  # e.g. "count": "many"
+            raise FaultError(f"a fault value has the wrong type: {exc}") from exc
         with self._lock:
             self._config = config
             self._rng = random.Random(config.get("seed", self._default_seed))

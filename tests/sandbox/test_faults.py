@@ -123,7 +123,8 @@ def test_graph_rate_limit_fault(sandbox) -> None:
 
 @pytest.mark.parametrize(
     "doc",
-    [{"bogus": 1}, {"error_rate": 2}, {"next": [{"network": "mars", "status": 500}]}, {"next": [{"path": "/x"}]}, ["not", "an", "object"]],
+    [{"bogus": 1}, {"error_rate": 2}, {"next": [{"network": "mars", "status": 500}]}, {"next": [{"path": "/x"}]}, ["not", "an", "object"],
+     {"next": [{"status": 500, "count": "many"}]}, {"rate_limit": [{"reset_in": "soon"}]}],
 )
 def test_bad_fault_documents_are_400(sandbox, doc) -> None:
     response = requests.post(sandbox.url + "/_sandbox/faults", json=doc)
