@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -16,6 +17,12 @@ def plain(text: str | None) -> str:
     """Markdown or HTML source as clean text: paragraphs kept, markup dropped."""
     if not text:
         return ""
+    return _plain(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _plain(text: str) -> str:
+    # Cached: the same title and summary are cleaned once for every channel.
     from .text import html_to_text
 
     if "<" in text or "&" in text:

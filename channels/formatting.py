@@ -11,6 +11,7 @@ a word boundary.  Each step that fires leaves a warning.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,11 +43,10 @@ class Fields:
 
 def fields_for(article: Article, account: Account, *, max_tags: int | None = None, body: bool = False) -> Fields:
     """The article's text for ``account``: plain text, its link with UTM, its hashtags."""
-    from .text import hashtags_from_tags
-
     own = account.get("hashtags") or []
-    own_tags = hashtags_from_tags([own] if isinstance(own, str) else list(own))
-    tags = [t for t in hashtags_from_tags(article.tags) if t.lower() not in {o.lower() for o in own_tags}]
+    own_tags = _hashtags(tuple([own] if isinstance(own, str) else own))
+    taken = {o.lower() for o in own_tags}
+    tags = [t for t in _hashtags(tuple(article.tags)) if t.lower() not in taken]
     if max_tags is not None:
         own_tags, tags = own_tags[:max_tags], tags[: max(0, max_tags - len(own_tags))]
     return Fields(
@@ -60,15 +60,26 @@ def fields_for(article: Article, account: Account, *, max_tags: int | None = Non
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _hashtags(tags: tuple[str, ...]) -> list[str]:
+    from .text import hashtags_from_tags
+
+    return hashtags_from_tags(tags)
+
+
 def renderer(channel: str, account: Account, context: Context | None) -> Callable[[Fields], str]:
     """A function rendering ``channel``'s template (or the account's own) from Fields.
 
     A template problem becomes :class:`Rejected` naming the template and line.
     """
-    from .templates import TemplateProblem, render_template
+    from .templates import TemplateProblem, load_template
 
     override = account.get("template")
     search = [context.base_dir] if context else []
+    try:
+        template = load_template(channel, override=str(override) if override else None, search_dirs=search)
+    except TemplateProblem as exc:
+        raise Rejected(str(exc)) from None
 
     def render(f: Fields) -> str:
         variables = {
@@ -84,7 +95,7 @@ def renderer(channel: str, account: Account, context: Context | None) -> Callabl
             "link_phrase": f.link_phrase,
         }
         try:
-            return render_template(channel, variables, override=str(override) if override else None, search_dirs=search)
+            return template(variables)
         except TemplateProblem as exc:
             raise Rejected(str(exc)) from None
 
@@ -110,7 +121,9 @@ def fit(
     # 1. Hashtags from the article: as many as fit, in order; the account's own stay.
     if f.tags:
         kept: list[str] = []
-        for tag in f.tags:
+        # When not even one article hashtag fits, skip trying each of them.
+        bare = measure(render(dataclasses.replace(f, tags=())))
+        for tag in f.tags if bare < limit else ():
             trial = dataclasses.replace(f, tags=(*kept, tag))
             if measure(render(trial)) <= limit:
                 kept.append(tag)

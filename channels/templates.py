@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import re
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,6 +83,7 @@ class TemplateProblem(ValueError):
         super().__init__(f"{where}: {' '.join(what.split())}")
 
 
+@functools.lru_cache(maxsize=8)
 def default_template_source(channel: str) -> str:
     """The text of ``channel``'s default template.
 
@@ -122,17 +123,29 @@ def render_template(
     is missing, unreadable, has a syntax error, uses an unknown variable, or does
     something the sandbox forbids.
     """
+    return load_template(channel, override=override, search_dirs=search_dirs)(variables)
+
+
+def load_template(
+    channel: str, *, override: str | None = None, search_dirs: Sequence[Path] = ()
+) -> Callable[[Mapping[str, Any]], str]:
+    """Find and compile a template once; the returned function renders it as
+    :func:`render_template` does.  Raises :class:`TemplateProblem` as it does."""
     display, source = _locate(channel, override, search_dirs)
     template = _compile(display, source)
-    values = dict(TEMPLATE_VARIABLES)
-    values.update(variables)
-    if "hashtags_text" not in variables and values["hashtags"]:
-        values["hashtags_text"] = " ".join(values["hashtags"])
-    try:
-        text = template.render(values)
-    except Exception as exc:  # anything the template does wrong is the template's problem
-        raise TemplateProblem(_describe(exc), template=display, line=_template_line(exc, display)) from exc
-    return _tidy(text)
+
+    def render(variables: Mapping[str, Any]) -> str:
+        values = dict(TEMPLATE_VARIABLES)
+        values.update(variables)
+        if "hashtags_text" not in variables and values["hashtags"]:
+            values["hashtags_text"] = " ".join(values["hashtags"])
+        try:
+            text = template.render(values)
+        except Exception as exc:  # anything the template does wrong is the template's problem
+            raise TemplateProblem(_describe(exc), template=display, line=_template_line(exc, display)) from exc
+        return _tidy(text)
+
+    return render
 
 
 def check_template(

@@ -184,15 +184,25 @@ _GRAPHEME_RE = regex.compile(r"\X")
 _TRAILING_RE = regex.compile(r"[\s\p{P}]+$")
 
 
-def _cut_points(text: str) -> tuple[list[int], list[int]]:
-    """Grapheme boundaries outside URLs, and the subset that are word boundaries."""
+_WORD_END_RE = regex.compile(r"(?<=\S)\s")
+
+
+def _inside_urls(text: str) -> list[bool]:
     inside = [False] * (len(text) + 1)
     for url in extract_urls_with_indices(text):
         for i in range(url.start + 1, url.end):
             inside[i] = True
-    graphemes = [m.end() for m in _GRAPHEME_RE.finditer(text) if not inside[m.end()]]
-    words = [p for p in graphemes if p < len(text) and text[p].isspace() and p and not text[p - 1].isspace()]
-    return graphemes, words
+    return inside
+
+
+def _word_points(text: str, inside: list[bool]) -> list[int]:
+    """Ends of words outside URLs (a space after a non-space is always a grapheme boundary)."""
+    return [m.start() for m in _WORD_END_RE.finditer(text) if not inside[m.start()]]
+
+
+def _grapheme_points(text: str, inside: list[bool]) -> list[int]:
+    """Grapheme cluster boundaries outside URLs."""
+    return [m.end() for m in _GRAPHEME_RE.finditer(text) if not inside[m.end()]]
 
 
 def truncate(
@@ -230,8 +240,9 @@ def truncate(
                 hi = mid - 1
         return found
 
-    graphemes, words = _cut_points(text)
-    return best(words) or best(graphemes) or ellipsis
+    inside = _inside_urls(text)
+    # Grapheme boundaries are computed only when no word boundary gives a cut.
+    return best(_word_points(text, inside)) or best(_grapheme_points(text, inside)) or ellipsis
 
 
 # --------------------------------------------------------------------------- hashtags

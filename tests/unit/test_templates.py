@@ -47,10 +47,11 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 @pytest.mark.parametrize(
     ("channel", "expected"),
     [
-        ("twitter",
+        ("twitter",  # the body is given only to thread accounts, after the link
          "Presiden Resmikan Bendungan Jlantah\n\n"
          "Bendungan ini mengairi 1.500 hektare sawah di Karanganyar.\n\n"
-         "https://setkab.go.id/bendungan?utm_source=x\n\n#Bendungan #JawaTengah"),
+         "https://setkab.go.id/bendungan?utm_source=x\n\n"
+         "Paragraf pertama.\n\nParagraf kedua.\n\n#Bendungan #JawaTengah"),
         ("facebook",
          "Presiden Resmikan Bendungan Jlantah\n\n"
          "Bendungan ini mengairi 1.500 hektare sawah di Karanganyar.\n\n"
@@ -72,7 +73,7 @@ def test_defaults_render_a_minimal_article_without_stray_lines(channel: str) -> 
 
 
 def test_defaults_skip_only_the_missing_fields() -> None:
-    text = render_template("twitter", {**FULL, "summary": ""})
+    text = render_template("twitter", {**FULL, "summary": "", "body": ""})
     assert text == (
         "Presiden Resmikan Bendungan Jlantah\n\n"
         "https://setkab.go.id/bendungan?utm_source=x\n\n#Bendungan #JawaTengah"
