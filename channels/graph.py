@@ -21,9 +21,13 @@ DEFAULT_VERSION = "v21.0"
 T = TypeVar("T")
 
 _RATE = {4, 17, 32, 341, 613, 80001, 80002}
-_TRANSIENT = {1, 2, -1, -2, 9007}
+#: 9007: container not ready yet; 24/2207008: container id not found yet, retry shortly.
+_TRANSIENT = {1, 2, -1, -2, 9007, 24}
 _AUTH = {102, 190, 10} | set(range(200, 300))
-_BLOCKED = {368}
+#: Blocked for policy or spam, or the account restricted: a person must look, so the
+#: account is paused like a refused token instead of being retried.
+_BLOCKED = {368, 25}
+_BLOCKED_SUBCODES = {2207051, 2207050}
 
 
 def make_graph(account: Account) -> Any:
@@ -46,7 +50,7 @@ def call(fn: Callable[[], T], *, secrets: list[str], write: bool) -> T:
     import facebook
 
     try:
-        return fn()
+        result = fn()
     except facebook.GraphAPIError as exc:
         raise translate(exc, secrets=secrets, write=write) from None
     except KeyError as exc:
@@ -57,6 +61,11 @@ def call(fn: Callable[[], T], *, secrets: list[str], write: bool) -> T:
         raise Transient(redact(f"network unreachable: {_short(exc)}", secrets), may_have_landed=landed) from None
     except ValueError as exc:
         raise Transient(redact(f"unreadable answer from the network: {exc}", secrets), may_have_landed=write) from None
+    if not isinstance(result, (dict, list)):
+        # facebook-sdk hands back a proxy's HTML or an empty body as a plain value.
+        shown = redact(str(result)[:80], secrets)
+        raise Transient(f"the network answered with something other than JSON: {shown!r}", may_have_landed=write)
+    return result  # type: ignore[return-value]
 
 
 def translate(exc: Any, *, secrets: list[str], write: bool) -> ChannelError:
@@ -74,6 +83,8 @@ def translate(exc: Any, *, secrets: list[str], write: bool) -> ChannelError:
         code = int(code)
     except (TypeError, ValueError):
         return Rejected(full, code=label)
+    if code in _BLOCKED or subcode in _BLOCKED_SUBCODES:
+        return AuthError(f"{full} (the account is blocked or restricted)", code=label)
     if code in _RATE or (code == 9 and subcode == 2207042):
         wait = dt.timedelta(hours=24) if code == 9 else dt.timedelta(minutes=15)
         return RateLimited(full, retry_at=dt.datetime.now(dt.timezone.utc) + wait, code=label)
@@ -83,8 +94,6 @@ def translate(exc: Any, *, secrets: list[str], write: bool) -> ChannelError:
         return AuthError(full, code=label)
     if code in _TRANSIENT or err.get("is_transient") is True:
         return Transient(full, may_have_landed=write and code not in (9007,), code=label)
-    if code in _BLOCKED:
-        return RateLimited(full, retry_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1), code=label)
     return Rejected(full, code=label)
 
 
