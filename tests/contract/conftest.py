@@ -46,6 +46,7 @@ class Env:
         shutil.copy(REPO / "disseminator" / "data" / "contoh-bendungan.jpg", self.tmp / "media" / "foto.jpg")
         path = article_file(self.tmp, f"a{n}.md", title=f"Kunjungan kerja nomor {n} ke daerah",
                             url=f"https://humas.example.go.id/k/{n}", image=f"{self.sandbox.url}/media/foto.jpg",  # type: ignore[attr-defined]
+                            image_alt="Foto kegiatan",
                             tags=["Kunjungan Kerja"])
         added = self.cli("article", "add", str(path), "--json").json()[0]["id"]
         result = self.cli("schedule", str(added), "--account", account, "--now", "--json")
