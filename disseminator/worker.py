@@ -77,12 +77,16 @@ class Worker:
         self.lease = dt.timedelta(seconds=settings.worker.lease_seconds)
         self.channel_factory = channel_factory
 
-    def run_due(self, *, now: dt.datetime | None = None) -> RunReport:
-        """Publish every post due at ``now`` once, then return what happened."""
+    def run_due(self, *, now: dt.datetime | None = None, stop: Callable[[], bool] | None = None) -> RunReport:
+        """Publish every post due at ``now`` once, then return what happened.
+
+        ``stop`` is asked before each claim; when it answers True the run ends after the
+        post in hand (the daemon's graceful shutdown).
+        """
         now = now or utcnow()
         report = RunReport(recovered=queue.recover_expired(self.store, now=now))
         seen: set[int] = set()
-        while True:
+        while not (stop and stop()):
             waiting = set(self.store.accounts_needing_attention())
             post = queue.claim_next(
                 self.store, worker=self.worker_id, now=now, lease=self.lease, skip_ids=seen, skip_accounts=waiting
@@ -92,6 +96,7 @@ class Worker:
                 return report
             seen.add(post.id)
             report.outcomes.append(self.publish(post))
+        return report
 
     def _held(self, accounts: set[str], now: dt.datetime, *, exclude: set[int]) -> dict[str, tuple[int, str]]:
         reasons = self.store.accounts_needing_attention()

@@ -29,6 +29,8 @@ def _load(app, ref: str):  # type: ignore[no-untyped-def]
 @click.pass_obj
 def preview(app, ref: str, accounts: tuple[str, ...], as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """Show what each account would post for an article (by id or file), with counts."""
+    from channels.text import extract_hashtags_with_indices
+
     from ..planner import plan
     from ..registry import make_channel
 
@@ -47,6 +49,7 @@ def preview(app, ref: str, accounts: tuple[str, ...], as_json: bool) -> None:  #
             "warnings": list(draft.warnings) if draft else [],
             "link": draft.link if draft else None,
             "counts": [list(channel.measure(t)) for t in parts],
+            "hashtags": list(dict.fromkeys("#" + e.value for t in parts for e in extract_hashtags_with_indices(t))),
             "refused": p.refused,
         })
     if as_json:
@@ -62,6 +65,8 @@ def preview(app, ref: str, accounts: tuple[str, ...], as_json: bool) -> None:  #
             label = f"part {i}/{n}, " if n > 1 else ""
             click.echo(f"-- {label}{count}{'/' + str(limit) if limit else ''} characters")
             click.echo(text)
+        if item["hashtags"]:
+            click.echo(f"-- hashtags: {' '.join(item['hashtags'])}")
         for m in (p.draft.media if p.draft else ()):
             click.echo(f"-- image: {m.url}" + (f" (alt: {m.alt})" if m.alt else ""))
         if item["link"] and item["channel"] == "facebook":
