@@ -144,7 +144,8 @@ class InstagramChannel(Channel):
     def _wait(self, container: str) -> None:
         """Poll the container until FINISHED; Meta suggests at most every few seconds."""
         interval = float(self.account.get("poll_seconds", 2))
-        deadline = time.monotonic() + float(self.account.get("poll_timeout", 300))
+        # Well inside the worker's lease (15 minutes), so nobody else takes the post over.
+        deadline = time.monotonic() + float(self.account.get("poll_timeout", 180))
         while True:
             state = self._call(lambda: self.graph().get_object(container, fields="status_code,status"), write=False)
             code = state.get("status_code")

@@ -43,7 +43,7 @@ class MediaSettings:
 class WorkerSettings:
     """How the worker claims and retries."""
 
-    lease_seconds: int = 300
+    lease_seconds: int = 900
     max_attempts: int = 8
     tick_seconds: int = 30
 

@@ -95,7 +95,13 @@ class Worker:
                 report.waiting = self._held(waiting, now, exclude=seen)
                 return report
             seen.add(post.id)
-            report.outcomes.append(self.publish(post))
+            try:
+                report.outcomes.append(self.publish(post))
+            except Exception as exc:  # noqa: BLE001 - one broken post must not stop the run
+                # publish() has already put the post back (marked for reconciliation).
+                log.exception("post.crashed post=%s account=%s", post.id, post.account)
+                row = self.store.post(post.id)
+                report.outcomes.append(Outcome(post.id, post.account, row.status, "unknown", f"{type(exc).__name__}: {exc}"))
         return report
 
     def _held(self, accounts: set[str], now: dt.datetime, *, exclude: set[int]) -> dict[str, tuple[int, str]]:
