@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import requests
 
 from .base import Account, AuthError, ChannelError, Duplicate, RateLimited, Rejected, Transient
-from .http import make_session, may_have_landed, redact
+from .http import describe, make_session, may_have_landed, redact
 
 DEFAULT_VERSION = "v21.0"
 T = TypeVar("T")
@@ -58,7 +58,7 @@ def call(fn: Callable[[], T], *, secrets: list[str], write: bool) -> T:
         raise Transient(f"the network sent a response without a content type ({exc})", may_have_landed=write) from None
     except requests.RequestException as exc:
         landed = write and may_have_landed(exc)
-        raise Transient(redact(f"network unreachable: {_short(exc)}", secrets), may_have_landed=landed) from None
+        raise Transient(redact(describe(exc), secrets), may_have_landed=landed) from None
     except ValueError as exc:
         raise Transient(redact(f"unreadable answer from the network: {exc}", secrets), may_have_landed=write) from None
     if not isinstance(result, (dict, list)):
@@ -108,8 +108,3 @@ def graph_time(value: str | None) -> dt.datetime | None:
             return dt.datetime.fromisoformat(value)
         except ValueError:
             return None
-
-
-def _short(exc: Exception) -> str:
-    text = str(exc)
-    return text if len(text) < 200 else text[:197] + "..."

@@ -118,3 +118,27 @@ def may_have_landed(exc: requests.RequestException) -> bool:
         if "NewConnectionError" in inner or "NameResolutionError" in inner or "Connection refused" in inner:
             return False
     return True
+
+
+def describe(exc: requests.RequestException) -> str:
+    """One short line for a failed request: what happened and where, no URL query."""
+    request = getattr(exc, "request", None)
+    where = ""
+    if request is not None and getattr(request, "url", None):
+        from urllib.parse import urlsplit
+
+        where = urlsplit(request.url).netloc
+    text = repr(exc.args[0]) if exc.args else ""
+    if isinstance(exc, requests.ConnectTimeout):
+        what = "timed out connecting"
+    elif isinstance(exc, requests.ReadTimeout):
+        what = "no answer in time (the request may have arrived)"
+    elif "NameResolutionError" in text or "Name or service not known" in text:
+        what = "host name not found"
+    elif "Connection refused" in text or "NewConnectionError" in text:
+        what = "connection refused"
+    elif isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+        what = "connection dropped before the answer (the request may have arrived)"
+    else:
+        what = type(exc).__name__
+    return f"network unreachable: {what}" + (f" ({where})" if where else "")

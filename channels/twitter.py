@@ -29,7 +29,7 @@ from .base import (
     Rejected,
     Transient,
 )
-from .http import make_session, may_have_landed, redact, web_url
+from .http import describe, make_session, may_have_landed, redact, web_url
 
 T = TypeVar("T")
 MAX_LENGTH = 280
@@ -218,10 +218,7 @@ class TwitterChannel(Channel):
         except tweepy.HTTPException as exc:
             raise Rejected(self._message(exc), http_status=exc.response.status_code) from None
         except requests.RequestException as exc:
-            raise Transient(
-                redact(f"network unreachable: {exc}", self.secrets())[:300],
-                may_have_landed=write and may_have_landed(exc),
-            ) from None
+            raise Transient(redact(describe(exc), self.secrets()), may_have_landed=write and may_have_landed(exc)) from None
         except ChannelError:
             raise
         except (tweepy.TweepyException, KeyError, ValueError) as exc:

@@ -70,7 +70,8 @@ def check(app, names: tuple[str, ...], as_json: bool) -> None:  # type: ignore[n
             row["error"] = f"credentials refused: {exc.message}"
             app.store.set_attention(name, row["error"])
         except ChannelError as exc:
-            row["error"] = f"{exc.kind}: {exc.message}"
+            row["error"] = f"could not check ({exc.kind}): {exc.message}"
+            row["unreachable"] = True
         results.append(row)
     if as_json:
         emit_json(results)
@@ -78,6 +79,8 @@ def check(app, names: tuple[str, ...], as_json: bool) -> None:  # type: ignore[n
         for r in results:
             if r["ok"]:
                 click.echo(f"{r['account']}: ok, posts as {r['identity']}" + (f"; {r['quota']}" if r["quota"] else ""))
+            elif r.get("unreachable"):
+                click.echo(f"{r['account']}: {r['error']}")
             else:
                 click.echo(f"{r['account']}: NEEDS ATTENTION: {r['error']}")
     if not all(r["ok"] for r in results):

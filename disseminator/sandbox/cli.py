@@ -77,7 +77,7 @@ Other control endpoints:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on (0: any free port).")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Keep state in DIR across restarts.")
-@click.option("--media-dir", type=click.Path(exists=True, file_okay=False), help="Serve DIR at /media/.")
+@click.option("--media-dir", type=click.Path(file_okay=False), help="Serve DIR at /media/ (created if missing).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random fault.")
 @click.option("--container-delay", default=0.0, show_default=True, type=float,
               help="Seconds an Instagram container stays IN_PROGRESS.")
@@ -119,7 +119,7 @@ def sandbox_command(
             raise click.BadParameter(f"not valid JSON: {exc}", param_hint="--faults") from exc
     try:
         options = SandboxOptions(
-            host=host, port=port, data_dir=data_dir, media_dir=media_dir, seed=seed,
+            host=host, port=port, data_dir=data_dir, media_dir=_made(media_dir), seed=seed,
             container_delay=container_delay, ig_quota=ig_quota, reply_policy=reply_policy,
             rate_limit_profile=rate_limit_profile, legacy_rate_limit_body=legacy_429,
             latency_ms=latency_ms, error_rate=error_rate, strict_version=strict_version, faults=faults,
@@ -127,3 +127,12 @@ def sandbox_command(
         serve(options, ready=lambda url: click.echo(f"Sandbox listening on {url}"))
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _made(folder: str | None) -> str | None:
+    """The media folder, created if it does not exist yet (init has not run, say)."""
+    if folder:
+        import os
+
+        os.makedirs(folder, exist_ok=True)
+    return folder
