@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import compose, graph
+from . import graph
 from .base import AccountCheck, Article, Channel, Context, Draft, Media, Receipt, Rejected
 from .http import web_url
 

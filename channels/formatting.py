@@ -142,7 +142,7 @@ def fit(
         over = measure(render(f)) - limit
         room = measure(value) - over
         short = truncate(value, room, measure=measure) if room >= MIN_SUMMARY else ""
-        f = dataclasses.replace(f, **{name: short})
+        f = dataclasses.replace(f, body=short) if name == "body" else dataclasses.replace(f, summary=short)
         warnings.append(f"{name} {'shortened' if short else 'left out'} to fit {network}'s {limit} characters")
         text = render(f)
         if measure(text) <= limit:

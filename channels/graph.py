@@ -70,8 +70,8 @@ def call(fn: Callable[[], T], *, secrets: list[str], write: bool) -> T:
 
 def translate(exc: Any, *, secrets: list[str], write: bool) -> ChannelError:
     """Map a facebook.GraphAPIError to the channel error tree."""
-    result = exc.result if isinstance(getattr(exc, "result", None), dict) else {}
-    err = result.get("error") if isinstance(result.get("error"), dict) else {}
+    result: dict[str, Any] = exc.result if isinstance(getattr(exc, "result", None), dict) else {}
+    err: dict[str, Any] = result["error"] if isinstance(result.get("error"), dict) else {}
     code = err.get("code", getattr(exc, "code", None))
     subcode = err.get("error_subcode")
     message = redact(str(err.get("error_user_msg") or err.get("message") or exc), secrets)

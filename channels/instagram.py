@@ -11,7 +11,7 @@ import datetime as dt
 import time
 from typing import Any
 
-from . import compose, graph
+from . import graph
 from .base import AccountCheck, Context, Article, Channel, Draft, Media, Receipt, Rejected, Transient
 from .http import web_url
 
@@ -186,7 +186,7 @@ class InstagramChannel(Channel):
         return AccountCheck(ok=True, identity=f"@{user.get('username', '?')} ({user['id']})", quota=quota)
 
     def _url(self, media_id: str, permalink: str | None) -> str:
-        return web_url(self.account.base_url, "instagram", media_id, permalink or f"https://www.instagram.com/")
+        return web_url(self.account.base_url, "instagram", media_id, permalink or "https://www.instagram.com/")
 
 
 def _drop_extra_mentions(caption: str, warnings: list[str]) -> str:

@@ -39,12 +39,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
+
+from .media_fetch import ImageError, load_image_bytes
+from .media_fetch import mb as _mb
 
 if TYPE_CHECKING:  # only for annotations; never imported at run time here
-    import requests
     from PIL import Image
+
+__all__ = ["ImageError", "PreparedImage", "alt_text", "load_image_bytes", "prepare_for_instagram", "prepare_for_x"]
 
 MB = 1_000_000
 #: Largest source accepted by the prepare functions (decoded size would be far larger).
@@ -65,11 +67,6 @@ IG_MAX_RATIO = (191, 100)
 #: Refuse to pad when the original would fill less than this share of the picture.
 IG_MIN_CONTENT_SHARE = 0.25
 _JPEG_QUALITIES = (90, 85, 80, 75, 70, 65, 60, 55, 50)
-_CHUNK = 64 * 1024
-
-
-class ImageError(ValueError):
-    """The image cannot be used: one line saying what, which image, and what was expected."""
 
 
 @dataclass(frozen=True)
@@ -110,74 +107,6 @@ class PreparedImage:
             Path(tmp).unlink(missing_ok=True)
             raise
         return name
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def load_image_bytes(
-    source: str,
-    *,
-    session: requests.Session | None = None,
-    max_bytes: int = 50 * 1024 * 1024,
-    timeout: float = 20,
-) -> bytes:
-    """Read an image from an http(s) URL, a ``file://`` URL or a local path.
-
-    A download is streamed and abandoned as soon as it passes ``max_bytes``. Raises
-    :class:`ImageError` for a missing file, an HTTP error status, a network failure,
-    an unsupported URL scheme or a source larger than ``max_bytes``.
-    """
-    scheme = urlsplit(source).scheme.lower()
-    if scheme in ("http", "https"):
-        return _download(source, session=session, max_bytes=max_bytes, timeout=timeout)
-    if scheme == "file":
-        parts = urlsplit(source)
-        if parts.netloc not in ("", "localhost"):
-            raise ImageError(f"{source}: file URL on another host; expected a local file")
-        path = Path(url2pathname(unquote(parts.path)))
-    elif scheme and len(scheme) > 1:  # one letter is a Windows drive, not a scheme
-        raise ImageError(f"{source}: unsupported URL scheme {scheme!r}; expected http(s) or a file")
-    else:
-        path = Path(source).expanduser()
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ImageError(f"{source}: {_mb(size)} is larger than the {_mb(max_bytes)} allowed")
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise ImageError(f"{source}: no such file; expected an image file") from exc
-    except IsADirectoryError as exc:
-        raise ImageError(f"{source}: is a folder; expected an image file") from exc
-    except OSError as exc:
-        raise ImageError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
-
-
-def _download(
-    url: str, *, session: requests.Session | None, max_bytes: int, timeout: float
-) -> bytes:
-    import requests
-
-    own = session is None
-    http = requests.Session() if session is None else session
-    try:
-        with http.get(url, stream=True, timeout=timeout) as resp:
-            if resp.status_code >= 400:
-                raise ImageError(f"{url}: the server answered HTTP {resp.status_code}; expected the image")
-            declared = resp.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise ImageError(f"{url}: {_mb(int(declared))} is larger than the {_mb(max_bytes)} allowed")
-            buf = bytearray()
-            for chunk in resp.iter_content(_CHUNK):
-                buf += chunk
-                if len(buf) > max_bytes:
-                    raise ImageError(f"{url}: larger than the {_mb(max_bytes)} allowed; download stopped")
-            return bytes(buf)
-    except requests.RequestException as exc:
-        raise ImageError(f"{url}: download failed ({type(exc).__name__})") from exc
-    finally:
-        if own:
-            http.close()
 
 
 # --------------------------------------------------------------------------- preparing
@@ -329,10 +258,6 @@ def alt_text(text: str | None, *, limit: int = 1000) -> str | None:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _mb(n: int) -> str:
-    return f"{n / MB:.1f} MB"
 
 
 def _decode(

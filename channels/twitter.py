@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 
 import requests
 
-from . import compose
 from .base import (
     Context,
     AccountCheck,

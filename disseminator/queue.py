@@ -40,7 +40,7 @@ def transition(store: Store, post_id: int, expected: PostStatus | Collection[Pos
         result = s.execute(
             update(PostRow).where(PostRow.id == post_id, PostRow.status.in_(allowed)).values(**values)
         )
-        return result.rowcount == 1
+        return _rows(result) == 1
 
 
 def claim_next(
@@ -93,9 +93,14 @@ def claim_next(
                 # Another worker is publishing for this account: keep per-account order.
                 busy.add(account)
                 continue
-            if result.rowcount != 1:
+            if _rows(result) != 1:
                 continue  # somebody else took it between our select and update
         return store.post(post_id)
+
+
+def _rows(result: Any) -> int:
+    """Rows an UPDATE touched (a CursorResult's rowcount)."""
+    return int(result.rowcount)
 
 
 def extend_lease(store: Store, post_id: int, *, worker: str, until: dt.datetime) -> bool:
@@ -105,7 +110,7 @@ def extend_lease(store: Store, post_id: int, *, worker: str, until: dt.datetime)
             .where(PostRow.id == post_id, PostRow.status == S.PUBLISHING.value, PostRow.claimed_by == worker)
             .values(lease_until=until)
         )
-        return result.rowcount == 1
+        return _rows(result) == 1
 
 
 def save_remote_id(store: Store, post_id: int, *, worker: str, index: int, remote_id: str, remote_url: str | None) -> None:

@@ -14,7 +14,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from channels.base import Account, Channel, ChannelError, Duplicate, Receipt, Transient
+from channels.base import Channel, ChannelError, Duplicate, Receipt, Transient
 
 from . import queue
 from .config import Settings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -36,7 +37,7 @@ def preview(app, ref: str, accounts: tuple[str, ...], as_json: bool) -> None:  #
 
     article = _load(app, ref)
     plans = plan(app.settings, article, accounts)
-    out = []
+    out: list[dict[str, Any]] = []
     for p in plans:
         channel = make_channel(app.settings.account(p.account, resolve=False), context=app.settings.context)
         draft = p.draft
