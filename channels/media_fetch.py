@@ -22,6 +22,10 @@ class ImageError(ValueError):
     """The image cannot be used: one line saying what, which image, and what was expected."""
 
 
+class ImageFetchError(ImageError):
+    """The image could not be fetched right now (network failure, server error): a retry may work."""
+
+
 def mb(n: int) -> str:
     """``n`` bytes as decimal megabytes, the unit the networks' limits are given in."""
     return f"{n / MB:.1f} MB"
@@ -75,7 +79,8 @@ def _download(
     try:
         with http.get(url, stream=True, timeout=timeout) as resp:
             if resp.status_code >= 400:
-                raise ImageError(f"{url}: the server answered HTTP {resp.status_code}; expected the image")
+                kind = ImageFetchError if resp.status_code >= 500 or resp.status_code in (404, 408, 429) else ImageError
+                raise kind(f"{url}: the server answered HTTP {resp.status_code}; expected the image")
             declared = resp.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise ImageError(f"{url}: {mb(int(declared))} is larger than the {mb(max_bytes)} allowed")
@@ -86,7 +91,7 @@ def _download(
                     raise ImageError(f"{url}: larger than the {mb(max_bytes)} allowed; download stopped")
             return bytes(buf)
     except requests.RequestException as exc:
-        raise ImageError(f"{url}: download failed ({type(exc).__name__})") from exc
+        raise ImageFetchError(f"{url}: download failed ({type(exc).__name__})") from exc
     finally:
         if own:
             http.close()

@@ -7,7 +7,6 @@ here, never with ``wait_on_rate_limit`` (it sleeps inside the call and recurses)
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -32,7 +31,6 @@ from .http import describe, make_session, may_have_landed, redact, web_url
 
 T = TypeVar("T")
 MAX_LENGTH = 280
-_URL = re.compile(r"https?://\S+")
 
 
 class TwitterChannel(Channel):
@@ -149,7 +147,11 @@ class TwitterChannel(Channel):
     def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
         client = self.client()
         user_id = self._call(lambda: client.get_me(user_auth=True).data["id"], write=False)
-        wanted = _comparable(draft.parts[index])
+        from .text import extract_urls_with_indices
+
+        sent = draft.parts[index]
+        wanted = _comparable(sent)
+        links = len(extract_urls_with_indices(sent))
         token = None
         for _page in range(10):
             response = self._call(
@@ -164,7 +166,7 @@ class TwitterChannel(Channel):
                 write=False,
             )
             for tweet in response.data or []:
-                if _comparable(tweet["text"]) == wanted:
+                if _comparable(tweet["text"], links=links) == wanted:
                     return Receipt(remote_id=str(tweet["id"]), remote_url=self._url(str(tweet["id"])))
             token = (response.meta or {}).get("next_token")
             if not token:
@@ -205,10 +207,15 @@ class TwitterChannel(Channel):
             raise AuthError(self._message(exc), http_status=401) from None
         except tweepy.Forbidden as exc:
             message = self._message(exc)
+            problem = _problem_type(exc.response)
             if "duplicate" in message.lower():
                 raise Duplicate(message, http_status=403) from None
-            if 453 in exc.api_codes or "client-forbidden" in message or "not-authorized" in message:
-                raise AuthError(message, http_status=403, code="453" if 453 in exc.api_codes else None) from None
+            if "usage-capped" in problem:  # the plan's monthly cap: nothing to do but wait
+                later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=24)
+                raise RateLimited(message, retry_at=later, http_status=403, code="usage-capped") from None
+            if 453 in exc.api_codes or any(p in problem for p in _ACCOUNT_PROBLEMS):
+                code = "453" if 453 in exc.api_codes else problem.rsplit("/", 1)[-1] or None
+                raise AuthError(message, http_status=403, code=code) from None
             raise Rejected(message, http_status=403) from None
         except tweepy.BadRequest as exc:
             raise Rejected(self._message(exc), http_status=400) from None
@@ -229,6 +236,19 @@ class TwitterChannel(Channel):
         return redact(text, self.secrets())
 
 
+#: X Problem types that mean the app or account may not post at all (a person must act).
+_ACCOUNT_PROBLEMS = ("client-forbidden", "oauth1-permissions", "not-authorized-for-resource")
+
+
+def _problem_type(response: requests.Response | None) -> str:
+    """The ``type`` of an X Problem answer (``https://api.x.com/2/problems/...``), or ""."""
+    try:
+        body = response.json() if response is not None else {}
+    except ValueError:
+        return ""
+    return str(body.get("type", "")) if isinstance(body, dict) else ""
+
+
 def _retry_at(response: requests.Response | None) -> dt.datetime | None:
     """When X will take calls again: the latest reset among exhausted limits."""
     if response is None:
@@ -244,6 +264,20 @@ def _retry_at(response: requests.Response | None) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(max(resets), dt.timezone.utc)
 
 
-def _comparable(text: str) -> str:
-    # X rewrites links to t.co in what it returns; compare everything else.
-    return " ".join(_URL.sub("<url>", text).split())
+def _comparable(text: str, *, links: int | None = None) -> str:
+    """Text reduced to what survives X's read-back: X wraps links in t.co, HTML-escapes
+    ``& < >`` and appends a t.co link for attached media.  With ``links`` (how many the
+    draft had), extra links at the end are the media's and are dropped."""
+    import html
+
+    from .text import extract_urls_with_indices
+
+    text = html.unescape(text)
+    for url in reversed(extract_urls_with_indices(text)):  # with or without protocol
+        text = f"{text[: url.start]} <url> {text[url.end :]}"
+    if links is not None:
+        words = text.split()
+        while words and words[-1] == "<url>" and sum(w == "<url>" for w in words) > links:
+            words.pop()
+        return " ".join(words)
+    return " ".join(text.split())

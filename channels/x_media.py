@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .base import Media, Rejected
+from .base import Media, Rejected, Transient
 
 if TYPE_CHECKING:
     from .twitter import TwitterChannel
@@ -24,6 +24,7 @@ def upload_images(channel: TwitterChannel, media: Sequence[Media]) -> list[str]:
     import tweepy
 
     from .media import alt_text, load_image_bytes, prepare_for_x
+    from .media_fetch import ImageFetchError
 
     client = channel.client()
     session = client.session
@@ -35,6 +36,8 @@ def upload_images(channel: TwitterChannel, media: Sequence[Media]) -> list[str]:
     for item in list(media)[:MAX_IMAGES]:
         try:
             prepared = prepare_for_x(load_image_bytes(item.url, session=session), source=item.url)
+        except ImageFetchError as exc:
+            raise Transient(str(exc)) from None  # nothing was posted; the image host may be back soon
         except ValueError as exc:
             raise Rejected(str(exc)) from None
         response = session.post(

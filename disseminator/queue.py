@@ -30,16 +30,31 @@ from .store import PostRow, PostStatus, Store, utcnow
 S = PostStatus
 
 
-def transition(store: Store, post_id: int, expected: PostStatus | Collection[PostStatus], **values: Any) -> bool:
-    """Move ``post_id`` out of ``expected`` with ``values``.  True if this call moved it."""
+def transition(
+    store: Store,
+    post_id: int,
+    expected: PostStatus | Collection[PostStatus],
+    *,
+    owner: str | None = None,
+    lease_expired_at: dt.datetime | None = None,
+    **values: Any,
+) -> bool:
+    """Move ``post_id`` out of ``expected`` with ``values``.  True if this call moved it.
+
+    With ``owner``, only while that worker still holds the claim; with
+    ``lease_expired_at``, only if the lease had run out by then.
+    """
     allowed = [expected.value] if isinstance(expected, PostStatus) else [e.value for e in expected]
     values.setdefault("updated_at", utcnow())
     if isinstance(values.get("status"), PostStatus):
         values["status"] = values["status"].value
+    conditions = [PostRow.id == post_id, PostRow.status.in_(allowed)]
+    if owner is not None:
+        conditions.append(PostRow.claimed_by == owner)
+    if lease_expired_at is not None:
+        conditions.append(PostRow.lease_until < lease_expired_at)
     with store.session() as s:
-        result = s.execute(
-            update(PostRow).where(PostRow.id == post_id, PostRow.status.in_(allowed)).values(**values)
-        )
+        result = s.execute(update(PostRow).where(*conditions).values(**values))
         return _rows(result) == 1
 
 
@@ -84,9 +99,11 @@ def claim_next(
                         .values(
                             status=S.PUBLISHING.value,
                             claimed_by=worker,
-                            claimed_at=now,
-                            lease_until=now + lease,
-                            updated_at=now,
+                            # The clock now, not the run's start: a long run must not
+                            # hand out leases that are already over.
+                            claimed_at=utcnow(),
+                            lease_until=utcnow() + lease,
+                            updated_at=utcnow(),
                         )
                     )
             except IntegrityError:
@@ -144,6 +161,7 @@ def recover_expired(store: Store, *, now: dt.datetime) -> list[int]:
             store,
             post_id,
             S.PUBLISHING,
+            lease_expired_at=now,
             status=S.SCHEDULED,
             needs_reconcile=True,
             claimed_by=None,
@@ -157,9 +175,21 @@ def recover_expired(store: Store, *, now: dt.datetime) -> list[int]:
 
 
 def cancel(store: Store, post_id: int) -> PostRow:
-    """Withdraw a scheduled post.  Raises :class:`UserError` if it is past that point."""
+    """Withdraw a scheduled post.  Raises :class:`UserError` if it is past that point,
+    or if part of it may already be on the network (cancelling would hide that)."""
     row = store.post(post_id)
-    if transition(store, post_id, S.SCHEDULED, status=S.CANCELLED, next_attempt_at=row.next_attempt_at):
+    if row.status == S.SCHEDULED.value and (row.needs_reconcile or any(row.remote_ids or [])):
+        done = sum(1 for r in row.remote_ids or [] if r)
+        why = f"{done} of its parts are already published" if done else "it may already be on the network"
+        raise UserError(f"post {post_id} cannot be cancelled: {why}; let the worker finish or check it first")
+    with store.session() as s:
+        result = s.execute(
+            update(PostRow)
+            .where(PostRow.id == post_id, PostRow.status == S.SCHEDULED.value, PostRow.needs_reconcile.is_(False))
+            .values(status=S.CANCELLED.value, updated_at=utcnow())
+        )
+        moved = _rows(result) == 1
+    if moved:
         return store.post(post_id)
     row = store.post(post_id)
     if row.status == S.PUBLISHING.value:

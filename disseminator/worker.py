@@ -11,10 +11,13 @@ import datetime as dt
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from channels.base import Channel, ChannelError, Duplicate, Receipt, Transient
+from channels.base import AuthError, Channel, ChannelError, Duplicate, RateLimited, Receipt, Transient
+from channels.http import redact
 
 from . import queue
 from .config import Settings
@@ -84,7 +87,8 @@ class Worker:
         post in hand (the daemon's graceful shutdown).
         """
         now = now or utcnow()
-        report = RunReport(recovered=queue.recover_expired(self.store, now=now))
+        # Leases run on the clock, whatever ``now`` says is due.
+        report = RunReport(recovered=queue.recover_expired(self.store, now=utcnow()))
         seen: set[int] = set()
         while not (stop and stop()):
             waiting = set(self.store.accounts_needing_attention())
@@ -101,7 +105,7 @@ class Worker:
                 # publish() has already put the post back (marked for reconciliation).
                 log.exception("post.crashed post=%s account=%s", post.id, post.account)
                 row = self.store.post(post.id)
-                report.outcomes.append(Outcome(post.id, post.account, row.status, "unknown", f"{type(exc).__name__}: {exc}"))
+                report.outcomes.append(Outcome(post.id, post.account, row.status, "unknown", redact(f"{type(exc).__name__}: {exc}")))
         return report
 
     def _held(self, accounts: set[str], now: dt.datetime, *, exclude: set[int]) -> dict[str, tuple[int, str]]:
@@ -116,18 +120,29 @@ class Worker:
     # ------------------------------------------------------------------ one post
 
     def publish(self, post: PostRow) -> Outcome:
-        """Publish a post this worker has claimed and settle its status."""
+        """Publish a post this worker has claimed and settle its status.
+
+        A heartbeat keeps the claim's lease alive while this process works on the post,
+        so a slow network call is never mistaken for a dead worker.
+        """
         settled: Outcome | None = None
+        heartbeat = _Heartbeat(self.store, post.id, worker=self.worker_id, lease=self.lease)
+        heartbeat.start()
         try:
-            settled = self._publish(post)
+            settled = self._publish(post, heartbeat)
+            return settled
+        except LostClaim as exc:
+            settled = Outcome(post.id, post.account, "lost", "unknown", str(exc))
             return settled
         finally:
+            heartbeat.stop()
             if settled is None:
                 # Interrupted mid-call: the write may have landed, so ask before retrying.
                 queue.transition(
                     self.store,
                     post.id,
                     S.PUBLISHING,
+                    owner=self.worker_id,
                     status=S.SCHEDULED,
                     needs_reconcile=True,
                     claimed_by=None,
@@ -136,7 +151,7 @@ class Worker:
                     error_message="interrupted while publishing; the network will be checked before retrying",
                 )
 
-    def _publish(self, post: PostRow) -> Outcome:
+    def _publish(self, post: PostRow, heartbeat: _Heartbeat) -> Outcome:
         try:
             account = self.settings.account(post.account, resolve=True)
             channel = self.channel_factory(account, context=self.settings.context)
@@ -149,16 +164,22 @@ class Worker:
         ids += [None] * (len(draft.parts) - len(ids))
         since = post.created_at - RECONCILE_SKEW
         reconcile = bool(post.needs_reconcile)
+        exhausted = post.attempts >= self.strategy.max_attempts
         calls = 0
         for index in range(len(draft.parts)):
             if ids[index]:
                 continue
-            queue.extend_lease(self.store, post.id, worker=self.worker_id, until=utcnow() + self.lease)
             try:
                 receipt = None
                 if reconcile:
                     receipt = self._reconcile(post, channel, index, since)
+                if receipt is None and exhausted:
+                    # Retries are used up and the last write may have landed: we asked,
+                    # it is not there, and we do not write again.
+                    return self._settle(post, "fail", kind="transient", calls=calls, message=_part(
+                        index, draft, f"{post.error_message or 'gave up'}; retries used up, not found on the network"))
                 if receipt is None:
+                    heartbeat.check()  # never write for a claim we no longer hold
                     calls += 1
                     receipt = self._write(post, channel, index, ids[index - 1] if index else None)
             except Duplicate as exc:
@@ -168,19 +189,22 @@ class Worker:
             except ChannelError as exc:
                 failures = post.attempts + calls
                 decision = self.strategy.decide(exc, failures=failures, now=utcnow())
-                landed = isinstance(exc, Transient) and exc.may_have_landed
-                if decision.action == "wait_account":
+                landed = (isinstance(exc, Transient) and exc.may_have_landed) or (reconcile and receipt is None)
+                action, at = decision.action, decision.at
+                if action == "fail" and landed:
+                    # Never give up on a write that may be out there without asking first.
+                    action, at = "retry", utcnow() + self.strategy.delay(failures)
+                if action == "wait_account":
                     self.store.set_attention(post.account, exc.message)
-                if decision.action == "fail" and index > 0:
-                    message = f"{_part(index, draft, exc.message)}; the parts before it are published"
-                else:
-                    message = _part(index, draft, exc.message)
+                message = _part(index, draft, exc.message)
+                if action == "fail" and index > 0:
+                    message += "; the parts before it are published"
                 return self._settle(
                     post,
-                    decision.action,
+                    action,
                     kind=exc.kind,
                     message=message,
-                    at=decision.at,
+                    at=at,
                     calls=calls if decision.counts_as_failure else max(calls - 1, 0),
                     reconcile=landed,
                 )
@@ -221,6 +245,8 @@ class Worker:
             self._finish(attempt, exc)
             if quiet:
                 return None
+            if isinstance(exc, (RateLimited, AuthError)):
+                raise  # wait for the reset / pause the account, as for a write
             raise Transient(f"could not check whether it was already published: {exc.message}") from None
         if found is not None:
             attempt.outcome, attempt.remote_id = "found", found.remote_id
@@ -249,7 +275,8 @@ class Worker:
         reconcile: bool = False,
     ) -> Outcome:
         current = self.store.post(post.id)
-        common = dict(claimed_by=None, lease_until=None, attempts=current.attempts + calls)
+        common: dict[str, Any] = dict(claimed_by=None, lease_until=None, attempts=current.attempts + calls)
+        values: dict[str, Any]
         if action == "published":
             values = dict(status=S.PUBLISHED, published_at=utcnow(), error_kind=None, error_message=None, needs_reconcile=False)
             self.store.set_attention(post.account, None)
@@ -258,10 +285,52 @@ class Worker:
                           needs_reconcile=reconcile or bool(current.needs_reconcile))
         else:
             values = dict(status=S.FAILED, error_kind=kind, error_message=message)
-        queue.transition(self.store, post.id, S.PUBLISHING, **common, **values)
+        if not queue.transition(self.store, post.id, S.PUBLISHING, owner=self.worker_id, **common, **values):
+            raise LostClaim(f"post {post.id} was taken over by another worker; its result is theirs to record")
         final = self.store.post(post.id)
         log.info("post.settled post=%s account=%s status=%s kind=%s", post.id, post.account, final.status, kind)
         return Outcome(post.id, post.account, final.status, kind, message, final.remote_url)
+
+
+class LostClaim(Exception):
+    """This worker no longer holds the post's claim (its lease ran out and another took it)."""
+
+
+class _Heartbeat:
+    """Extends a claim's lease every third of its length while the post is worked on."""
+
+    def __init__(self, store: Store, post_id: int, *, worker: str, lease: dt.timedelta) -> None:
+        self.store, self.post_id, self.worker, self.lease = store, post_id, worker, lease
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"lease-{post_id}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        interval = max(self.lease.total_seconds() / 3, 0.2)
+        while not self._stop.wait(interval):
+            self.beat()
+
+    def beat(self) -> bool:
+        try:
+            held = queue.extend_lease(self.store, self.post_id, worker=self.worker, until=utcnow() + self.lease)
+        except Exception:  # noqa: BLE001 - a database hiccup: try again next beat
+            log.warning("lease.extend_failed post=%s", self.post_id, exc_info=True)
+            return not self.lost
+        if not held:
+            self.lost = True
+        return held
+
+    def check(self) -> None:
+        """Raise :class:`LostClaim` unless the claim is still ours (renewing it now)."""
+        if self.lost or not self.beat():
+            raise LostClaim(f"post {self.post_id}: the claim expired and another worker may have it; not writing")
 
 
 def _part(index: int, draft: object, message: str) -> str:

@@ -212,8 +212,28 @@ def _time_param(args: Any, name: str) -> float | None:
         raise _param_error(name, raw, "is not a valid RFC 3339 date-time") from exc
 
 
+def _tco(seed: str) -> str:
+    import hashlib
+
+    return "https://t.co/" + hashlib.sha1(seed.encode()).hexdigest()[:10]
+
+
+def shown_text(post: dict[str, Any]) -> str:
+    """The text as X returns it when read back, not as it was sent: links wrapped in
+    t.co, ``& < >`` HTML-escaped, and one t.co link per post with media at the end."""
+    from channels.text import extract_urls_with_indices
+
+    text = post["text"]
+    for url in reversed(extract_urls_with_indices(text)):
+        text = text[: url.start] + _tco(post["id"] + url.value) + text[url.end :]
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if post["media"]:
+        text += " " + _tco(post["id"] + "/photo/1")
+    return text
+
+
 def _post_view(post: dict[str, Any], fields: set[str]) -> dict[str, Any]:
-    view: dict[str, Any] = {"id": post["id"], "text": post["text"], "edit_history_tweet_ids": [post["id"]]}
+    view: dict[str, Any] = {"id": post["id"], "text": shown_text(post), "edit_history_tweet_ids": [post["id"]]}
     extra = post.get("extra", {})
     if "created_at" in fields:
         view["created_at"] = post["created_at"]

@@ -114,8 +114,9 @@ def test_concurrent_claimers_never_share_a_post(store: Store) -> None:
 def test_expired_lease_returns_post_for_reconciliation(store: Store) -> None:
     pid = _post(store, _article(store), "a")
     queue.claim_next(store, worker="dead", now=NOW, lease=LEASE)
-    assert queue.recover_expired(store, now=NOW + dt.timedelta(minutes=1)) == []
-    assert queue.recover_expired(store, now=NOW + LEASE + dt.timedelta(seconds=1)) == [pid]
+    real = dt.datetime.now(dt.timezone.utc)  # leases run on the clock, not on the run's "now"
+    assert queue.recover_expired(store, now=real + dt.timedelta(minutes=1)) == []
+    assert queue.recover_expired(store, now=real + LEASE + dt.timedelta(seconds=5)) == [pid]
     post = store.post(pid)
     assert post.status == "scheduled" and post.needs_reconcile and post.claimed_by is None
 

@@ -1,0 +1,146 @@
+"""Never twice, never lost: leases, exhausted retries, checks that are themselves refused."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from channels.base import AuthError, Draft, RateLimited, Transient
+from disseminator import queue
+from disseminator.config import load_settings
+from disseminator.sandbox import SandboxOptions, start_sandbox
+from disseminator.store import PostStatus, Store
+from disseminator.worker import Worker
+from tests.contract.conftest import WRITE, Env, later
+from tests.contract.test_error_codes import x_channel
+from tests.helpers import article_file, run_cli, write_config
+
+
+def test_slow_publish_keeps_its_claim_so_no_second_worker_posts(tmp_path: Path) -> None:
+    """Instagram's container takes longer than the lease: the heartbeat keeps the claim."""
+    import shutil
+
+    from tests.helpers import REPO
+
+    server = start_sandbox(SandboxOptions(port=0, media_dir=str(tmp_path / "media"), container_delay=2.5))
+    try:
+        (tmp_path / "media").mkdir(exist_ok=True)
+        shutil.copy(REPO / "disseminator" / "data" / "contoh-bendungan.jpg", tmp_path / "media" / "f.jpg")
+        config = write_config(tmp_path, sandbox_url=server.url, database=f"sqlite:///{tmp_path}/db.sqlite",
+                              extra="\n[worker]\nlease_seconds = 1\n")
+        text = config.read_text().replace('ig_user_id = "17841400000000001"', 'ig_user_id = "17841400000000001"\npoll_seconds = 0.2')
+        config.write_text(text)
+        run = lambda *a: run_cli(["--config", str(config), *a])  # noqa: E731
+        assert run("init").code == 0
+        run("article", "add", str(article_file(tmp_path, image=f"{server.url}/media/f.jpg")))
+        assert run("schedule", "1", "--account", "sandbox_ig", "--now").code == 0
+        settings = load_settings(config)
+        reports = []
+
+        def work(name: str) -> None:
+            w = Worker(settings, Store(settings.database), worker_id=name)
+            for _ in range(6):  # keep trying while the other one works
+                reports.append(w.run_due(now=later(0.1)))
+                threading.Event().wait(0.4)
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in ("w1", "w2")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert len([p for p in server.posts() if p["network"] == "instagram"]) == 1
+        assert [o.status for r in reports for o in r.outcomes] == ["published"]
+    finally:
+        server.stop()
+
+
+def test_a_worker_that_lost_its_claim_does_not_write(env: Env) -> None:
+    pid = env.queue_one("sandbox_x")
+    w = env.worker()
+    post = queue.claim_next(w.store, worker=w.worker_id, now=later(0.1), lease=w.lease)
+    assert post is not None
+    # Its lease ran out and another worker took the post over.
+    queue.transition(w.store, pid, PostStatus.PUBLISHING, claimed_by="other-worker")
+    outcome = w.publish(post)
+    assert outcome.status == "lost"
+    assert env.posts_on("sandbox_x") == []
+    row = w.store.post(pid)
+    assert row.status == "publishing" and row.claimed_by == "other-worker"  # untouched
+
+
+@pytest.fixture
+def strict(env: Env) -> Env:
+    """One failed call is all a post gets."""
+    env.config.write_text(env.config.read_text() + "\n[worker]\nmax_attempts = 1\n")
+    return env
+
+
+def test_exhausted_retries_after_a_lost_answer_check_before_failing(strict: Env) -> None:
+    pid = strict.queue_one("sandbox_fb")
+    strict.sandbox.set_faults({"lose_response": [{**WRITE["sandbox_fb"], "count": 1}]})
+    first = strict.worker().run_due()
+    assert [(o.status, o.error_kind) for o in first.outcomes] == [("scheduled", "transient")]
+    second = strict.worker().run_due(now=later(600))
+    assert [o.status for o in second.outcomes] == ["published"]
+    assert len(strict.posts_on("sandbox_fb")) == 1
+    assert strict.worker().store.post(pid).attempts == 1
+
+
+def test_exhausted_retries_not_found_fail_without_writing_again(strict: Env) -> None:
+    pid = strict.queue_one("sandbox_x")
+    strict.sandbox.set_faults({"next": [{**WRITE["sandbox_x"], "status": 503, "count": 1}]})
+    assert [o.status for o in strict.worker().run_due().outcomes] == ["scheduled"]
+    final = strict.worker().run_due(now=later(600))
+    assert [(o.status, o.error_kind) for o in final.outcomes] == [("failed", "transient")]
+    assert strict.posts_on("sandbox_x") == []
+    store = strict.worker().store
+    assert "not found on the network" in store.post(pid).error_message
+    assert [a.action for a in store.attempts([pid])] == ["publish", "reconcile"]
+
+
+def test_a_rate_limited_check_waits_for_the_reset(env: Env) -> None:
+    pid = env.queue_one("sandbox_x")
+    env.sandbox.set_faults({"lose_response": [{**WRITE["sandbox_x"], "count": 1}]})
+    env.worker().run_due()
+    env.sandbox.set_faults({"rate_limit": [{"network": "x", "path": "/2/users/*/tweets", "reset_in": 900}]})
+    report = env.worker().run_due(now=later(60))
+    assert [(o.status, o.error_kind) for o in report.outcomes] == [("scheduled", "rate_limited")]
+    row = env.worker().store.post(pid)
+    assert row.needs_reconcile and row.attempts == 1 and row.next_attempt_at >= later(14)
+    assert len(env.posts_on("sandbox_x")) == 1
+
+
+def test_cancel_refuses_a_post_that_may_be_out(env: Env) -> None:
+    pid = env.queue_one("sandbox_fb")
+    env.sandbox.set_faults({"lose_response": [{**WRITE["sandbox_fb"], "count": 1}]})
+    env.worker().run_due()
+    result = env.cli("cancel", str(pid))
+    assert result.code == 1 and "may already be on the network" in result.err
+    assert env.worker().store.post(pid).status == "scheduled"
+
+
+@pytest.mark.parametrize(
+    ("problem", "kind"),
+    [("client-forbidden", AuthError), ("oauth1-permissions", AuthError), ("usage-capped", RateLimited)],
+)
+def test_x_problem_types(sandbox, problem: str, kind: type) -> None:  # type: ignore[no-untyped-def]
+    body = {"title": "Forbidden", "detail": "You are not permitted to perform this action.",
+            "type": f"https://api.twitter.com/2/problems/{problem}", "status": 403}
+    sandbox.set_faults({"next": [{"network": "x", "path": "/2/tweets", "status": 403, "body": body, "count": 1}]})
+    with pytest.raises(kind):
+        x_channel(sandbox.url).publish_part(Draft(parts=("Uji izin",)), 0)
+
+
+def test_image_host_down_is_transient_not_a_rejection(sandbox) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    from channels.base import Media
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}/foto.jpg"
+    with pytest.raises(Transient) as info:
+        x_channel(sandbox.url).publish_part(Draft(parts=("Uji gambar",), media=(Media(url=dead),)), 0)
+    assert not info.value.may_have_landed and sandbox.posts() == []
