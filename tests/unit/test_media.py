@@ -351,69 +351,6 @@ def test_load_missing_and_oversized_files(tmp_path: Path) -> None:
         load_image_bytes("ftp://example.go.id/a.jpg")
 
 
-class FakeResponse:
-    def __init__(self, status: int, chunks: list[bytes], headers: dict[str, str] | None = None):
-        self.status_code = status
-        self.headers = headers or {}
-        self.chunks = chunks
-        self.read = 0
-
-    def __enter__(self) -> FakeResponse:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def iter_content(self, size: int) -> Any:
-        for chunk in self.chunks:
-            self.read += 1
-            yield chunk
-
-
-class FakeSession:
-    def __init__(self, response: FakeResponse) -> None:
-        self.response = response
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-
-    def get(self, url: str, **kw: Any) -> FakeResponse:
-        self.calls.append((url, kw))
-        return self.response
-
-
-def test_download_streams_with_timeout() -> None:
-    session = FakeSession(FakeResponse(200, [b"ab", b"cd"]))
-    data = load_image_bytes("https://setkab.go.id/a.jpg", session=session, timeout=7)  # type: ignore[arg-type]
-    assert data == b"abcd"
-    assert session.calls[0][1] == {"stream": True, "timeout": 7}
-
-
-def test_download_stops_past_max_bytes() -> None:
-    response = FakeResponse(200, [b"x" * 600] * 100)
-    with pytest.raises(ImageError, match="download stopped"):
-        load_image_bytes("https://a.id/b.jpg", session=FakeSession(response), max_bytes=1000)  # type: ignore[arg-type]
-    assert response.read == 2  # stopped right after crossing the limit
-
-
-def test_download_refuses_declared_oversize_and_http_errors() -> None:
-    big = FakeResponse(200, [b"x"], {"Content-Length": "5000"})
-    with pytest.raises(ImageError, match="larger than"):
-        load_image_bytes("https://a.id/b.jpg", session=FakeSession(big), max_bytes=1000)  # type: ignore[arg-type]
-    assert big.read == 0
-    with pytest.raises(ImageError, match="HTTP 404"):
-        load_image_bytes("https://a.id/b.jpg", session=FakeSession(FakeResponse(404, [])))  # type: ignore[arg-type]
-
-
-def test_download_network_failure_is_an_image_error() -> None:
-    import requests
-
-    class Broken:
-        def get(self, url: str, **kw: Any) -> Any:
-            raise requests.ConnectionError("boom")
-
-    with pytest.raises(ImageError, match="download failed"):
-        load_image_bytes("https://a.id/b.jpg", session=Broken())  # type: ignore[arg-type]
-
-
 # --------------------------------------------------------------------------- saving
 
 
