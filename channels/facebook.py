@@ -31,7 +31,9 @@ class FacebookChannel(Channel):
         from .formatting import fields_for, fit, renderer
 
         warnings: list[str] = []
-        fields = fields_for(article, self.account, max_tags=int(self.account.get("max_hashtags", DEFAULT_HASHTAGS)), body=True)
+        fields = fields_for(
+            article, self.account, max_tags=int(self.account.get("max_hashtags", DEFAULT_HASHTAGS)), body=True, summary_from_body=False
+        )
         render = renderer("facebook", self.account, self.context)
         text = fit(render, fields, measure=len, limit=MAX_LENGTH, warnings=warnings, network="Facebook")
         media: tuple[Media, ...] = ()

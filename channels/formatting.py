@@ -41,8 +41,14 @@ class Fields:
         return [*self.own_tags, *self.tags]
 
 
-def fields_for(article: Article, account: Account, *, max_tags: int | None = None, body: bool = False) -> Fields:
-    """The article's text for ``account``: plain text, its link with UTM, its hashtags."""
+def fields_for(
+    article: Article, account: Account, *, max_tags: int | None = None, body: bool = False, summary_from_body: bool = True
+) -> Fields:
+    """The article's text for ``account``: plain text, its link with UTM, its hashtags.
+
+    ``body`` passes the whole body to the template; ``summary_from_body`` lets the body's
+    first paragraph stand in for a missing summary (off where the whole body is shown).
+    """
     own = account.get("hashtags") or []
     own_tags = _hashtags(tuple([own] if isinstance(own, str) else own))
     taken = {o.lower() for o in own_tags}
@@ -51,7 +57,7 @@ def fields_for(article: Article, account: Account, *, max_tags: int | None = Non
         own_tags, tags = own_tags[:max_tags], tags[: max(0, max_tags - len(own_tags))]
     return Fields(
         title=compose.title(article),
-        summary=compose.summary(article),
+        summary=compose.summary(article) if summary_from_body else compose.plain(article.summary),
         body=compose.plain(article.body) if body else "",
         link=compose.link(article, account),
         own_tags=tuple(own_tags),
