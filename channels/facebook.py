@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from . import graph
-from .base import AccountCheck, Article, Channel, Context, Draft, Media, Receipt, Rejected
+from .base import AccountCheck, Article, Draft, Media, Receipt, Rejected
 from .http import web_url
 
 MAX_LENGTH = 63_206  # Graph's documented message limit
 DEFAULT_HASHTAGS = 3
 
 
-class FacebookChannel(Channel):
+class FacebookChannel(graph.GraphChannel):
     """A Facebook Page, posting with a Page access token."""
 
     name = "facebook"
     required_settings = ("page_id", "access_token")
-    secret_keys = ("access_token",)
-
-    def __init__(self, account: Any, *, context: Context | None = None) -> None:
-        super().__init__(account, context=context)
-        self._graph: Any = None
 
     def measure(self, text: str) -> tuple[int, int | None]:
         return len(text), MAX_LENGTH
@@ -49,11 +43,6 @@ class FacebookChannel(Channel):
         if len(draft.parts[0]) > MAX_LENGTH:
             raise Rejected(f"the message is {len(draft.parts[0])} characters; Facebook takes {MAX_LENGTH}")
 
-    def graph(self) -> Any:
-        if self._graph is None:
-            self._graph = graph.make_graph(self.account)
-        return self._graph
-
     @property
     def page_id(self) -> str:
         return str(self.account.get("page_id"))
@@ -62,31 +51,27 @@ class FacebookChannel(Channel):
         if draft.media:
             # A photo post: the image large, the link in the text.
             photo = {"url": draft.media[0].url, "message": draft.parts[index]}
-            result = graph.call(lambda: self.graph().put_object(self.page_id, "photos", **photo), secrets=self.secrets(), write=True)
+            result = self.call(lambda: self.graph().put_object(self.page_id, "photos", **photo), write=True)
             post_id = str(result.get("post_id") or result["id"])
         else:
             args = {"message": draft.parts[index]}
             if draft.link:
                 args["link"] = draft.link
-            result = graph.call(lambda: self.graph().put_object(self.page_id, "feed", **args), secrets=self.secrets(), write=True)
+            result = self.call(lambda: self.graph().put_object(self.page_id, "feed", **args), write=True)
             post_id = str(result["id"])
         return Receipt(remote_id=post_id, remote_url=self._url(post_id))
 
     def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
         wanted = " ".join(draft.parts[index].split())
         args = {"fields": "id,message,created_time", "since": int(since.timestamp()), "limit": 100}
-        posts = graph.call(
-            lambda: list(self.graph().get_all_connections(self.page_id, "published_posts", **args)),
-            secrets=self.secrets(),
-            write=False,
-        )
+        posts = self.call(lambda: list(self.graph().get_all_connections(self.page_id, "published_posts", **args)), write=False)
         for post in posts:
             if " ".join(str(post.get("message", "")).split()) == wanted:
                 return Receipt(remote_id=str(post["id"]), remote_url=self._url(str(post["id"])))
         return None
 
     def check(self) -> AccountCheck:
-        page = graph.call(lambda: self.graph().get_object(self.page_id, fields="id,name"), secrets=self.secrets(), write=False)
+        page = self.call(lambda: self.graph().get_object(self.page_id, fields="id,name"), write=False)
         return AccountCheck(ok=True, identity=f"{page.get('name', '?')} (page {page['id']})")
 
     def _url(self, post_id: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import requests
 
-from .base import Account, AuthError, ChannelError, Duplicate, RateLimited, Rejected, Transient
+from .base import Account, AuthError, Channel, ChannelError, Context, Duplicate, RateLimited, Rejected, Transient
 from .http import describe, make_session, may_have_landed, redact
 
 DEFAULT_VERSION = "v21.0"
@@ -108,3 +108,22 @@ def graph_time(value: str | None) -> dt.datetime | None:
             return dt.datetime.fromisoformat(value)
         except ValueError:
             return None
+
+
+class GraphChannel(Channel):
+    """What a channel on the Graph API shares: the client, made on first use, and calls
+    whose failures come out as the channel error tree."""
+
+    secret_keys = ("access_token",)
+
+    def __init__(self, account: Account, *, context: Context | None = None) -> None:
+        super().__init__(account, context=context)
+        self._graph: Any = None
+
+    def graph(self) -> Any:
+        if self._graph is None:
+            self._graph = make_graph(self.account)
+        return self._graph
+
+    def call(self, fn: Callable[[], T], *, write: bool) -> T:
+        return call(fn, secrets=self.secrets(), write=write)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any
 
 from . import graph
-from .base import AccountCheck, Context, Article, Channel, Draft, Media, Receipt, Rejected, Transient
+from .base import AccountCheck, Article, Draft, Media, Receipt, Rejected, Transient
 from .http import web_url
 
 MAX_CAPTION = 2200
@@ -21,16 +20,11 @@ MAX_MENTIONS = 20
 LINK_PHRASE = "Tautan di bio"
 
 
-class InstagramChannel(Channel):
+class InstagramChannel(graph.GraphChannel):
     """An Instagram professional account linked to a Facebook Page."""
 
     name = "instagram"
     required_settings = ("ig_user_id", "access_token")
-    secret_keys = ("access_token",)
-
-    def __init__(self, account: Any, *, context: Context | None = None) -> None:
-        super().__init__(account, context=context)
-        self._graph: Any = None
 
     def measure(self, text: str) -> tuple[int, int | None]:
         return len(text), MAX_CAPTION
@@ -97,17 +91,9 @@ class InstagramChannel(Channel):
         if count_mentions(caption) > MAX_MENTIONS:
             raise Rejected(f"the caption has {count_mentions(caption)} mentions; Instagram takes {MAX_MENTIONS}")
 
-    def graph(self) -> Any:
-        if self._graph is None:
-            self._graph = graph.make_graph(self.account)
-        return self._graph
-
     @property
     def ig_user_id(self) -> str:
         return str(self.account.get("ig_user_id"))
-
-    def _call(self, fn: Any, *, write: bool) -> Any:
-        return graph.call(fn, secrets=self.secrets(), write=write)
 
     def publish_part(self, draft: Draft, index: int, *, reply_to: str | None = None) -> Receipt:
         g = self.graph()
@@ -117,7 +103,7 @@ class InstagramChannel(Channel):
             args = {"image_url": item.url, "caption": caption}
             if item.alt:
                 args["alt_text"] = item.alt
-            container = self._call(lambda: g.put_object(self.ig_user_id, "media", **args), write=False)["id"]
+            container = self._create(args)
             self._wait(container)
         else:
             children = []
@@ -125,21 +111,22 @@ class InstagramChannel(Channel):
                 child_args = {"image_url": item.url, "is_carousel_item": "true"}
                 if item.alt:
                     child_args["alt_text"] = item.alt
-                child = self._call(lambda a=child_args: g.put_object(self.ig_user_id, "media", **a), write=False)["id"]
+                child = self._create(child_args)
                 self._wait(child)
                 children.append(str(child))
-            container = self._call(
-                lambda: g.put_object(self.ig_user_id, "media", media_type="CAROUSEL", children=",".join(children), caption=caption),
-                write=False,
-            )["id"]
+            container = self._create({"media_type": "CAROUSEL", "children": ",".join(children), "caption": caption})
             self._wait(container)
-        media_id = str(self._call(lambda: g.put_object(self.ig_user_id, "media_publish", creation_id=container), write=True)["id"])
+        media_id = str(self.call(lambda: g.put_object(self.ig_user_id, "media_publish", creation_id=container), write=True)["id"])
         permalink = None
         try:
-            permalink = self._call(lambda: g.get_object(media_id, fields="permalink"), write=False).get("permalink")
+            permalink = self.call(lambda: g.get_object(media_id, fields="permalink"), write=False).get("permalink")
         except Exception:  # noqa: BLE001 - the post is out; a missing permalink is not a failure
             permalink = None
         return Receipt(remote_id=media_id, remote_url=self._url(media_id, permalink))
+
+    def _create(self, args: dict[str, str]) -> str:
+        """A media container; its creation is not a post, so it is never reconciled."""
+        return str(self.call(lambda: self.graph().put_object(self.ig_user_id, "media", **args), write=False)["id"])
 
     def _wait(self, container: str) -> None:
         """Poll the container until FINISHED; Meta suggests at most every few seconds."""
@@ -147,7 +134,7 @@ class InstagramChannel(Channel):
         # Well inside the worker's lease (15 minutes), so nobody else takes the post over.
         deadline = time.monotonic() + float(self.account.get("poll_timeout", 180))
         while True:
-            state = self._call(lambda: self.graph().get_object(container, fields="status_code,status"), write=False)
+            state = self.call(lambda: self.graph().get_object(container, fields="status_code,status"), write=False)
             code = state.get("status_code")
             if code in ("FINISHED", "PUBLISHED"):
                 return
@@ -159,7 +146,7 @@ class InstagramChannel(Channel):
 
     def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
         wanted = " ".join(draft.parts[index].split())
-        items = self._call(
+        items = self.call(
             lambda: list(
                 self.graph().get_all_connections(
                     self.ig_user_id, "media", fields="id,caption,timestamp,permalink", since=int(since.timestamp()), limit=100
@@ -174,9 +161,9 @@ class InstagramChannel(Channel):
 
     def check(self) -> AccountCheck:
         g = self.graph()
-        user = self._call(lambda: g.get_object(self.ig_user_id, fields="id,username"), write=False)
+        user = self.call(lambda: g.get_object(self.ig_user_id, fields="id,username"), write=False)
         quota = None
-        limit = self._call(
+        limit = self.call(
             lambda: g.get_connections(self.ig_user_id, "content_publishing_limit", fields="config,quota_usage"), write=False
         )
         data = (limit.get("data") or [{}])[0]
