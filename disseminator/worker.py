@@ -92,8 +92,9 @@ class Worker:
         seen: set[int] = set()
         while not (stop and stop()):
             waiting = set(self.store.accounts_needing_attention())
+            resting = set(self.store.accounts_resting(utcnow()))
             post = queue.claim_next(
-                self.store, worker=self.worker_id, now=now, lease=self.lease, skip_ids=seen, skip_accounts=waiting
+                self.store, worker=self.worker_id, now=now, lease=self.lease, skip_ids=seen, skip_accounts=waiting | resting
             )
             if post is None:
                 report.waiting = self._held(waiting, now, exclude=seen)
@@ -196,6 +197,10 @@ class Worker:
                     action, at = "retry", utcnow() + self.strategy.delay(failures)
                 if action == "wait_account":
                     self.store.set_attention(post.account, exc.message)
+                if isinstance(exc, RateLimited) and at is not None:
+                    # The limit is the account's, not the post's: its other posts wait
+                    # too instead of each spending a call to learn the same thing.
+                    self.store.rate_limit(post.account, at)
                 message = _part(index, draft, exc.message)
                 if action == "fail" and index > 0:
                     message += "; the parts before it are published"

@@ -124,8 +124,16 @@ def schedule(app, article_id: int, accounts: tuple[str, ...], at: str | None, no
 def queue_cmd(app, status: str | None, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """List queued posts, soonest first."""
     statuses = None if status == "all" else ([status] if status else ["scheduled", "publishing"])
+    import datetime as dt
+
+    from ..timeparse import show
+
     attention = app.store.accounts_needing_attention()
+    resting = app.store.accounts_resting(dt.datetime.now(dt.timezone.utc))
     rows = [app.post_json(r, attention) for r in app.store.posts(statuses)]
+    for r in rows:
+        if r["account"] in resting and r["status"] == "scheduled":
+            r["rate_limited_until"] = show(resting[r["account"]], app.settings.tz)
     if as_json:
         emit_json(rows)
         return
@@ -141,6 +149,8 @@ def queue_cmd(app, status: str | None, as_json: bool) -> None:  # type: ignore[n
 def _note(r: dict) -> str:  # type: ignore[type-arg]
     if r.get("waiting_for_account"):
         return "waiting: account needs attention"
+    if r.get("rate_limited_until"):
+        return f"waiting: rate limited until {r['rate_limited_until']}"
     if r["error"]:
         return f"retry at {r['next_attempt_at']}: {r['error'][:60]}" if r["status"] == "scheduled" else r["error"][:70]
     return ""

@@ -234,6 +234,22 @@ class Store:
             elif not row.needs_attention or row.reason != reason:
                 row.needs_attention, row.reason, row.since = True, reason, utcnow()
 
+    def rate_limit(self, account: str, until: dt.datetime) -> None:
+        """Hold every post of ``account`` until ``until`` (the network's reset time)."""
+        with self.session() as s:
+            row = s.get(AccountStateRow, account)
+            if row is None:
+                row = AccountStateRow(account=account, paused=False, needs_attention=False)
+                s.add(row)
+            if row.resume_at is None or row.resume_at < until:
+                row.resume_at = until
+
+    def accounts_resting(self, now: dt.datetime) -> dict[str, dt.datetime]:
+        """Accounts rate-limited past ``now``, with the time they resume."""
+        with self.session() as s:
+            rows = s.scalars(select(AccountStateRow).where(AccountStateRow.resume_at > now))
+            return {r.account: r.resume_at for r in rows if r.resume_at is not None}
+
     def accounts_needing_attention(self) -> dict[str, str]:
         with self.session() as s:
             rows = s.scalars(select(AccountStateRow).where(AccountStateRow.needs_attention.is_(True)))

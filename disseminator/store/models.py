@@ -146,3 +146,5 @@ class AccountStateRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The network rate-limited this account until then: its posts wait, uncalled.
+    resume_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -144,3 +144,22 @@ def test_image_host_down_is_transient_not_a_rejection(sandbox) -> None:  # type:
     with pytest.raises(Transient) as info:
         x_channel(sandbox.url).publish_part(Draft(parts=("Uji gambar",), media=(Media(url=dead),)), 0)
     assert not info.value.may_have_landed and sandbox.posts() == []
+
+
+def test_a_rate_limit_holds_the_whole_account_without_more_calls(env: Env) -> None:
+    first, second = env.queue_one("sandbox_x", 1), env.queue_one("sandbox_x", 2)
+    other = env.queue_one("sandbox_fb", 3)
+    env.sandbox.set_faults({"rate_limit": [{"network": "x", "path": "/2/tweets", "reset_in": 900}]})
+    report = env.worker().run_due()
+    outcomes = {o.post_id: (o.status, o.error_kind) for o in report.outcomes}
+    # One X post learned of the limit; the other was not tried; Facebook went ahead.
+    assert outcomes == {first: ("scheduled", "rate_limited"), other: ("published", None)}
+    assert not report.failed
+    store = env.worker().store
+    assert [a.post_id for a in store.attempts([first, second])] == [first]
+    queue_rows = {r["id"]: r for r in env.cli("queue", "--json").json()}
+    assert queue_rows[second]["rate_limited_until"] and queue_rows[first]["rate_limited_until"]
+    assert "rate limited until" in env.cli("queue").out
+    env.sandbox.set_faults({})
+    later_report = env.worker().run_due(now=later(20))
+    assert later_report.outcomes == []  # still resting: the reset is in 15 minutes, on the clock
