@@ -32,3 +32,9 @@ def test_upgrade_from_the_first_schema_keeps_posts(db_url: str, tmp_path: Path) 
     store.rate_limit("humas_x", dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc))  # the new column works
     assert list(store.accounts_resting(dt.datetime.now(dt.timezone.utc))) == ["humas_x"]
     store.close()
+
+
+def test_head_constant_matches_the_migration_scripts() -> None:
+    from disseminator.store.migrate import HEAD, script_head
+
+    assert script_head() == HEAD
