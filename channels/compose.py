@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
 
 from .base import Account, Article
 
@@ -46,16 +45,6 @@ def title(article: Article) -> str:
     return plain(article.title).replace("\n\n", " ")
 
 
-def hashtags(article: Article, account: Account) -> list[str]:
-    """The account's own hashtags first, then the article's tags as hashtags."""
-    from .text import hashtags_from_tags
-
-    fixed = account.get("hashtags") or []
-    if isinstance(fixed, str):
-        fixed = [fixed]
-    return hashtags_from_tags([*fixed, *article.tags])
-
-
 def link(article: Article, account: Account) -> str | None:
     """The article URL with the account's UTM parameters, if any."""
     if not article.url:
@@ -66,7 +55,3 @@ def link(article: Article, account: Account) -> str | None:
 
         return add_utm(article.url, {str(k): str(v) for k, v in utm.items()})
     return article.url
-
-
-def join_blocks(blocks: Sequence[str | None]) -> str:
-    return "\n\n".join(b.strip() for b in blocks if b and b.strip())

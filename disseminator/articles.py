@@ -20,7 +20,6 @@ from channels.base import Article
 
 from .errors import ArticleError
 
-FIELDS = ("title", "url", "summary", "image", "image_alt", "tags", "published", "author", "body")
 MAX_BYTES = 5 * 1024 * 1024
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 

@@ -60,12 +60,16 @@ def check(app, names: tuple[str, ...], as_json: bool) -> None:  # type: ignore[n
     for name in choose_accounts(app.settings, names):
         row = {"account": name, "ok": False, "identity": None, "quota": None, "error": None}
         try:
-            result = make_channel(app.settings.account(name), context=app.settings.context).check()
+            account = app.settings.account(name)
+            _check_template(app, account)
+            result = make_channel(account, context=app.settings.context).check()
             row.update(ok=result.ok, identity=result.identity, quota=result.quota)
             app.store.set_attention(name, None)
         except ConfigError as exc:
             row["error"] = exc.message
             app.store.set_attention(name, exc.message)
+        except ValueError as exc:  # the account's template
+            row["error"] = str(exc)
         except AuthError as exc:
             row["error"] = f"credentials refused: {exc.message}"
             app.store.set_attention(name, row["error"])
@@ -85,3 +89,12 @@ def check(app, names: tuple[str, ...], as_json: bool) -> None:  # type: ignore[n
                 click.echo(f"{r['account']}: NEEDS ATTENTION: {r['error']}")
     if not all(r["ok"] for r in results):
         sys.exit(1)
+
+
+def _check_template(app, account) -> None:  # type: ignore[no-untyped-def]
+    """An account's own template is checked before its credentials (no network needed)."""
+    from channels.templates import DEFAULT_CHANNELS, check_template
+
+    override = account.get("template")
+    if override or account.channel in DEFAULT_CHANNELS:
+        check_template(account.channel, override=str(override) if override else None, search_dirs=[app.settings.base_dir])

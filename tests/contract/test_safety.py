@@ -163,3 +163,10 @@ def test_a_rate_limit_holds_the_whole_account_without_more_calls(env: Env) -> No
     env.sandbox.set_faults({})
     later_report = env.worker().run_due(now=later(20))
     assert later_report.outcomes == []  # still resting: the reset is in 15 minutes, on the clock
+
+
+def test_accounts_check_reports_a_broken_template(env: Env) -> None:
+    (env.tmp / "x.j2").write_text("{{ title }\n")
+    env.config.write_text(env.config.read_text().replace('username = "sandbox_humas"', 'username = "sandbox_humas"\ntemplate = "x.j2"'))
+    result = env.cli("accounts", "check", "sandbox_x")
+    assert result.code == 1 and "template x.j2, line 1" in result.out
