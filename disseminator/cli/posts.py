@@ -55,6 +55,8 @@ def preview(app, ref: str, accounts: tuple[str, ...], as_json: bool) -> None:  #
         })
     if as_json:
         emit_json(out)
+        if any(i["refused"] for i in out):
+            sys.exit(1)
         return
     for item, p in zip(out, plans):
         click.echo(click.style(f"== {item['account']} ({item['channel']}) ==", bold=True))

@@ -111,12 +111,14 @@ def test_revoked_token_pauses_the_account_and_check_reports_it(env: Env, account
     assert env.worker().store.post(pid).status == "published"
 
 
-def test_duplicate_answer_is_reconciled_to_the_existing_post(env: Env) -> None:
-    """X says 403 duplicate: the post is already there, so it counts as published."""
-    pid = env.queue_one("sandbox_x")
-    env.sandbox.set_faults({"lose_response": [{**WRITE["sandbox_x"], "count": 1}]})
+@pytest.mark.parametrize("account", ["sandbox_x", "sandbox_fb"])
+def test_duplicate_answer_is_reconciled_to_the_existing_post(env: Env, account: str) -> None:
+    """The network says duplicate (X 403, Graph 506): the post is already there, so it
+    counts as published with the id found on the network."""
+    pid = env.queue_one(account)
+    env.sandbox.set_faults({"lose_response": [{**WRITE[account], "count": 1}]})
     env.worker().run_due()
-    [landed] = env.posts_on("sandbox_x")
+    [landed] = env.posts_on(account)
     # Make the worker forget it should reconcile: the network's duplicate rule must save us.
     from disseminator import queue as q
     from disseminator.store import PostStatus
@@ -125,6 +127,7 @@ def test_duplicate_answer_is_reconciled_to_the_existing_post(env: Env) -> None:
     q.transition(w.store, pid, PostStatus.SCHEDULED, needs_reconcile=False)
     report = env.worker().run_due(now=later(60))
     assert [o.status for o in report.outcomes] == ["published"]
-    assert env.posts_on("sandbox_x") == [landed]
+    assert env.posts_on(account) == [landed]
+    assert w.store.post(pid).remote_ids == [landed["id"]]
     outcomes = [(a.action, a.outcome) for a in w.store.attempts([pid])]
     assert ("publish", "duplicate") in outcomes and ("reconcile", "found") in outcomes

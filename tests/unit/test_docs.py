@@ -19,6 +19,19 @@ def test_every_command_has_help_and_is_in_readme(name: str) -> None:
     assert f"disseminator {name}" in (REPO / "README.md").read_text(encoding="utf-8")
 
 
+SUBCOMMANDS = [("article", "add"), ("article", "list"), ("article", "show"), ("accounts", "list"),
+               ("accounts", "check"), ("db", "upgrade"), ("db", "current")]
+
+
+@pytest.mark.parametrize(("group", "name"), SUBCOMMANDS)
+def test_every_subcommand_has_help_and_is_in_readme(group: str, name: str) -> None:
+    result = run_cli([group, name, "--help"])
+    assert result.code == 0, result.err
+    assert f"Usage: disseminator {group} {name}" in result.out
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"disseminator {group} {name}" in readme or f"`{group} {name}" in readme
+
+
 def test_help_does_not_import_network_clients_or_scheduler() -> None:
     code = (
         "import sys\n"
