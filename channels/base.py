@@ -36,7 +36,8 @@ class Article:
     """One piece of source content, as the channels see it.
 
     ``body`` is plain text (paragraphs separated by blank lines); ``tags`` are the
-    article's own words, not yet hashtags.
+    article's own words, not yet hashtags; ``gallery`` holds images after the main one
+    (an X post takes up to four in all, an Instagram carousel up to ten).
     """
 
     title: str
@@ -48,6 +49,12 @@ class Article:
     tags: tuple[str, ...] = ()
     published: dt.datetime | None = None
     author: str | None = None
+    gallery: tuple[Media, ...] = ()
+
+    def images(self) -> tuple[Media, ...]:
+        """The main image (if any) and then the gallery."""
+        main = (Media(url=self.image, alt=self.image_alt),) if self.image else ()
+        return main + self.gallery
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,13 @@ import datetime as dt
 import time
 
 from . import graph
-from .base import AccountCheck, Article, Draft, Media, Receipt, Rejected, Transient
+from .base import AccountCheck, Article, Draft, Receipt, Rejected, Transient
 from .http import web_url
 
 MAX_CAPTION = 2200
 MAX_HASHTAGS = 30
 MAX_MENTIONS = 20
+MAX_CAROUSEL = 10
 LINK_PHRASE = "Tautan di bio"
 
 
@@ -44,35 +45,13 @@ class InstagramChannel(graph.GraphChannel):
         caption = _drop_extra_mentions(
             fit(render, fields, measure=len, limit=MAX_CAPTION, warnings=warnings, network="Instagram"), warnings
         )
-        media = self._prepare_image(article, warnings)
-        return Draft(parts=(caption,), media=(media,), warnings=tuple(warnings))
+        from .images import prepare
 
-    def _prepare_image(self, article: Article, warnings: list[str]) -> Media:
-        """The article image as Instagram takes it, served from our media folder.
-
-        Without ``media.public_base_url`` there is nowhere to serve a prepared copy, so
-        Instagram is given the original URL and checks it itself.
-        """
-        assert article.image
-        ctx = self.context
-        if ctx is None or not ctx.media_base_url:
-            warnings.append("media.public_base_url is not set: Instagram gets the original image, unchecked")
-            return Media(url=article.image, alt=article.image_alt)
-        from .http import make_session
-        from .media import ImageError, load_image_bytes, prepare_for_instagram
-
-        try:
-            prepared = prepare_for_instagram(
-                load_image_bytes(article.image, session=make_session()),
-                background=str(self.account.get("image_background", "#FFFFFF")),
-                source=article.image,
-            )
-        except ImageError as exc:
-            raise Rejected(str(exc)) from None
-        ctx.media_dir.mkdir(parents=True, exist_ok=True)
-        name = prepared.save(ctx.media_dir)
-        warnings.extend(prepared.warnings)
-        return Media(url=f"{ctx.media_base_url}/{name}", alt=article.image_alt)
+        media = prepare(article.images()[:MAX_CAROUSEL], network="instagram", account=self.account,
+                        context=self.context, warnings=warnings, required=True)
+        if len(article.images()) > MAX_CAROUSEL:
+            warnings.append(f"{len(article.images()) - MAX_CAROUSEL} image(s) beyond Instagram's {MAX_CAROUSEL} left out")
+        return Draft(parts=(caption,), media=media, warnings=tuple(warnings))
 
     def validate(self, draft: Draft) -> None:
         from .text import count_hashtags, count_mentions
@@ -82,8 +61,8 @@ class InstagramChannel(graph.GraphChannel):
         caption = draft.parts[0]
         if not draft.media:
             raise Rejected("Instagram needs an image")
-        if len(draft.media) > 10:
-            raise Rejected(f"an Instagram carousel takes at most 10 images, the draft has {len(draft.media)}")
+        if len(draft.media) > MAX_CAROUSEL:
+            raise Rejected(f"an Instagram carousel takes at most {MAX_CAROUSEL} images, the draft has {len(draft.media)}")
         if len(caption) > MAX_CAPTION:
             raise Rejected(f"the caption is {len(caption)} characters; Instagram takes {MAX_CAPTION}")
         if count_hashtags(caption) > MAX_HASHTAGS:

@@ -73,8 +73,12 @@ class TwitterChannel(Channel):
             if not parts:
                 parts = (fit(render, fields, measure=weighted_length, limit=self.limit, warnings=warnings, network="X"),)
         media: tuple[Media, ...] = ()
-        if article.image and self.account.get("images", True):
-            media = (Media(url=article.image, alt=article.image_alt),)
+        if self.account.get("images", True):
+            from .images import prepare
+            from .x_media import MAX_IMAGES
+
+            media = prepare(article.images()[:MAX_IMAGES], network="x", account=self.account, context=self.context,
+                            warnings=warnings, required=False)
         return Draft(parts=parts, media=media, warnings=tuple(warnings), link=fields.link)
 
     def _thread(self, text: str, link: str | None, warnings: list[str]) -> tuple[str, ...]:

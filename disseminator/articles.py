@@ -1,8 +1,9 @@
 """Article loaders: Markdown with YAML front matter, and JSON with the same fields.
 
-Fields: ``title`` (required), ``url``, ``summary``, ``image``, ``image_alt``, ``tags``,
-``published``, ``author``; the Markdown body below the front matter (``body`` in JSON).
-``url`` and ``image`` must be http(s).  Every problem raises :class:`ArticleError` with
+Fields: ``title`` (required), ``url``, ``summary``, ``image``, ``image_alt``, ``gallery``
+(more images: URLs, or ``{url, alt}`` tables), ``tags``, ``published``, ``author``; the
+Markdown body below the front matter (``body`` in JSON).  ``url`` and images must be
+http(s).  Every problem raises :class:`ArticleError` with
 the file, the field and what was expected.
 """
 
@@ -16,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from channels.base import Article
+from channels.base import Article, Media
 
 from .errors import ArticleError
 
@@ -62,6 +63,7 @@ def article_from_mapping(data: Mapping[str, Any], *, where: str) -> Article:
         tags=tuple(str(t).strip() for t in tags if str(t).strip()),
         published=_when(data.get("published"), where),
         author=_text(data.get("author"), where, "author"),
+        gallery=_gallery(data.get("gallery"), where),
     )
 
 
@@ -77,8 +79,29 @@ def content_hash(article: Article) -> str:
         "tags": list(article.tags),
         "published": article.published.isoformat() if article.published else None,
         "author": article.author,
+        "gallery": [[m.url, m.alt] for m in article.gallery],
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _gallery(value: Any, where: str) -> tuple[Media, ...]:
+    if value in (None, "", []):
+        return ()
+    if not isinstance(value, list):
+        raise ArticleError(f"{where}: gallery: expected a list of image URLs or {{url, alt}} tables")
+    images = []
+    for i, item in enumerate(value, 1):
+        key = f"gallery[{i}]"
+        if isinstance(item, str):
+            url, alt = _http_url(item, where, key), None
+        elif isinstance(item, dict):
+            url, alt = _http_url(item.get("url"), where, f"{key}.url"), _text(item.get("alt"), where, f"{key}.alt")
+        else:
+            raise ArticleError(f"{where}: {key}: expected an image URL or a {{url, alt}} table")
+        if url is None:
+            raise ArticleError(f"{where}: {key}: missing url")
+        images.append(Media(url=url, alt=alt))
+    return tuple(images)
 
 
 def _read(path: Path) -> str:

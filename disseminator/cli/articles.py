@@ -64,6 +64,7 @@ def article_json(app, row) -> dict:  # type: ignore[no-untyped-def]
         "summary": row.summary,
         "image": row.image,
         "image_alt": row.image_alt,
+        "gallery": row.gallery or [],
         "tags": row.tags,
         "author": row.author,
         "published": show(row.published_at, app.settings.tz) or None,
@@ -98,8 +99,10 @@ def show_(app, article_id: int, as_json: bool) -> None:  # type: ignore[no-untyp
     if as_json:
         emit_json(data)
         return
-    for key in ("id", "title", "url", "summary", "image", "image_alt", "tags", "author", "published", "source", "revision"):
+    for key in ("id", "title", "url", "summary", "image", "image_alt", "gallery", "tags", "author", "published", "source", "revision"):
         value = data[key]
+        if key == "gallery" and value:
+            value = [g["url"] for g in value]
         if value:
             click.echo(f"{key:>10}: {', '.join(value) if isinstance(value, list) else value}")
     if data["body"]:

@@ -93,6 +93,7 @@ class Store:
             row.body = article.body
             row.image = article.image
             row.image_alt = article.image_alt
+            row.gallery = [{"url": m.url, "alt": m.alt} for m in article.gallery]
             row.tags = list(article.tags)
             row.author = article.author
             row.published_at = _aware(article.published)
@@ -121,6 +122,7 @@ class Store:
             body=row.body or "",
             image=row.image,
             image_alt=row.image_alt,
+            gallery=tuple(Media(url=m["url"], alt=m.get("alt")) for m in row.gallery or ()),
             tags=tuple(row.tags or ()),
             published=row.published_at,
             author=row.author,

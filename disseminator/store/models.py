@@ -81,6 +81,7 @@ class ArticleRow(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     image: Mapped[str | None] = mapped_column(Text)
     image_alt: Mapped[str | None] = mapped_column(Text)
+    gallery: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     author: Mapped[str | None] = mapped_column(Text)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -39,3 +39,17 @@ def test_content_hash_changes_with_content_only(tmp_path: Path) -> None:
     assert content_hash(load_article(one)) == content_hash(load_article(two))
     two.write_text("---\ntitle: T\n---\nIsi lain\n")
     assert content_hash(load_article(one)) != content_hash(load_article(two))
+
+
+def test_gallery_takes_urls_and_tables_and_refuses_other_links(tmp_path: Path) -> None:
+    import pytest
+
+    from disseminator.errors import ArticleError
+
+    path = tmp_path / "g.md"
+    path.write_text("---\ntitle: T\ngallery:\n  - https://a.go.id/1.jpg\n  - {url: 'https://a.go.id/2.jpg', alt: Dua}\n---\n")
+    a = load_article(path)
+    assert [(m.url, m.alt) for m in a.gallery] == [("https://a.go.id/1.jpg", None), ("https://a.go.id/2.jpg", "Dua")]
+    path.write_text("---\ntitle: T\ngallery:\n  - javascript:alert(1)\n---\n")
+    with pytest.raises(ArticleError, match=r"gallery\[1\]"):
+        load_article(path)
