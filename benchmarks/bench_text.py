@@ -142,6 +142,28 @@ def main() -> None:
             disagreements += 1
     print(f"disagreements on the corpus: {len(mismatched)}")
     print(f"disagreements on {len(strings):,} seeded random strings (all fields): {disagreements}")
+    oracle_cases()
+
+
+def oracle_cases() -> None:
+    """Agreement with the weighted-length cases of twitter-text's validate.yml (v3 config)."""
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parents[1] / ".." / "shared" / "oracles" / "validate.yml"
+    if not path.is_file():
+        print("validate.yml: not found (../shared/oracles), oracle cases not run")
+        return
+    tests = yaml.safe_load(path.read_text(encoding="utf-8"))["tests"]
+    cases = tests.get("WeightedTweetsWithDiscountedEmojiCounterTest", []) + tests.get("UnicodeDirectionalMarkerCounterTest", [])
+    wrong = 0
+    for case in cases:
+        want = case["expected"]
+        got = parse_tweet(case["text"])
+        if (got.weighted_length, got.valid, got.permillage) != (want["weightedLength"], want["valid"], want["permillage"]):
+            wrong += 1
+    print(f"validate.yml v3 and directional-marker cases: {len(cases) - wrong}/{len(cases)} agree")
 
 
 if __name__ == "__main__":
