@@ -72,7 +72,8 @@ class FacebookChannel(graph.GraphChannel):
 
     def check(self) -> AccountCheck:
         page = self.call(lambda: self.graph().get_object(self.page_id, fields="id,name"), write=False)
-        return AccountCheck(ok=True, identity=f"{page.get('name', '?')} (page {page['id']})")
+        return AccountCheck(ok=True, identity=f"{page.get('name', '?')} (page {page['id']})",
+                            quota=self.usage() or "no call-budget headers in the answer")
 
     def _url(self, post_id: str) -> str:
         return web_url(self.account.base_url, "facebook", post_id, f"https://www.facebook.com/{post_id}")

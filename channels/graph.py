@@ -9,13 +9,13 @@ arrive as raw ``requests`` exceptions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import requests
 
 from .base import Account, AuthError, Channel, ChannelError, Context, Duplicate, RateLimited, Rejected, Transient
-from .http import describe, make_session, may_have_landed, redact
+from .http import describe, last_headers, make_session, may_have_landed, redact
 
 DEFAULT_VERSION = "v21.0"
 T = TypeVar("T")
@@ -126,4 +126,48 @@ class GraphChannel(Channel):
         return self._graph
 
     def call(self, fn: Callable[[], T], *, write: bool) -> T:
-        return call(fn, secrets=self.secrets(), write=write)
+        try:
+            return call(fn, secrets=self.secrets(), write=write)
+        except RateLimited as exc:
+            regain = regain_at(last_headers(self.graph().session))
+            if regain is not None and exc.retry_at is not None and regain != exc.retry_at:
+                exc.retry_at = regain  # the network's own estimate beats our guess
+            raise
+
+    def usage(self) -> str | None:
+        """How much of its Graph call budget the account has used, from the last answer."""
+        return describe_usage(last_headers(self.graph().session))
+
+
+def _usage_entries(headers: Mapping[str, str]) -> list[dict[str, Any]]:
+    import json
+
+    raw = headers.get("X-Business-Use-Case-Usage") or headers.get("x-business-use-case-usage")
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return []
+    return [e for entries in data.values() if isinstance(entries, list) for e in entries if isinstance(e, dict)]
+
+
+def regain_at(headers: Mapping[str, str]) -> dt.datetime | None:
+    """When Graph says calls will work again (``estimated_time_to_regain_access``, minutes)."""
+    minutes = [int(e.get("estimated_time_to_regain_access") or 0) for e in _usage_entries(headers)]
+    if not minutes or max(minutes) <= 0:
+        return None
+    return dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=max(minutes))
+
+
+def describe_usage(headers: Mapping[str, str]) -> str | None:
+    """"N% of the call budget used" from Graph's usage headers, or None without them."""
+    import json
+
+    shares = [max(int(e.get(k) or 0) for k in ("call_count", "total_cputime", "total_time")) for e in _usage_entries(headers)]
+    if not shares:
+        raw = headers.get("X-App-Usage") or headers.get("x-app-usage")
+        try:
+            app = json.loads(raw) if raw else {}
+        except ValueError:
+            app = {}
+        shares = [max(int(app.get(k) or 0) for k in ("call_count", "total_cputime", "total_time"))] if app else []
+    return f"{max(shares)}% of the hourly call budget used" if shares else None

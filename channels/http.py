@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import requests
@@ -58,6 +58,8 @@ def make_session(base_url: str | None = None, *, timeout: float = DEFAULT_TIMEOU
     hidden = tuple(s for s in secrets if s)
 
     def _log(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        # Kept for clients that hide headers (facebook-sdk returns only the body).
+        session.last_headers = response.headers  # type: ignore[attr-defined]
         log.debug(
             "http %s %s -> %s",
             response.request.method,
@@ -72,6 +74,11 @@ def make_session(base_url: str | None = None, *, timeout: float = DEFAULT_TIMEOU
 def register_secrets(values: Iterable[str]) -> None:
     """Remember credential values so that :func:`redact` and the log filter hide them."""
     _SECRETS.update(v for v in values if v and len(v) >= 4)
+
+
+def last_headers(session: Any) -> Mapping[str, str]:
+    """The headers of the last answer this session received (empty before any)."""
+    return getattr(session, "last_headers", None) or {}
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:

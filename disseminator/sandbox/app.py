@@ -38,6 +38,8 @@ class Sandbox:
         self.state = State(options.data_dir)
         self.faults = Faults(options.seed, self.initial_faults())
         self.x_users = default_x_users(options.credentials)
+        #: Graph call times per Page in the last hour, for the usage headers (not saved).
+        self.graph_calls: dict[str, list[float]] = {}
 
     def initial_faults(self) -> dict[str, Any]:
         """The fault set given at start (options), which ``/_sandbox/reset`` returns to."""

@@ -121,9 +121,27 @@ def handle(sb: Sandbox, request: Request) -> Response:
             response = graph_error(code, GRAPH_LIMIT_MESSAGES.get(code, f"(#{code}) Rate limited"))
             response.headers["X-Business-Use-Case-Usage"] = usage
             return response
-        return _route(sb, request, caller, [p for p in path.split("/") if p])
+        response = _route(sb, request, caller, [p for p in path.split("/") if p])
+        response.headers["X-Business-Use-Case-Usage"] = _usage(sb, caller.page_id)
+        return response
     except Reply as reply:
         return reply.response
+
+
+#: Page calls per hour the sandbox treats as 100% of the budget (Meta's depends on reach).
+HOURLY_BUDGET = 4800
+
+
+def _usage(sb: Sandbox, page_id: str) -> str:
+    """The X-Business-Use-Case-Usage header Meta sends with Page calls: the share of the
+    hourly budget used so far."""
+    now = sb.now()
+    with sb.state.lock:
+        recent = [t for t in sb.graph_calls.get(page_id, []) if now - t < 3600] + [now]
+        sb.graph_calls[page_id] = recent
+    share = min(100, len(recent) * 100 // HOURLY_BUDGET)
+    return json.dumps({page_id: [{"type": "pages", "call_count": share, "total_cputime": share,
+                                  "total_time": share, "estimated_time_to_regain_access": 0}]})
 
 
 def _route(sb: Sandbox, request: Request, caller: Caller, parts: list[str]) -> Response:
