@@ -129,9 +129,11 @@ class GraphChannel(Channel):
         try:
             return call(fn, secrets=self.secrets(), write=write)
         except RateLimited as exc:
+            # The network's own estimate beats our guess, except for Instagram's daily
+            # publishing quota, which the call-budget header does not describe.
             regain = regain_at(last_headers(self.graph().session))
-            if regain is not None and exc.retry_at is not None and regain != exc.retry_at:
-                exc.retry_at = regain  # the network's own estimate beats our guess
+            if regain is not None and exc.code != "9/2207042":
+                exc.retry_at = regain
             raise
 
     def usage(self) -> str | None:
@@ -152,7 +154,7 @@ def _usage_entries(headers: Mapping[str, str]) -> list[dict[str, Any]]:
 
 def regain_at(headers: Mapping[str, str]) -> dt.datetime | None:
     """When Graph says calls will work again (``estimated_time_to_regain_access``, minutes)."""
-    minutes = [int(e.get("estimated_time_to_regain_access") or 0) for e in _usage_entries(headers)]
+    minutes = [_int(e.get("estimated_time_to_regain_access")) for e in _usage_entries(headers)]
     if not minutes or max(minutes) <= 0:
         return None
     return dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=max(minutes))
@@ -162,12 +164,20 @@ def describe_usage(headers: Mapping[str, str]) -> str | None:
     """"N% of the call budget used" from Graph's usage headers, or None without them."""
     import json
 
-    shares = [max(int(e.get(k) or 0) for k in ("call_count", "total_cputime", "total_time")) for e in _usage_entries(headers)]
+    shares = [max(_int(e.get(k)) for k in ("call_count", "total_cputime", "total_time")) for e in _usage_entries(headers)]
     if not shares:
         raw = headers.get("X-App-Usage") or headers.get("x-app-usage")
         try:
             app = json.loads(raw) if raw else {}
         except ValueError:
             app = {}
-        shares = [max(int(app.get(k) or 0) for k in ("call_count", "total_cputime", "total_time"))] if app else []
+        shares = [max(_int(app.get(k)) for k in ("call_count", "total_cputime", "total_time"))] if isinstance(app, dict) and app else []
     return f"{max(shares)}% of the hourly call budget used" if shares else None
+
+
+def _int(value: Any) -> int:
+    """A header field as a whole number; anything unreadable counts as 0."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0

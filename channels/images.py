@@ -26,12 +26,14 @@ def prepare(
 
     Without a context (a library caller), images are passed through unchecked.  An
     image that cannot be used is left out with a warning, except the first when
-    ``required`` (Instagram needs it), which raises :class:`Rejected`.
+    ``required`` (Instagram needs it), which raises :class:`Rejected`; an image that
+    cannot be fetched right now raises :class:`Rejected` saying to try again.
     """
     if context is None or not images:
         return tuple(images)
     from .http import make_session
     from .media import ImageError, load_image_bytes, prepare_for_instagram, prepare_for_x
+    from .media_fetch import ImageFetchError
 
     session = make_session()
     kept: list[Media] = []
@@ -44,6 +46,9 @@ def prepare(
                 )
             else:
                 prepared = prepare_for_x(data, source=item.url)
+        except ImageFetchError as exc:
+            # Maybe only for now: leaving it out for good would be the wrong call.
+            raise Rejected(f"{exc}; try again when the image can be fetched") from None
         except ImageError as exc:
             if required and i == 0:
                 raise Rejected(str(exc)) from None

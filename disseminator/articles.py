@@ -69,7 +69,7 @@ def article_from_mapping(data: Mapping[str, Any], *, where: str) -> Article:
 
 def content_hash(article: Article) -> str:
     """A stable hash of everything a post could be made from."""
-    doc = {
+    doc: dict[str, Any] = {
         "title": article.title,
         "url": article.url,
         "summary": article.summary,
@@ -79,8 +79,9 @@ def content_hash(article: Article) -> str:
         "tags": list(article.tags),
         "published": article.published.isoformat() if article.published else None,
         "author": article.author,
-        "gallery": [[m.url, m.alt] for m in article.gallery],
     }
+    if article.gallery:  # only when present, so hashes from before galleries still match
+        doc["gallery"] = [[m.url, m.alt] for m in article.gallery]
     return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -174,18 +174,23 @@ def recover_expired(store: Store, *, now: dt.datetime) -> list[int]:
     return recovered
 
 
-def cancel(store: Store, post_id: int) -> PostRow:
+def cancel(store: Store, post_id: int, *, force: bool = False) -> PostRow:
     """Withdraw a scheduled post.  Raises :class:`UserError` if it is past that point,
-    or if part of it may already be on the network (cancelling would hide that)."""
+    or if part of it may already be on the network (cancelling would hide that) unless
+    ``force``: the officer has checked the network and wants the rest withdrawn."""
     row = store.post(post_id)
-    if row.status == S.SCHEDULED.value and (row.needs_reconcile or any(row.remote_ids or [])):
+    if row.status == S.SCHEDULED.value and (row.needs_reconcile or any(row.remote_ids or [])) and not force:
         done = sum(1 for r in row.remote_ids or [] if r)
         why = f"{done} of its parts are already published" if done else "it may already be on the network"
-        raise UserError(f"post {post_id} cannot be cancelled: {why}; let the worker finish or check it first")
+        raise UserError(
+            f"post {post_id} cannot be cancelled: {why}; let the worker finish, or check the network "
+            "yourself and use --force"
+        )
     with store.session() as s:
         result = s.execute(
             update(PostRow)
-            .where(PostRow.id == post_id, PostRow.status == S.SCHEDULED.value, PostRow.needs_reconcile.is_(False))
+            .where(PostRow.id == post_id, PostRow.status == S.SCHEDULED.value,
+                   *(() if force else (PostRow.needs_reconcile.is_(False),)))
             .values(status=S.CANCELLED.value, updated_at=utcnow())
         )
         moved = _rows(result) == 1

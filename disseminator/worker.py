@@ -139,6 +139,8 @@ class Worker:
             heartbeat.stop()
             if settled is None:
                 # Interrupted mid-call: the write may have landed, so ask before retrying.
+                # It counts as a failed try, so a crash that repeats ends in "failed".
+                tries = self.store.post(post.id).attempts + 1
                 queue.transition(
                     self.store,
                     post.id,
@@ -148,6 +150,8 @@ class Worker:
                     needs_reconcile=True,
                     claimed_by=None,
                     lease_until=None,
+                    attempts=tries,
+                    next_attempt_at=utcnow() + self.strategy.delay(tries),
                     error_kind="unknown",
                     error_message="interrupted while publishing; the network will be checked before retrying",
                 )
@@ -174,7 +178,7 @@ class Worker:
                 receipt = None
                 if reconcile:
                     receipt = self._reconcile(post, channel, index, since)
-                if receipt is None and exhausted:
+                if reconcile and receipt is None and exhausted:
                     # Retries are used up and the last write may have landed: we asked,
                     # it is not there, and we do not write again.
                     return self._settle(post, "fail", kind="transient", calls=calls, message=_part(
@@ -285,6 +289,7 @@ class Worker:
         if action == "published":
             values = dict(status=S.PUBLISHED, published_at=utcnow(), error_kind=None, error_message=None, needs_reconcile=False)
             self.store.set_attention(post.account, None)
+            self.store.clear_rate_limit(post.account)
         elif action in ("retry", "wait_account"):
             values = dict(status=S.SCHEDULED, next_attempt_at=at or utcnow(), error_kind=kind, error_message=message,
                           needs_reconcile=reconcile or bool(current.needs_reconcile))
@@ -333,8 +338,19 @@ class _Heartbeat:
         return held
 
     def check(self) -> None:
-        """Raise :class:`LostClaim` unless the claim is still ours (renewing it now)."""
-        if self.lost or not self.beat():
+        """Raise :class:`LostClaim` unless the claim is confirmed ours now (renewing it).
+
+        Unlike the background beat, a database error here is not waved through: a write
+        is only made for a claim the database has just confirmed.
+        """
+        try:
+            held = not self.lost and queue.extend_lease(
+                self.store, self.post_id, worker=self.worker, until=utcnow() + self.lease
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise LostClaim(f"post {self.post_id}: cannot confirm the claim ({type(exc).__name__}); not writing") from exc
+        if not held:
+            self.lost = True
             raise LostClaim(f"post {self.post_id}: the claim expired and another worker may have it; not writing")
 
 

@@ -65,6 +65,7 @@ def check(app, names: tuple[str, ...], as_json: bool) -> None:  # type: ignore[n
             result = make_channel(account, context=app.settings.context).check()
             row.update(ok=result.ok, identity=result.identity, quota=result.quota)
             app.store.set_attention(name, None)
+            app.store.clear_rate_limit(name)
         except ConfigError as exc:
             row["error"] = exc.message
             app.store.set_attention(name, exc.message)

@@ -160,13 +160,16 @@ def _note(r: dict) -> str:  # type: ignore[type-arg]
 
 @click.command()
 @click.argument("post_id", type=int)
+@click.option("--force", is_flag=True, help="Cancel even if part of it may already be on the network (check there first).")
 @click.option("--json", "as_json", is_flag=True, help="Print the cancelled post as JSON.")
 @click.pass_obj
-def cancel(app, post_id: int, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def cancel(app, post_id: int, force: bool, as_json: bool) -> None:  # type: ignore[no-untyped-def]
     """Cancel a scheduled post (not one being published or already out)."""
     from ..queue import cancel as do_cancel
 
-    row = do_cancel(app.store, post_id)
+    row = do_cancel(app.store, post_id, force=force)
+    if force and (any(row.remote_ids or []) or row.needs_reconcile):
+        click.echo(f"warning: post {row.id} may be partly on the network; it will not be published further", err=True)
     if as_json:
         emit_json(app.post_json(row))
     else:

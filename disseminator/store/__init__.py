@@ -246,6 +246,13 @@ class Store:
             if row.resume_at is None or row.resume_at < until:
                 row.resume_at = until
 
+    def clear_rate_limit(self, account: str) -> None:
+        """The account's network takes calls again (a call succeeded, or a check passed)."""
+        with self.session() as s:
+            row = s.get(AccountStateRow, account)
+            if row is not None and row.resume_at is not None:
+                row.resume_at = None
+
     def accounts_resting(self, now: dt.datetime) -> dict[str, dt.datetime]:
         """Accounts rate-limited past ``now``, with the time they resume."""
         with self.session() as s:

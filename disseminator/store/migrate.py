@@ -28,6 +28,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(_config(engine), revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to ``revision`` (for operators undoing an upgrade)."""
+    from alembic import command
+
+    command.downgrade(_config(engine), revision)
+
+
 def current_revision(engine: Engine) -> str | None:
     """The schema revision the database is at, or None when it has none."""
     from sqlalchemy import text

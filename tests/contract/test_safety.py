@@ -170,3 +170,75 @@ def test_accounts_check_reports_a_broken_template(env: Env) -> None:
     env.config.write_text(env.config.read_text().replace('username = "sandbox_humas"', 'username = "sandbox_humas"\ntemplate = "x.j2"'))
     result = env.cli("accounts", "check", "sandbox_x")
     assert result.code == 1 and "template x.j2, line 1" in result.out
+
+
+def test_thread_whose_first_part_is_found_after_exhausted_retries_goes_on(strict: Env) -> None:
+    strict.config.write_text(strict.config.read_text().replace(
+        'username = "sandbox_humas"', 'username = "sandbox_humas"\nthread = true\nthread_max_parts = 8'))
+    body = "\n\n".join(f"Paragraf {i}: " + "kata " * 40 for i in range(3))
+    path = article_file(strict.tmp, "utas.md", body=body, title="Utas panjang")
+    added = strict.cli("article", "add", str(path), "--json").json()[0]["id"]
+    pid = strict.cli("schedule", str(added), "--account", "sandbox_x", "--now", "--json").json()[0]["id"]
+    strict.sandbox.set_faults({"lose_response": [{**WRITE["sandbox_x"], "count": 1}]})
+    strict.worker().run_due()
+    assert len(strict.posts_on("sandbox_x")) == 1  # part 1 landed, its answer lost
+    report = strict.worker().run_due(now=later(600))
+    assert [o.status for o in report.outcomes] == ["published"]
+    row = strict.worker().store.post(pid)
+    posts = strict.posts_on("sandbox_x")
+    assert len(posts) == len(row.parts) >= 3 and row.remote_ids == [p["id"] for p in posts]
+
+
+def test_a_crashing_channel_counts_tries_and_ends_failed(strict: Env) -> None:
+    """A bug (not a network answer) must not retry forever."""
+    from disseminator.registry import make_channel
+
+    pid = strict.queue_one("sandbox_fb")
+
+    def broken(account, *, context=None):  # type: ignore[no-untyped-def]
+        channel = make_channel(account, context=context)
+
+        def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise RuntimeError("bug in a channel")
+
+        channel.publish_part = explode  # type: ignore[method-assign]
+        return channel
+
+    settings = load_settings(strict.config)
+    worker = Worker(settings, Store(settings.database), worker_id="w", channel_factory=broken)
+    first = worker.run_due()
+    assert [(o.status, o.error_kind) for o in first.outcomes] == [("scheduled", "unknown")]
+    row = worker.store.post(pid)
+    assert row.attempts == 1 and row.needs_reconcile and row.next_attempt_at > row.scheduled_at
+    # The next try checks the network (nothing there), and with retries used up, fails.
+    final = strict.worker().run_due(now=later(600))
+    assert [(o.status, o.error_kind) for o in final.outcomes] == [("failed", "transient")]
+    assert strict.posts_on("sandbox_fb") == []
+
+
+def test_a_passing_check_or_a_success_ends_a_rate_limit_hold(env: Env) -> None:
+    env.queue_one("sandbox_x", 1)
+    env.sandbox.set_faults({"rate_limit": [{"network": "x", "path": "/2/tweets", "reset_in": 900}]})
+    env.worker().run_due()
+    store = env.worker().store
+    assert "sandbox_x" in store.accounts_resting(later(0))
+    env.sandbox.set_faults({})
+    assert env.cli("accounts", "check", "sandbox_x").code == 0
+    assert store.accounts_resting(later(0)) == {}
+
+
+def test_cancel_force_withdraws_a_post_that_may_be_out(env: Env) -> None:
+    pid = env.queue_one("sandbox_fb")
+    env.sandbox.set_faults({"lose_response": [{**WRITE["sandbox_fb"], "count": 1}]})
+    env.worker().run_due()
+    result = env.cli("cancel", str(pid), "--force")
+    assert result.code == 0 and "may be partly on the network" in result.err
+    assert env.worker().store.post(pid).status == "cancelled"
+    assert env.worker().run_due(now=later(60)).outcomes == []
+
+
+def test_an_image_that_cannot_be_fetched_now_refuses_instead_of_dropping(env: Env) -> None:
+    path = article_file(env.tmp, "hilang.md", image=f"{env.sandbox.url}/media/belum-ada.jpg")  # type: ignore[attr-defined]
+    env.cli("article", "add", str(path))
+    result = env.cli("schedule", "1", "--account", "sandbox_x", "--now")
+    assert result.code == 1 and "HTTP 404" in result.err and "try again" in result.err

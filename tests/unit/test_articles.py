@@ -53,3 +53,11 @@ def test_gallery_takes_urls_and_tables_and_refuses_other_links(tmp_path: Path) -
     path.write_text("---\ntitle: T\ngallery:\n  - javascript:alert(1)\n---\n")
     with pytest.raises(ArticleError, match=r"gallery\[1\]"):
         load_article(path)
+
+
+def test_hash_of_an_article_without_gallery_is_unchanged_since_0001() -> None:
+    """Re-adding an article stored before galleries existed must find it, not add it again."""
+    from channels.base import Article
+
+    article = Article(title="Judul", url="https://a.go.id/x", tags=("A",))
+    assert content_hash(article) == "825310d2dee26ffd52dea9d86703676cc33e0a9cec1e6a4ae056294dcf313359"
