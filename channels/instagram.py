@@ -109,7 +109,7 @@ class InstagramChannel(graph.GraphChannel):
 
     def _wait(self, container: str) -> None:
         """Poll the container until FINISHED; Meta suggests at most every few seconds."""
-        interval = float(self.account.get("poll_seconds", 2))
+        interval = float(self.account.get("poll_seconds", 3))
         # Well inside the worker's lease (15 minutes), so nobody else takes the post over.
         deadline = time.monotonic() + float(self.account.get("poll_timeout", 180))
         while True:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .output import emit_json, table
+
+if TYPE_CHECKING:
+    from channels.base import Account
+
+    from .app import App
 
 
 @click.group()
@@ -17,7 +23,7 @@ def accounts() -> None:
 @accounts.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_obj
-def list_(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def list_(app: App, as_json: bool) -> None:
     """List configured accounts (never their credentials)."""
     attention = _attention(app)
     rows = []
@@ -33,7 +39,7 @@ def list_(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
                          ["ACCOUNT", "CHANNEL", "ENDPOINT", "STATE"]))
 
 
-def _attention(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _attention(app: App) -> dict[str, str]:
     try:
         return app.store.accounts_needing_attention()
     except Exception:  # noqa: BLE001 - listing accounts works without a database
@@ -44,7 +50,7 @@ def _attention(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_obj
-def check(app, names: tuple[str, ...], as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
     """Verify credentials against each network: who the account posts as, quota left.
 
     A refused or expired token marks the account as needing attention (its posts wait);
@@ -58,7 +64,7 @@ def check(app, names: tuple[str, ...], as_json: bool) -> None:  # type: ignore[n
 
     results = []
     for name in choose_accounts(app.settings, names):
-        row = {"account": name, "ok": False, "identity": None, "quota": None, "error": None}
+        row: dict[str, Any] = {"account": name, "ok": False, "identity": None, "quota": None, "error": None}
         try:
             account = app.settings.account(name)
             _check_template(app, account)
@@ -92,7 +98,7 @@ def check(app, names: tuple[str, ...], as_json: bool) -> None:  # type: ignore[n
         sys.exit(1)
 
 
-def _check_template(app, account) -> None:  # type: ignore[no-untyped-def]
+def _check_template(app: App, account: Account) -> None:
     """An account's own template is checked before its credentials (no network needed)."""
     from channels.templates import DEFAULT_CHANNELS, check_template
 

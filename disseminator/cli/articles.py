@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .output import emit_json, table
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from channels.base import Article
+
+    from ..store import ArticleRow
+    from .app import App
 
 
 @click.group()
@@ -18,7 +27,7 @@ def article() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
 @click.option("--json", "as_json", is_flag=True, help='Print [{"id", "title"}].')
 @click.pass_obj
-def add(app, paths: tuple[str, ...], as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def add(app: App, paths: tuple[str, ...], as_json: bool) -> None:
     """Read article files (Markdown with front matter, or JSON) into the database.
 
     Every file is checked first; if any is bad, none is added.
@@ -48,13 +57,13 @@ def add(app, paths: tuple[str, ...], as_json: bool) -> None:  # type: ignore[no-
         click.echo(f"{'Added' if r['created'] else 'Already have'} article {r['id']}: {r['title']}")
 
 
-def _localise(art, tz):  # type: ignore[no-untyped-def]
+def _localise(art: Article, tz: dt.tzinfo) -> Article:
     if art.published is not None and art.published.tzinfo is None:
         return dataclasses.replace(art, published=art.published.replace(tzinfo=tz))
     return art
 
 
-def article_json(app, row) -> dict:  # type: ignore[no-untyped-def]
+def article_json(app: App, row: ArticleRow) -> dict[str, Any]:
     from ..timeparse import show
 
     return {
@@ -77,7 +86,7 @@ def article_json(app, row) -> dict:  # type: ignore[no-untyped-def]
 @article.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_obj
-def list_(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def list_(app: App, as_json: bool) -> None:
     """List stored articles."""
     rows = app.store.articles()
     if as_json:
@@ -93,7 +102,7 @@ def list_(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
 @click.argument("article_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_obj
-def show_(app, article_id: int, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def show_(app: App, article_id: int, as_json: bool) -> None:
     """Show one article."""
     data = article_json(app, app.store.article(article_id))
     if as_json:

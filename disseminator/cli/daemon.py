@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from ..worker import RunReport
+    from .app import App
 
 
 @click.command()
 @click.option("--tick", type=float, metavar="SECONDS", help="How often to look for due posts (default: worker.tick_seconds, 30).")
 @click.pass_obj
-def daemon(app, tick: float | None) -> None:  # type: ignore[no-untyped-def]
+def daemon(app: App, tick: float | None) -> None:
     """Publish due posts continuously until stopped (SIGTERM or Ctrl-C finishes the
     post in hand first).  Several daemons may share one PostgreSQL database."""
     from ..daemon import Daemon
 
     last_waiting: dict = {}  # type: ignore[type-arg]
 
-    def report(r):  # type: ignore[no-untyped-def]
+    def report(r: RunReport) -> None:
         nonlocal last_waiting
         for o in r.outcomes:
             if o.status == "published":

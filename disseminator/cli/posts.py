@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .output import emit_csv, emit_json, table
 
+if TYPE_CHECKING:
+    from channels.base import Article
+
+    from .app import App
+
 STATUSES = ("scheduled", "publishing", "published", "failed", "cancelled")
 POST_COLUMNS = ["id", "article_id", "account", "channel", "status", "scheduled_at", "attempts", "remote_ids", "remote_url", "error"]
 
 
-def _load(app, ref: str):  # type: ignore[no-untyped-def]
+def _load(app: App, ref: str) -> Article:
     """An article by id (from the database) or by path (read, not stored)."""
     from ..articles import load_article
 
@@ -28,7 +33,7 @@ def _load(app, ref: str):  # type: ignore[no-untyped-def]
 @click.option("--account", "accounts", multiple=True, metavar="NAME", help="Only this account (repeatable). Default: all.")
 @click.option("--json", "as_json", is_flag=True, help='Print [{"account", "channel", "parts", "media", "warnings"}].')
 @click.pass_obj
-def preview(app, ref: str, accounts: tuple[str, ...], as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def preview(app: App, ref: str, accounts: tuple[str, ...], as_json: bool) -> None:
     """Show what each account would post for an article (by id or file), with counts."""
     from channels.text import extract_hashtags_with_indices
 
@@ -89,7 +94,7 @@ def preview(app, ref: str, accounts: tuple[str, ...], as_json: bool) -> None:  #
 @click.option("--variant", default="default", show_default=True, help="Queue another version of an already queued post.")
 @click.option("--json", "as_json", is_flag=True, help='Print [{"id", "account", "channel", "status", "scheduled_at"}].')
 @click.pass_obj
-def schedule(app, article_id: int, accounts: tuple[str, ...], at: str | None, now: bool, variant: str, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def schedule(app: App, article_id: int, accounts: tuple[str, ...], at: str | None, now: bool, variant: str, as_json: bool) -> None:
     """Queue an article's posts: one per account, rendered now, published at WHEN.
 
     Accounts that cannot take the article (Instagram without an image, say) are refused
@@ -123,7 +128,7 @@ def schedule(app, article_id: int, accounts: tuple[str, ...], at: str | None, no
 @click.option("--status", type=click.Choice([*STATUSES, "all"]), help="Only posts in this state (default: scheduled and publishing).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_obj
-def queue_cmd(app, status: str | None, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def queue_cmd(app: App, status: str | None, as_json: bool) -> None:
     """List queued posts, soonest first."""
     statuses = None if status == "all" else ([status] if status else ["scheduled", "publishing"])
     import datetime as dt
@@ -163,7 +168,7 @@ def _note(r: dict) -> str:  # type: ignore[type-arg]
 @click.option("--force", is_flag=True, help="Cancel even if part of it may already be on the network (check there first).")
 @click.option("--json", "as_json", is_flag=True, help="Print the cancelled post as JSON.")
 @click.pass_obj
-def cancel(app, post_id: int, force: bool, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def cancel(app: App, post_id: int, force: bool, as_json: bool) -> None:
     """Cancel a scheduled post (not one being published or already out)."""
     from ..queue import cancel as do_cancel
 
@@ -181,7 +186,7 @@ def cancel(app, post_id: int, force: bool, as_json: bool) -> None:  # type: igno
 @click.option("--csv", "as_csv", is_flag=True, help="Print as CSV.")
 @click.option("--status", type=click.Choice([*STATUSES, "all"]), help="Only this state (default: published, failed, cancelled).")
 @click.pass_obj
-def history(app, as_json: bool, as_csv: bool, status: str | None) -> None:  # type: ignore[no-untyped-def]
+def history(app: App, as_json: bool, as_csv: bool, status: str | None) -> None:
     """Posts that are done: published (with their remote ids and links), failed, cancelled."""
     statuses = None if status == "all" else ([status] if status else ["published", "failed", "cancelled"])
     rows = [app.post_json(r) for r in app.store.posts(statuses)]

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from .output import emit_json
 
+if TYPE_CHECKING:
+    from .app import App
+
 
 @click.command("run-due")
 @click.option("--json", "as_json", is_flag=True, help="Print each post's outcome as JSON.")
 @click.pass_obj
-def run_due(app, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def run_due(app: App, as_json: bool) -> None:
     """Publish every post whose time has come, once, then exit.
 
     Exit status 0 when nothing failed (rate-limited posts simply wait); 1 when a call

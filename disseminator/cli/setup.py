@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .output import emit_json
+
+if TYPE_CHECKING:
+    from .app import App
 
 
 @click.command()
 @click.option("--sandbox", "sandbox_url", metavar="URL", help="Add one account per network pointing at this sandbox URL.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
-def init(app, sandbox_url: str | None, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def init(app: App, sandbox_url: str | None, as_json: bool) -> None:
     """Write a starter config where none exists, then create or upgrade the database.
 
     The file is the --config path, or ./disseminator.toml.  An existing file is never
@@ -46,7 +50,7 @@ def init(app, sandbox_url: str | None, as_json: bool) -> None:  # type: ignore[n
     click.echo(f"Database {result['database']} is at schema {revision}")
 
 
-def _upgrade(app) -> str:  # type: ignore[no-untyped-def]
+def _upgrade(app: App) -> str:
     from ..store import Store
     from ..store.migrate import current_revision, upgrade
 
@@ -65,14 +69,14 @@ def db() -> None:
 
 @db.command("upgrade")
 @click.pass_obj
-def db_upgrade(app) -> None:  # type: ignore[no-untyped-def]
+def db_upgrade(app: App) -> None:
     """Create the schema or bring it to this version."""
     click.echo(f"Database is at schema {_upgrade(app)}")
 
 
 @db.command("current")
 @click.pass_obj
-def db_current(app) -> None:  # type: ignore[no-untyped-def]
+def db_current(app: App) -> None:
     """Show the schema revision of the database."""
     from ..store import Store
     from ..store.migrate import current_revision, head_revision

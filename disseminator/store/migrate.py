@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine, inspect
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest revision in ``migrations/versions`` (a test keeps the two in step), so that
@@ -12,7 +17,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 HEAD = "0003"
 
 
-def _config(engine: Engine):  # type: ignore[no-untyped-def]
+def _config(engine: Engine | None) -> Config:
     from alembic.config import Config
 
     cfg = Config()
