@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schedule": ("disseminator.cli.posts:schedule", "Queue an article's posts for its accounts."),
     "queue": ("disseminator.cli.posts:queue_cmd", "List queued posts."),
     "cancel": ("disseminator.cli.posts:cancel", "Cancel a scheduled post."),
+    "post": ("disseminator.cli.post:post", "Show one post with every call made for it."),
     "history": ("disseminator.cli.posts:history", "Published, failed and cancelled posts."),
     "run-due": ("disseminator.cli.run:run_due", "Publish every due post once, then exit (cron mode)."),
     "daemon": ("disseminator.cli.daemon:daemon", "Publish due posts continuously until stopped."),

@@ -54,6 +54,9 @@ def test_lost_response_is_reconciled_not_reposted(env: Env, account: str) -> Non
     second = env.worker().run_due(now=later(60))
     assert [o.status for o in second.outcomes] == ["published"]
     assert env.posts_on(account) == [landed]  # still exactly one post
+    shown = env.cli("post", "show", str(pid), "--json").json()
+    assert [(a["action"], a["outcome"]) for a in shown["attempts_log"]] == [("publish", "transient"), ("reconcile", "found")]
+    assert shown["remote_ids"] == [landed["id"]] and "reconcile" in env.cli("post", "show", str(pid)).out
     row = w.store.post(pid)
     assert row.remote_ids == [landed["id"]]
     assert ("reconcile", "found") in [(a.action, a.outcome) for a in w.store.attempts([pid])]
