@@ -17,7 +17,7 @@ import requests
 from .base import Account, AuthError, Channel, ChannelError, Context, Duplicate, RateLimited, Rejected, Transient
 from .http import describe, last_headers, make_session, may_have_landed, redact
 
-DEFAULT_VERSION = "v21.0"
+DEFAULT_VERSION = "v25.0"
 T = TypeVar("T")
 
 _RATE = {4, 17, 32, 341, 613, 80001, 80002}

@@ -1,0 +1,69 @@
+"""A small soak: flaky networks, lost answers, three workers at once, many rounds.
+
+Whatever the faults, every post ends on its network exactly once.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from disseminator.config import load_settings
+from disseminator.store import Store
+from disseminator.worker import Worker
+from tests.contract.conftest import later
+from tests.helpers import REPO, article_file
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_every_post_lands_exactly_once_under_faults(cli, config: Path, sandbox, tmp_path: Path, seed: int) -> None:  # type: ignore[no-untyped-def]
+    shutil.copy(REPO / "disseminator" / "data" / "contoh-bendungan.jpg", tmp_path / "media" / "f.jpg")
+    config.write_text(config.read_text().replace('ig_user_id = "17841400000000001"',
+                                                 'ig_user_id = "17841400000000001"\npoll_seconds = 0.05'))
+    paths = [str(article_file(tmp_path, f"s{i}.md", title=f"Rilis uji ketahanan nomor {i}",
+                              url=f"https://humas.example.go.id/soak/{i}", image=f"{sandbox.url}/media/f.jpg"))
+             for i in range(6)]
+    assert cli("article", "add", *paths).code == 0
+    for i in range(1, 7):
+        assert cli("schedule", str(i), "--now").code == 0
+    expected = 18
+    sandbox.set_faults({
+        "seed": seed,
+        "error_rate": 0.25,
+        "lose_response": [{"network": "x", "path": "/2/tweets", "count": 2},
+                          {"network": "graph", "path": "*/feed", "count": 2},
+                          {"network": "graph", "path": "*/media_publish", "count": 2}],
+    })
+    settings = load_settings(config)
+    store = Store(settings.database)
+    for round_ in range(12):
+        workers = [Worker(settings, store, worker_id=f"w{n}") for n in range(3)]
+        threads = [threading.Thread(target=w.run_due, kwargs={"now": later(60 * (round_ + 1) * 30)}) for w in workers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        # Rate-limit holds would make the test wait for real time: lift them between rounds.
+        for account in ("sandbox_x", "sandbox_fb", "sandbox_ig"):
+            store.clear_rate_limit(account)
+        if store.count_posts("published") + store.count_posts("failed") == expected:
+            break
+    outcomes = {(a.action, a.outcome) for a in store.attempts()}
+    # The faults really happened: failed calls, and answers lost after the write landed.
+    assert ("publish", "transient") in outcomes and ("reconcile", "found") in outcomes, outcomes
+    posts = sandbox.posts()
+    texts = [(p["network"], p["text"]) for p in posts]
+    assert len(texts) == len(set(texts)), "a post appeared twice on a network"
+    rows = store.posts(None)
+    published = [r for r in rows if r.status == "published"]
+    failed = [r for r in rows if r.status == "failed"]
+    assert len(published) + len(failed) == expected, [(r.id, r.status, r.error_message) for r in rows]
+    # Every published post is on its network under the id we recorded, and nothing else is.
+    on_network = {p["id"] for p in posts}
+    assert {r.remote_ids[0] for r in published} == on_network
+    for r in failed:  # a failed post is not on its network
+        assert r.remote_ids == [None]
+    store.close()
