@@ -11,7 +11,6 @@ import datetime as dt
 import logging
 import os
 import socket
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from channels.http import redact
 
 from . import queue
 from .config import Settings
+from .lease import Heartbeat, LostClaim
 from .errors import ConfigError
 from .registry import make_channel
 from .retry import RetryStrategy
@@ -127,7 +127,7 @@ class Worker:
         so a slow network call is never mistaken for a dead worker.
         """
         settled: Outcome | None = None
-        heartbeat = _Heartbeat(self.store, post.id, worker=self.worker_id, lease=self.lease)
+        heartbeat = Heartbeat(self.store, post.id, worker=self.worker_id, lease=self.lease)
         heartbeat.start()
         try:
             settled = self._publish(post, heartbeat)
@@ -156,7 +156,7 @@ class Worker:
                     error_message="interrupted while publishing; the network will be checked before retrying",
                 )
 
-    def _publish(self, post: PostRow, heartbeat: _Heartbeat) -> Outcome:
+    def _publish(self, post: PostRow, heartbeat: Heartbeat) -> Outcome:
         try:
             account = self.settings.account(post.account, resolve=True)
             channel = self.channel_factory(account, context=self.settings.context)
@@ -300,58 +300,6 @@ class Worker:
         final = self.store.post(post.id)
         log.info("post.settled post=%s account=%s status=%s kind=%s", post.id, post.account, final.status, kind)
         return Outcome(post.id, post.account, final.status, kind, message, final.remote_url)
-
-
-class LostClaim(Exception):
-    """This worker no longer holds the post's claim (its lease ran out and another took it)."""
-
-
-class _Heartbeat:
-    """Extends a claim's lease every third of its length while the post is worked on."""
-
-    def __init__(self, store: Store, post_id: int, *, worker: str, lease: dt.timedelta) -> None:
-        self.store, self.post_id, self.worker, self.lease = store, post_id, worker, lease
-        self.lost = False
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"lease-{post_id}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        interval = max(self.lease.total_seconds() / 3, 0.2)
-        while not self._stop.wait(interval):
-            self.beat()
-
-    def beat(self) -> bool:
-        try:
-            held = queue.extend_lease(self.store, self.post_id, worker=self.worker, until=utcnow() + self.lease)
-        except Exception:  # noqa: BLE001 - a database hiccup: try again next beat
-            log.warning("lease.extend_failed post=%s", self.post_id, exc_info=True)
-            return not self.lost
-        if not held:
-            self.lost = True
-        return held
-
-    def check(self) -> None:
-        """Raise :class:`LostClaim` unless the claim is confirmed ours now (renewing it).
-
-        Unlike the background beat, a database error here is not waved through: a write
-        is only made for a claim the database has just confirmed.
-        """
-        try:
-            held = not self.lost and queue.extend_lease(
-                self.store, self.post_id, worker=self.worker, until=utcnow() + self.lease
-            )
-        except Exception as exc:  # noqa: BLE001
-            raise LostClaim(f"post {self.post_id}: cannot confirm the claim ({type(exc).__name__}); not writing") from exc
-        if not held:
-            self.lost = True
-            raise LostClaim(f"post {self.post_id}: the claim expired and another worker may have it; not writing")
 
 
 def _part(index: int, draft: object, message: str) -> str:

@@ -1,0 +1,70 @@
+"""Keeping a claim alive while its post is worked on, and knowing when it is lost.
+
+A claim's lease is how long other workers wait before they presume its worker dead and
+take the post over (after asking the network).  A slow call must not look like a death,
+so a heartbeat thread renews the lease every third of its length; and before each write
+the claim is confirmed against the database, so a worker that lost it never writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+
+from . import queue
+from .store import Store, utcnow
+
+log = logging.getLogger("disseminator.worker")
+
+
+class LostClaim(Exception):
+    """This worker no longer holds the post's claim (its lease ran out and another took it)."""
+
+
+class Heartbeat:
+    """Extends a claim's lease every third of its length while the post is worked on."""
+
+    def __init__(self, store: Store, post_id: int, *, worker: str, lease: dt.timedelta) -> None:
+        self.store, self.post_id, self.worker, self.lease = store, post_id, worker, lease
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"lease-{post_id}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        interval = max(self.lease.total_seconds() / 3, 0.2)
+        while not self._stop.wait(interval):
+            self.beat()
+
+    def beat(self) -> bool:
+        try:
+            held = queue.extend_lease(self.store, self.post_id, worker=self.worker, until=utcnow() + self.lease)
+        except Exception:  # noqa: BLE001 - a database hiccup: try again next beat
+            log.warning("lease.extend_failed post=%s", self.post_id, exc_info=True)
+            return not self.lost
+        if not held:
+            self.lost = True
+        return held
+
+    def check(self) -> None:
+        """Raise :class:`LostClaim` unless the claim is confirmed ours now (renewing it).
+
+        Unlike the background beat, a database error here is not waved through: a write
+        is only made for a claim the database has just confirmed.
+        """
+        try:
+            held = not self.lost and queue.extend_lease(
+                self.store, self.post_id, worker=self.worker, until=utcnow() + self.lease
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise LostClaim(f"post {self.post_id}: cannot confirm the claim ({type(exc).__name__}); not writing") from exc
+        if not held:
+            self.lost = True
+            raise LostClaim(f"post {self.post_id}: the claim expired and another worker may have it; not writing")
