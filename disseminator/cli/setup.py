@@ -29,8 +29,10 @@ def init(app: App, sandbox_url: str | None, as_json: bool) -> None:
 
     if sandbox_url and not sandbox_url.startswith(("http://", "https://")):
         raise UserError(f"--sandbox: {sandbox_url!r} is not an http(s) URL")
-    existing = find_config(app.config_path)
-    target = Path(app.config_path) if app.config_path else (existing or Path(LOCAL_FILE))
+    # A --config (or DISSEMINATOR_CONFIG) path that does not exist yet is where to write.
+    named = Path(app.config_path) if app.config_path else None
+    existing = named if named and named.is_file() else (None if named else find_config(None))
+    target = named or existing or Path(LOCAL_FILE)
     wrote = False
     if existing is None and not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)

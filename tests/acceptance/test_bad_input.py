@@ -152,3 +152,12 @@ def test_bad_config_names_file_key_and_expectation(tmp_path: Path) -> None:
     config.write_text("this is = = not toml")
     _one_line_error(run_cli(["--config", str(config), "queue"]), "not valid TOML")
     _one_line_error(run_cli(["--config", str(tmp_path / "none.toml"), "queue"]), "configuration file not found")
+
+
+def test_init_writes_to_a_named_config_that_does_not_exist_yet(tmp_path: Path) -> None:
+    target = tmp_path / "kantor" / "humas.toml"
+    result = run_cli(["--config", str(target), "init", "--sandbox", "http://127.0.0.1:8765"])
+    assert result.code == 0, result.err
+    assert "sandbox_x" in target.read_text() and (tmp_path / "kantor" / "disseminator.db").is_file()
+    again = run_cli(["--config", str(target), "init", "--sandbox", "http://elsewhere:1"])
+    assert again.code == 0 and "elsewhere" not in target.read_text()
