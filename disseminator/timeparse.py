@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 
 from .errors import ScheduleError
@@ -41,6 +42,35 @@ def parse_when(text: str, *, tz: zoneinfo.ZoneInfo, now: dt.datetime | None = No
     return when
 
 
+#: Indonesian parts of the day and how they move a 12-hour clock: "jam 1 siang" is 13:00.
+_DAYPART = {"pagi": 0, "siang": 12, "sore": 12, "petang": 12, "malam": 12}
+_ID_TIME = re.compile(
+    r"\b(?:pukul|jam|pkl\.?)?\s*(\d{1,2})(?:[.:](\d{2}))?\s*(pagi|siang|sore|petang|malam)\b"
+    r"|\b(?:pukul|jam|pkl\.?)\s*(\d{1,2})(?:[.:](\d{2}))?\b",
+    re.I,
+)
+_CLOCK = re.compile(r"\b(\d{1,2})[.:](\d{2})\b")
+
+
+def _normalise(text: str) -> str:
+    """Indonesian clock phrases as HH:MM: "pukul 09.00" -> "09:00", "jam 7 malam" -> "19:00"."""
+
+    def clock(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            hour, minute, part = int(match.group(1)), int(match.group(2) or 0), match.group(3).lower()
+            if part == "malam" and hour == 12:
+                hour = 0
+            elif part != "pagi" and hour < 12 and not (part == "siang" and hour >= 11):
+                hour += _DAYPART[part]
+            elif part == "pagi" and hour == 12:
+                hour = 0
+        else:
+            hour, minute = int(match.group(4)), int(match.group(5) or 0)
+        return f" {hour:02d}:{minute:02d} "
+
+    return " ".join(_ID_TIME.sub(clock, text).split())
+
+
 def _human(raw: str, tz: zoneinfo.ZoneInfo, now: dt.datetime) -> dt.datetime | None:
     import dateparser  # deferred: ~0.2 s to import, needed only here
 
@@ -50,7 +80,13 @@ def _human(raw: str, tz: zoneinfo.ZoneInfo, now: dt.datetime) -> dt.datetime | N
         "PREFER_DATES_FROM": "future",
         "RELATIVE_BASE": now.astimezone(tz).replace(tzinfo=None),
     }
-    return dateparser.parse(raw, languages=["id", "en"], settings=settings)  # type: ignore[arg-type]
+    text = _normalise(raw)
+    when = dateparser.parse(text, languages=["id", "en"], settings=settings)  # type: ignore[arg-type]
+    clock = _CLOCK.search(text)
+    if when is not None and clock and (when.hour, when.minute) != (int(clock.group(1)), int(clock.group(2))):
+        # The text names a time of day the parser did not take: refuse rather than guess.
+        return None
+    return when
 
 
 def show(when: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:
