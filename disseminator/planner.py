@@ -14,6 +14,10 @@ from .registry import make_channel
 from .store import PostRow, Store
 
 
+#: A text published this recently is not queued again (X refuses recent duplicates).
+REPEAT_WINDOW = dt.timedelta(days=7)
+
+
 @dataclass(frozen=True)
 class Plan:
     """One account's draft, or why there is none."""
@@ -71,6 +75,14 @@ def schedule(
     for p in plan(settings, article, names):
         if p.draft is None:
             refused.append(p)
+            continue
+        twin = store.same_text(p.account, p.draft.parts[0], published_since=when - REPEAT_WINDOW)
+        if twin is not None and (twin.article_id, twin.variant) != (article_id, variant):
+            # The networks refuse (X, Facebook) or repeat (Instagram) the same text; and a
+            # look-up for it could not tell the two posts apart.
+            refused.append(Plan(account=p.account, channel=p.channel, refused=(
+                f"the same text is already {twin.status} for {p.account} (post {twin.id}); change the article "
+                "or its template so the new post differs")))
             continue
         try:
             queued.append(

@@ -31,7 +31,8 @@ def parse_when(text: str, *, tz: zoneinfo.ZoneInfo, now: dt.datetime | None = No
     if when is None:
         raise ScheduleError(
             f"--at: cannot read {raw!r} as a time (expected ISO 8601 such as "
-            "'2026-12-01 09:00', or text such as 'besok 09:00' / 'tomorrow 9am')"
+            "'2026-12-01 09:00', or a day and a time of day such as 'besok 09:00', "
+            "'Senin pukul 08.00', 'tomorrow 9am')"
         )
     if when.tzinfo is None:
         when = when.replace(tzinfo=tz)
@@ -49,7 +50,10 @@ _ID_TIME = re.compile(
     r"|\b(?:pukul|jam|pkl\.?)\s*(\d{1,2})(?:[.:](\d{2}))?\b",
     re.I,
 )
-_CLOCK = re.compile(r"\b(\d{1,2})[.:](\d{2})\b")
+_CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\b")
+#: "09.00" (the Indonesian way) as a clock time, but not "1.12.2026" (a date).
+_DOTTED = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
+_LUSA = re.compile(r"\blusa\b", re.I)
 
 
 def _normalise(text: str) -> str:
@@ -68,6 +72,7 @@ def _normalise(text: str) -> str:
             hour, minute = int(match.group(4)), int(match.group(5) or 0)
         return f" {hour:02d}:{minute:02d} "
 
+    text = _DOTTED.sub(r"\1:\2", text)
     return " ".join(_ID_TIME.sub(clock, text).split())
 
 
@@ -79,8 +84,13 @@ def _human(raw: str, tz: zoneinfo.ZoneInfo, now: dt.datetime) -> dt.datetime | N
         "RETURN_AS_TIMEZONE_AWARE": True,
         "PREFER_DATES_FROM": "future",
         "RELATIVE_BASE": now.astimezone(tz).replace(tzinfo=None),
+        "DATE_ORDER": "DMY",  # 05/01/2027 is 5 January here, as officers write it
     }
+    if not re.search(r"\d", raw):
+        return None  # "besok" alone has no time of day; we do not pick one for the officer
     text = _normalise(raw)
+    # "lusa" (the day after tomorrow) is not in the parser's Indonesian; name the date.
+    text = _LUSA.sub((now.astimezone(tz) + dt.timedelta(days=2)).strftime("%Y-%m-%d"), text)
     when = dateparser.parse(text, languages=["id", "en"], settings=settings)  # type: ignore[arg-type]
     clock = _CLOCK.search(text)
     if when is not None and clock and (when.hour, when.minute) != (int(clock.group(1)), int(clock.group(2))):

@@ -257,6 +257,11 @@ class Worker:
             if isinstance(exc, (RateLimited, AuthError)):
                 raise  # wait for the reset / pause the account, as for a write
             raise Transient(f"could not check whether it was already published: {exc.message}") from None
+        if found is not None and (owner := self.store.remote_id_owner(post.account, found.remote_id, besides=post.id)):
+            # That is another post's copy (same text), not this one's.
+            log.warning("reconcile.belongs_to_other post=%s other=%s remote_id=%s", post.id, owner, found.remote_id)
+            attempt.error_message = f"found {found.remote_id}, but it is post {owner}'s"
+            found = None
         if found is not None:
             attempt.outcome, attempt.remote_id = "found", found.remote_id
             log.info("reconcile.found post=%s part=%s remote_id=%s", post.id, index, found.remote_id)

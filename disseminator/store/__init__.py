@@ -179,6 +179,28 @@ class Store:
             ) from None
         return row
 
+    def same_text(self, account: str, text: str, *, published_since: dt.datetime) -> PostRow | None:
+        """A post of ``account`` whose first part is ``text``: queued, being published, or
+        published since ``published_since``."""
+        with self.session() as s:
+            rows = s.scalars(
+                select(PostRow).where(
+                    PostRow.account == account,
+                    PostRow.status.in_([PostStatus.SCHEDULED.value, PostStatus.PUBLISHING.value, PostStatus.PUBLISHED.value]),
+                )
+            )
+            for r in rows:
+                recent = r.status != PostStatus.PUBLISHED.value or (r.published_at or r.updated_at) >= published_since
+                if recent and r.parts and r.parts[0] == text:
+                    return r
+            return None
+
+    def remote_id_owner(self, account: str, remote_id: str, *, besides: int) -> int | None:
+        """The other post of ``account`` that already recorded ``remote_id``, if any."""
+        with self.session() as s:
+            rows = s.execute(select(PostRow.id, PostRow.remote_ids).where(PostRow.account == account, PostRow.id != besides))
+            return next((pid for pid, ids in rows if remote_id in (ids or [])), None)
+
     def post(self, post_id: int) -> PostRow:
         with self.session() as s:
             row = s.get(PostRow, post_id)

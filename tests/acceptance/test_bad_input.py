@@ -67,7 +67,7 @@ def test_unknown_account_and_unknown_article(cli, tmp_path: Path) -> None:  # ty
 
 @pytest.mark.parametrize(
     ("when", "needle"),
-    [("2020-01-01 09:00", "is in the past"), ("kemarin", "is in the past"), ("kapan-kapan saja", "cannot read")],
+    [("2020-01-01 09:00", "is in the past"), ("kemarin 09:00", "is in the past"), ("kapan-kapan saja", "cannot read")],
 )
 def test_bad_times(cli, tmp_path: Path, when: str, needle: str) -> None:  # type: ignore[no-untyped-def]
     cli("article", "add", str(article_file(tmp_path)))

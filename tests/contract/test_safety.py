@@ -242,3 +242,20 @@ def test_an_image_that_cannot_be_fetched_now_refuses_instead_of_dropping(env: En
     env.cli("article", "add", str(path))
     result = env.cli("schedule", "1", "--account", "sandbox_x", "--now")
     assert result.code == 1 and "HTTP 404" in result.err and "try again" in result.err
+
+
+def test_same_text_twice_is_refused_at_schedule_and_never_claimed_as_found(env: Env) -> None:
+    first = env.queue_one("sandbox_x", 1)
+    assert [o.status for o in env.worker().run_due().outcomes] == ["published"]
+    again = env.cli("schedule", "1", "--account", "sandbox_x", "--now", "--variant", "b")
+    assert again.code == 1 and f"already published for sandbox_x (post {first})" in again.err
+    # Even if such a twin got into the queue, a look-up must not take the other's copy.
+    from channels.base import Draft as D
+
+    store = env.worker().store
+    twin = store.add_post(article_id=1, account="sandbox_x", channel="twitter", variant="c",
+                          draft=D(parts=tuple(store.post(first).parts)), scheduled_at=later(-1))
+    report = env.worker().run_due()
+    assert [(o.status, o.error_kind) for o in report.outcomes] == [("failed", "duplicate")]
+    assert store.post(twin.id).remote_ids == [None]
+    assert len(env.posts_on("sandbox_x")) == 1

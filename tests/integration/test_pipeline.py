@@ -60,6 +60,12 @@ def test_scheduling_twice_is_refused_unless_new_variant(cli, sandbox, tmp_path: 
     again = cli("schedule", "1", "--account", "sandbox_x", "--at", "besok 10:00")
     assert again.code == 1
     assert "already queued for sandbox_x" in again.err
+    # A variant with the very same text would be refused by X: it is refused here.
+    same = cli("schedule", "1", "--account", "sandbox_x", "--at", "besok 10:00", "--variant", "sore")
+    assert same.code == 1 and "the same text is already scheduled for sandbox_x" in same.err
+    # The article is revised (same URL, new summary): a variant now says something new.
+    cli("article", "add", str(article_file(tmp_path, "revisi.md", image=_image(tmp_path, sandbox),
+                                           summary="Pembaruan: program dimulai di 10 provinsi.")))
     variant = cli("schedule", "1", "--account", "sandbox_x", "--at", "besok 10:00", "--variant", "sore", "--json")
     assert variant.code == 0, variant.err
     queue = cli("queue", "--json").json()

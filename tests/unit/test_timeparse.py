@@ -32,6 +32,14 @@ NOW = dt.datetime(2026, 11, 27, 10, 0, tzinfo=TZ).astimezone(dt.timezone.utc)
         ("hari ini 23:59", (2026, 11, 27, 23, 59)),
         ("1 Desember 2026 pukul 09.00", (2026, 12, 1, 9, 0)),
         ("tomorrow 9am", (2026, 11, 28, 9, 0)),
+        ("besok 09.00", (2026, 11, 28, 9, 0)),
+        ("besok jam 9", (2026, 11, 28, 9, 0)),
+        ("besok 9 pagi", (2026, 11, 28, 9, 0)),
+        ("lusa 10:00", (2026, 11, 29, 10, 0)),
+        ("lusa pukul 10.30", (2026, 11, 29, 10, 30)),
+        ("05/01/2027 09:00", (2027, 1, 5, 9, 0)),
+        ("1.12.2026 09.00", (2026, 12, 1, 9, 0)),
+        ("dalam 2 jam", (2026, 11, 27, 12, 0)),
     ],
 )
 def test_times_officers_write(text: str, expected: tuple[int, int, int, int, int]) -> None:
@@ -43,6 +51,7 @@ def test_times_officers_write(text: str, expected: tuple[int, int, int, int, int
     ("text", "message"),
     [
         ("besok jam sembilan pagi", "cannot read"),  # words for numbers: refuse, never guess
+        ("besok", "cannot read"),  # no time of day: refuse rather than pick the current one
         ("besok 25:00", "cannot read"),
         ("kapan-kapan", "cannot read"),
         ("kemarin 09:00", "in the past"),
