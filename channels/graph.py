@@ -126,12 +126,18 @@ class GraphChannel(Channel):
         return self._graph
 
     def call(self, fn: Callable[[], T], *, write: bool) -> T:
+        session = self.graph().session
+        session.last_status, session.last_headers = None, {}  # this call's answer only
         try:
             return call(fn, secrets=self.secrets(), write=write)
-        except RateLimited as exc:
+        except ChannelError as exc:
+            if exc.http_status is None:  # facebook-sdk drops the status; our session kept it
+                exc.http_status = getattr(session, "last_status", None)
+            if not isinstance(exc, RateLimited):
+                raise
             # The network's own estimate beats our guess, except for Instagram's daily
             # publishing quota, which the call-budget header does not describe.
-            regain = regain_at(last_headers(self.graph().session))
+            regain = regain_at(last_headers(session))
             if regain is not None and exc.code != "9/2207042":
                 exc.retry_at = regain
             raise

@@ -60,6 +60,7 @@ def make_session(base_url: str | None = None, *, timeout: float = DEFAULT_TIMEOU
     def _log(response: requests.Response, *args: Any, **kwargs: Any) -> None:
         # Kept for clients that hide headers (facebook-sdk returns only the body).
         session.last_headers = response.headers  # type: ignore[attr-defined]
+        session.last_status = response.status_code  # type: ignore[attr-defined]
         log.debug(
             "http %s %s -> %s",
             response.request.method,

@@ -72,6 +72,11 @@ def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
             row.update(ok=result.ok, identity=result.identity, quota=result.quota)
             app.store.set_attention(name, None)
             app.store.clear_rate_limit(name)
+            import datetime as dt
+
+            released = app.store.release_account(name, dt.datetime.now(dt.timezone.utc))
+            if released:
+                row["released"] = released
         except ConfigError as exc:
             row["error"] = exc.message
             app.store.set_attention(name, exc.message)
@@ -90,6 +95,8 @@ def check(app: App, names: tuple[str, ...], as_json: bool) -> None:
         for r in results:
             if r["ok"]:
                 click.echo(f"{r['account']}: ok, posts as {r['identity']}" + (f"; {r['quota']}" if r["quota"] else ""))
+                if r.get("released"):
+                    click.echo(f"  {r['released']} post(s) that waited for this account are due again")
             elif r.get("unreachable"):
                 click.echo(f"{r['account']}: {r['error']}")
             else:

@@ -35,10 +35,20 @@ class App:
         if self._store is not None:
             self._store.close()
 
-    def post_json(self, row: PostRow, attention: dict[str, str] | None = None) -> dict[str, Any]:
-        """The stable JSON shape of a post (queue, history, schedule)."""
+    def posts_json(self, rows: list[PostRow], attention: dict[str, str] | None = None) -> list[dict[str, Any]]:
+        """Several posts in the JSON shape, with their call counts in one query."""
+        calls = self.store.publish_calls([r.id for r in rows]) if rows else {}
+        return [self.post_json(r, attention, calls=calls.get(r.id, 0)) for r in rows]
+
+    def post_json(self, row: PostRow, attention: dict[str, str] | None = None, *, calls: int | None = None) -> dict[str, Any]:
+        """The stable JSON shape of a post (queue, history, schedule).
+
+        ``attempts`` is how many times publishing was tried (calls to the network).
+        """
         from ..timeparse import show
 
+        if calls is None:
+            calls = self.store.publish_calls([row.id]).get(row.id, 0)
         tz = self.settings.tz
         data: dict[str, Any] = {
             "id": row.id,
@@ -47,7 +57,7 @@ class App:
             "channel": row.channel,
             "status": row.status,
             "scheduled_at": show(row.scheduled_at, tz),
-            "attempts": row.attempts,
+            "attempts": calls,
             "remote_ids": [r for r in (row.remote_ids or []) if r],
             "remote_url": row.remote_url,
             "error": row.error_message,

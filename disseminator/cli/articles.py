@@ -95,7 +95,8 @@ def list_(app: App, as_json: bool) -> None:
     if not rows:
         click.echo("No articles yet: disseminator article add FILE")
         return
-    click.echo(table([(r.id, r.title[:60], r.url or "", len(r.tags or [])) for r in rows], ["ID", "TITLE", "URL", "TAGS"]))
+    click.echo(table([(r.id, r.title if len(r.title) <= 60 else r.title[:59].rstrip() + "…", r.url or "", len(r.tags or []))
+                      for r in rows], ["ID", "TITLE", "URL", "TAGS"]))
 
 
 @article.command("show")

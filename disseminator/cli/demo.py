@@ -63,17 +63,19 @@ def demo(ctx: click.Context, keep: bool) -> None:
             ctx.invoke(run.run_due, as_json=False)
         except SystemExit:
             pass  # the table below shows what failed
-        rows = [sub.post_json(r) for r in sub.store.posts(None)]
+        rows = sub.posts_json(sub.store.posts(None))
         click.echo(click.style("\nResults", bold=True))
         click.echo(table([(r["id"], r["account"], r["channel"], r["status"], ", ".join(r["remote_ids"]), r["remote_url"] or r["error"])
                           for r in rows], ["POST", "ACCOUNT", "CHANNEL", "STATUS", "REMOTE ID", "URL"]))
-        click.echo(f"\nThe sandbox holds {len(server.posts())} post(s); see {server.url}/_sandbox/posts while it runs.")
+        click.echo(f"\nThe sandbox holds {len(server.posts())} post(s). It stops with the demo, so the links above "
+                   "end here; to keep one running, see 'Try it by hand' in the README.")
         sub.close()
         if not all(r["status"] == "published" for r in rows):
             raise click.ClickException("the demo did not publish every post; see the table above")
     finally:
         server.stop()
         if keep:
-            click.echo(f"Kept {work}")
+            click.echo(f"Kept {work} (its accounts point at the stopped sandbox {server.url}; "
+                       f"start one there with: disseminator sandbox --port {server.url.rsplit(':', 1)[1]} --media-dir {work / 'media'})")
         else:
             shutil.rmtree(work, ignore_errors=True)

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from .app import App
 
 STATUSES = ("scheduled", "publishing", "published", "failed", "cancelled")
-POST_COLUMNS = ["id", "article_id", "account", "channel", "status", "scheduled_at", "attempts", "remote_ids", "remote_url", "error"]
+POST_COLUMNS = ["id", "article_id", "account", "channel", "status", "scheduled_at", "published_at", "attempts",
+                "remote_ids", "remote_url", "error"]
 
 
 def _load(app: App, ref: str) -> Article:
@@ -137,7 +138,7 @@ def queue_cmd(app: App, status: str | None, as_json: bool) -> None:
 
     attention = app.store.accounts_needing_attention()
     resting = app.store.accounts_resting(dt.datetime.now(dt.timezone.utc))
-    rows = [app.post_json(r, attention) for r in app.store.posts(statuses)]
+    rows = app.posts_json(app.store.posts(statuses), attention)
     for r in rows:
         if r["account"] in resting and r["status"] == "scheduled":
             r["rate_limited_until"] = show(resting[r["account"]], app.settings.tz)
@@ -188,8 +189,10 @@ def cancel(app: App, post_id: int, force: bool, as_json: bool) -> None:
 @click.pass_obj
 def history(app: App, as_json: bool, as_csv: bool, status: str | None) -> None:
     """Posts that are done: published (with their remote ids and links), failed, cancelled."""
+    if as_json and as_csv:
+        raise click.UsageError("give --json or --csv, not both")
     statuses = None if status == "all" else ([status] if status else ["published", "failed", "cancelled"])
-    rows = [app.post_json(r) for r in app.store.posts(statuses)]
+    rows = app.posts_json(app.store.posts(statuses))
     if as_json:
         emit_json(rows)
     elif as_csv:

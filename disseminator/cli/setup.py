@@ -46,7 +46,8 @@ def init(app: App, sandbox_url: str | None, as_json: bool) -> None:
     if as_json:
         emit_json(result)
         return
-    click.echo(f"{'Wrote' if wrote else 'Kept existing'} configuration {target}")
+    names = ", ".join(app.settings.account_names()) or "none yet: add [accounts.NAME] tables"
+    click.echo(f"{'Wrote' if wrote else 'Kept existing'} configuration {target.resolve()} (accounts: {names})")
     if sandbox_url and not wrote:
         click.echo("  (not changed: --sandbox accounts are only written into a new file)")
     click.echo(f"Database {result['database']} is at schema {revision}")
@@ -70,21 +71,33 @@ def db() -> None:
 
 
 @db.command("upgrade")
+@click.option("--json", "as_json", is_flag=True, help='Print {"database", "schema"}.')
 @click.pass_obj
-def db_upgrade(app: App) -> None:
+def db_upgrade(app: App, as_json: bool) -> None:
     """Create the schema or bring it to this version."""
-    click.echo(f"Database is at schema {_upgrade(app)}")
+    from ..config import redact_url
+
+    revision = _upgrade(app)
+    if as_json:
+        emit_json({"database": redact_url(app.settings.database), "schema": revision})
+    else:
+        click.echo(f"Database is at schema {revision}")
 
 
 @db.command("current")
+@click.option("--json", "as_json", is_flag=True, help='Print {"schema", "needs"}.')
 @click.pass_obj
-def db_current(app: App) -> None:
+def db_current(app: App, as_json: bool) -> None:
     """Show the schema revision of the database."""
     from ..store import Store
     from ..store.migrate import current_revision, head_revision
 
     store = Store(app.settings.database)
     try:
-        click.echo(f"{current_revision(store.engine) or 'none'} (this version needs {head_revision()})")
+        current = current_revision(store.engine)
     finally:
         store.close()
+    if as_json:
+        emit_json({"schema": current, "needs": head_revision()})
+    else:
+        click.echo(f"{current or 'none'} (this version needs {head_revision()})")

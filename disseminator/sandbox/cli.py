@@ -117,6 +117,7 @@ def sandbox_command(
             faults = json.load(faults_file)
         except ValueError as exc:
             raise click.BadParameter(f"not valid JSON: {exc}", param_hint="--faults") from exc
+    _port_free(host, port)
     try:
         options = SandboxOptions(
             host=host, port=port, data_dir=data_dir, media_dir=_made(media_dir), seed=seed,
@@ -136,3 +137,17 @@ def _made(folder: str | None) -> str | None:
 
         os.makedirs(folder, exist_ok=True)
     return folder
+
+
+def _port_free(host: str, port: int) -> None:
+    """Refuse a taken port with one line (werkzeug would print two and exit)."""
+    import socket
+
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from None

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,12 @@ class Store:
         """Open an initialised database; raises :class:`ConfigError` otherwise."""
         from .migrate import current_revision, head_revision
 
+        if url.startswith("sqlite:///") and ":memory:" not in url:
+            from pathlib import Path
+
+            path = Path(url.split("sqlite:///", 1)[1].split("?", 1)[0])
+            if not path.exists():  # do not leave an empty database file behind
+                raise ConfigError(f"database {url} does not exist yet: run 'disseminator init'")
         store = cls(url)
         try:
             revision = current_revision(store.engine)
@@ -231,6 +237,25 @@ class Store:
             if post_ids is not None:
                 q = q.where(AttemptRow.post_id.in_(list(post_ids)))
             return list(s.scalars(q))
+
+    def publish_calls(self, post_ids: Sequence[int] | None = None) -> dict[int, int]:
+        """How many publishing calls were made for each post (look-ups not counted)."""
+        with self.session() as s:
+            q = select(AttemptRow.post_id, func.count()).where(AttemptRow.action == "publish").group_by(AttemptRow.post_id)
+            if post_ids is not None:
+                q = q.where(AttemptRow.post_id.in_(list(post_ids)))
+            return {int(pid): int(n) for pid, n in s.execute(q)}
+
+    def release_account(self, account: str, now: dt.datetime) -> int:
+        """Posts held back by the account's credentials become due now; returns how many."""
+        with self.session() as s:
+            result = s.execute(
+                update(PostRow)
+                .where(PostRow.account == account, PostRow.status == PostStatus.SCHEDULED.value,
+                       PostRow.error_kind.in_(["auth", "config"]), PostRow.next_attempt_at > now)
+                .values(next_attempt_at=now)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
 
     def record_attempt(self, attempt: AttemptRow) -> None:
         with self.session() as s:

@@ -161,3 +161,20 @@ def test_init_writes_to_a_named_config_that_does_not_exist_yet(tmp_path: Path) -
     assert "sandbox_x" in target.read_text() and (tmp_path / "kantor" / "disseminator.db").is_file()
     again = run_cli(["--config", str(target), "init", "--sandbox", "http://elsewhere:1"])
     assert again.code == 0 and "elsewhere" not in target.read_text()
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [(["article", "show", "abc"], "'abc' is not a valid integer"), (["queue", "--status", "done"], "'done' is not one of"),
+     (["frob"], "No such command 'frob'"), (["history", "--json", "--csv"], "not both")],
+)
+def test_usage_mistakes_are_one_line_too(cli, argv: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]
+    _one_line_error(cli(*argv), needle, "--help")
+
+
+def test_no_database_file_is_left_behind_by_a_command_before_init(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("DISSEMINATOR_CONFIG", raising=False)
+    _one_line_error(run_cli(["queue"]), "does not exist yet", "disseminator init")
+    assert list(tmp_path.iterdir()) == []
