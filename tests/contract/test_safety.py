@@ -24,12 +24,12 @@ def test_slow_publish_keeps_its_claim_so_no_second_worker_posts(tmp_path: Path) 
 
     from tests.helpers import REPO
 
-    server = start_sandbox(SandboxOptions(port=0, media_dir=str(tmp_path / "media"), container_delay=2.5))
+    server = start_sandbox(SandboxOptions(port=0, media_dir=str(tmp_path / "media"), container_delay=4))
     try:
         (tmp_path / "media").mkdir(exist_ok=True)
         shutil.copy(REPO / "disseminator" / "data" / "contoh-bendungan.jpg", tmp_path / "media" / "f.jpg")
         config = write_config(tmp_path, sandbox_url=server.url, database=f"sqlite:///{tmp_path}/db.sqlite",
-                              extra="\n[worker]\nlease_seconds = 1\n")
+                              extra="\n[worker]\nlease_seconds = 2\n")
         text = config.read_text().replace('ig_user_id = "17841400000000001"', 'ig_user_id = "17841400000000001"\npoll_seconds = 0.2')
         config.write_text(text)
         run = lambda *a: run_cli(["--config", str(config), *a])  # noqa: E731
