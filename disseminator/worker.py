@@ -92,9 +92,9 @@ class Worker:
         seen: set[int] = set()
         while not (stop and stop()):
             waiting = set(self.store.accounts_needing_attention())
-            resting = set(self.store.accounts_resting(utcnow()))
+            held = waiting | set(self.store.accounts_resting(utcnow())) | set(self.store.accounts_paused())
             post = queue.claim_next(
-                self.store, worker=self.worker_id, now=now, lease=self.lease, skip_ids=seen, skip_accounts=waiting | resting
+                self.store, worker=self.worker_id, now=now, lease=self.lease, skip_ids=seen, skip_accounts=held
             )
             if post is None:
                 report.waiting = self._held(waiting, now, exclude=seen)

@@ -27,7 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "history": ("disseminator.cli.posts:history", "Published, failed and cancelled posts."),
     "run-due": ("disseminator.cli.run:run_due", "Publish every due post once, then exit (cron mode)."),
     "daemon": ("disseminator.cli.daemon:daemon", "Publish due posts continuously until stopped."),
-    "accounts": ("disseminator.cli.accounts:accounts", "List accounts and check their credentials."),
+    "accounts": ("disseminator.cli.accounts:accounts", "List, check, pause and resume accounts."),
     "sandbox": ("disseminator.sandbox.cli:sandbox_command", "Run the local X/Facebook/Instagram API sandbox."),
     "demo": ("disseminator.cli.demo:demo", "Run the whole job once on embedded defaults and the sandbox."),
 }

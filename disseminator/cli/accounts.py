@@ -25,25 +25,28 @@ def accounts() -> None:
 @click.pass_obj
 def list_(app: App, as_json: bool) -> None:
     """List configured accounts (never their credentials)."""
-    attention = _attention(app)
+    attention, paused = _attention(app)
     rows = []
     for name in app.settings.account_names():
         acc = app.settings.account(name, resolve=False)
-        rows.append({"account": name, "channel": acc.channel, "base_url": acc.base_url, "needs_attention": attention.get(name)})
+        rows.append({"account": name, "channel": acc.channel, "base_url": acc.base_url,
+                     "needs_attention": attention.get(name), "paused": paused.get(name)})
     if as_json:
         emit_json(rows)
     elif not rows:
         click.echo("No accounts configured.")
     else:
-        click.echo(table([(r["account"], r["channel"], r["base_url"] or "(official API)", r["needs_attention"] or "ok") for r in rows],
+        click.echo(table([(r["account"], r["channel"], r["base_url"] or "(official API)",
+                           ("paused" + (f": {r['paused']}" if r["paused"] else "")) if r["paused"] is not None
+                           else r["needs_attention"] or "ok") for r in rows],
                          ["ACCOUNT", "CHANNEL", "ENDPOINT", "STATE"]))
 
 
-def _attention(app: App) -> dict[str, str]:
+def _attention(app: App) -> tuple[dict[str, str], dict[str, str]]:
     try:
-        return app.store.accounts_needing_attention()
+        return app.store.accounts_needing_attention(), app.store.accounts_paused()
     except Exception:  # noqa: BLE001 - listing accounts works without a database
-        return {}
+        return {}, {}
 
 
 @accounts.command("check")
@@ -112,3 +115,31 @@ def _check_template(app: App, account: Account) -> None:
     override = account.get("template")
     if override or account.channel in DEFAULT_CHANNELS:
         check_template(account.channel, override=str(override) if override else None, search_dirs=[app.settings.base_dir])
+
+
+@accounts.command("pause")
+@click.argument("name")
+@click.option("--reason", default="", help="Why, for the other officers (shown by queue and run-due).")
+@click.pass_obj
+def pause(app: App, name: str, reason: str) -> None:
+    """Stop publishing for an account: its posts stay queued until `accounts resume`.
+
+    For when something must not go out now (a crisis, a mourning period, a wrong
+    template): nothing is lost or cancelled.
+    """
+    app.settings.account(name, resolve=False)  # an unknown name is an error
+    app.store.set_paused(name, True, reason)
+    click.echo(f"Paused {name}: its posts wait" + (f" ({reason})" if reason else "") + f"; resume with 'disseminator accounts resume {name}'")
+
+
+@accounts.command("resume")
+@click.argument("name")
+@click.pass_obj
+def resume(app: App, name: str) -> None:
+    """Let a paused account publish again; its due posts go at the next run."""
+    app.settings.account(name, resolve=False)
+    if name not in app.store.accounts_paused():
+        click.echo(f"{name} was not paused")
+        return
+    app.store.set_paused(name, False)
+    click.echo(f"Resumed {name}")

@@ -139,9 +139,12 @@ def queue_cmd(app: App, status: str | None, as_json: bool) -> None:
     attention = app.store.accounts_needing_attention()
     resting = app.store.accounts_resting(dt.datetime.now(dt.timezone.utc))
     rows = app.posts_json(app.store.posts(statuses), attention)
+    paused = app.store.accounts_paused()
     for r in rows:
         if r["account"] in resting and r["status"] == "scheduled":
             r["rate_limited_until"] = show(resting[r["account"]], app.settings.tz)
+        if r["account"] in paused and r["status"] == "scheduled":
+            r["paused"] = paused[r["account"]] or True
     if as_json:
         emit_json(rows)
         return
@@ -155,6 +158,8 @@ def queue_cmd(app: App, status: str | None, as_json: bool) -> None:
 
 
 def _note(r: dict) -> str:  # type: ignore[type-arg]
+    if r.get("paused"):
+        return "waiting: account paused" + (f" ({r['paused']})" if isinstance(r["paused"], str) else "")
     if r.get("waiting_for_account"):
         return "waiting: account needs attention"
     if r.get("rate_limited_until"):

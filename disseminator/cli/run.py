@@ -44,8 +44,24 @@ def run_due(app: App, as_json: bool) -> None:
                 click.echo(f"Post {r['id']} on {r['account']} not published yet ({r['error_kind']}): {r['error']}; will retry")
             else:
                 click.echo(f"Post {r['id']} on {r['account']} {r['status']} ({r['error_kind']}): {r['error']}")
+    _say_paused(app)
     for account, (count, reason) in report.waiting.items():
         click.echo(f"warning: {count} due post(s) wait for account {account}, which needs attention: {reason} "
                    f"(fix it, then run 'disseminator accounts check {account}')", err=True)
     if report.failed:
         sys.exit(1)
+
+
+def _say_paused(app: App) -> None:
+    """Due posts of paused accounts wait by decision: say so, without failing the run."""
+    import datetime as dt
+
+    paused = app.store.accounts_paused()
+    if not paused:
+        return
+    now = dt.datetime.now(dt.timezone.utc)
+    for account, reason in paused.items():
+        due = [p for p in app.store.posts(["scheduled"]) if p.account == account and p.next_attempt_at <= now]
+        if due:
+            why = f" ({reason})" if reason else ""
+            click.echo(f"note: {len(due)} due post(s) wait: account {account} is paused{why}", err=True)

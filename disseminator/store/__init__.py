@@ -306,7 +306,23 @@ class Store:
             rows = s.scalars(select(AccountStateRow).where(AccountStateRow.resume_at > now))
             return {r.account: r.resume_at for r in rows if r.resume_at is not None}
 
+    def set_paused(self, account: str, paused: bool, reason: str | None = None) -> None:
+        """Hold (or release) every post of ``account`` by an officer's decision."""
+        with self.session() as s:
+            row = s.get(AccountStateRow, account)
+            if row is None:
+                row = AccountStateRow(account=account, paused=False, needs_attention=False)
+                s.add(row)
+            row.paused = paused
+            row.pause_reason = (reason or "") if paused else None
+
+    def accounts_paused(self) -> dict[str, str]:
+        with self.session() as s:
+            rows = s.scalars(select(AccountStateRow).where(AccountStateRow.paused.is_(True)))
+            return {r.account: r.pause_reason or "" for r in rows}
+
     def accounts_needing_attention(self) -> dict[str, str]:
+        """Accounts whose credentials a network refused, with why."""
         with self.session() as s:
             rows = s.scalars(select(AccountStateRow).where(AccountStateRow.needs_attention.is_(True)))
             return {r.account: r.reason or "" for r in rows}

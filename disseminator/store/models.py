@@ -146,6 +146,8 @@ class AccountStateRow(Base):
     needs_attention: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str | None] = mapped_column(Text)
     since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: An officer stopped this account's posts (``pause_reason`` says why).
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    pause_reason: Mapped[str | None] = mapped_column(Text)
     #: The network rate-limited this account until then: its posts wait, uncalled.
     resume_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

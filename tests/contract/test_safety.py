@@ -259,3 +259,21 @@ def test_same_text_twice_is_refused_at_schedule_and_never_claimed_as_found(env: 
     assert [(o.status, o.error_kind) for o in report.outcomes] == [("failed", "duplicate")]
     assert store.post(twin.id).remote_ids == [None]
     assert len(env.posts_on("sandbox_x")) == 1
+
+
+def test_an_officer_pauses_and_resumes_an_account(env: Env) -> None:
+    x_post = env.queue_one("sandbox_x", 1)
+    fb_post = env.queue_one("sandbox_fb", 2)
+    assert env.cli("accounts", "pause", "sandbox_x", "--reason", "hari berkabung").code == 0
+    run = env.cli("run-due")
+    assert run.code == 0  # a decision, not a failure
+    assert "account sandbox_x is paused (hari berkabung)" in run.err
+    assert env.posts_on("sandbox_x") == [] and len(env.posts_on("sandbox_fb")) == 1
+    rows = {r["id"]: r for r in env.cli("queue", "--json").json()}
+    assert rows[x_post]["paused"] == "hari berkabung" and fb_post not in rows
+    assert "waiting: account paused (hari berkabung)" in env.cli("queue").out
+    assert "paused: hari berkabung" in env.cli("accounts", "list").out
+    assert env.cli("accounts", "pause", "nope").code == 2
+    assert env.cli("accounts", "resume", "sandbox_x").code == 0
+    assert env.cli("run-due").code == 0
+    assert len(env.posts_on("sandbox_x")) == 1

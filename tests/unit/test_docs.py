@@ -20,7 +20,8 @@ def test_every_command_has_help_and_is_in_readme(name: str) -> None:
 
 
 SUBCOMMANDS = [("article", "add"), ("article", "list"), ("article", "show"), ("accounts", "list"),
-               ("accounts", "check"), ("db", "upgrade"), ("db", "current"), ("post", "show")]
+               ("accounts", "check"), ("db", "upgrade"), ("db", "current"), ("post", "show"),
+               ("accounts", "pause"), ("accounts", "resume")]
 
 
 @pytest.mark.parametrize(("group", "name"), SUBCOMMANDS)
