@@ -19,19 +19,12 @@ import tweepy
 from requests.adapters import HTTPAdapter
 
 from disseminator.sandbox import DEFAULT, SandboxOptions, start_sandbox
-from disseminator.sandbox.credentials import OTHER_X_USER, XUser
+from disseminator.sandbox.credentials import OTHER_X_USER, XUser, default_x_users
 from disseminator.sandbox.server import SandboxServer
+from tests.oracles import ORACLES
 
 OFFICIAL = ("https://api.twitter.com", "https://api.x.com", "https://upload.twitter.com", "https://graph.facebook.com")
-OWN_X = XUser(
-    user_id=DEFAULT.x_user_id,
-    username=DEFAULT.x_username,
-    name=DEFAULT.fb_page_name,
-    consumer_key=DEFAULT.x_consumer_key,
-    consumer_secret=DEFAULT.x_consumer_secret,
-    access_token=DEFAULT.x_access_token,
-    access_token_secret=DEFAULT.x_access_token_secret,
-)
+OWN_X: XUser = default_x_users(DEFAULT)[0]  # the institution's account, as the sandbox knows it
 
 
 class RewriteAdapter(HTTPAdapter):
@@ -59,7 +52,7 @@ def sandbox_session(base: str) -> requests.Session:
 
 def oracles_dir() -> Path:
     """The shared oracles folder; skip when absent, fail instead when CI is set."""
-    path = Path(__file__).resolve().parents[2] / ".." / "shared" / "oracles"
+    path = ORACLES
     if not path.is_dir():
         if os.environ.get("CI"):
             pytest.fail(f"oracles folder {path} is missing and CI is set")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,8 +17,7 @@ from channels.text import (
     extract_mentions_with_indices,
     extract_urls_with_indices,
 )
-
-ORACLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "oracles"
+from tests.oracles import missing, oracle_tests
 
 # Cases we deliberately do not support, by description, with the reason.  Empty: we
 # pass every case of the sections below.
@@ -28,12 +25,9 @@ SKIP: dict[str, str] = {}
 
 
 def _cases(*sections: str) -> list[Any]:
-    path = ORACLES / "extract.yml"
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"oracle {path} is missing and CI is set")
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no oracle at {path}"))]
-    tests = yaml.safe_load(path.read_text("utf-8"))["tests"]
+    tests = oracle_tests("extract.yml")
+    if tests is None:
+        return missing("extract.yml")
     params = []
     for section in sections:
         for case in tests[section]:

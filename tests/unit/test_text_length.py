@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from channels.text import MAX_TWEET, parse_tweet, weighted_length
+from tests.oracles import missing, oracle_tests
 
-ORACLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "oracles"
 FIELDS = {
     "weightedLength": "weighted_length",
     "valid": "valid",
@@ -26,12 +24,9 @@ FIELDS = {
 
 
 def _validate_cases(*sections: str) -> list[Any]:
-    path = ORACLES / "validate.yml"
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"oracle {path} is missing and CI is set")
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no oracle at {path}"))]
-    tests = yaml.safe_load(path.read_text("utf-8"))["tests"]
+    tests = oracle_tests("validate.yml")
+    if tests is None:
+        return missing("validate.yml")
     return [
         pytest.param(case, id=f"{section}: {case['description']}")
         for section in sections
