@@ -274,10 +274,7 @@ class Store:
     def set_attention(self, account: str, reason: str | None) -> None:
         """Mark ``account`` as needing attention (``reason``) or clear it (None)."""
         with self.session() as s:
-            row = s.get(AccountStateRow, account)
-            if row is None:
-                row = AccountStateRow(account=account, paused=False, needs_attention=False)
-                s.add(row)
+            row = _account_state(s, account)
             if reason is None:
                 row.needs_attention, row.reason, row.since = False, None, None
             elif not row.needs_attention or row.reason != reason:
@@ -286,10 +283,7 @@ class Store:
     def rate_limit(self, account: str, until: dt.datetime) -> None:
         """Hold every post of ``account`` until ``until`` (the network's reset time)."""
         with self.session() as s:
-            row = s.get(AccountStateRow, account)
-            if row is None:
-                row = AccountStateRow(account=account, paused=False, needs_attention=False)
-                s.add(row)
+            row = _account_state(s, account)
             if row.resume_at is None or row.resume_at < until:
                 row.resume_at = until
 
@@ -309,10 +303,7 @@ class Store:
     def set_paused(self, account: str, paused: bool, reason: str | None = None) -> None:
         """Hold (or release) every post of ``account`` by an officer's decision."""
         with self.session() as s:
-            row = s.get(AccountStateRow, account)
-            if row is None:
-                row = AccountStateRow(account=account, paused=False, needs_attention=False)
-                s.add(row)
+            row = _account_state(s, account)
             row.paused = paused
             row.pause_reason = (reason or "") if paused else None
 
@@ -326,6 +317,15 @@ class Store:
         with self.session() as s:
             rows = s.scalars(select(AccountStateRow).where(AccountStateRow.needs_attention.is_(True)))
             return {r.account: r.reason or "" for r in rows}
+
+
+def _account_state(s: Session, account: str) -> AccountStateRow:
+    """The account's state row, made on first use."""
+    row = s.get(AccountStateRow, account)
+    if row is None:
+        row = AccountStateRow(account=account, paused=False, needs_attention=False)
+        s.add(row)
+    return row
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
