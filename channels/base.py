@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from .clock import SYSTEM, Clock
+
 
 # --------------------------------------------------------------------------- records
 
@@ -83,7 +85,7 @@ class Account:
 
 @dataclass(frozen=True)
 class Context:
-    """What the installation tells every channel: where its files are.
+    """What the installation tells every channel: where its files are, and its clock.
 
     ``base_dir`` is the configuration file's folder (relative template paths);
     prepared images are written to ``media_dir`` and served at ``media_base_url``.
@@ -92,6 +94,8 @@ class Context:
     base_dir: Path
     media_dir: Path
     media_base_url: str | None = None
+    #: Where the channel reads the time and waits (polling); tests pass a fake one.
+    clock: Clock = field(default=SYSTEM, compare=False)
 
 
 @dataclass(frozen=True)
