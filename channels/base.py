@@ -105,6 +105,16 @@ class Media:
     url: str
     alt: str | None = None
 
+    def to_record(self) -> dict[str, Any]:
+        """A JSON-ready dict for the store (None fields left out)."""
+        return {k: v for k, v in self.__dict__.items() if v is not None or k == "alt"}
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Media:
+        """The inverse of :meth:`to_record`; unknown keys (from a newer version) are ignored."""
+        names = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in record.items() if k in names})
+
 
 @dataclass(frozen=True)
 class Draft:

@@ -128,7 +128,7 @@ class Store:
             body=row.body or "",
             image=row.image,
             image_alt=row.image_alt,
-            gallery=tuple(Media(url=m["url"], alt=m.get("alt")) for m in row.gallery or ()),
+            gallery=tuple(Media.from_record(m) for m in row.gallery or ()),
             tags=tuple(row.tags or ()),
             published=row.published_at,
             author=row.author,
@@ -154,7 +154,7 @@ class Store:
             channel=channel,
             variant=variant,
             parts=list(draft.parts),
-            media=[{"url": m.url, "alt": m.alt} for m in draft.media],
+            media=[m.to_record() for m in draft.media],
             warnings=list(draft.warnings),
             link=draft.link,
             status=PostStatus.SCHEDULED.value,
@@ -226,7 +226,7 @@ class Store:
     def to_draft(row: PostRow) -> Draft:
         return Draft(
             parts=tuple(row.parts),
-            media=tuple(Media(url=m["url"], alt=m.get("alt")) for m in row.media or ()),
+            media=tuple(Media.from_record(m) for m in row.media or ()),
             warnings=tuple(row.warnings or ()),
             link=row.link,
         )
