@@ -1,54 +1,121 @@
 """Channels are found by name in the ``disseminator.channels`` entry point group.
 
-A third party adds a network by publishing a package with an entry point there; the
-built-in channels are also found without installation metadata (a source checkout).
+Every channel is an entry point there, ours included: pyproject.toml declares twitter,
+facebook and instagram, and the package is always installed (editable in a checkout), so
+there is no second list to keep in step.  A third party adds a network by publishing a
+distribution with an entry point in the group.
+
+Names are read from the installed metadata once; the class behind a name is imported
+with ``EntryPoint.load()`` the first time that name is asked for, so listing channels or
+using one never imports the others.  Refused, each with a :class:`ConfigError` that says
+what to do:
+
+- a name no distribution registers;
+- a name two distributions register (a plugin taking ``twitter`` does not silently
+  replace ours): the message names every distribution involved;
+- an entry point that cannot be imported, or whose object is not a concrete
+  :class:`~channels.base.Channel` subclass.
 """
 
 from __future__ import annotations
 
-import importlib
+import inspect
+import threading
+from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import EntryPoint
 
 from channels.base import Account, Channel, Context
 
 from .errors import ConfigError
 
+#: The entry point group channels are registered in.
 GROUP = "disseminator.channels"
-BUILTIN = {
-    "twitter": "channels.twitter:TwitterChannel",
-    "facebook": "channels.facebook:FacebookChannel",
-    "instagram": "channels.instagram:InstagramChannel",
-}
+
+_loaded: dict[str, type[Channel]] = {}
+_lock = threading.RLock()  # re-entrant: a channel module may ask the registry while it loads
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One entry point in :data:`GROUP`: a channel name and who declared it."""
+
+    #: The channel name accounts use (``channel = "twitter"``).
+    name: str
+    #: Where the class is, ``module:attribute``.
+    target: str
+    #: The distribution that declares it (``disseminator`` for ours).
+    distribution: str
+    entry_point: EntryPoint
+
+    def __str__(self) -> str:
+        return f"{self.distribution} ({self.target})"
 
 
 @cache
-def _targets() -> dict[str, str]:
+def _registrations() -> dict[str, tuple[Registration, ...]]:
+    """Every name in the group with each distribution that registers it."""
     from importlib.metadata import entry_points
 
-    found = dict(BUILTIN)
+    found: dict[str, list[Registration]] = {}
+    # entry_points() already lists one copy of each distribution (the first on sys.path),
+    # so two copies of one package are not a clash; two packages are.
     for ep in entry_points(group=GROUP):
-        found[ep.name] = ep.value
-    return found
+        dist = ep.dist.name if ep.dist is not None else "an unknown distribution"
+        found.setdefault(ep.name, []).append(Registration(ep.name, ep.value, dist, ep))
+    return {name: tuple(regs) for name, regs in found.items()}
+
+
+def clear_cache() -> None:
+    """Forget what was read and loaded, so the next call reads the metadata again
+    (after a distribution is installed or removed in this process, as tests do)."""
+    with _lock:
+        _registrations.cache_clear()
+        _loaded.clear()
 
 
 def channel_names() -> list[str]:
-    return sorted(_targets())
+    """Every registered channel name, sorted (clashing names included)."""
+    return sorted(_registrations())
+
+
+def registration(name: str) -> Registration:
+    """The one entry point registered as ``name``.
+
+    Raises :class:`ConfigError` when no distribution registers ``name``, or when more
+    than one does (the message names them all).
+    """
+    regs = _registrations().get(name)
+    if not regs:
+        raise ConfigError(f"unknown channel {name!r} (known: {', '.join(channel_names()) or 'none'})")
+    if len(regs) > 1:
+        who = ", ".join(str(r) for r in regs[:-1]) + f" and {regs[-1]}"
+        raise ConfigError(
+            f"channel {name!r} is registered by {len(regs)} distributions: {who}; "
+            f"uninstall one, or give the plugin's entry point in {GROUP!r} another name"
+        )
+    return regs[0]
 
 
 def channel_class(name: str) -> type[Channel]:
-    """The Channel class registered as ``name``; raises :class:`ConfigError` if none is."""
-    target = _targets().get(name)
-    if target is None:
-        raise ConfigError(f"unknown channel {name!r} (known: {', '.join(channel_names())})")
-    module, _, attr = target.partition(":")
-    cls = getattr(importlib.import_module(module), attr)
-    if not (isinstance(cls, type) and issubclass(cls, Channel)):
-        raise ConfigError(f"channel {name!r}: {target} is not a Channel")
+    """The Channel class registered as ``name``, loaded on first use.
+
+    Raises :class:`ConfigError` as :func:`registration` does, and when the entry point
+    cannot be imported or is not a concrete Channel subclass.
+    """
+    with _lock:
+        cls = _loaded.get(name)
+        if cls is None:
+            cls = _loaded[name] = _load(registration(name))
     return cls
 
 
 def make_channel(account: Account, *, context: Context | None = None) -> Channel:
-    """A channel bound to ``account``, after checking its required settings."""
+    """A channel bound to ``account``, after checking its required settings.
+
+    Raises :class:`ConfigError` as :func:`channel_class` does, and when the account
+    lacks a setting the channel requires.
+    """
     cls = channel_class(account.channel)
     missing = [k for k in cls.required_settings if not account.get(k)]
     if missing:
@@ -56,3 +123,18 @@ def make_channel(account: Account, *, context: Context | None = None) -> Channel
             f"accounts.{account.name}: missing {', '.join(missing)} (required for {account.channel})"
         )
     return cls(account, context=context)
+
+
+def _load(reg: Registration) -> type[Channel]:
+    where = f"channel {reg.name!r} from {reg}"
+    try:
+        obj = reg.entry_point.load()
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"{where} cannot be loaded: {type(exc).__name__}: {exc}") from exc
+    if not (isinstance(obj, type) and issubclass(obj, Channel)):
+        what = f"the class {obj.__qualname__}" if isinstance(obj, type) else f"a {type(obj).__name__}"
+        raise ConfigError(f"{where} is {what}, not a subclass of channels.base.Channel")
+    if inspect.isabstract(obj):
+        missing = ", ".join(sorted(getattr(obj, "__abstractmethods__", ())))
+        raise ConfigError(f"{where} is abstract: it does not implement {missing}")
+    return obj
