@@ -4,6 +4,9 @@ A claim's lease is how long other workers wait before they presume its worker de
 take the post over (after asking the network).  A slow call must not look like a death,
 so a heartbeat thread renews the lease every third of its length; and before each write
 the claim is confirmed against the database, so a worker that lost it never writes.
+Leases are judged by the store's clock (the database's on PostgreSQL), and a lease that
+ran out is lost even if nobody took the post yet: the worker that wakes after it writes
+nothing.
 """
 
 from __future__ import annotations
@@ -13,13 +16,12 @@ import logging
 import threading
 
 from . import queue
-from .store import Store, utcnow
+from .queue import LostClaim
+from .store import Store
+
+__all__ = ["Heartbeat", "LostClaim"]
 
 log = logging.getLogger("disseminator.worker")
-
-
-class LostClaim(Exception):
-    """This worker no longer holds the post's claim (its lease ran out and another took it)."""
 
 
 class Heartbeat:
@@ -45,7 +47,7 @@ class Heartbeat:
 
     def beat(self) -> bool:
         try:
-            held = queue.extend_lease(self.store, self.post_id, worker=self.worker, until=utcnow() + self.lease)
+            held = queue.extend_lease(self.store, self.post_id, worker=self.worker, lease=self.lease)
         except Exception:  # noqa: BLE001 - a database hiccup: try again next beat
             log.warning("lease.extend_failed post=%s", self.post_id, exc_info=True)
             return not self.lost
@@ -60,9 +62,7 @@ class Heartbeat:
         is only made for a claim the database has just confirmed.
         """
         try:
-            held = not self.lost and queue.extend_lease(
-                self.store, self.post_id, worker=self.worker, until=utcnow() + self.lease
-            )
+            held = not self.lost and queue.extend_lease(self.store, self.post_id, worker=self.worker, lease=self.lease)
         except Exception as exc:  # noqa: BLE001
             raise LostClaim(f"post {self.post_id}: cannot confirm the claim ({type(exc).__name__}); not writing") from exc
         if not held:

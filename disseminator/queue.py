@@ -1,18 +1,14 @@
-"""The post state machine.  Every change is one guarded UPDATE.
+"""Moving posts along the lifecycle: guarded transitions, claims, leases and parts.
 
-::
-
-    scheduled --claim--> publishing --all parts ok--> published
-        ^  |                 |  \\--rejected / retries exhausted--> failed
-        |  cancel            |---transient / rate limited / auth--> scheduled (later)
-        |  v                 \\--lease expired (crash)--> scheduled, needs_reconcile
-        | cancelled
-        +-- a post marked needs_reconcile is looked up on the network before any write
-
-``UPDATE posts SET ... WHERE id = :id AND status = :expected``: zero rows means someone
-else moved the post first, and the caller backs off.  This holds on SQLite and
+The allowed moves are the edges in :mod:`disseminator.states`; :func:`transition` is the
+only function that changes a post's status.  Each move is one guarded UPDATE
+(``... WHERE id = :id AND status = :source AND <guards>``) and one ``post_events`` row,
+in one transaction: zero rows updated means someone else moved the post first (or the
+guard failed), nothing is recorded, and the caller backs off.  This holds on SQLite and
 PostgreSQL alike; on PostgreSQL the claim also selects with ``FOR UPDATE SKIP LOCKED``.
 A partial unique index keeps at most one post per account in ``publishing``.
+
+Every time here comes from the store's clock (:attr:`Store.clock`).
 """
 
 from __future__ import annotations
@@ -21,41 +17,78 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from . import holds
 from .errors import UserError
-from .store import PostRow, PostStatus, Store, utcnow
+from .states import Edge, Guard, InvalidTransition, edge
+from .store import EventRow, PartRow, PartState, PostRow, PostStatus, Store
 
 S = PostStatus
+
+
+class LostClaim(Exception):
+    """This worker no longer holds the post's claim (its lease ran out, or another took it)."""
+
+
+#: Columns a transition may set besides the status (the rest belong to other operations).
+SETTABLE = frozenset({
+    "next_attempt_at", "needs_reconcile", "claimed_by", "claimed_at", "lease_until", "error_kind",
+    "error_message", "published_at",
+})
 
 
 def transition(
     store: Store,
     post_id: int,
-    expected: PostStatus | Collection[PostStatus],
+    move: str | Edge,
     *,
-    owner: str | None = None,
-    lease_expired_at: dt.datetime | None = None,
+    worker: str | None = None,
+    reason: str | None = None,
     **values: Any,
 ) -> bool:
-    """Move ``post_id`` out of ``expected`` with ``values``.  True if this call moved it.
+    """Move ``post_id`` along the edge ``move``, setting ``values``.  True if this call moved it.
 
-    With ``owner``, only while that worker still holds the claim; with
-    ``lease_expired_at``, only if the lease had run out by then.
+    Raises :class:`InvalidTransition` for a move that is not an edge of the lifecycle, or
+    a value no transition may set.  The edge's guards become conditions of the UPDATE:
+    ``owner`` needs ``worker`` (who must still hold an unexpired claim), ``lease_expired``
+    needs the lease to have run out by the store's clock.
     """
-    allowed = [expected.value] if isinstance(expected, PostStatus) else [e.value for e in expected]
-    values.setdefault("updated_at", utcnow())
-    if isinstance(values.get("status"), PostStatus):
-        values["status"] = values["status"].value
-    conditions = [PostRow.id == post_id, PostRow.status.in_(allowed)]
-    if owner is not None:
-        conditions.append(PostRow.claimed_by == owner)
-    if lease_expired_at is not None:
-        conditions.append(PostRow.lease_until < lease_expired_at)
+    e = edge(move)
+    unknown = set(values) - SETTABLE
+    if unknown:
+        raise InvalidTransition(f"a transition cannot set {', '.join(sorted(unknown))}")
+    now = store.clock.now()
+    conditions = [PostRow.id == post_id, PostRow.status == e.source, *_guards(e, worker=worker, now=now)]
+    if e.target is not S.PUBLISHING:
+        values.setdefault("claimed_by", None)
+        values.setdefault("lease_until", None)
     with store.session() as s:
-        result = s.execute(update(PostRow).where(*conditions).values(**values))
-        return _rows(result) == 1
+        result = s.execute(update(PostRow).where(*conditions).values(status=e.target, updated_at=now, **values))
+        if _rows(result) != 1:
+            return False
+        s.execute(insert(EventRow).values(post_id=post_id, edge=e.name, from_status=e.source.value,
+                                          to_status=e.target.value, worker=worker, reason=reason, at=now))
+        return True
+
+
+def _guards(e: Edge, *, worker: str | None, now: dt.datetime) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    for guard in e.guards:
+        if guard is Guard.OWNER:
+            if worker is None:
+                raise InvalidTransition(f"{e.name} needs the worker that holds the claim")
+            found += [PostRow.claimed_by == worker, PostRow.lease_until >= now]
+        elif guard is Guard.LEASE_EXPIRED:
+            found.append(PostRow.lease_until < now)
+        elif guard is Guard.NOTHING_OUT:
+            found += [PostRow.needs_reconcile.is_(False), ~_any_part_out()]
+    return found
+
+
+def _any_part_out() -> ColumnElement[bool]:
+    return exists().where(PartRow.post_id == PostRow.id, PartRow.remote_id.is_not(None))
 
 
 def claim_next(
@@ -65,19 +98,19 @@ def claim_next(
     now: dt.datetime,
     lease: dt.timedelta,
     skip_ids: Collection[int] = (),
-    skip_accounts: Collection[str] = (),
 ) -> PostRow | None:
-    """Claim the most overdue post that is due, or return None when none is left.
+    """Claim the most overdue post that is due at ``now``, or return None when none is left.
 
-    Posts of accounts in ``skip_accounts`` (needing attention, say) wait.  A post whose
-    account already has one in flight is passed over until that one is done.
+    Posts of accounts with a hold in force wait (one clause, :func:`holds.blocking`).  A
+    post whose account already has one in flight is passed over until that one is done.
     """
-    busy: set[str] = set(skip_accounts)
+    busy: set[str] = set()
     while True:
+        clock_now = store.clock.now()
         with store.session() as s:
             q = (
                 select(PostRow.id, PostRow.account)
-                .where(PostRow.status == S.SCHEDULED.value, PostRow.next_attempt_at <= now)
+                .where(PostRow.status == S.SCHEDULED, PostRow.next_attempt_at <= now, ~holds.blocking(clock_now))
                 .order_by(PostRow.next_attempt_at, PostRow.id)
                 .limit(1)
             )
@@ -93,26 +126,28 @@ def claim_next(
             post_id, account = found
             try:
                 with s.begin_nested():
-                    result = s.execute(
-                        update(PostRow)
-                        .where(PostRow.id == post_id, PostRow.status == S.SCHEDULED.value)
-                        .values(
-                            status=S.PUBLISHING.value,
-                            claimed_by=worker,
-                            # The clock now, not the run's start: a long run must not
-                            # hand out leases that are already over.
-                            claimed_at=utcnow(),
-                            lease_until=utcnow() + lease,
-                            updated_at=utcnow(),
-                        )
-                    )
+                    moved = _claim(s, post_id, worker=worker, now=clock_now, lease=lease)
             except IntegrityError:
                 # Another worker is publishing for this account: keep per-account order.
                 busy.add(account)
                 continue
-            if _rows(result) != 1:
+            if not moved:
                 continue  # somebody else took it between our select and update
         return store.post(post_id)
+
+
+def _claim(s: Any, post_id: int, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> bool:
+    e = edge("claim")
+    result = s.execute(
+        update(PostRow)
+        .where(PostRow.id == post_id, PostRow.status == e.source)
+        .values(status=e.target, claimed_by=worker, claimed_at=now, lease_until=now + lease, updated_at=now)
+    )
+    if _rows(result) != 1:
+        return False
+    s.execute(insert(EventRow).values(post_id=post_id, edge=e.name, from_status=e.source.value,
+                                      to_status=e.target.value, worker=worker, at=now))
+    return True
 
 
 def _rows(result: Any) -> int:
@@ -120,83 +155,80 @@ def _rows(result: Any) -> int:
     return int(result.rowcount)
 
 
-def extend_lease(store: Store, post_id: int, *, worker: str, until: dt.datetime) -> bool:
+def _held_by(worker: str, now: dt.datetime) -> list[ColumnElement[bool]]:
+    """The fencing condition: ``worker`` holds the claim and its lease has not run out."""
+    return [PostRow.status == S.PUBLISHING, PostRow.claimed_by == worker, PostRow.lease_until >= now]
+
+
+def extend_lease(store: Store, post_id: int, *, worker: str, lease: dt.timedelta) -> bool:
+    """Renew ``worker``'s claim for ``lease`` from now.  False when the claim is no longer
+    its own, or its lease already ran out (another worker may be about to take over)."""
+    now = store.clock.now()
     with store.session() as s:
         result = s.execute(
-            update(PostRow)
-            .where(PostRow.id == post_id, PostRow.status == S.PUBLISHING.value, PostRow.claimed_by == worker)
-            .values(lease_until=until)
+            update(PostRow).where(PostRow.id == post_id, *_held_by(worker, now)).values(lease_until=now + lease)
         )
         return _rows(result) == 1
 
 
-def save_remote_id(store: Store, post_id: int, *, worker: str, index: int, remote_id: str, remote_url: str | None) -> None:
-    """Record a part's remote id the moment it lands, so a resumed thread continues."""
-    with store.session() as s:
-        row = s.get(PostRow, post_id, with_for_update=store.engine.dialect.name == "postgresql")
-        if row is None or row.status != S.PUBLISHING.value or row.claimed_by != worker:
-            raise RuntimeError(f"post {post_id} is no longer claimed by {worker}")
-        ids = list(row.remote_ids or [])
-        while len(ids) <= index:
-            ids.append(None)
-        ids[index] = remote_id
-        row.remote_ids = ids
-        if index == 0 and remote_url:
-            row.remote_url = remote_url
-        row.needs_reconcile = False
-        row.updated_at = utcnow()
+def save_part(store: Store, post_id: int, *, worker: str, index: int, remote_id: str, remote_url: str | None) -> None:
+    """Record part ``index`` as published the moment it lands, so a resumed thread continues.
 
-
-def recover_expired(store: Store, *, now: dt.datetime) -> list[int]:
-    """Return posts whose worker died mid-publish to the queue, marked for reconciliation."""
+    Raises :class:`LostClaim` when ``worker`` no longer holds the claim.
+    """
+    now = store.clock.now()
     with store.session() as s:
-        ids = list(
-            s.scalars(
-                select(PostRow.id).where(PostRow.status == S.PUBLISHING.value, PostRow.lease_until < now)
-            )
+        held = s.execute(
+            update(PostRow)
+            .where(PostRow.id == post_id, *_held_by(worker, now))
+            .values(needs_reconcile=False, updated_at=now,
+                    **({"remote_url": remote_url} if index == 0 and remote_url else {}))
         )
-    recovered = []
-    for post_id in ids:
+        if _rows(held) != 1:
+            raise LostClaim(f"post {post_id} is no longer claimed by {worker}; not recording part {index + 1}")
+        s.execute(
+            update(PartRow)
+            .where(PartRow.post_id == post_id, PartRow.index == index)
+            .values(remote_id=remote_id, state=PartState.PUBLISHED.value, published_at=now)
+        )
+
+
+def recover_expired(store: Store) -> list[int]:
+    """Return posts whose worker died mid-publish to the queue, marked for reconciliation."""
+    now = store.clock.now()
+    with store.session() as s:
+        ids = list(s.scalars(select(PostRow.id).where(PostRow.status == S.PUBLISHING, PostRow.lease_until < now)))
+    return [
+        post_id for post_id in ids
         if transition(
-            store,
-            post_id,
-            S.PUBLISHING,
-            lease_expired_at=now,
-            status=S.SCHEDULED,
+            store, post_id, "recover",
+            reason="lease expired",
             needs_reconcile=True,
-            claimed_by=None,
-            lease_until=None,
             next_attempt_at=now,
             error_kind="unknown",
             error_message="the worker stopped while publishing; the network will be checked before retrying",
-        ):
-            recovered.append(post_id)
-    return recovered
+        )
+    ]
 
 
 def cancel(store: Store, post_id: int, *, force: bool = False) -> PostRow:
     """Withdraw a scheduled post.  Raises :class:`UserError` if it is past that point,
     or if part of it may already be on the network (cancelling would hide that) unless
-    ``force``: the officer has checked the network and wants the rest withdrawn."""
+    ``force``: the officer has checked the network and wants the rest withdrawn.
+
+    The guard is part of the UPDATE (``nothing_out``), so a part landing between a look
+    and the cancel cannot slip through.
+    """
+    if transition(store, post_id, "force_cancel" if force else "cancel", reason="cancelled by an officer"):
+        return store.post(post_id)
     row = store.post(post_id)
-    if row.status == S.SCHEDULED.value and (row.needs_reconcile or any(row.remote_ids or [])) and not force:
-        done = sum(1 for r in row.remote_ids or [] if r)
+    if row.status is S.SCHEDULED:
+        done = sum(1 for r in row.remote_ids if r)
         why = f"{done} of its parts are already published" if done else "it may already be on the network"
         raise UserError(
             f"post {post_id} cannot be cancelled: {why}; let the worker finish, or check the network "
             "yourself and use --force"
         )
-    with store.session() as s:
-        result = s.execute(
-            update(PostRow)
-            .where(PostRow.id == post_id, PostRow.status == S.SCHEDULED.value,
-                   *(() if force else (PostRow.needs_reconcile.is_(False),)))
-            .values(status=S.CANCELLED.value, updated_at=utcnow())
-        )
-        moved = _rows(result) == 1
-    if moved:
-        return store.post(post_id)
-    row = store.post(post_id)
-    if row.status == S.PUBLISHING.value:
+    if row.status is S.PUBLISHING:
         raise UserError(f"post {post_id} is being published right now and cannot be cancelled")
     raise UserError(f"post {post_id} is {row.status}; only scheduled posts can be cancelled")

@@ -1,30 +1,40 @@
 """run_due(): claim each due post, publish it part by part, record every call.
 
-The final status of a claimed post is decided in a ``finally`` block, so an interruption
-(a crash, Ctrl-C) cannot leave it claimed without a trace: it goes back to the queue
-marked for reconciliation, and the next run asks the network before writing again.
+Publishing one post is one short sequence (:meth:`Worker.publish`)::
+
+    claim -> for each part not yet out: [look it up if in doubt] -> fence -> write
+          -> settle (published | the retry strategy's decision)
+
+The retry strategy alone decides what follows an error (:mod:`disseminator.retry`); the
+worker obeys it.  Calls are counted in one place (:meth:`Store.record_attempt`).  The
+final status of a claimed post is decided in a ``finally`` block, so an interruption (a
+crash, Ctrl-C) cannot leave it claimed without a trace: it goes back to the queue marked
+for reconciliation, and the next run asks the network before writing again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import assert_never
 
-from channels.base import AuthError, Channel, ChannelError, Duplicate, RateLimited, Receipt, Transient
+from sqlalchemy import func, select
+
+from channels.base import AuthError, Channel, ChannelError, Draft, RateLimited, Receipt, Transient
 from channels.http import redact
 
-from . import queue
+from . import holds, queue
 from .config import Settings
-from .lease import Heartbeat, LostClaim
 from .errors import ConfigError
+from .lease import Heartbeat, LostClaim
 from .registry import make_channel
-from .retry import RetryStrategy
-from .store import AttemptRow, PostRow, PostStatus, Store, utcnow
+from .retry import Action, RetryDecision, RetryStrategy
+from .store import AttemptRow, HoldKind, HoldRow, PostRow, PostStatus, Store
 
 log = logging.getLogger("disseminator.worker")
 S = PostStatus
@@ -75,29 +85,26 @@ class Worker:
     ) -> None:
         self.settings = settings
         self.store = store
+        #: The store's clock: leases, due times, backoff and channels' waits all read it.
+        self.clock = store.clock
         self.worker_id = worker_id or default_worker_id()
         self.strategy = strategy or RetryStrategy(max_attempts=settings.worker.max_attempts)
         self.lease = dt.timedelta(seconds=settings.worker.lease_seconds)
         self.channel_factory = channel_factory
 
     def run_due(self, *, now: dt.datetime | None = None, stop: Callable[[], bool] | None = None) -> RunReport:
-        """Publish every post due at ``now`` once, then return what happened.
+        """Publish every post due at ``now`` (the clock's by default) once, then return what happened.
 
         ``stop`` is asked before each claim; when it answers True the run ends after the
         post in hand (the daemon's graceful shutdown).
         """
-        now = now or utcnow()
-        # Leases run on the clock, whatever ``now`` says is due.
-        report = RunReport(recovered=queue.recover_expired(self.store, now=utcnow()))
+        now = now or self.clock.now()
+        report = RunReport(recovered=queue.recover_expired(self.store))
         seen: set[int] = set()
         while not (stop and stop()):
-            waiting = set(self.store.accounts_needing_attention())
-            held = waiting | set(self.store.accounts_resting(utcnow())) | set(self.store.accounts_paused())
-            post = queue.claim_next(
-                self.store, worker=self.worker_id, now=now, lease=self.lease, skip_ids=seen, skip_accounts=held
-            )
+            post = queue.claim_next(self.store, worker=self.worker_id, now=now, lease=self.lease, skip_ids=seen)
             if post is None:
-                report.waiting = self._held(waiting, now, exclude=seen)
+                report.waiting = self._waiting(now, exclude=seen)
                 return report
             seen.add(post.id)
             try:
@@ -109,14 +116,21 @@ class Worker:
                 report.outcomes.append(Outcome(post.id, post.account, row.status, "unknown", redact(f"{type(exc).__name__}: {exc}")))
         return report
 
-    def _held(self, accounts: set[str], now: dt.datetime, *, exclude: set[int]) -> dict[str, tuple[int, str]]:
-        reasons = self.store.accounts_needing_attention()
-        held: dict[str, tuple[int, str]] = {}
-        for post in self.store.posts([S.SCHEDULED.value]):
-            if post.account in accounts and post.next_attempt_at <= now and post.id not in exclude:
-                count, _ = held.get(post.account, (0, ""))
-                held[post.account] = (count + 1, reasons.get(post.account, ""))
-        return held
+    def _waiting(self, now: dt.datetime, *, exclude: set[int]) -> dict[str, tuple[int, str]]:
+        """Due posts held because their account needs attention: one grouped query."""
+        clock_now = self.clock.now()
+        with self.store.session() as s:
+            q = (
+                select(PostRow.account, func.count(), HoldRow.reason)
+                .join(HoldRow, HoldRow.account == PostRow.account)
+                .where(PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at <= now,
+                       HoldRow.kind == HoldKind.ATTENTION.value,
+                       HoldRow.until.is_(None) | (HoldRow.until > clock_now))
+                .group_by(PostRow.account, HoldRow.reason)
+            )
+            if exclude:
+                q = q.where(PostRow.id.not_in(list(exclude)))
+            return {account: (int(n), reason or "") for account, n, reason in s.execute(q)}
 
     # ------------------------------------------------------------------ one post
 
@@ -127,109 +141,74 @@ class Worker:
         so a slow network call is never mistaken for a dead worker.
         """
         settled: Outcome | None = None
-        heartbeat = Heartbeat(self.store, post.id, worker=self.worker_id, lease=self.lease)
-        heartbeat.start()
+        fence = Heartbeat(self.store, post.id, worker=self.worker_id, lease=self.lease)
+        fence.start()
         try:
-            settled = self._publish(post, heartbeat)
+            settled = self._publish(post, fence)
             return settled
         except LostClaim as exc:
             settled = Outcome(post.id, post.account, "lost", "unknown", str(exc))
             return settled
         finally:
-            heartbeat.stop()
+            fence.stop()
             if settled is None:
                 # Interrupted mid-call: the write may have landed, so ask before retrying.
-                # It counts as a failed try, so a crash that repeats ends in "failed".
-                tries = self.store.post(post.id).attempts + 1
-                queue.transition(
-                    self.store,
-                    post.id,
-                    S.PUBLISHING,
-                    owner=self.worker_id,
-                    status=S.SCHEDULED,
-                    needs_reconcile=True,
-                    claimed_by=None,
-                    lease_until=None,
-                    attempts=tries,
-                    next_attempt_at=utcnow() + self.strategy.delay(tries),
-                    error_kind="unknown",
-                    error_message="interrupted while publishing; the network will be checked before retrying",
-                )
+                failures = self.store.post(post.id).attempts
+                decision = self.strategy.interrupted(failures=failures, now=self.clock.now())
+                self._settle(post, decision, kind="unknown",
+                             message="interrupted while publishing; the network will be checked before retrying")
 
-    def _publish(self, post: PostRow, heartbeat: Heartbeat) -> Outcome:
+    def _publish(self, post: PostRow, fence: Heartbeat) -> Outcome:
         try:
-            account = self.settings.account(post.account, resolve=True)
-            channel = self.channel_factory(account, context=self.settings.context)
+            channel = self._channel(post)
         except ConfigError as exc:
-            self.store.set_attention(post.account, exc.message)
-            return self._settle(post, "wait_account", kind="config", message=exc.message, at=utcnow(), calls=0)
-
+            return self._settle(post, self.strategy.hold_account(self.clock.now()), kind="config", message=exc.message)
         draft = self.store.to_draft(post)
-        ids: list[str | None] = list(post.remote_ids or [])
-        ids += [None] * (len(draft.parts) - len(ids))
         since = post.created_at - RECONCILE_SKEW
-        reconcile = bool(post.needs_reconcile)
-        exhausted = post.attempts >= self.strategy.max_attempts
-        calls = 0
-        for index in range(len(draft.parts)):
-            if ids[index]:
+        in_doubt = bool(post.needs_reconcile)
+        previous: str | None = None
+        for part in post.part_rows:
+            if part.remote_id:
+                previous = part.remote_id
                 continue
+            index = part.index
             try:
-                receipt = None
-                if reconcile:
-                    receipt = self._reconcile(post, channel, index, since)
-                if reconcile and receipt is None and exhausted:
-                    # Retries are used up and the last write may have landed: we asked,
-                    # it is not there, and we do not write again.
-                    return self._settle(post, "fail", kind="transient", calls=calls, message=_part(
-                        index, draft, f"{post.error_message or 'gave up'}; retries used up, not found on the network"))
+                receipt = self._lookup(post, channel, draft, index, since) if in_doubt else None
                 if receipt is None:
-                    heartbeat.check()  # never write for a claim we no longer hold
-                    calls += 1
-                    receipt = self._write(post, channel, index, ids[index - 1] if index else None)
-            except Duplicate as exc:
-                receipt = self._reconcile(post, channel, index, since, quiet=True)
-                if receipt is None:
-                    return self._settle(post, "fail", kind=exc.kind, message=_part(index, draft, exc.message), calls=calls)
+                    if in_doubt and not self.strategy.may_write_after_lookup(failures=self._failures(post)):
+                        # Retries are used up and the last write may have landed: we asked,
+                        # it is not there, and we do not write again.
+                        why = f"{post.error_message or 'gave up'}; retries used up, not found on the network"
+                        return self._settle(post, RetryDecision(Action.FAIL), kind="transient", message=_part(index, draft, why))
+                    fence.check()  # never write for a claim we cannot prove we still hold
+                    receipt = self._write(post, channel, draft, index, reply_to=previous)
             except ChannelError as exc:
-                failures = post.attempts + calls
-                decision = self.strategy.decide(exc, failures=failures, now=utcnow())
-                landed = (isinstance(exc, Transient) and exc.may_have_landed) or (reconcile and receipt is None)
-                action, at = decision.action, decision.at
-                if action == "fail" and landed:
-                    # Never give up on a write that may be out there without asking first.
-                    action, at = "retry", utcnow() + self.strategy.delay(failures)
-                if action == "wait_account":
-                    self.store.set_attention(post.account, exc.message)
-                if isinstance(exc, RateLimited) and at is not None:
-                    # The limit is the account's, not the post's: its other posts wait
-                    # too instead of each spending a call to learn the same thing.
-                    self.store.rate_limit(post.account, at)
-                message = _part(index, draft, exc.message)
-                if action == "fail" and index > 0:
-                    message += "; the parts before it are published"
-                return self._settle(
-                    post,
-                    action,
-                    kind=exc.kind,
-                    message=message,
-                    at=at,
-                    calls=calls if decision.counts_as_failure else max(calls - 1, 0),
-                    reconcile=landed,
-                )
-            ids[index] = receipt.remote_id
-            queue.save_remote_id(
-                self.store, post.id, worker=self.worker_id, index=index, remote_id=receipt.remote_id, remote_url=receipt.remote_url
-            )
-            reconcile = False
-        return self._settle(post, "published", calls=calls)
+                decision = self.strategy.decide(exc, failures=self._failures(post), now=self.clock.now(), in_doubt=in_doubt)
+                if decision.action is Action.RECONCILE:
+                    receipt = self._lookup(post, channel, draft, index, since, quiet=True)
+                    if receipt is None:
+                        return self._settle(post, RetryDecision(Action.FAIL), kind=exc.kind, message=_part(index, draft, exc.message))
+                else:
+                    message = _part(index, draft, exc.message)
+                    if decision.action is Action.FAIL and index > 0:
+                        message += "; the parts before it are published"
+                    return self._settle(post, decision, kind=exc.kind, message=message)
+            queue.save_part(self.store, post.id, worker=self.worker_id, index=index,
+                            remote_id=receipt.remote_id, remote_url=receipt.remote_url)
+            previous, in_doubt = receipt.remote_id, False
+        return self._settle(post, None)
 
-    def _write(self, post: PostRow, channel: Channel, index: int, reply_to: str | None) -> Receipt:
-        draft = self.store.to_draft(post)
-        attempt = AttemptRow(
-            post_id=post.id, part=index, action="publish", worker=self.worker_id, started_at=utcnow(), outcome="unknown",
-            sent_text=draft.parts[index],
-        )
+    def _channel(self, post: PostRow) -> Channel:
+        account = self.settings.account(post.account, resolve=True)
+        context = dataclasses.replace(self.settings.context, clock=self.clock)
+        return self.channel_factory(account, context=context)
+
+    def _failures(self, post: PostRow) -> int:
+        """Counted calls so far (the store counts them as they are recorded)."""
+        return self.store.post(post.id).attempts
+
+    def _write(self, post: PostRow, channel: Channel, draft: Draft, index: int, *, reply_to: str | None) -> Receipt:
+        attempt = self._attempt(post, index, "publish", outcome="unknown", sent_text=draft.parts[index])
         try:
             receipt = channel.publish_part(draft, index, reply_to=reply_to)
         except ChannelError as exc:
@@ -243,11 +222,9 @@ class Worker:
         self._finish(attempt, None)
         return receipt
 
-    def _reconcile(self, post: PostRow, channel: Channel, index: int, since: dt.datetime, *, quiet: bool = False) -> Receipt | None:
-        draft = self.store.to_draft(post)
-        attempt = AttemptRow(
-            post_id=post.id, part=index, action="reconcile", worker=self.worker_id, started_at=utcnow(), outcome="not_found"
-        )
+    def _lookup(self, post: PostRow, channel: Channel, draft: Draft, index: int, since: dt.datetime, *, quiet: bool = False) -> Receipt | None:
+        """Ask the network whether part ``index`` is already there (reconciliation)."""
+        attempt = self._attempt(post, index, "reconcile", outcome="not_found")
         try:
             found = channel.find_published(draft, index, since=since)
         except ChannelError as exc:
@@ -255,7 +232,7 @@ class Worker:
             if quiet:
                 return None
             if isinstance(exc, (RateLimited, AuthError)):
-                raise  # wait for the reset / pause the account, as for a write
+                raise  # wait for the reset / hold the account, as for a write
             raise Transient(f"could not check whether it was already published: {exc.message}") from None
         if found is not None and (owner := self.store.remote_id_owner(post.account, found.remote_id, besides=post.id)):
             # That is another post's copy (same text), not this one's.
@@ -268,8 +245,12 @@ class Worker:
         self._finish(attempt, None)
         return found
 
+    def _attempt(self, post: PostRow, index: int, action: str, *, outcome: str, sent_text: str | None = None) -> AttemptRow:
+        return AttemptRow(post_id=post.id, part=index, action=action, worker=self.worker_id,
+                          started_at=self.clock.now(), outcome=outcome, sent_text=sent_text)
+
     def _finish(self, attempt: AttemptRow, exc: ChannelError | None) -> None:
-        attempt.finished_at = utcnow()
+        attempt.finished_at = self.clock.now()
         if exc is not None:
             attempt.outcome = exc.kind
             attempt.http_status = exc.http_status
@@ -277,36 +258,39 @@ class Worker:
             attempt.error_message = exc.message
         self.store.record_attempt(attempt)
 
-    def _settle(
-        self,
-        post: PostRow,
-        action: str,
-        *,
-        kind: str | None = None,
-        message: str | None = None,
-        at: dt.datetime | None = None,
-        calls: int = 0,
-        reconcile: bool = False,
-    ) -> Outcome:
-        current = self.store.post(post.id)
-        common: dict[str, Any] = dict(claimed_by=None, lease_until=None, attempts=current.attempts + calls)
-        values: dict[str, Any]
-        if action == "published":
-            values = dict(status=S.PUBLISHED, published_at=utcnow(), error_kind=None, error_message=None, needs_reconcile=False)
-            self.store.set_attention(post.account, None)
-            self.store.clear_rate_limit(post.account)
-        elif action in ("retry", "wait_account"):
-            values = dict(status=S.SCHEDULED, next_attempt_at=at or utcnow(), error_kind=kind, error_message=message,
-                          needs_reconcile=reconcile or bool(current.needs_reconcile))
+    def _settle(self, post: PostRow, decision: RetryDecision | None, *, kind: str | None = None,
+                message: str | None = None) -> Outcome:
+        """Move the claimed post to where ``decision`` says (None: published); raises
+        :class:`LostClaim` when the claim is no longer this worker's."""
+        now = self.clock.now()
+        if decision is None:
+            moved = queue.transition(self.store, post.id, "published", worker=self.worker_id, published_at=now,
+                                     error_kind=None, error_message=None, needs_reconcile=False)
+            if moved:
+                holds.lift(self.store, post.account, HoldKind.RATE_LIMIT, HoldKind.ATTENTION)
         else:
-            values = dict(status=S.FAILED, error_kind=kind, error_message=message)
-        if not queue.transition(self.store, post.id, S.PUBLISHING, owner=self.worker_id, **common, **values):
-            raise LostClaim(f"post {post.id} was taken over by another worker; its result is theirs to record")
+            if decision.hold is not None:
+                # The limit or the refusal is the account's, not the post's: its other
+                # posts wait too instead of each spending a call to learn the same thing.
+                holds.place(self.store, post.account, decision.hold, reason=message if decision.hold is HoldKind.ATTENTION else None,
+                            until=decision.hold_until)
+            if decision.action is Action.RETRY:
+                extra = {"needs_reconcile": True} if decision.reconcile else {}
+                moved = queue.transition(self.store, post.id, "retry", worker=self.worker_id, reason=kind,
+                                         next_attempt_at=decision.at or now, error_kind=kind, error_message=message, **extra)
+            elif decision.action is Action.FAIL:
+                moved = queue.transition(self.store, post.id, "fail", worker=self.worker_id, reason=kind,
+                                         error_kind=kind, error_message=message)
+            elif decision.action is Action.RECONCILE:
+                raise AssertionError("a reconcile decision is carried out before settling")
+            else:
+                assert_never(decision.action)
+        if not moved:
+            raise LostClaim(f"post {post.id}: the claim was lost before its result was recorded; it will be checked on the network")
         final = self.store.post(post.id)
         log.info("post.settled post=%s account=%s status=%s kind=%s", post.id, post.account, final.status, kind)
         return Outcome(post.id, post.account, final.status, kind, message, final.remote_url)
 
 
-def _part(index: int, draft: object, message: str) -> str:
-    parts = getattr(draft, "parts", ())
-    return f"part {index + 1} of {len(parts)}: {message}" if len(parts) > 1 else message
+def _part(index: int, draft: Draft, message: str) -> str:
+    return f"part {index + 1} of {len(draft.parts)}: {message}" if len(draft.parts) > 1 else message

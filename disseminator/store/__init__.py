@@ -1,12 +1,16 @@
-"""The store: articles, posts, attempts and account state in one SQL database.
+"""The store: articles, posts and their parts, attempts and account holds in one SQL database.
 
-:class:`Store` is the only way the rest of the core reads or writes rows; post status
-changes go through :mod:`disseminator.queue`, which uses guarded updates.
+:class:`Store` is the way the rest of the core reads or writes rows; post status changes
+go through :mod:`disseminator.queue` (guarded updates along :mod:`disseminator.states`),
+account holds through :mod:`disseminator.holds`.  The store carries the clock every one
+of them reads (:attr:`Store.clock`): the database's own on PostgreSQL, where several
+machines share one queue; the machine's on SQLite.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -15,25 +19,55 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from channels.base import Article, Draft, Media
+from channels.clock import Clock
 
 from ..config import redact_url
 from ..errors import ConfigError, NotFound, ScheduleError
 from .engine import make_engine, session_factory
-from .models import AccountStateRow, ArticleRow, AttemptRow, PostRow, PostStatus, utcnow
+from .models import (
+    ArticleRow,
+    AttemptRow,
+    EventRow,
+    HoldKind,
+    HoldRow,
+    PartRow,
+    PartState,
+    PostRow,
+    PostStatus,
+    utcnow,
+)
 
-__all__ = ["Store", "ArticleRow", "PostRow", "AttemptRow", "AccountStateRow", "PostStatus", "utcnow"]
+__all__ = [
+    "Store", "ArticleRow", "PostRow", "PartRow", "PartState", "EventRow", "AttemptRow", "HoldRow", "HoldKind",
+    "PostStatus", "utcnow", "text_hash",
+]
+
+#: Attempt outcomes that do not count against a post's retry budget: the account is
+#: held instead (rate limit, refused credentials).
+NOT_COUNTED = frozenset({"rate_limited", "auth"})
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Store:
-    """One database.  Construct with :meth:`open` (checks the schema) or directly."""
+    """One database.  Construct with :meth:`open` (checks the schema) or directly.
 
-    def __init__(self, url: str) -> None:
+    ``clock`` is what every queue, lease and hold decision reads; by default the
+    database's clock (:class:`disseminator.clock.DatabaseClock`).
+    """
+
+    def __init__(self, url: str, *, clock: Clock | None = None) -> None:
+        from ..clock import DatabaseClock
+
         self.url = url
         self.engine = make_engine(url)
         self.sessions = session_factory(self.engine)
+        self.clock: Clock = clock or DatabaseClock(self.engine)
 
     @classmethod
-    def open(cls, url: str) -> Store:
+    def open(cls, url: str, *, clock: Clock | None = None) -> Store:
         """Open an initialised database; raises :class:`ConfigError` otherwise."""
         from .migrate import current_revision, head_revision
 
@@ -43,7 +77,7 @@ class Store:
             path = Path(url.split("sqlite:///", 1)[1].split("?", 1)[0])
             if not path.exists():  # do not leave an empty database file behind
                 raise ConfigError(f"database {url} does not exist yet: run 'disseminator init'")
-        store = cls(url)
+        store = cls(url, clock=clock)
         try:
             revision = current_revision(store.engine)
         except OperationalError as exc:
@@ -76,7 +110,7 @@ class Store:
         An article with the same canonical URL but new content becomes a new revision of
         that row; posts already scheduled keep the text the officer previewed.
         """
-        now = utcnow()
+        now = self.clock.now()
         with self.session() as s:
             existing = s.scalar(select(ArticleRow).where(ArticleRow.content_hash == content_hash))
             if existing is not None:
@@ -147,29 +181,33 @@ class Store:
         scheduled_at: dt.datetime,
     ) -> PostRow:
         """Queue one post.  Raises :class:`ScheduleError` if (article, account, variant) exists."""
-        now = utcnow()
+        now = self.clock.now()
         row = PostRow(
             article_id=article_id,
             account=account,
             channel=channel,
             variant=variant,
-            parts=list(draft.parts),
             media=[m.to_record() for m in draft.media],
             warnings=list(draft.warnings),
             link=draft.link,
-            status=PostStatus.SCHEDULED.value,
+            status=PostStatus.SCHEDULED,
             scheduled_at=scheduled_at,
             next_attempt_at=scheduled_at,
             attempts=0,
             needs_reconcile=False,
-            remote_ids=[None] * len(draft.parts),
             created_at=now,
             updated_at=now,
+            part_rows=[
+                PartRow(index=i, text=t, text_hash=text_hash(t), state=PartState.PENDING.value, attempts=0)
+                for i, t in enumerate(draft.parts)
+            ],
         )
         try:
             with self.session() as s:
                 s.add(row)
                 s.flush()
+                s.add(EventRow(post_id=row.id, edge="create", from_status=None, to_status=PostStatus.SCHEDULED.value,
+                               worker=None, reason=None, at=now))
         except IntegrityError:
             with self.session() as s:
                 other = s.scalar(
@@ -187,25 +225,34 @@ class Store:
 
     def same_text(self, account: str, text: str, *, published_since: dt.datetime) -> PostRow | None:
         """A post of ``account`` whose first part is ``text``: queued, being published, or
-        published since ``published_since``."""
+        published since ``published_since`` (one indexed query)."""
+        S = PostStatus
         with self.session() as s:
-            rows = s.scalars(
-                select(PostRow).where(
+            pid = s.scalar(
+                select(PostRow.id)
+                .join(PartRow, PartRow.post_id == PostRow.id)
+                .where(
+                    PartRow.index == 0,
+                    PartRow.text_hash == text_hash(text),
                     PostRow.account == account,
-                    PostRow.status.in_([PostStatus.SCHEDULED.value, PostStatus.PUBLISHING.value, PostStatus.PUBLISHED.value]),
+                    (PostRow.status.in_([S.SCHEDULED, S.PUBLISHING]))
+                    | ((PostRow.status == S.PUBLISHED)
+                       & (func.coalesce(PostRow.published_at, PostRow.updated_at) >= published_since)),
                 )
+                .order_by(PostRow.id)
+                .limit(1)
             )
-            for r in rows:
-                recent = r.status != PostStatus.PUBLISHED.value or (r.published_at or r.updated_at) >= published_since
-                if recent and r.parts and r.parts[0] == text:
-                    return r
-            return None
+        return None if pid is None else self.post(pid)
 
     def remote_id_owner(self, account: str, remote_id: str, *, besides: int) -> int | None:
         """The other post of ``account`` that already recorded ``remote_id``, if any."""
         with self.session() as s:
-            rows = s.execute(select(PostRow.id, PostRow.remote_ids).where(PostRow.account == account, PostRow.id != besides))
-            return next((pid for pid, ids in rows if remote_id in (ids or [])), None)
+            return s.scalar(
+                select(PostRow.id)
+                .join(PartRow, PartRow.post_id == PostRow.id)
+                .where(PartRow.remote_id == remote_id, PostRow.account == account, PostRow.id != besides)
+                .limit(1)
+            )
 
     def post(self, post_id: int) -> PostRow:
         with self.session() as s:
@@ -221,6 +268,16 @@ class Store:
                 q = q.where(PostRow.status.in_(list(statuses)))
             q = q.order_by(PostRow.scheduled_at if order_by_time else PostRow.id, PostRow.id)
             return list(s.scalars(q))
+
+    def parts(self, post_id: int) -> list[PartRow]:
+        """The post's parts in order, as the database has them now."""
+        with self.session() as s:
+            return list(s.scalars(select(PartRow).where(PartRow.post_id == post_id).order_by(PartRow.index)))
+
+    def events(self, post_id: int) -> list[EventRow]:
+        """Every move of the post, oldest first."""
+        with self.session() as s:
+            return list(s.scalars(select(EventRow).where(EventRow.post_id == post_id).order_by(EventRow.id)))
 
     @staticmethod
     def to_draft(row: PostRow) -> Draft:
@@ -246,86 +303,78 @@ class Store:
                 q = q.where(AttemptRow.post_id.in_(list(post_ids)))
             return {int(pid): int(n) for pid, n in s.execute(q)}
 
-    def release_account(self, account: str, now: dt.datetime) -> int:
-        """Posts held back by the account's credentials become due now; returns how many."""
-        with self.session() as s:
-            result = s.execute(
-                update(PostRow)
-                .where(PostRow.account == account, PostRow.status == PostStatus.SCHEDULED.value,
-                       PostRow.error_kind.in_(["auth", "config"]), PostRow.next_attempt_at > now)
-                .values(next_attempt_at=now)
-            )
-            return int(getattr(result, "rowcount", 0) or 0)
-
     def record_attempt(self, attempt: AttemptRow) -> None:
+        """Record one call to a network.  The one place calls are counted: a publishing
+        call adds to its post's and its part's ``attempts`` unless the network answered
+        with a rate limit or refused credentials (those hold the account instead)."""
         with self.session() as s:
             s.add(attempt)
+            if attempt.action == "publish" and attempt.outcome not in NOT_COUNTED:
+                s.execute(update(PostRow).where(PostRow.id == attempt.post_id).values(attempts=PostRow.attempts + 1))
+                s.execute(
+                    update(PartRow)
+                    .where(PartRow.post_id == attempt.post_id, PartRow.index == attempt.part)
+                    .values(attempts=PartRow.attempts + 1)
+                )
 
     def count_posts(self, status: str) -> int:
         with self.session() as s:
             return int(s.scalar(select(func.count()).select_from(PostRow).where(PostRow.status == status)) or 0)
 
     # ------------------------------------------------------------------ accounts
+    # Thin readers kept for the CLI; the holds themselves live in disseminator.holds.
 
-    def account_states(self) -> dict[str, AccountStateRow]:
-        with self.session() as s:
-            return {r.account: r for r in s.scalars(select(AccountStateRow))}
+    def accounts_needing_attention(self) -> dict[str, str]:
+        """Accounts whose credentials or configuration were refused, with why."""
+        return self._holds_of(HoldKind.ATTENTION)
+
+    def accounts_paused(self) -> dict[str, str]:
+        """Accounts an officer paused, with why."""
+        return self._holds_of(HoldKind.PAUSE)
+
+    def accounts_resting(self, now: dt.datetime | None = None) -> dict[str, dt.datetime]:
+        """Accounts rate-limited past ``now``, with the time they resume."""
+        from .. import holds
+
+        found = holds.of_kind(holds.active(self, now), HoldKind.RATE_LIMIT)
+        return {a: h.until for a, h in found.items() if h.until is not None}
 
     def set_attention(self, account: str, reason: str | None) -> None:
-        """Mark ``account`` as needing attention (``reason``) or clear it (None)."""
-        with self.session() as s:
-            row = _account_state(s, account)
-            if reason is None:
-                row.needs_attention, row.reason, row.since = False, None, None
-            elif not row.needs_attention or row.reason != reason:
-                row.needs_attention, row.reason, row.since = True, reason, utcnow()
+        """Hold ``account`` until an operator looks (``reason``), or lift that hold (None)."""
+        from .. import holds
 
-    def rate_limit(self, account: str, until: dt.datetime) -> None:
-        """Hold every post of ``account`` until ``until`` (the network's reset time)."""
-        with self.session() as s:
-            row = _account_state(s, account)
-            if row.resume_at is None or row.resume_at < until:
-                row.resume_at = until
+        if reason is None:
+            holds.lift(self, account, HoldKind.ATTENTION)
+        else:
+            holds.place(self, account, HoldKind.ATTENTION, reason=reason)
 
     def clear_rate_limit(self, account: str) -> None:
-        """The account's network takes calls again (a call succeeded, or a check passed)."""
-        with self.session() as s:
-            row = s.get(AccountStateRow, account)
-            if row is not None and row.resume_at is not None:
-                row.resume_at = None
+        from .. import holds
 
-    def accounts_resting(self, now: dt.datetime) -> dict[str, dt.datetime]:
-        """Accounts rate-limited past ``now``, with the time they resume."""
-        with self.session() as s:
-            rows = s.scalars(select(AccountStateRow).where(AccountStateRow.resume_at > now))
-            return {r.account: r.resume_at for r in rows if r.resume_at is not None}
+        holds.lift(self, account, HoldKind.RATE_LIMIT)
 
     def set_paused(self, account: str, paused: bool, reason: str | None = None) -> None:
         """Hold (or release) every post of ``account`` by an officer's decision."""
+        from .. import holds
+
+        if paused:
+            holds.place(self, account, HoldKind.PAUSE, reason=reason or "")
+        else:
+            holds.lift(self, account, HoldKind.PAUSE)
+
+    def release_account(self, account: str, now: dt.datetime | None = None) -> int:
+        """How many of ``account``'s posts are due now (they waited for a lifted hold)."""
+        now = now or self.clock.now()
         with self.session() as s:
-            row = _account_state(s, account)
-            row.paused = paused
-            row.pause_reason = (reason or "") if paused else None
+            return int(s.scalar(
+                select(func.count()).select_from(PostRow).where(
+                    PostRow.account == account, PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at <= now)
+            ) or 0)
 
-    def accounts_paused(self) -> dict[str, str]:
-        with self.session() as s:
-            rows = s.scalars(select(AccountStateRow).where(AccountStateRow.paused.is_(True)))
-            return {r.account: r.pause_reason or "" for r in rows}
+    def _holds_of(self, kind: HoldKind) -> dict[str, str]:
+        from .. import holds
 
-    def accounts_needing_attention(self) -> dict[str, str]:
-        """Accounts whose credentials a network refused, with why."""
-        with self.session() as s:
-            rows = s.scalars(select(AccountStateRow).where(AccountStateRow.needs_attention.is_(True)))
-            return {r.account: r.reason or "" for r in rows}
-
-
-def _account_state(s: Session, account: str) -> AccountStateRow:
-    """The account's state row, made on first use."""
-    row = s.get(AccountStateRow, account)
-    if row is None:
-        row = AccountStateRow(account=account, paused=False, needs_attention=False)
-        s.add(row)
-    return row
+        return {a: h.reason or "" for a, h in holds.of_kind(holds.active(self), kind).items()}
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

@@ -1,8 +1,9 @@
-"""The tables: articles, posts, attempts and account state.
+"""The tables: articles, posts and their parts, post events, attempts and account holds.
 
 Times are stored in UTC (naive on SQLite, ``timestamptz`` on PostgreSQL) and always come
 back timezone-aware.  The schema itself is created by the Alembic migrations in
-``migrations/``; these models must match them.
+``migrations/``; these models must match them (a test runs Alembic's autogenerate
+comparison on SQLite and PostgreSQL and expects no difference).
 """
 
 from __future__ import annotations
@@ -14,15 +15,19 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -48,13 +53,14 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 
 def utcnow() -> dt.datetime:
+    """The machine's clock, for column defaults only; the core reads a :class:`Clock`."""
     return dt.datetime.now(dt.timezone.utc)
 
 
-class PostStatus(str, enum.Enum):
-    """Where a post is in its life; changed only by guarded updates (see queue.py)."""
+class PostStatus(enum.StrEnum):
+    """Where a post is in its life.  Moves only along the edges in :mod:`disseminator.states`."""
 
-    #: Waiting for its time (or for a retry, or for its account to be fixed).
+    #: Waiting for its time (or for a retry, or for its account's hold to end).
     SCHEDULED = "scheduled"
     #: Claimed by one worker, which is talking to the network now.
     PUBLISHING = "publishing"
@@ -66,12 +72,52 @@ class PostStatus(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
+class PartState(enum.StrEnum):
+    """Where one part of a post is."""
+
+    #: Not on the network (as far as we know: a post marked needs_reconcile may be).
+    PENDING = "pending"
+    #: On the network, under ``remote_id``.
+    PUBLISHED = "published"
+
+
+class HoldKind(enum.StrEnum):
+    """Why an account's posts wait, whatever their time."""
+
+    #: The network rate-limited the account until the hold's end.
+    RATE_LIMIT = "rate_limit"
+    #: Credentials or configuration were refused: an operator must look (``accounts check``).
+    ATTENTION = "attention"
+    #: An officer stopped the account's posts (crisis, mourning, a wrong template).
+    PAUSE = "pause"
+    #: The account used up a posting budget until the hold's end.
+    BUDGET = "budget"
+
+
+def _in(column: str, values: type[enum.StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class StatusType(TypeDecorator[PostStatus]):
+    """A post status stored as its text and returned as :class:`PostStatus`."""
+
+    impl = String(20)
+    cache_ok = True
+
+    def process_bind_param(self, value: PostStatus | str | None, dialect: Any) -> str | None:
+        return None if value is None else PostStatus(value).value
+
+    def process_result_value(self, value: str | None, dialect: Any) -> PostStatus | None:
+        return None if value is None else PostStatus(value)
+
+
 class Base(DeclarativeBase):
     pass
 
 
 class ArticleRow(Base):
     __tablename__ = "articles"
+    __table_args__ = (Index("ix_articles_url", "url"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str | None] = mapped_column(Text)
@@ -93,26 +139,38 @@ class ArticleRow(Base):
 
 class PostRow(Base):
     __tablename__ = "posts"
-    __table_args__ = (UniqueConstraint("article_id", "account", "variant", name="uq_posts_article_account_variant"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "account", "variant", name="uq_posts_article_account_variant"),
+        CheckConstraint(_in("status", PostStatus), name="ck_posts_status"),
+        Index("ix_posts_due", "status", "next_attempt_at"),
+        # At most one post per account in flight, across every worker: the database holds
+        # that rule itself, so per-account order needs no lock of ours.
+        Index(
+            "uq_posts_one_publishing_per_account",
+            "account",
+            unique=True,
+            sqlite_where=text("status = 'publishing'"),
+            postgresql_where=text("status = 'publishing'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
     account: Mapped[str] = mapped_column(String(200))
     channel: Mapped[str] = mapped_column(String(50))
     variant: Mapped[str] = mapped_column(String(100), default="default")
-    parts: Mapped[list[str]] = mapped_column(JSON)
     media: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
     link: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default=PostStatus.SCHEDULED.value)
+    status: Mapped[PostStatus] = mapped_column(StatusType, default=PostStatus.SCHEDULED)
     scheduled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: Publishing calls made that count against the retry budget (see Store.record_attempt).
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     needs_reconcile: Mapped[bool] = mapped_column(Boolean, default=False)
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    remote_ids: Mapped[list[str | None]] = mapped_column(JSON, default=list)
     remote_url: Mapped[str | None] = mapped_column(Text)
     error_kind: Mapped[str | None] = mapped_column(String(30))
     error_message: Mapped[str | None] = mapped_column(Text)
@@ -120,9 +178,65 @@ class PostRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
+    #: The post's parts in order, loaded with it (one extra query for a whole page of posts).
+    part_rows: Mapped[list[PartRow]] = relationship(
+        order_by="PartRow.index", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    @property
+    def parts(self) -> list[str]:
+        """The text of each part, in order."""
+        return [p.text for p in self.part_rows]
+
+    @property
+    def remote_ids(self) -> list[str | None]:
+        """Each part's id on the network (None where it is not known to be there)."""
+        return [p.remote_id for p in self.part_rows]
+
+
+class PartRow(Base):
+    """One part of a post (one post, or one element of an X thread)."""
+
+    __tablename__ = "post_parts"
+    __table_args__ = (
+        PrimaryKeyConstraint("post_id", "idx", name="pk_post_parts"),
+        CheckConstraint(_in("state", PartState), name="ck_post_parts_state"),
+        Index("ix_post_parts_remote_id", "remote_id"),
+        Index("ix_post_parts_text_hash", "text_hash"),
+    )
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    index: Mapped[int] = mapped_column("idx", Integer)
+    text: Mapped[str] = mapped_column(Text)
+    #: sha256 of ``text``: the same-text check is an indexed look-up, not a scan.
+    text_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20), default=PartState.PENDING.value)
+    remote_id: Mapped[str | None] = mapped_column(String(200))
+    #: Publishing calls made for this part.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class EventRow(Base):
+    """One move of a post from one status to another (append-only)."""
+
+    __tablename__ = "post_events"
+    __table_args__ = (Index("ix_post_events_post", "post_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    #: The edge's name in the transition table (claim, published, retry, ...).
+    edge: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    worker: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
 
 class AttemptRow(Base):
     __tablename__ = "attempts"
+    __table_args__ = (Index("ix_attempts_post", "post_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
@@ -139,15 +253,18 @@ class AttemptRow(Base):
     sent_text: Mapped[str | None] = mapped_column(Text)
 
 
-class AccountStateRow(Base):
-    __tablename__ = "account_state"
+class HoldRow(Base):
+    """Why an account's posts wait: one row per account and kind, until ``until`` (or lifted)."""
 
-    account: Mapped[str] = mapped_column(String(200), primary_key=True)
-    needs_attention: Mapped[bool] = mapped_column(Boolean, default=False)
+    __tablename__ = "account_holds"
+    __table_args__ = (
+        PrimaryKeyConstraint("account", "kind", name="pk_account_holds"),
+        CheckConstraint(_in("kind", HoldKind), name="ck_account_holds_kind"),
+    )
+
+    account: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
-    since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    #: An officer stopped this account's posts (``pause_reason`` says why).
-    paused: Mapped[bool] = mapped_column(Boolean, default=False)
-    pause_reason: Mapped[str | None] = mapped_column(Text)
-    #: The network rate-limited this account until then: its posts wait, uncalled.
-    resume_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    since: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    #: When the hold ends by itself; None: until lifted (a passing check, resume).
+    until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

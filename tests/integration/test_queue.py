@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from channels.base import Draft
-from disseminator import queue
-from disseminator.store import PostStatus, Store
+from channels.clock import FakeClock
+from disseminator import holds, queue
+from disseminator.states import InvalidTransition
+from disseminator.store import HoldKind, PostStatus, Store
 from disseminator.store.migrate import upgrade
 
 NOW = dt.datetime(2026, 11, 29, 2, 0, tzinfo=dt.timezone.utc)
@@ -18,8 +20,13 @@ LEASE = dt.timedelta(minutes=5)
 
 
 @pytest.fixture
-def store(db_url: str) -> Store:
-    s = Store(db_url)
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def store(db_url: str, clock: FakeClock) -> Store:
+    s = Store(db_url, clock=clock)
     upgrade(s.engine)
     yield s
     s.close()
@@ -41,9 +48,38 @@ def _post(store: Store, article: int, account: str, when: dt.datetime = NOW, var
 
 def test_guarded_transition_moves_only_from_expected_state(store: Store) -> None:
     pid = _post(store, _article(store), "a")
-    assert queue.transition(store, pid, PostStatus.SCHEDULED, status=PostStatus.CANCELLED)
-    assert not queue.transition(store, pid, PostStatus.SCHEDULED, status=PostStatus.PUBLISHING)
+    assert queue.transition(store, pid, "cancel")
+    assert not queue.transition(store, pid, "cancel")  # already moved: nothing happens
+    assert not queue.transition(store, pid, "claim")
     assert store.post(pid).status == "cancelled"
+    assert [(e.edge, e.from_status, e.to_status) for e in store.events(pid)] == [
+        ("create", None, "scheduled"), ("cancel", "scheduled", "cancelled")]
+
+
+def test_a_move_that_is_not_an_edge_is_refused(store: Store) -> None:
+    pid = _post(store, _article(store), "a")
+    with pytest.raises(InvalidTransition):
+        queue.transition(store, pid, "publish_at_once")
+    with pytest.raises(InvalidTransition):  # status is the edge's, never a value
+        queue.transition(store, pid, "cancel", status=PostStatus.PUBLISHED)
+    with pytest.raises(InvalidTransition):  # owner-guarded edges need the worker
+        queue.transition(store, pid, "published")
+    assert store.post(pid).status == "scheduled" and [e.edge for e in store.events(pid)] == ["create"]
+
+
+def test_the_database_refuses_an_unknown_status(store: Store) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError, StatementError
+
+    pid = _post(store, _article(store), "a")
+    with pytest.raises((IntegrityError, StatementError)):
+        with store.session() as s:
+            s.execute(text("UPDATE posts SET status = 'sent' WHERE id = :id"), {"id": pid})
+    assert store.post(pid).status == "scheduled"
+
+
+def _publish(store: Store, pid: int, worker: str) -> None:
+    assert queue.transition(store, pid, "published", worker=worker)
 
 
 def test_claim_takes_due_posts_in_order_and_skips_future(store: Store) -> None:
@@ -69,7 +105,7 @@ def test_one_post_in_flight_per_account(store: Store) -> None:
     nxt = queue.claim_next(store, worker="w2", now=NOW, lease=LEASE)
     assert nxt.id == other
     assert queue.claim_next(store, worker="w2", now=NOW, lease=LEASE) is None
-    queue.transition(store, p1, PostStatus.PUBLISHING, status=PostStatus.PUBLISHED)
+    _publish(store, p1, "w1")
     assert queue.claim_next(store, worker="w2", now=NOW, lease=LEASE).id == p2
 
 
@@ -99,7 +135,7 @@ def test_concurrent_claimers_never_share_a_post(store: Store) -> None:
                 continue
             with lock:
                 claims.append((name, post.id))
-            assert queue.transition(store, post.id, PostStatus.PUBLISHING, status=PostStatus.PUBLISHED)
+            _publish(store, post.id, name)
 
     threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
     for t in threads:
@@ -111,23 +147,76 @@ def test_concurrent_claimers_never_share_a_post(store: Store) -> None:
     assert store.count_posts("published") == len(ids)
 
 
-def test_expired_lease_returns_post_for_reconciliation(store: Store) -> None:
+def test_expired_lease_returns_post_for_reconciliation(store: Store, clock: FakeClock) -> None:
     pid = _post(store, _article(store), "a")
     queue.claim_next(store, worker="dead", now=NOW, lease=LEASE)
-    real = dt.datetime.now(dt.timezone.utc)  # leases run on the clock, not on the run's "now"
-    assert queue.recover_expired(store, now=real + dt.timedelta(minutes=1)) == []
-    assert queue.recover_expired(store, now=real + LEASE + dt.timedelta(seconds=5)) == [pid]
+    clock.advance(LEASE - dt.timedelta(seconds=1))
+    assert queue.recover_expired(store) == []
+    clock.advance(dt.timedelta(seconds=2))
+    assert queue.recover_expired(store) == [pid]
     post = store.post(pid)
     assert post.status == "scheduled" and post.needs_reconcile and post.claimed_by is None
+    assert store.events(pid)[-1].edge == "recover"
 
 
-def test_save_remote_id_refuses_a_worker_that_lost_its_claim(store: Store) -> None:
+def test_a_worker_past_its_lease_can_neither_renew_record_nor_settle(store: Store, clock: FakeClock) -> None:
+    """Fencing: a lease that ran out is lost even before anybody takes the post over."""
     pid = _post(store, _article(store), "a")
     queue.claim_next(store, worker="w1", now=NOW, lease=LEASE)
-    queue.save_remote_id(store, pid, worker="w1", index=0, remote_id="123", remote_url=None)
+    assert queue.extend_lease(store, pid, worker="w1", lease=LEASE)
+    clock.advance(LEASE + dt.timedelta(seconds=1))  # paused (Ctrl-Z, a suspended VM) past its lease
+    assert not queue.extend_lease(store, pid, worker="w1", lease=LEASE)
+    with pytest.raises(queue.LostClaim):
+        queue.save_part(store, pid, worker="w1", index=0, remote_id="123", remote_url=None)
+    assert not queue.transition(store, pid, "published", worker="w1")
+    assert store.post(pid).status == "publishing" and store.post(pid).remote_ids == [None]
+
+
+def test_save_part_refuses_a_worker_that_lost_its_claim(store: Store) -> None:
+    pid = _post(store, _article(store), "a")
+    queue.claim_next(store, worker="w1", now=NOW, lease=LEASE)
+    queue.save_part(store, pid, worker="w1", index=0, remote_id="123", remote_url=None)
     assert store.post(pid).remote_ids == ["123"]
-    with pytest.raises(RuntimeError):
-        queue.save_remote_id(store, pid, worker="w2", index=0, remote_id="456", remote_url=None)
+    assert store.parts(pid)[0].state == "published"
+    with pytest.raises(queue.LostClaim):
+        queue.save_part(store, pid, worker="w2", index=0, remote_id="456", remote_url=None)
+    assert store.post(pid).remote_ids == ["123"]
+
+
+def test_cancel_is_refused_in_the_update_once_a_part_is_out(store: Store) -> None:
+    pid = _post(store, _article(store), "a")
+    queue.claim_next(store, worker="w1", now=NOW, lease=LEASE)
+    queue.save_part(store, pid, worker="w1", index=0, remote_id="123", remote_url=None)
+    assert queue.transition(store, pid, "retry", worker="w1", next_attempt_at=NOW)
+    assert not queue.transition(store, pid, "cancel")  # the guard is in SQL
+    assert queue.transition(store, pid, "force_cancel")
+
+
+def test_held_accounts_wait_and_lifting_the_hold_frees_them(store: Store, clock: FakeClock) -> None:
+    art = _article(store)
+    pid = _post(store, art, "a")
+    holds.place(store, "a", HoldKind.RATE_LIMIT, until=NOW + dt.timedelta(minutes=10))
+    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE) is None
+    clock.advance(dt.timedelta(minutes=10, seconds=1))  # the reset passed: no second step needed
+    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE).id == pid
+    other = _post(store, _article(store, 2), "b")
+    holds.place(store, "b", HoldKind.PAUSE, reason="berkabung")
+    assert queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE) is None
+    assert holds.lift(store, "b", HoldKind.PAUSE)
+    assert queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE).id == other
+
+
+def test_same_text_and_remote_id_owner_are_queries(store: Store) -> None:
+    a1, a2 = _article(store, 1), _article(store, 2)
+    p1 = _post(store, a1, "a")
+    assert store.same_text("a", "teks", published_since=NOW).id == p1
+    assert store.same_text("b", "teks", published_since=NOW) is None
+    assert store.same_text("a", "lain", published_since=NOW) is None
+    queue.claim_next(store, worker="w", now=NOW, lease=LEASE)
+    queue.save_part(store, p1, worker="w", index=0, remote_id="999", remote_url=None)
+    p2 = _post(store, a2, "a")
+    assert store.remote_id_owner("a", "999", besides=p2) == p1
+    assert store.remote_id_owner("a", "999", besides=p1) is None
 
 
 def test_times_round_trip_as_aware_utc(store: Store, tmp_path: Path) -> None:

@@ -1,0 +1,110 @@
+"""Account holds: the one reason an account's due posts wait.
+
+A hold has a kind (:class:`HoldKind`: rate limit, attention, pause, budget), a reason and
+an end (``until``; None means until it is lifted).  One row per account and kind, in the
+``account_holds`` table.  The claim reads them with one clause (:func:`blocking`), the
+queue and ``accounts list`` with one query (:func:`active`); nothing else decides whether
+an account may post.
+
+Lifting a hold needs no second step: posts that waited keep their due time, so they
+are claimed at the next run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, delete, exists, or_, select
+
+from .store import HoldRow, PostRow, Store
+from .store.models import HoldKind
+
+__all__ = ["Hold", "HoldKind", "place", "lift", "active", "blocking", "of_kind", "describe"]
+
+
+@dataclass(frozen=True)
+class Hold:
+    """One hold on one account."""
+
+    account: str
+    kind: HoldKind
+    reason: str | None
+    since: dt.datetime
+    until: dt.datetime | None
+
+    def holds_at(self, now: dt.datetime) -> bool:
+        return self.until is None or self.until > now
+
+
+def place(store: Store, account: str, kind: HoldKind, *, reason: str | None = None, until: dt.datetime | None = None) -> None:
+    """Hold ``account``'s posts for ``kind`` until ``until`` (None: until lifted).
+
+    A rate limit keeps the later of two ends; a hold placed again for the same reason
+    keeps its ``since``.
+    """
+    now = store.clock.now()
+    with store.session() as s:
+        row = s.get(HoldRow, (account, kind.value))
+        if row is None:
+            s.add(HoldRow(account=account, kind=kind.value, reason=reason, since=now, until=until))
+            return
+        expired = row.until is not None and row.until <= now
+        if expired or row.reason != reason:
+            row.since = now
+        row.reason = reason
+        if kind is HoldKind.RATE_LIMIT and not expired and row.until is not None and until is not None:
+            row.until = max(row.until, until)
+        else:
+            row.until = until
+
+
+def lift(store: Store, account: str, *kinds: HoldKind) -> bool:
+    """End ``account``'s holds of ``kinds`` now.  True if one was in force."""
+    now = store.clock.now()
+    with store.session() as s:
+        q = delete(HoldRow).where(HoldRow.account == account, HoldRow.kind.in_([k.value for k in kinds]))
+        live = s.scalar(select(exists().where(HoldRow.account == account, HoldRow.kind.in_([k.value for k in kinds]),
+                                              _live(now))))
+        s.execute(q)
+        return bool(live)
+
+
+def active(store: Store, now: dt.datetime | None = None, *, account: str | None = None) -> dict[str, list[Hold]]:
+    """The holds in force at ``now`` (the store's clock by default), by account."""
+    now = now or store.clock.now()
+    with store.session() as s:
+        q = select(HoldRow).where(_live(now)).order_by(HoldRow.account, HoldRow.kind)
+        if account is not None:
+            q = q.where(HoldRow.account == account)
+        found: dict[str, list[Hold]] = {}
+        for r in s.scalars(q):
+            found.setdefault(r.account, []).append(
+                Hold(r.account, HoldKind(r.kind), r.reason, r.since, r.until)
+            )
+        return found
+
+
+def blocking(now: dt.datetime) -> ColumnElement[bool]:
+    """A clause true for posts whose account has a hold in force at ``now``."""
+    return exists().where(HoldRow.account == PostRow.account, _live(now))
+
+
+def _live(now: dt.datetime) -> ColumnElement[bool]:
+    return or_(HoldRow.until.is_(None), HoldRow.until > now)
+
+
+def of_kind(holds: dict[str, list[Hold]], kind: HoldKind) -> dict[str, Hold]:
+    """The holds of one kind, by account."""
+    return {acc: h for acc, hs in holds.items() for h in hs if h.kind is kind}
+
+
+def describe(hold: Hold) -> str:
+    """A short reason an officer reads ("paused: berkabung", "rate limited")."""
+    label = {
+        HoldKind.RATE_LIMIT: "rate limited",
+        HoldKind.ATTENTION: "needs attention",
+        HoldKind.PAUSE: "paused",
+        HoldKind.BUDGET: "posting budget used up",
+    }[hold.kind]
+    return f"{label}: {hold.reason}" if hold.reason else label

@@ -1,0 +1,94 @@
+"""The post lifecycle as data: every move a post may make, and what must hold for it.
+
+:data:`EDGES` is the only place the lifecycle is written down.  :func:`queue.transition`
+refuses a move that is not an edge here, turns each edge's guards into the WHERE clause
+of its one guarded UPDATE, and appends a ``post_events`` row in the same transaction.
+The README's lifecycle diagram is :func:`diagram`'s output (a test keeps them equal).
+
+Guards:
+
+- ``owner``: the acting worker holds the claim and its lease has not run out by the
+  store's clock (a worker that lost its claim moves nothing).
+- ``lease_expired``: the claim's lease ran out (its worker is presumed dead).
+- ``nothing_out``: no part is on the network and no write is in doubt (cancelling would
+  hide a post that is out).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from .store.models import PostStatus
+
+S = PostStatus
+
+
+class Guard(enum.StrEnum):
+    OWNER = "owner"
+    LEASE_EXPIRED = "lease_expired"
+    NOTHING_OUT = "nothing_out"
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One allowed move: ``name`` takes a post from ``source`` to ``target`` when ``guards`` hold."""
+
+    name: str
+    source: PostStatus
+    target: PostStatus
+    guards: tuple[Guard, ...] = ()
+    #: What the move means, in a line (shown in the docs).
+    doc: str = ""
+
+
+EDGES: tuple[Edge, ...] = (
+    Edge("claim", S.SCHEDULED, S.PUBLISHING, (), "a worker takes a due post whose account has no hold"),
+    Edge("published", S.PUBLISHING, S.PUBLISHED, (Guard.OWNER,), "every part is on the network"),
+    Edge("retry", S.PUBLISHING, S.SCHEDULED, (Guard.OWNER,),
+         "transient error, rate limit, held account or interruption: try again later"),
+    Edge("fail", S.PUBLISHING, S.FAILED, (Guard.OWNER,), "refused for good, or retries used up"),
+    Edge("recover", S.PUBLISHING, S.SCHEDULED, (Guard.LEASE_EXPIRED,),
+         "the worker died: back to the queue, checked on the network before any write"),
+    Edge("cancel", S.SCHEDULED, S.CANCELLED, (Guard.NOTHING_OUT,), "an officer withdraws it"),
+    Edge("force_cancel", S.SCHEDULED, S.CANCELLED, (),
+         "an officer who checked the network withdraws the rest"),
+)
+
+BY_NAME: dict[str, Edge] = {e.name: e for e in EDGES}
+
+
+class InvalidTransition(ValueError):
+    """A move that is not an edge of the lifecycle."""
+
+
+def edge(name: str | Edge) -> Edge:
+    """The edge called ``name``; raises :class:`InvalidTransition` for any other name."""
+    if isinstance(name, Edge):
+        if name not in EDGES:
+            raise InvalidTransition(f"{name.source} -> {name.target} ({name.name}) is not in the lifecycle")
+        return name
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise InvalidTransition(f"no edge {name!r} in the lifecycle (known: {', '.join(BY_NAME)})") from None
+
+
+def find(source: PostStatus, target: PostStatus) -> list[Edge]:
+    """Every edge from ``source`` to ``target`` (empty when the move is not allowed)."""
+    return [e for e in EDGES if e.source == source and e.target == target]
+
+
+def final(status: PostStatus) -> bool:
+    """True when no edge leaves ``status``."""
+    return not any(e.source == status for e in EDGES)
+
+
+def diagram() -> str:
+    """The lifecycle as a table, one edge a line (the README shows this)."""
+    width = max(len(e.name) for e in EDGES)
+    lines = []
+    for e in EDGES:
+        guard = f" [{', '.join(e.guards)}]" if e.guards else ""
+        lines.append(f"{e.source:<10} --{e.name:-<{width}}--> {e.target:<10}{guard}  {e.doc}")
+    return "\n".join(lines)
