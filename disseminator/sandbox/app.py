@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import socket
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
 from disseminator.sandbox import control, graph, x
-from disseminator.sandbox.credentials import default_x_users
-from disseminator.sandbox.faults import Faults, scripted_error
-from disseminator.sandbox.options import SandboxOptions
-from disseminator.sandbox.state import State
+from disseminator.sandbox.core import Sandbox
+from disseminator.sandbox.faults import scripted_error
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -26,38 +24,11 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 
-class Sandbox:
-    """The application: options, state, faults and the known accounts.
+class SandboxApp(Sandbox):
+    """The sandbox as a WSGI application: each request to its handler, faults first.
 
-    Raises ``ValueError`` (FaultError) at construction when ``options.faults`` is wrong,
-    and ``ValueError``/``OSError`` when the saved state cannot be read.
+    Raises at construction as :class:`~disseminator.sandbox.core.Sandbox` does.
     """
-
-    def __init__(self, options: SandboxOptions) -> None:
-        self.options = options
-        self.state = State(options.data_dir)
-        self.faults = Faults(options.seed, self.initial_faults())
-        self.x_users = default_x_users(options.credentials)
-        #: Graph call times per Page in the last hour, for the usage headers (not saved).
-        self.graph_calls: dict[str, list[float]] = {}
-
-    def initial_faults(self) -> dict[str, Any]:
-        """The fault set given at start (options), which ``/_sandbox/reset`` returns to."""
-        return {"latency_ms": self.options.latency_ms, "error_rate": self.options.error_rate, **self.options.faults}
-
-    def now(self) -> float:
-        """The current time in Unix seconds (one place, so every handler agrees)."""
-        return time.time()
-
-    def revocation(self, token: str) -> str | None:
-        """Why ``token`` was revoked (password_changed, expired, logged_out, permission), or None."""
-        with self.state.lock:
-            reason: str | None = self.state.data["revoked"].get(token)
-            return reason
-
-    def is_revoked(self, token: str) -> bool:
-        """Whether ``token`` was revoked for any reason."""
-        return self.revocation(token) is not None
 
     def dispatch(self, request: Request) -> tuple[Response, bool]:
         """The response to ``request`` and whether to drop it instead of sending it."""

@@ -30,7 +30,7 @@ from disseminator.sandbox.respond import json_response
 from disseminator.sandbox.state import public_post
 
 if TYPE_CHECKING:
-    from disseminator.sandbox.app import Sandbox
+    from disseminator.sandbox.core import Sandbox
 
 REVOKE_REASONS = ("password_changed", "expired", "logged_out", "permission")
 

@@ -11,21 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
 from disseminator.sandbox import instagram
 from disseminator.sandbox.faults import GRAPH_LIMIT_MESSAGES
-from disseminator.sandbox.graphutil import fetch, graph_time, paginate, requested_fields
+from disseminator.sandbox.graphutil import Caller, fetch, graph_time, paginate, requested_fields
 from disseminator.sandbox.images import sniff
 from disseminator.sandbox.options import MIN_GRAPH_VERSION
 from disseminator.sandbox.respond import Reply, graph_error, graph_ok, graph_param_error, unknown_object
 from disseminator.sandbox.state import iso_utc
 
 if TYPE_CHECKING:
-    from disseminator.sandbox.app import Sandbox
+    from disseminator.sandbox.core import Sandbox
 
 _VERSION = re.compile(r"^/v(\d+)\.(\d+)(?=/|$)")
 PHOTO_LIMIT = 10 * 1024 * 1024
@@ -40,17 +39,6 @@ NO_PERMISSION = (
     "(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts as an "
     "admin with sufficient administrative permission"
 )
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who a Graph request acts as: its token, the Page and the Instagram account behind it."""
-
-    token: str
-    page_id: str
-    ig_user_id: str
-    can_write: bool
-    version: str
 
 
 def split_version(path: str) -> tuple[tuple[int, int] | None, str]:

@@ -1,10 +1,11 @@
-"""What the Graph and Instagram handlers share: fields, paging, times and fetching URLs."""
+"""What the Graph and Instagram handlers share: the caller, fields, paging, times and fetching URLs."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,17 @@ from disseminator.sandbox.respond import Reply, graph_param_error
 
 GRAPH_ORIGIN = "https://graph.facebook.com"
 FETCH_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a Graph request acts as: its token, the Page and the Instagram account behind it."""
+
+    token: str
+    page_id: str
+    ig_user_id: str
+    can_write: bool
+    version: str
 
 
 def graph_time(iso: str) -> str:

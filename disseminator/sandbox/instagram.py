@@ -19,8 +19,8 @@ from disseminator.sandbox.respond import Reply, graph_error, graph_ok, graph_par
 from disseminator.sandbox.state import iso_utc
 
 if TYPE_CHECKING:
-    from disseminator.sandbox.app import Sandbox
-    from disseminator.sandbox.graph import Caller
+    from disseminator.sandbox.core import Sandbox
+    from disseminator.sandbox.graphutil import Caller
 
 MAX_IMAGE = 8 * 1024 * 1024
 MAX_CAPTION, MAX_HASHTAGS, MAX_MENTIONS = 2200, 30, 20

@@ -9,7 +9,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from disseminator.sandbox.app import Sandbox
+from disseminator.sandbox.app import SandboxApp
 from disseminator.sandbox.options import SandboxOptions
 
 log = logging.getLogger("disseminator.sandbox")
@@ -26,7 +26,7 @@ class _QuietHandler(WSGIRequestHandler):
 class SandboxServer:
     """A running sandbox.  Build it with :func:`start_sandbox`."""
 
-    def __init__(self, app: Sandbox, server: BaseWSGIServer) -> None:
+    def __init__(self, app: SandboxApp, server: BaseWSGIServer) -> None:
         self.app = app
         self._server = server
         self._thread: threading.Thread | None = None
@@ -74,7 +74,7 @@ class SandboxServer:
 
 
 def _make(options: SandboxOptions) -> SandboxServer:
-    app = Sandbox(options)
+    app = SandboxApp(options)
     server = make_server(options.host, options.port, app, threaded=True, request_handler=_QuietHandler)
     return SandboxServer(app, server)
 

@@ -26,7 +26,7 @@ from disseminator.sandbox.xtext import MAX_WEIGHTED_LENGTH, weighted_length
 from disseminator.sandbox.xvalidate import create_posts_error
 
 if TYPE_CHECKING:
-    from disseminator.sandbox.app import Sandbox
+    from disseminator.sandbox.core import Sandbox
 
 TOO_LONG = (
     "Your Tweet text is too long. For more information on how Twitter determines text length "
