@@ -20,7 +20,7 @@ from disseminator.sandbox.images import sniff
 from disseminator.sandbox.respond import Reply, json_response, x_invalid
 
 if TYPE_CHECKING:
-    from disseminator.sandbox.app import Sandbox
+    from disseminator.sandbox.core import Sandbox
 
 CATEGORIES = ("tweet_image", "tweet_video", "tweet_gif", "dm_image", "dm_video", "dm_gif", "subtitles")
 IMAGE_LIMIT = 5 * 1024 * 1024
