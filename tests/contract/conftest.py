@@ -1,4 +1,9 @@
-"""Contract tests run every channel against the sandbox through the worker (SQLite)."""
+"""Contract tests run every channel against the sandbox through the worker (SQLite).
+
+"Every channel" is what the registry finds in the ``disseminator.channels`` entry point
+group, not a list kept here: a channel installed without a sandbox account to test it
+with fails the suite instead of being left out.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,11 @@ import datetime as dt
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from disseminator.registry import channel_names
 from tests.helpers import REPO, article_file, run_cli
 
 NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram"}
@@ -18,6 +25,38 @@ WRITE = {
     "sandbox_fb": {"network": "graph", "path": "*/feed", "method": "POST"},
     "sandbox_ig": {"network": "graph", "path": "*/media_publish", "method": "POST"},
 }
+
+
+#: Every installed channel, found through the registry.
+CHANNELS = channel_names()
+
+
+def sandbox_settings() -> dict[str, dict[str, Any]]:
+    """The accounts of the sandbox configuration (``disseminator init --sandbox``), by name."""
+    import tomllib
+
+    from disseminator.starter import starter_config
+
+    accounts: dict[str, dict[str, Any]] = tomllib.loads(starter_config("http://127.0.0.1:1", database="sqlite://"))["accounts"]
+    return accounts
+
+
+def sandbox_account(channel: str) -> str:
+    """The sandbox account that tests ``channel``; fails the test when there is none."""
+    account = next((name for name, s in sandbox_settings().items() if s["channel"] == channel), None)
+    if account is None or account not in WRITE or account not in NETWORK:
+        pytest.fail(
+            f"channel {channel!r} is installed but the contract suite cannot test it: give it an account "
+            "in the sandbox configuration (disseminator/starter.py) and its write call in "
+            "tests/contract/conftest.py (WRITE, NETWORK)"
+        )
+    return account
+
+
+@pytest.fixture(params=CHANNELS)
+def account(request: pytest.FixtureRequest) -> str:
+    """Each installed channel in turn, as the name of its sandbox account."""
+    return sandbox_account(request.param)
 
 
 @pytest.fixture
