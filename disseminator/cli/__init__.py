@@ -1,8 +1,8 @@
 """The ``disseminator`` command: a thin client of the library.
 
-Each command parses its options, calls the library, prints, and turns a
-:class:`~disseminator.errors.UserError` into one line on stderr and a non-zero exit.
-Commands are imported when run, so ``disseminator --help`` stays fast.
+Each command parses its options, calls one library function, and prints; errors the
+library raises are turned into ``error: ...`` lines and an exit status by :func:`main`
+alone.  Commands are imported when run, so ``disseminator --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from ..errors import UserError
 
 #: name -> (module:attribute, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -84,38 +87,51 @@ def _configure_logging(debug: bool) -> None:
             h.addFilter(RedactingFilter())
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """Entry point: run the CLI, mapping user errors to one line and an exit code."""
-    from ..errors import UserError
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and return its exit status.
+
+    The one place where errors become output: each line of a
+    :class:`~disseminator.errors.UserError` is printed as ``error: ...`` and its class's
+    ``exit_code`` returned; commands and the library never exit the process.
+    """
+    from ..errors import RunFailed, UserError
 
     debug = "--debug" in (argv if argv is not None else sys.argv)
     try:
-        return cli.main(args=argv, prog_name="disseminator", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="disseminator", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
-        sys.exit(130)
+        return 130
     except click.UsageError as exc:
         # One line, like every other error; the command's --help has the details.
         where = f"disseminator {exc.ctx.command_path.split(' ', 1)[1]}" if exc.ctx and " " in exc.ctx.command_path else "disseminator"
         click.echo(f"error: {exc.format_message()} (see '{where} --help')", err=True)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except click.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
+    except RunFailed as exc:  # the work ran and said what failed: no traceback, even with --debug
+        _say(exc)
+        return exc.exit_code
     except UserError as exc:
         if debug:
             raise
-        click.echo(f"error: {exc.message}", err=True)
-        sys.exit(exc.exit_code)
+        _say(exc)
+        return exc.exit_code
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
-        sys.exit(130)
-    except SystemExit:
-        raise
+        return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence prints one line
         if debug:
             raise
         from channels.http import redact
 
         click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))[:300]} (run with --debug for details)", err=True)
-        sys.exit(1)
+        return 1
+    # --help and --version end in click's Exit, whose status click returns here.
+    return result if isinstance(result, int) else 0
+
+
+def _say(exc: UserError) -> None:
+    for line in exc.lines:
+        click.echo(f"error: {line}", err=True)

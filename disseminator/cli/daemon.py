@@ -18,20 +18,16 @@ def daemon(app: App, tick: float | None) -> None:
     """Publish due posts continuously until stopped (SIGTERM or Ctrl-C finishes the
     post in hand first).  Several daemons may share one PostgreSQL database."""
     from ..daemon import Daemon
+    from ..report import DaemonNarrator
 
-    last_waiting: dict = {}  # type: ignore[type-arg]
+    narrator = DaemonNarrator()
 
     def report(r: RunReport) -> None:
-        nonlocal last_waiting
-        for o in r.outcomes:
-            if o.status == "published":
-                click.echo(f"Published post {o.post_id} on {o.account}: {o.remote_url}")
-            else:
-                click.echo(f"Post {o.post_id} on {o.account} {o.status} ({o.error_kind}): {o.error}", err=True)
-        if r.waiting != last_waiting:  # say it when it changes, not every tick
-            for account, (count, reason) in r.waiting.items():
-                click.echo(f"warning: {count} due post(s) wait for account {account}: {reason}", err=True)
-            last_waiting = r.waiting
+        said = narrator.tell(r)
+        for line in said.out:
+            click.echo(line)
+        for line in said.err:
+            click.echo(line, err=True)
 
     d = Daemon(app.settings, app.store, tick_seconds=tick, on_report=report)
     click.echo(f"Daemon started (worker {d.worker.worker_id}, every {d.tick:g} s); Ctrl-C to stop", err=True)

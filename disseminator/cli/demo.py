@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import RunFailed
 from .output import table
 
 SAMPLE_ARTICLE = "contoh-artikel.md"
@@ -46,24 +47,25 @@ def demo(ctx: click.Context, keep: bool) -> None:
         click.echo(click.style(f"Sandbox running at {server.url}; working in {work}", dim=True))
         sub = App(str(config))
         ctx.obj = sub
-        from . import articles, posts, run, setup
+        from ..bootstrap import upgrade_database
+        from ..report import run_due
+        from ..views import posts_view
+        from . import articles, posts, run
+        from .output import Output
 
         click.echo(click.style(f"\n$ disseminator init --sandbox {server.url}", bold=True))
         click.echo(f"Wrote configuration {config} (accounts sandbox_x, sandbox_fb, sandbox_ig)")
-        click.echo(f"Database is at schema {setup._upgrade(sub)}")
+        click.echo(f"Database is at schema {upgrade_database(sub.settings.database)['schema']}")
         click.echo(click.style(f"\n$ disseminator article add {SAMPLE_ARTICLE}", bold=True))
-        ctx.invoke(articles.add, paths=(str(article_path),), as_json=False)
+        ctx.invoke(articles.add, paths=(str(article_path),))
         article_id = sub.store.articles()[-1].id
         click.echo(click.style(f"\n$ disseminator preview {article_id}", bold=True))
-        ctx.invoke(posts.preview, ref=str(article_id), accounts=(), as_json=False)
+        ctx.invoke(posts.preview, ref=str(article_id))
         click.echo(click.style(f"$ disseminator schedule {article_id} --now", bold=True))
-        ctx.invoke(posts.schedule, article_id=article_id, accounts=(), at=None, now=True, variant="default", as_json=False)
+        ctx.invoke(posts.schedule, article_id=article_id, now=True)
         click.echo(click.style("\n$ disseminator run-due", bold=True))
-        try:
-            ctx.invoke(run.run_due, as_json=False)
-        except SystemExit:
-            pass  # the table below shows what failed
-        rows = sub.posts_json(sub.store.posts(None))
+        run.say(run_due(sub.settings, sub.store), Output())  # failures show in the table below
+        rows = posts_view(sub.store, sub.store.posts(None), sub.settings.tz)
         click.echo(click.style("\nResults", bold=True))
         click.echo(table([(r["id"], r["account"], r["channel"], r["status"], ", ".join(r["remote_ids"]), r["remote_url"] or r["error"])
                           for r in rows], ["POST", "ACCOUNT", "CHANNEL", "STATUS", "REMOTE ID", "URL"]))
@@ -71,7 +73,7 @@ def demo(ctx: click.Context, keep: bool) -> None:
                    "end here; to keep one running, see 'Try it by hand' in the README.")
         sub.close()
         if not all(r["status"] == "published" for r in rows):
-            raise click.ClickException("the demo did not publish every post; see the table above")
+            raise RunFailed(["the demo did not publish every post; see the table above"])
     finally:
         server.stop()
         if keep:

@@ -1,14 +1,67 @@
-"""Printing for the CLI: JSON, CSV and plain tables."""
+"""Printing for the CLI: the shared ``--json``/``--csv`` options, JSON, CSV and plain tables.
+
+Every command that prints data declares its machine-readable formats with
+:func:`output_options` (as sqlite-utils does), never with its own ``--json``; a test holds
+every command to that.
+"""
 
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import click
+
+
+class OutputOption(click.Option):
+    """An option made by :func:`output_options` (the test tells them from hand-made ones)."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """How the user asked a command to print: ``text`` (the default), ``json`` or ``csv``."""
+
+    format: str = "text"
+    columns: tuple[str, ...] = ()
+
+    @property
+    def structured(self) -> bool:
+        """True when the data is printed as JSON or CSV (and the command prints no text)."""
+        return self.format != "text"
+
+    def emit(self, data: Any) -> None:
+        """Print ``data`` as asked: JSON of anything, CSV of a list of rows (``columns``)."""
+        if self.format == "csv":
+            emit_csv(data, self.columns)
+        else:
+            emit_json(data)
+
+
+def output_options(*, json_help: str = "Print as JSON.", csv_columns: Sequence[str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add ``--json`` (and ``--csv`` when the command lists rows of ``csv_columns``).
+
+    The command receives ``output: Output`` instead of the flags; giving both is a usage
+    error.
+    """
+
+    def decorator(f: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(f)
+        def command(*args: Any, as_json: bool, as_csv: bool = False, **kwargs: Any) -> Any:
+            if as_json and as_csv:
+                raise click.UsageError("give --json or --csv, not both", ctx=click.get_current_context(silent=True))
+            fmt = "json" if as_json else "csv" if as_csv else "text"
+            return f(*args, output=Output(fmt, tuple(csv_columns or ())), **kwargs)
+
+        if csv_columns:
+            command = click.option("--csv", "as_csv", is_flag=True, cls=OutputOption, help="Print as CSV.")(command)
+        return click.option("--json", "as_json", is_flag=True, cls=OutputOption, help=json_help)(command)
+
+    return decorator
 
 
 def emit_json(data: Any) -> None:

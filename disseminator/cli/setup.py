@@ -1,13 +1,12 @@
-"""``init`` and ``db``: configuration file and schema."""
+"""``init`` and ``db``: configuration file and schema (see :mod:`disseminator.bootstrap`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from .output import emit_json
+from .output import Output, output_options
 
 if TYPE_CHECKING:
     from .app import App
@@ -15,54 +14,29 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.option("--sandbox", "sandbox_url", metavar="URL", help="Add one account per network pointing at this sandbox URL.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@output_options(json_help="Print the result as JSON.")
 @click.pass_obj
-def init(app: App, sandbox_url: str | None, as_json: bool) -> None:
+def init(app: App, sandbox_url: str | None, output: Output) -> None:
     """Write a starter config where none exists, then create or upgrade the database.
 
     The file is the --config path, or ./disseminator.toml.  An existing file is never
     overwritten.
     """
-    from ..config import LOCAL_FILE, find_config
-    from ..errors import UserError
-    from ..starter import starter_config
+    from ..bootstrap import upgrade_database, write_starter_config
 
-    if sandbox_url and not sandbox_url.startswith(("http://", "https://")):
-        raise UserError(f"--sandbox: {sandbox_url!r} is not an http(s) URL")
-    # A --config (or DISSEMINATOR_CONFIG) path that does not exist yet is where to write.
-    named = Path(app.config_path) if app.config_path else None
-    existing = named if named and named.is_file() else (None if named else find_config(None))
-    target = named or existing or Path(LOCAL_FILE)
-    wrote = False
-    if existing is None and not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(starter_config(sandbox_url), encoding="utf-8")
-        wrote = True
-        app.config_path = str(target)
-    revision = _upgrade(app)
-    from ..config import redact_url
-
-    result = {"config": str(target), "config_written": wrote, "database": redact_url(app.settings.database), "schema": revision}
-    if as_json:
-        emit_json(result)
+    config = write_starter_config(app.config_path, sandbox_url=sandbox_url)
+    if config.written:
+        app.config_path = str(config.path)
+    db = upgrade_database(app.settings.database)
+    result = {"config": str(config.path), "config_written": config.written, **db}
+    if output.structured:
+        output.emit(result)
         return
     names = ", ".join(app.settings.account_names()) or "none yet: add [accounts.NAME] tables"
-    click.echo(f"{'Wrote' if wrote else 'Kept existing'} configuration {target.resolve()} (accounts: {names})")
-    if sandbox_url and not wrote:
+    click.echo(f"{'Wrote' if config.written else 'Kept existing'} configuration {config.path.resolve()} (accounts: {names})")
+    if sandbox_url and not config.written:
         click.echo("  (not changed: --sandbox accounts are only written into a new file)")
-    click.echo(f"Database {result['database']} is at schema {revision}")
-
-
-def _upgrade(app: App) -> str:
-    from ..store import Store
-    from ..store.migrate import current_revision, upgrade
-
-    store = Store(app.settings.database)
-    try:
-        upgrade(store.engine)
-        return current_revision(store.engine) or "?"
-    finally:
-        store.close()
+    click.echo(f"Database {db['database']} is at schema {db['schema']}")
 
 
 @click.group()
@@ -71,33 +45,28 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.option("--json", "as_json", is_flag=True, help='Print {"database", "schema"}.')
+@output_options(json_help='Print {"database", "schema"}.')
 @click.pass_obj
-def db_upgrade(app: App, as_json: bool) -> None:
+def db_upgrade(app: App, output: Output) -> None:
     """Create the schema or bring it to this version."""
-    from ..config import redact_url
+    from ..bootstrap import upgrade_database
 
-    revision = _upgrade(app)
-    if as_json:
-        emit_json({"database": redact_url(app.settings.database), "schema": revision})
+    result = upgrade_database(app.settings.database)
+    if output.structured:
+        output.emit(result)
     else:
-        click.echo(f"Database is at schema {revision}")
+        click.echo(f"Database is at schema {result['schema']}")
 
 
 @db.command("current")
-@click.option("--json", "as_json", is_flag=True, help='Print {"schema", "needs"}.')
+@output_options(json_help='Print {"schema", "needs"}.')
 @click.pass_obj
-def db_current(app: App, as_json: bool) -> None:
+def db_current(app: App, output: Output) -> None:
     """Show the schema revision of the database."""
-    from ..store import Store
-    from ..store.migrate import current_revision, head_revision
+    from ..bootstrap import database_revision
 
-    store = Store(app.settings.database)
-    try:
-        current = current_revision(store.engine)
-    finally:
-        store.close()
-    if as_json:
-        emit_json({"schema": current, "needs": head_revision()})
+    result = database_revision(app.settings.database)
+    if output.structured:
+        output.emit(result)
     else:
-        click.echo(f"{current or 'none'} (this version needs {head_revision()})")
+        click.echo(f"{result['schema'] or 'none'} (this version needs {result['needs']})")

@@ -1,0 +1,136 @@
+"""Accounts as an officer manages them: list with their state, check, pause, resume.
+
+A check is what lets an account publish again: its template is checked (no network
+needed), then its credentials against its network.  A pass clears the account's
+"needs attention" mark and its rate-limit hold, and makes the posts that waited for it
+due at once; a refused credential sets the mark (its posts wait, they do not fail); a
+network that cannot be reached changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigError, RunFailed
+
+if TYPE_CHECKING:
+    from channels.base import Account, Channel
+
+    from .config import Settings
+    from .store import Store
+
+
+def list_accounts(settings: Settings, store: Callable[[], Store]) -> list[dict[str, Any]]:
+    """Every configured account (never its credentials) with its state:
+    ``[{"account", "channel", "base_url", "needs_attention", "paused"}]``.
+
+    ``store`` opens the database; without one (before ``init``) every state is empty.
+    """
+    try:
+        db = store()
+        attention, paused = db.accounts_needing_attention(), db.accounts_paused()
+    except Exception:  # noqa: BLE001 - listing accounts works without a database
+        attention, paused = {}, {}
+    rows = []
+    for name in settings.account_names():
+        acc = settings.account(name, resolve=False)
+        rows.append({"account": name, "channel": acc.channel, "base_url": acc.base_url,
+                     "needs_attention": attention.get(name), "paused": paused.get(name)})
+    return rows
+
+
+@dataclass(frozen=True)
+class Checks:
+    """One row per account checked (the ``accounts check --json`` shape)."""
+
+    rows: list[dict[str, Any]]
+
+    def raise_if_failed(self) -> None:
+        """Raises :class:`RunFailed` when any account did not pass (its row says why)."""
+        if not all(r["ok"] for r in self.rows):
+            raise RunFailed()
+
+
+def check_accounts(
+    settings: Settings,
+    store: Store,
+    names: Sequence[str] = (),
+    *,
+    channel_factory: Callable[..., Channel] | None = None,
+    now: dt.datetime | None = None,
+) -> Checks:
+    """Check each named account (all when none), recording the outcome (see the module).
+
+    A row is ``{"account", "ok", "identity", "quota", "error"}``, plus ``released`` (posts
+    made due again) after a pass and ``unreachable`` when the network could not be asked.
+    Raises :class:`~disseminator.errors.ConfigError` for an unknown name.
+    """
+    from .planner import choose_accounts
+    from .registry import make_channel
+
+    factory = channel_factory or make_channel
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return Checks([_check_one(settings, store, name, factory, now) for name in choose_accounts(settings, names)])
+
+
+def _check_one(settings: Settings, store: Store, name: str, channel_factory: Callable[..., Channel], now: dt.datetime) -> dict[str, Any]:
+    from channels.base import AuthError, ChannelError
+
+    row: dict[str, Any] = {"account": name, "ok": False, "identity": None, "quota": None, "error": None}
+    try:
+        account = settings.account(name)
+        check_template(settings, account)
+        result = channel_factory(account, context=settings.context).check()
+    except ConfigError as exc:  # a missing ${VAR}, say: nothing can be posted until it is fixed
+        row["error"] = exc.message
+        store.set_attention(name, exc.message)
+    except ValueError as exc:  # the account's template: no post is rendered with it until fixed
+        row["error"] = str(exc)
+    except AuthError as exc:
+        row["error"] = f"credentials refused: {exc.message}"
+        store.set_attention(name, row["error"])
+    except ChannelError as exc:  # the network did not answer: what we knew still stands
+        row["error"] = f"could not check ({exc.kind}): {exc.message}"
+        row["unreachable"] = True
+    else:
+        row.update(ok=result.ok, identity=result.identity, quota=result.quota)
+        store.set_attention(name, None)
+        store.clear_rate_limit(name)
+        released = store.release_account(name, now)
+        if released:
+            row["released"] = released
+    return row
+
+
+def check_template(settings: Settings, account: Account) -> None:
+    """Render-check an account's own template (or its channel's default).
+
+    Raises ``ValueError`` naming the template and the line.
+    """
+    from channels.templates import DEFAULT_CHANNELS, check_template as check
+
+    override = account.get("template")
+    if override or account.channel in DEFAULT_CHANNELS:
+        check(account.channel, override=str(override) if override else None, search_dirs=[settings.base_dir])
+
+
+def pause(settings: Settings, store: Store, name: str, reason: str = "") -> dict[str, Any]:
+    """Stop publishing for ``name`` at once; its posts stay queued, nothing is cancelled.
+
+    Raises :class:`~disseminator.errors.ConfigError` for an unknown name.
+    """
+    settings.account(name, resolve=False)  # an unknown name is an error
+    store.set_paused(name, True, reason)
+    return {"account": name, "paused": True, "reason": reason or None, "changed": True}
+
+
+def resume(settings: Settings, store: Store, name: str) -> dict[str, Any]:
+    """Let a paused account publish again (``changed`` false when it was not paused)."""
+    settings.account(name, resolve=False)
+    if name not in store.accounts_paused():
+        return {"account": name, "paused": False, "reason": None, "changed": False}
+    store.set_paused(name, False)
+    return {"account": name, "paused": False, "reason": None, "changed": True}

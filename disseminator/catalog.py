@@ -1,0 +1,79 @@
+"""The stored articles as a client uses them: add files (all or none), list, show, load."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .articles import content_hash, load_article
+from .errors import ArticleError
+from .views import article_view
+
+if TYPE_CHECKING:
+    from channels.base import Article
+
+    from .config import Settings
+    from .store import Store
+
+
+class ArticlesRefused(ArticleError):
+    """Article files that cannot be used; none of the files given was added."""
+
+    def __init__(self, problems: list[str], *, several: bool) -> None:
+        self.problems = problems[:-1] + [problems[-1] + (" (no article was added)" if several else "")]
+        super().__init__(self.problems[-1])
+
+    @property
+    def lines(self) -> list[str]:
+        return list(self.problems)
+
+
+def add_articles(settings: Settings, store: Store, paths: list[str]) -> list[dict[str, Any]]:
+    """Read every file, then store them: ``[{"id", "title", "created"}]``.
+
+    Every file is checked first; raises :class:`ArticlesRefused` (naming each bad file)
+    and adds none if any cannot be used.  The same content again is the same article
+    (``created`` false).
+    """
+    loaded: list[tuple[str, Article]] = []
+    problems = []
+    for path in paths:
+        try:
+            loaded.append((path, _localise(load_article(path), settings.tz)))
+        except ArticleError as exc:
+            problems.append(exc.message)
+    if problems:
+        raise ArticlesRefused(problems, several=len(paths) > 1)
+    results = []
+    for path, art in loaded:
+        article_id, created = store.add_article(art, source=path, content_hash=content_hash(art))
+        results.append({"id": article_id, "title": art.title, "created": created})
+    return results
+
+
+def _localise(art: Article, tz: dt.tzinfo) -> Article:
+    """A publication time without an offset is read in the configured zone."""
+    if art.published is not None and art.published.tzinfo is None:
+        return dataclasses.replace(art, published=art.published.replace(tzinfo=tz))
+    return art
+
+
+def list_articles(settings: Settings, store: Store) -> list[dict[str, Any]]:
+    """Every stored article, oldest first, without its body."""
+    return [article_view(r, settings.tz, body=False) for r in store.articles()]
+
+
+def show_article(settings: Settings, store: Store, article_id: int) -> dict[str, Any]:
+    """One stored article; raises :class:`~disseminator.errors.NotFound` for an unknown id."""
+    return article_view(store.article(article_id), settings.tz)
+
+
+def article_by_ref(ref: str, store: Callable[[], Store]) -> Article:
+    """An article by id (from the database, opened only then) or by path (read, not stored)."""
+    if ref.isdigit() and not Path(ref).exists():
+        db = store()
+        return db.to_article(db.article(int(ref)))
+    return load_article(ref)

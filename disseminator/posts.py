@@ -1,0 +1,170 @@
+"""Posts as a client works with them: preview, schedule, queue, history, cancel, show.
+
+Each function takes the settings and the store, does one thing, and returns data in the
+shapes of :mod:`disseminator.views`; a partial refusal is reported by the result's
+``raise_if_failed`` (:class:`~disseminator.errors.RunFailed`), after the caller has shown
+what did succeed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import RunFailed
+from .timeparse import show
+from .views import attempt_view, post_view, posts_view
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .store import PostRow, Store
+
+#: Every state a post can be in.
+STATUSES = ("scheduled", "publishing", "published", "failed", "cancelled")
+#: What ``queue`` and ``history`` list when no state is named.
+QUEUED = ("scheduled", "publishing")
+DONE = ("published", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What each account would post; ``items`` is the ``preview --json`` shape."""
+
+    items: list[dict[str, Any]]
+
+    def raise_if_failed(self) -> None:
+        """Raises :class:`RunFailed` when an account cannot take the article (already shown)."""
+        if any(i["refused"] for i in self.items):
+            raise RunFailed()
+
+
+def preview(settings: Settings, ref: str, accounts: Sequence[str], *, store: Callable[[], Store]) -> Preview:
+    """Render an article (an id, or a file path: read, not stored) for each account.
+
+    ``store`` opens the database, which only an id needs.
+    """
+    from channels.text import extract_hashtags_with_indices
+
+    from .catalog import article_by_ref
+    from .planner import plan
+    from .registry import make_channel
+
+    article = article_by_ref(ref, store)
+    items: list[dict[str, Any]] = []
+    for p in plan(settings, article, accounts):
+        channel = make_channel(settings.account(p.account, resolve=False), context=settings.context)
+        draft = p.draft
+        parts = list(draft.parts) if draft else []
+        items.append({
+            "account": p.account,
+            "channel": p.channel,
+            "parts": parts,
+            "media": [m.url for m in draft.media] if draft else [],
+            "media_alt": [m.alt for m in draft.media] if draft else [],
+            "warnings": list(draft.warnings) if draft else [],
+            "link": draft.link if draft else None,
+            "counts": [list(channel.measure(t)) for t in parts],
+            "hashtags": list(dict.fromkeys("#" + e.value for t in parts for e in extract_hashtags_with_indices(t))),
+            "refused": p.refused,
+        })
+    return Preview(items)
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """The posts queued (``schedule --json`` shape) and why the other accounts were not."""
+
+    rows: list[dict[str, Any]]
+    refused: list[str] = field(default_factory=list)
+
+    def raise_if_failed(self) -> None:
+        """Raises :class:`RunFailed` naming each refused account."""
+        if self.refused:
+            raise RunFailed(self.refused)
+
+
+def schedule(settings: Settings, store: Store, article_id: int, accounts: Sequence[str], *,
+             at: str | None, variant: str = "default", now: dt.datetime | None = None) -> Scheduled:
+    """Queue one post per account (all when none named) at ``at`` (None: at once).
+
+    Raises :class:`~disseminator.errors.NotFound` for an unknown article and
+    :class:`~disseminator.errors.ScheduleError` for a time that cannot be read or is past;
+    accounts that cannot take the article are listed in ``refused``, the others queued.
+    """
+    from .planner import schedule as plan_and_queue
+    from .timeparse import parse_when
+
+    now = now or dt.datetime.now(dt.timezone.utc)
+    when = now if at is None else parse_when(at, tz=settings.tz, now=now)
+    store.article(article_id)  # a clear error for an unknown id before any rendering
+    queued, refused = plan_and_queue(settings, store, article_id, accounts, when=when, variant=variant)
+    rows = [{"id": r.id, "account": r.account, "channel": r.channel, "status": r.status,
+             "scheduled_at": show(r.scheduled_at, settings.tz), "warnings": list(r.warnings or [])} for r in queued]
+    return Scheduled(rows, [f"{p.account}: not queued: {p.refused}" for p in refused])
+
+
+@dataclass(frozen=True)
+class Queue:
+    """Queued posts (``queue --json`` shape) and the accounts that hold posts back."""
+
+    rows: list[dict[str, Any]]
+    #: Accounts whose posts wait until someone fixes them: name -> why.
+    attention: dict[str, str]
+
+
+def queue(settings: Settings, store: Store, status: str | None = None, *, now: dt.datetime | None = None) -> Queue:
+    """Posts in ``status`` (default: scheduled and publishing; ``all``), soonest first,
+    each saying why it waits: ``waiting_for_account``, ``rate_limited_until``, ``paused``."""
+    statuses = None if status == "all" else ([status] if status else list(QUEUED))
+    attention = store.accounts_needing_attention()
+    resting = store.accounts_resting(now or dt.datetime.now(dt.timezone.utc))
+    paused = store.accounts_paused()
+    rows = posts_view(store, store.posts(statuses), settings.tz, attention)
+    for r in rows:
+        if r["account"] in resting and r["status"] == "scheduled":
+            r["rate_limited_until"] = show(resting[r["account"]], settings.tz)
+        if r["account"] in paused and r["status"] == "scheduled":
+            r["paused"] = paused[r["account"]] or True
+    return Queue(rows, attention)
+
+
+def history(settings: Settings, store: Store, status: str | None = None) -> list[dict[str, Any]]:
+    """Posts that are done (default: published, failed, cancelled; ``all``)."""
+    statuses = None if status == "all" else ([status] if status else list(DONE))
+    return posts_view(store, store.posts(statuses), settings.tz)
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    post: dict[str, Any]
+    #: Set when --force withdrew a post part of which may already be on the network.
+    warning: str | None = None
+
+
+def cancel(settings: Settings, store: Store, post_id: int, *, force: bool = False) -> Cancelled:
+    """Withdraw a scheduled post; see :func:`disseminator.queue.cancel` for what it refuses."""
+    from .queue import cancel as withdraw
+
+    row = withdraw(store, post_id, force=force)
+    warning = None
+    if force and (any(row.remote_ids or []) or row.needs_reconcile):
+        warning = f"post {row.id} may be partly on the network; it will not be published further"
+    return Cancelled(_one(settings, store, row), warning)
+
+
+def post_detail(settings: Settings, store: Store, post_id: int) -> dict[str, Any]:
+    """One post with its text as queued and every call made for it (``post show``)."""
+    row = store.post(post_id)
+    data = _one(settings, store, row, store.accounts_needing_attention())
+    data["parts_text"] = list(row.parts or [])
+    data["media"] = [m.get("url") for m in row.media or []]
+    data["warnings"] = list(row.warnings or [])
+    data["part_remote_ids"] = list(row.remote_ids or [])
+    data["attempts_log"] = [attempt_view(a, settings.tz) for a in store.attempts([post_id])]
+    return data
+
+
+def _one(settings: Settings, store: Store, row: PostRow, attention: dict[str, str] | None = None) -> dict[str, Any]:
+    return post_view(row, settings.tz, calls=store.publish_calls([row.id]).get(row.id, 0), attention=attention)
