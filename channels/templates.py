@@ -83,9 +83,9 @@ class TemplateProblem(ValueError):
         super().__init__(f"{where}: {' '.join(what.split())}")
 
 
-@functools.lru_cache(maxsize=8)
 def default_template_source(channel: str) -> str:
-    """The text of ``channel``'s default template.
+    """The text of ``channel``'s default template, read each time (compiling, the costly
+    part, is cached by source; a cache here would also hide which copy was read).
 
     Raises :class:`TemplateProblem` when the channel has no default template.
     """

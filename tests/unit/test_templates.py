@@ -217,7 +217,17 @@ def test_defaults_fall_back_to_the_checkout_when_not_packaged(
 ) -> None:
     import channels.templates as templates
 
-    # As in a checkout where the default_templates symlink did not survive (Windows).
-    monkeypatch.setattr(templates.resources, "files", lambda package: tmp_path)
     expected = (ROOT / "config" / "templates" / "twitter.j2").read_text(encoding="utf-8")
+    assert templates.default_template_source("twitter") == expected  # read once already
+    # The packaged copy is what is read when there is one ...
+    (tmp_path / "default_templates").mkdir()
+    packaged = tmp_path / "default_templates" / "twitter.j2"
+    packaged.write_text("{{ title }} (packaged)", encoding="utf-8")
+    monkeypatch.setattr(templates.resources, "files", lambda package: tmp_path)
+    assert templates.default_template_source("twitter") == "{{ title }} (packaged)"
+    assert render_template("twitter", {"title": "Judul"}) == "Judul (packaged)"
+    # ... and config/templates next to the package when it is missing, as in a checkout
+    # where the default_templates symlink did not survive (Windows).
+    packaged.unlink()
     assert templates.default_template_source("twitter") == expected
+    assert render_template("twitter", {"title": "Judul"}) == "Judul"
