@@ -14,30 +14,24 @@ from typing import Any, TypeVar
 
 import requests
 
-from .base import Account, AuthError, Channel, ChannelError, Context, Duplicate, RateLimited, Rejected, Transient
-from .http import describe, last_headers, make_session, may_have_landed, redact
+from .base import Account, Channel, ChannelError, Context
+from .clock import SYSTEM, Clock
+from .graph_errors import app_usage, as_int, graph_error, usage_entries
+from .http import Session, is_transport, last_headers, make_session
 
 DEFAULT_VERSION = "v25.0"
 T = TypeVar("T")
 
-_RATE = {4, 17, 32, 341, 613, 80001, 80002}
-#: 9007: container not ready yet; 24/2207008: container id not found yet, retry shortly.
-_TRANSIENT = {1, 2, -1, -2, 9007, 24}
-_AUTH = {102, 190, 10} | set(range(200, 300))
-#: Blocked for policy or spam, or the account restricted: a person must look, so the
-#: account is paused like a refused token instead of being retried.
-_BLOCKED = {368, 25}
-_BLOCKED_SUBCODES = {2207051, 2207050}
 
-
-def make_graph(account: Account) -> Any:
-    """A facebook.GraphAPI for ``account`` on our session."""
+def make_graph(account: Account, *, secrets: list[str] | None = None) -> Any:
+    """A facebook.GraphAPI for ``account`` on our session (whose redactor hides ``secrets``,
+    by default the access token)."""
     import facebook  # deferred: the CLI's --help must not import network clients
 
     token = str(account.get("access_token", ""))
     graph = facebook.GraphAPI(
         access_token=token,
-        session=make_session(account.base_url, secrets=[token]),
+        session=make_session(account.base_url, secrets=secrets if secrets is not None else [token]),
         timeout=float(account.get("timeout", 30)),
     )
     # The constructor only accepts 2.x versions; the attribute takes any.
@@ -45,56 +39,32 @@ def make_graph(account: Account) -> Any:
     return graph
 
 
-def call(fn: Callable[[], T], *, secrets: list[str], write: bool) -> T:
-    """Run one Graph call, translating every failure into the channel error tree."""
+def call(fn: Callable[[], T], *, session: Session, write: bool, clock: Clock = SYSTEM, expect: str | None = None) -> T:
+    """Run one Graph call on ``session``; every failure comes out as a :class:`ChannelError`.
+
+    facebook-sdk ignores the HTTP status and hands back any JSON, so the answer our
+    session kept is checked too: an error status, a body that is not JSON, or (with
+    ``expect``) a dict without that key is an error even when the SDK returned a value.
+    """
     import facebook
 
+    session.last_response = None  # this call's answer only
     try:
         result = fn()
-    except facebook.GraphAPIError as exc:
-        raise translate(exc, secrets=secrets, write=write) from None
-    except KeyError as exc:
-        # A response without Content-Type (a proxy's bare 502, a dropped body).
-        raise Transient(f"the network sent a response without a content type ({exc})", may_have_landed=write) from None
+    except ChannelError:
+        raise
     except requests.RequestException as exc:
-        landed = write and may_have_landed(exc)
-        raise Transient(redact(describe(exc), secrets), may_have_landed=landed) from None
-    except ValueError as exc:
-        raise Transient(redact(f"unreadable answer from the network: {exc}", secrets), may_have_landed=write) from None
-    if not isinstance(result, (dict, list)):
-        # facebook-sdk hands back a proxy's HTML or an empty body as a plain value.
-        shown = redact(str(result)[:80], secrets)
-        raise Transient(f"the network answered with something other than JSON: {shown!r}", may_have_landed=write)
-    return result  # type: ignore[return-value]
-
-
-def translate(exc: Any, *, secrets: list[str], write: bool) -> ChannelError:
-    """Map a facebook.GraphAPIError to the channel error tree."""
-    result: dict[str, Any] = exc.result if isinstance(getattr(exc, "result", None), dict) else {}
-    err: dict[str, Any] = result["error"] if isinstance(result.get("error"), dict) else {}
-    code = err.get("code", getattr(exc, "code", None))
-    subcode = err.get("error_subcode")
-    message = redact(str(err.get("error_user_msg") or err.get("message") or exc), secrets)
-    label = f"{code}/{subcode}" if subcode else (str(code) if code is not None else None)
-    full = f"Graph error {label}: {message}" if label else message
-    if code is None:
-        return Transient(full, may_have_landed=write)
-    try:
-        code = int(code)
-    except (TypeError, ValueError):
-        return Rejected(full, code=label)
-    if code in _BLOCKED or subcode in _BLOCKED_SUBCODES:
-        return AuthError(f"{full} (the account is blocked or restricted)", code=label)
-    if code in _RATE or (code == 9 and subcode == 2207042):
-        wait = dt.timedelta(hours=24) if code == 9 else dt.timedelta(minutes=15)
-        return RateLimited(full, retry_at=dt.datetime.now(dt.timezone.utc) + wait, code=label)
-    if code == 506:
-        return Duplicate(full, code=label)
-    if code in _AUTH:
-        return AuthError(full, code=label)
-    if code in _TRANSIENT or err.get("is_transient") is True:
-        return Transient(full, may_have_landed=write and code not in (9007,), code=label)
-    return Rejected(full, code=label)
+        answer = None if is_transport(exc) else session.last_response
+        raise graph_error(answer, exc, write=write, redactor=session.redactor, clock=clock) from None
+    except (facebook.GraphAPIError, KeyError, ValueError) as exc:
+        # GraphAPIError: an error object or a non-JSON body; KeyError('content-type'): no
+        # Content-Type header; ValueError: JSON that does not parse.
+        raise graph_error(session.last_response, exc, write=write, redactor=session.redactor, clock=clock) from None
+    answer = session.last_response
+    odd = not isinstance(result, (dict, list)) or (expect is not None and not (isinstance(result, dict) and result.get(expect)))
+    if odd or (answer is not None and answer.status_code >= 400):
+        raise graph_error(answer, None, write=write, redactor=session.redactor, clock=clock, expected=expect)
+    return result
 
 
 def graph_time(value: str | None) -> dt.datetime | None:
@@ -122,68 +92,28 @@ class GraphChannel(Channel):
 
     def graph(self) -> Any:
         if self._graph is None:
-            self._graph = make_graph(self.account)
+            self._graph = make_graph(self.account, secrets=self.secrets())
         return self._graph
 
-    def call(self, fn: Callable[[], T], *, write: bool) -> T:
-        session = self.graph().session
-        session.last_status, session.last_headers = None, {}  # this call's answer only
-        try:
-            return call(fn, secrets=self.secrets(), write=write)
-        except ChannelError as exc:
-            if exc.http_status is None:  # facebook-sdk drops the status; our session kept it
-                exc.http_status = getattr(session, "last_status", None)
-            if not isinstance(exc, RateLimited):
-                raise
-            # The network's own estimate beats our guess, except for Instagram's daily
-            # publishing quota, which the call-budget header does not describe.
-            regain = regain_at(last_headers(session))
-            if regain is not None and exc.code != "9/2207042":
-                exc.retry_at = regain
-            raise
+    @property
+    def clock(self) -> Clock:
+        """Where this channel reads the time and waits: the context's clock, else the system's."""
+        return self.context.clock if self.context is not None else SYSTEM
+
+    def call(self, fn: Callable[[], T], *, write: bool, expect: str | None = None) -> T:
+        """One Graph call; failures (and answers without ``expect``) as the error tree."""
+        return call(fn, session=self.graph().session, write=write, clock=self.clock, expect=expect)
 
     def usage(self) -> str | None:
         """How much of its Graph call budget the account has used, from the last answer."""
         return describe_usage(last_headers(self.graph().session))
 
 
-def _usage_entries(headers: Mapping[str, str]) -> list[dict[str, Any]]:
-    import json
-
-    raw = headers.get("X-Business-Use-Case-Usage") or headers.get("x-business-use-case-usage")
-    try:
-        data = json.loads(raw) if raw else {}
-    except ValueError:
-        return []
-    return [e for entries in data.values() if isinstance(entries, list) for e in entries if isinstance(e, dict)]
-
-
-def regain_at(headers: Mapping[str, str]) -> dt.datetime | None:
-    """When Graph says calls will work again (``estimated_time_to_regain_access``, minutes)."""
-    minutes = [_int(e.get("estimated_time_to_regain_access")) for e in _usage_entries(headers)]
-    if not minutes or max(minutes) <= 0:
-        return None
-    return dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=max(minutes))
-
-
 def describe_usage(headers: Mapping[str, str]) -> str | None:
     """"N% of the call budget used" from Graph's usage headers, or None without them."""
-    import json
-
-    shares = [max(_int(e.get(k)) for k in ("call_count", "total_cputime", "total_time")) for e in _usage_entries(headers)]
+    keys = ("call_count", "total_cputime", "total_time")
+    shares = [max(as_int(e.get(k)) for k in keys) for e in usage_entries(headers)]
     if not shares:
-        raw = headers.get("X-App-Usage") or headers.get("x-app-usage")
-        try:
-            app = json.loads(raw) if raw else {}
-        except ValueError:
-            app = {}
-        shares = [max(_int(app.get(k)) for k in ("call_count", "total_cputime", "total_time"))] if isinstance(app, dict) and app else []
+        app = app_usage(headers)
+        shares = [max(as_int(app.get(k)) for k in keys)] if app else []
     return f"{max(shares)}% of the hourly call budget used" if shares else None
-
-
-def _int(value: Any) -> int:
-    """A header field as a whole number; anything unreadable counts as 0."""
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0

@@ -1,20 +1,35 @@
 """The one seam between the network clients and the wire: our ``requests.Session``.
 
 tweepy and facebook-sdk each hold a session; we give them this one.  It sets a timeout
-on every request (neither client does), logs each call without secrets, and, when an
-account sets ``base_url``, rewrites the official host of the already prepared (and
-OAuth-signed) request to that URL, which is how the sandbox stands in for the networks.
+on every request (neither client does), logs each call without secrets (its
+:class:`~channels.redact.Redactor` knows the account's credentials), keeps the last answer
+(facebook-sdk hands back only the body, so the error mapping finds status and headers
+here) and, when an account sets ``base_url``, rewrites the official host of the already
+prepared (and OAuth-signed) request to that URL, which is how the sandbox stands in for
+the networks.
+
+What a transport failure means for a write is decided here from the exception *type*
+(:func:`never_sent`), never from its message.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 from requests.adapters import HTTPAdapter
+
+from .redact import RedactingFilter, Redactor
+
+__all__ = [
+    "OFFICIAL_API", "DEFAULT_TIMEOUT", "RedactingFilter", "Redactor", "Session", "describe", "is_transport",
+    "last_headers", "make_session", "may_have_landed", "never_sent", "redact", "web_url",
+]
 
 log = logging.getLogger("disseminator.http")
 
@@ -25,11 +40,6 @@ OFFICIAL_API = (
     "https://graph.facebook.com",
 )
 DEFAULT_TIMEOUT = 30.0
-_TOKEN_PARAM = re.compile(
-    r"(access_token|input_token|oauth_[a-z_]+|client_secret|appsecret_proof)(=|%3D)(\"?)[^&\s\"',]*", re.I
-)
-#: Every credential value a channel has been given in this process, for redaction.
-_SECRETS: set[str] = set()
 
 
 class _Adapter(HTTPAdapter):
@@ -45,36 +55,60 @@ class _Adapter(HTTPAdapter):
         return super().send(request, **kwargs)
 
 
-def make_session(base_url: str | None = None, *, timeout: float = DEFAULT_TIMEOUT, secrets: Iterable[str] = ()) -> requests.Session:
-    """A session for one account; with ``base_url``, official API hosts go there instead."""
-    register_secrets(secrets)
-    session = requests.Session()
+class Session(requests.Session):
+    """A ``requests.Session`` for one account, with its redactor and its last answer."""
+
+    def __init__(self, *, redactor: Redactor) -> None:
+        super().__init__()
+        #: Hides this account's credentials from our log lines and error messages.
+        self.redactor = redactor
+        #: The last response received (its body is read only by whoever asks for it).
+        self.last_response: requests.Response | None = None
+
+    @property
+    def last_headers(self) -> Mapping[str, str]:
+        return self.last_response.headers if self.last_response is not None else {}
+
+    @property
+    def last_status(self) -> int | None:
+        return self.last_response.status_code if self.last_response is not None else None
+
+
+def make_session(
+    base_url: str | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    secrets: Iterable[str] = (),
+    redactor: Redactor | None = None,
+) -> Session:
+    """A session for one account; with ``base_url``, official API hosts go there instead.
+
+    ``secrets`` are the account's credential values (and ``redactor`` any more to hide);
+    the session's :attr:`Session.redactor` hides them all.
+    """
+    hidden = Redactor(secrets)
+    session = Session(redactor=hidden | redactor if redactor is not None else hidden)
     local = base_url.rstrip("/") if base_url else None
     for official in OFFICIAL_API:
         session.mount(official, _Adapter(official=official, local=local, timeout=timeout))
     plain = _Adapter(official=None, local=None, timeout=timeout)
     session.mount("http://", plain)
     session.mount("https://", plain)
-    hidden = tuple(s for s in secrets if s)
 
-    def _log(response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        # Kept for clients that hide headers (facebook-sdk returns only the body).
-        session.last_headers = response.headers  # type: ignore[attr-defined]
-        session.last_status = response.status_code  # type: ignore[attr-defined]
-        log.debug(
-            "http %s %s -> %s",
-            response.request.method,
-            redact(response.request.url or "", hidden),
-            response.status_code,
-        )
+    def _record(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        session.last_response = response
+        if log.isEnabledFor(logging.DEBUG):
+            request = response.request
+            sent = ""
+            body = request.body
+            if isinstance(body, (bytes, str)) and body:  # a streamed body is not read here
+                content_type = request.headers.get("Content-Type")
+                kind = content_type.decode("latin-1") if isinstance(content_type, bytes) else content_type
+                sent = " sent " + session.redactor.body(body, kind)[:300]
+            log.debug("http %s %s -> %s%s", request.method, session.redactor(request.url or ""), response.status_code, sent)
 
-    session.hooks["response"].append(_log)
+    session.hooks["response"].append(_record)
     return session
-
-
-def register_secrets(values: Iterable[str]) -> None:
-    """Remember credential values so that :func:`redact` and the log filter hide them."""
-    _SECRETS.update(v for v in values if v and len(v) >= 4)
 
 
 def last_headers(session: Any) -> Mapping[str, str]:
@@ -82,28 +116,15 @@ def last_headers(session: Any) -> Mapping[str, str]:
     return getattr(session, "last_headers", None) or {}
 
 
+@lru_cache(maxsize=64)
+def _redactor(secrets: frozenset[str]) -> Redactor:
+    return Redactor(secrets)
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with token parameters and every known secret value replaced by ***."""
-    text = _TOKEN_PARAM.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}***", text)
-    for secret in sorted({*secrets, *_SECRETS}, key=len, reverse=True):
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
-
-
-class RedactingFilter(logging.Filter):
-    """A log filter that rewrites every record without secrets (ours and the libraries')."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken record is still logged, unformatted
-            message = str(record.msg)
-        record.msg, record.args = redact(message), None
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
-        return True
+    """``text`` with token parameters and every encoding of each of ``secrets`` replaced by
+    ***.  A pure function; a long-lived caller should hold a :class:`Redactor` instead."""
+    return _redactor(frozenset(secrets)).redact(text)
 
 
 def web_url(base_url: str | None, network: str, remote_id: str, official: str) -> str:
@@ -113,39 +134,80 @@ def web_url(base_url: str | None, network: str, remote_id: str, official: str) -
     return official
 
 
-def may_have_landed(exc: requests.RequestException) -> bool:
-    """Whether a request that failed with ``exc`` may still have reached the network.
+# --------------------------------------------------------------------------- transport failures
 
-    A connection that was never made cannot have delivered a write; a timeout or a
-    connection dropped after sending might have.
+#: Raised before a byte of the request could reach the server.
+_NEVER_SENT = (
+    requests.ConnectTimeout,
+    requests.exceptions.SSLError,  # the TLS handshake failed (read-time TLS errors are ConnectionError)
+    requests.exceptions.ProxyError,
+    requests.exceptions.InvalidURL,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidHeader,
+    requests.exceptions.URLRequired,
+)
+_NAME_RESOLUTION: tuple[type[BaseException], ...] = tuple(
+    t for t in (getattr(urllib3.exceptions, "NameResolutionError", None),) if t is not None
+)
+
+
+def _cause(exc: BaseException) -> BaseException | None:
+    """What urllib3 raised under a requests exception (the reason of a MaxRetryError)."""
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+    if isinstance(inner, urllib3.exceptions.MaxRetryError):
+        return inner.reason
+    return inner
+
+
+def is_transport(exc: BaseException) -> bool:
+    """Whether ``exc`` is a failure of the transport (no usable answer), as opposed to an
+    answer that arrived and could not be read (``JSONDecodeError`` is a RequestException)."""
+    return isinstance(exc, requests.RequestException) and not isinstance(exc, requests.exceptions.InvalidJSONError)
+
+
+def never_sent(exc: BaseException) -> bool:
+    """Whether the request that failed with ``exc`` certainly never reached the server.
+
+    Decided by type: a connect timeout, a refused connection, an unknown host, a failed
+    TLS handshake or a malformed URL never sent the request.  A read timeout, a
+    connection closed or reset after sending, or an answer cut off might have followed a
+    write that landed.
     """
-    if isinstance(exc, requests.ConnectTimeout):
-        return False
+    if isinstance(exc, _NEVER_SENT):
+        return True
     if isinstance(exc, requests.ConnectionError):
-        inner = repr(exc.args[0]) if exc.args else ""
-        if "NewConnectionError" in inner or "NameResolutionError" in inner or "Connection refused" in inner:
-            return False
-    return True
+        # urllib3's NewConnectionError (refused, unreachable, DNS) is a ConnectTimeoutError.
+        return isinstance(_cause(exc), urllib3.exceptions.ConnectTimeoutError)
+    return False
 
 
-def describe(exc: requests.RequestException) -> str:
+def may_have_landed(exc: BaseException) -> bool:
+    """Whether a write that failed with ``exc`` may still have reached the network."""
+    return not never_sent(exc)
+
+
+def describe(exc: BaseException) -> str:
     """One short line for a failed request: what happened and where, no URL query."""
     request = getattr(exc, "request", None)
-    where = ""
-    if request is not None and getattr(request, "url", None):
-        from urllib.parse import urlsplit
-
-        where = urlsplit(request.url).netloc
-    text = repr(exc.args[0]) if exc.args else ""
+    url = getattr(request, "url", None)
+    where = urlsplit(url).netloc if isinstance(url, str) else ""
+    cause = _cause(exc)
     if isinstance(exc, requests.ConnectTimeout):
         what = "timed out connecting"
     elif isinstance(exc, requests.ReadTimeout):
         what = "no answer in time (the request may have arrived)"
-    elif "NameResolutionError" in text or "Name or service not known" in text:
+    elif _NAME_RESOLUTION and isinstance(cause, _NAME_RESOLUTION):
         what = "host name not found"
-    elif "Connection refused" in text or "NewConnectionError" in text:
+    elif isinstance(cause, urllib3.exceptions.NewConnectionError):
         what = "connection refused"
-    elif isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+    elif isinstance(exc, requests.exceptions.SSLError):
+        what = "TLS handshake failed"
+    elif isinstance(exc, requests.exceptions.ProxyError):
+        what = "proxy refused the connection"
+    elif isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+        what = "the answer was cut off (the request may have arrived)"
+    elif isinstance(exc, requests.ConnectionError):
         what = "connection dropped before the answer (the request may have arrived)"
     else:
         what = type(exc).__name__
