@@ -23,6 +23,7 @@ openapi_core = pytest.importorskip("openapi_core")
 pytestmark = pytest.mark.filterwarnings("ignore:Unsupported scheme type:UserWarning")
 from openapi_core import Config, OpenAPI  # noqa: E402
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse  # noqa: E402
+from openapi_core.validation.response.exceptions import InvalidData  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +106,11 @@ def test_spec_catches_a_wrong_response(spec: OpenAPI, recorded) -> None:
     request, response = adapter.exchanges[-1]
     broken = copy.copy(response)
     broken._content = json.dumps({"data": {"text": "no id"}}).encode()
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidData) as info:
         spec.validate_response(RequestsOpenAPIRequest(request), RequestsOpenAPIResponse(broken))
+    assert "'id' is a required property" in str(info.value)
+    # The same exchange untouched passes, so it was the missing id that was refused.
+    spec.validate_response(RequestsOpenAPIRequest(request), RequestsOpenAPIResponse(response))
 
 
 def test_media_metadata_matches_spec(spec: OpenAPI, sandbox) -> None:
@@ -169,7 +173,8 @@ def test_error_problems_match_spec(spec: OpenAPI, recorded, sandbox, case: str) 
 
 def test_our_channel_upload_and_post_match_spec(spec: OpenAPI, sandbox, tmp_path) -> None:
     """The requests channels/x_media.py itself sends (multipart upload, alt text, post)."""
-    from channels.base import Draft, Media
+    from channels.base import Context, Draft, Media
+    from channels.images import prepare
     from tests.contract.test_error_codes import x_channel
 
     import shutil
@@ -179,12 +184,16 @@ def test_our_channel_upload_and_post_match_spec(spec: OpenAPI, sandbox, tmp_path
     image = tmp_path / "foto.jpg"
     shutil.copy(REPO / "disseminator" / "data" / "contoh-bendungan.jpg", image)
     channel = x_channel(sandbox.url)
+    channel.context = Context(base_dir=tmp_path, media_dir=tmp_path / "prepared")
+    # X uploads the image prepared at render time (channels/images.py), never the source.
+    media = prepare([Media(url=str(image), alt="Foto")], network="x", account=channel.account,
+                    context=channel.context, warnings=[], required=False)
     session = channel.client().session
     adapter = RecordingAdapter("https://api.x.com", sandbox.url)
     session.mount("https://api.x.com", adapter)
     tweets = RecordingAdapter("https://api.twitter.com", sandbox.url)
     session.mount("https://api.twitter.com", tweets)
-    channel.publish_part(Draft(parts=("Foto kegiatan",), media=(Media(url=str(image), alt="Foto"),)), 0)
+    channel.publish_part(Draft(parts=("Foto kegiatan",), media=media), 0)
     paths = [r.path_url for r, _ in adapter.exchanges + tweets.exchanges]
     assert paths == ["/2/media/upload", "/2/media/metadata", "/2/tweets"]
     adapter.exchanges.extend(tweets.exchanges)
