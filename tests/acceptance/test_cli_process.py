@@ -105,14 +105,20 @@ def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: st
 
 
 def test_demo_publishes_three_posts(tmp_path: Path) -> None:
-    result = run_proc(["demo"], cwd=tmp_path, timeout=180)
+    cwd, scratch = tmp_path / "cwd", tmp_path / "tmp"
+    cwd.mkdir()
+    scratch.mkdir()
+    # The demo works in a tempfile folder: give it a temporary directory of its own to watch.
+    result = run_proc(["demo"], cwd=cwd, env={"TMPDIR": str(scratch)}, timeout=180)
     assert result.code == 0, result.out + result.err
     table = result.out[result.out.index("Results"):]
     rows = [line for line in table.splitlines() if " published " in line]
     assert len(rows) == 3
     for network in ("sandbox_x", "sandbox_fb", "sandbox_ig"):
         assert any(network in r and "/_sandbox/posts/" in r for r in rows), table
-    assert list(tmp_path.iterdir()) == []  # the demo cleans up after itself
+    used = Path(result.out.split("working in ", 1)[1].split()[0])
+    assert used.parent == scratch  # it did work there ...
+    assert list(scratch.iterdir()) == [] and list(cwd.iterdir()) == []  # ... and cleaned up after itself
 
 
 def test_python_dash_m_and_help_work(tmp_path: Path) -> None:
