@@ -52,10 +52,24 @@ def test_download_from_a_web_server(sandbox, tmp_path: Path) -> None:  # type: i
 
 
 def test_declared_oversize_is_refused_before_reading(sandbox, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import requests
+
+    from channels.media_fetch import mb
+
+    class Watched(requests.Session):
+        def get(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.response = super().get(*args, **kwargs)
+            return self.response
+
     (tmp_path / "media" / "besar.jpg").write_bytes(b"x" * 5000)
-    with pytest.raises(ImageError, match="larger than") as info:
-        load_image_bytes(f"{sandbox.url}/media/besar.jpg", max_bytes=1000)
+    url = f"{sandbox.url}/media/besar.jpg"
+    session = Watched()
+    with pytest.raises(ImageError) as info:
+        load_image_bytes(url, max_bytes=1000, session=session)
     assert not isinstance(info.value, ImageFetchError)
+    # Refused on the declared Content-Length (the message gives the size), not a byte read.
+    assert str(info.value) == f"{url}: {mb(5000)} is larger than the {mb(1000)} allowed"
+    assert session.response.raw.tell() == 0
 
 
 def test_endless_stream_is_cut_at_the_cap(endless: tuple[str, list[int]]) -> None:
