@@ -85,10 +85,9 @@ def final(status: PostStatus) -> bool:
 
 
 def diagram() -> str:
-    """The lifecycle as a table, one edge a line (the README shows this)."""
-    width = max(len(e.name) for e in EDGES)
-    lines = []
+    """The lifecycle as a Markdown table, one edge a row (the README shows exactly this)."""
+    rows = ["| from | move | to | only when | meaning |", "|---|---|---|---|---|"]
     for e in EDGES:
-        guard = f" [{', '.join(e.guards)}]" if e.guards else ""
-        lines.append(f"{e.source:<10} --{e.name:-<{width}}--> {e.target:<10}{guard}  {e.doc}")
-    return "\n".join(lines)
+        guard = ", ".join(f"`{g}`" for g in e.guards) or "-"
+        rows.append(f"| `{e.source}` | **{e.name}** | `{e.target}` | {guard} | {e.doc} |")
+    return "\n".join(rows)

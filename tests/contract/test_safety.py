@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from channels.base import AuthError, Draft, RateLimited, Transient
+from channels.clock import FakeClock
 from disseminator import queue
 from disseminator.config import load_settings
 from disseminator.sandbox import SandboxOptions, start_sandbox
@@ -56,18 +57,41 @@ def test_slow_publish_keeps_its_claim_so_no_second_worker_posts(tmp_path: Path) 
         server.stop()
 
 
-def test_a_worker_that_lost_its_claim_does_not_write(env: Env) -> None:
+def _fenced_worker(env: Env, name: str, clock: FakeClock) -> Worker:
+    settings = load_settings(env.config)
+    return Worker(settings, Store(settings.database, clock=clock), worker_id=name)
+
+
+def test_a_worker_whose_claim_was_taken_over_does_not_write(env: Env) -> None:
     pid = env.queue_one("sandbox_x")
-    w = env.worker()
-    post = queue.claim_next(w.store, worker=w.worker_id, now=later(0.1), lease=w.lease)
+    clock = FakeClock(later(1))
+    w, other = _fenced_worker(env, "w1", clock), _fenced_worker(env, "other-worker", clock)
+    post = queue.claim_next(w.store, worker=w.worker_id, now=clock.now(), lease=w.lease)
     assert post is not None
-    # Its lease ran out and another worker took the post over.
-    queue.transition(w.store, pid, PostStatus.PUBLISHING, claimed_by="other-worker")
+    # It was paused past its lease; another worker presumed it dead and took the post over.
+    clock.advance(w.lease.total_seconds() + 1)
+    assert queue.recover_expired(other.store) == [pid]
+    assert queue.claim_next(other.store, worker=other.worker_id, now=clock.now(), lease=other.lease).id == pid
     outcome = w.publish(post)
     assert outcome.status == "lost"
     assert env.posts_on("sandbox_x") == []
     row = w.store.post(pid)
     assert row.status == "publishing" and row.claimed_by == "other-worker"  # untouched
+
+
+def test_a_worker_paused_past_its_lease_writes_nothing_even_if_nobody_took_over(env: Env) -> None:
+    """Fencing: a lease that ran out by the store's clock is lost, taken over or not."""
+    pid = env.queue_one("sandbox_x")
+    clock = FakeClock(later(1))
+    w = _fenced_worker(env, "w1", clock)
+    post = queue.claim_next(w.store, worker=w.worker_id, now=clock.now(), lease=w.lease)
+    clock.advance(w.lease.total_seconds() + 1)
+    assert w.publish(post).status == "lost"
+    assert env.posts_on("sandbox_x") == []
+    # The post is recovered for a look-up on the network, then published once.
+    report = w.run_due()
+    assert report.recovered == [pid] and [o.status for o in report.outcomes] == ["published"]
+    assert len(env.posts_on("sandbox_x")) == 1
 
 
 @pytest.fixture
@@ -133,16 +157,19 @@ def test_x_problem_types(sandbox, problem: str, kind: type) -> None:  # type: ig
         x_channel(sandbox.url).publish_part(Draft(parts=("Uji izin",)), 0)
 
 
-def test_image_host_down_is_transient_not_a_rejection(sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_image_host_down_is_transient_not_a_rejection(sandbox, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import socket
 
-    from channels.base import Media
+    from channels.base import Article, Context
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{s.getsockname()[1]}/foto.jpg"
-    with pytest.raises(Transient) as info:
-        x_channel(sandbox.url).publish_part(Draft(parts=("Uji gambar",), media=(Media(url=dead),)), 0)
+    # Images are fetched once, when the post is rendered; publishing never fetches.
+    channel = x_channel(sandbox.url)
+    channel.context = Context(base_dir=tmp_path, media_dir=tmp_path / "prepared")
+    with pytest.raises(Transient, match="try again") as info:
+        channel.render(Article(title="Uji gambar", image=dead))
     assert not info.value.may_have_landed and sandbox.posts() == []
 
 

@@ -30,7 +30,8 @@ def _seed(store: Store) -> None:
             {"parts": '["teks"]', "ids": '["123"]', "t": "2026-11-01 00:00:00"},
         )
         conn.execute(text(
-            "INSERT INTO account_state (account, needs_attention, paused) VALUES ('humas_x', false, false)"))
+            "INSERT INTO account_state (account, needs_attention, reason, paused) "
+            "VALUES ('humas_x', false, null, false), ('humas_fb', true, 'token expired', false)"))
 
 
 def test_upgrade_from_the_first_schema_keeps_articles_and_posts(db_url: str, tmp_path: Path) -> None:
@@ -47,19 +48,47 @@ def test_upgrade_from_the_first_schema_keeps_articles_and_posts(db_url: str, tmp
     assert [a.title for a in store.articles()] == ["Judul"]
     post = store.post(7)
     assert (post.status, post.remote_ids, post.parts) == ("published", ["123"], ["teks"])
-    store.rate_limit("humas_x", dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc))  # the new column works
+    assert store.parts(7)[0].state == "published"
+    # account_state's flags became holds.
+    assert store.accounts_needing_attention() == {"humas_fb": "token expired"}
+    from disseminator import holds
+    from disseminator.store import HoldKind
+
+    holds.place(store, "humas_x", HoldKind.RATE_LIMIT, until=dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc))
     assert list(store.accounts_resting(dt.datetime.now(dt.timezone.utc))) == ["humas_x"]
+    store.close()
+
+
+def test_upgrade_moves_account_flags_into_holds(db_url: str) -> None:
+    store = Store(db_url)
+    upgrade(store.engine, "0004")
+    _seed(store)
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE account_state SET paused = true, pause_reason = 'berkabung', resume_at = :t "
+                          "WHERE account = 'humas_x'"), {"t": "2099-01-01 00:00:00"})
+    upgrade(store.engine)
+    assert store.accounts_paused() == {"humas_x": "berkabung"}
+    assert store.accounts_resting(NOW) == {"humas_x": dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc)}
+    assert store.accounts_needing_attention() == {"humas_fb": "token expired"}
+    downgrade(store.engine, "0004")
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("SELECT account, needs_attention, paused, pause_reason FROM account_state "
+                                 "ORDER BY account")).fetchall()
+    assert [(a, bool(n), bool(p), r) for a, n, p, r in rows] == [
+        ("humas_fb", True, False, None), ("humas_x", False, True, "berkabung")]
     store.close()
 
 
 def test_downgrade_and_upgrade_again_keep_posts(db_url: str) -> None:
     store = Store(db_url)
-    upgrade(store.engine)
+    upgrade(store.engine, "0001")
     _seed(store)
+    upgrade(store.engine)
     downgrade(store.engine, "0001")
     assert current_revision(store.engine) == "0001"
     upgrade(store.engine)
-    assert store.post(7).remote_ids == ["123"] and store.articles()[0].gallery is None
+    assert store.post(7).remote_ids == ["123"] and store.post(7).parts == ["teks"]
+    assert store.articles()[0].gallery is None
     # Foreign keys are back on for the connections that follow.
     if db_url.startswith("sqlite"):
         with store.engine.connect() as conn:

@@ -127,9 +127,9 @@ def downgrade() -> None:
         sa.Column("pause_reason", sa.Text),
     )
     rows: dict[str, dict[str, Any]] = {}
-    for account, kind, reason, since, until in bind.execute(
-        sa.text("SELECT account, kind, reason, since, until FROM account_holds")
-    ).fetchall():
+    held = sa.table("account_holds", sa.column("account"), sa.column("kind"), sa.column("reason"),
+                    sa.column("since", UTCDateTime), sa.column("until", UTCDateTime))
+    for account, kind, reason, since, until in bind.execute(sa.select(held)).fetchall():
         row = rows.setdefault(account, {"account": account, "needs_attention": False, "reason": None, "since": None,
                                         "paused": False, "resume_at": None, "pause_reason": None})
         if kind == "attention":
