@@ -35,7 +35,21 @@ def test_restart_keeps_everything(make_sandbox, tmp_path) -> None:
 
 
 def test_without_data_dir_nothing_is_written(make_sandbox, tmp_path, monkeypatch) -> None:
-    monkeypatch.chdir(tmp_path)
+    # Every place a default could write to is an empty folder of this test's.
+    import tempfile
+
+    places = {name: tmp_path / name for name in ("cwd", "tmp", "home", "xdg_data", "xdg_state", "xdg_cache")}
+    for folder in places.values():
+        folder.mkdir()
+    monkeypatch.chdir(places["cwd"])
+    monkeypatch.setattr(tempfile, "tempdir", str(places["tmp"]))
+    for var, name in (("TMPDIR", "tmp"), ("HOME", "home"), ("XDG_DATA_HOME", "xdg_data"),
+                      ("XDG_STATE_HOME", "xdg_state"), ("XDG_CACHE_HOME", "xdg_cache")):
+        monkeypatch.setenv(var, str(places[name]))
     sandbox = make_sandbox()
     x_client(sandbox.url).create_tweet(text="sementara")
-    assert list(tmp_path.iterdir()) == []
+    requests.post(sandbox.url + "/_sandbox/tokens/revoke", json={"token": "some-token"})
+    assert len(sandbox.posts()) == 1  # it did hold the post, in memory
+    assert {name: sorted(p.name for p in folder.iterdir()) for name, folder in places.items()} == {
+        name: [] for name in places
+    }
