@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -96,14 +96,33 @@ class Context:
     media_base_url: str | None = None
     #: Where the channel reads the time and waits (polling); tests pass a fake one.
     clock: Clock = field(default=SYSTEM, compare=False)
+    #: Called by the channel right before each write of a multi-call publish (an upload,
+    #: a container, ``media_publish``); raises when the worker no longer holds the post's
+    #: claim, so a worker that lost it writes nothing more.  See :meth:`Context.check_fence`.
+    fence: Callable[[], None] | None = field(default=None, compare=False)
+
+    def check_fence(self) -> None:
+        """Confirm the claim before a write (no-op outside the worker)."""
+        if self.fence is not None:
+            self.fence()
 
 
 @dataclass(frozen=True)
 class Media:
-    """An image to attach: where to get it and what it shows."""
+    """An image to attach: where it is, what it shows, and the copy prepared for the network.
+
+    ``url`` is where a network that fetches by URL (Instagram) gets the image: the
+    prepared copy's public address when ``media.public_base_url`` is set, otherwise the
+    article's own image.  ``file`` is the prepared copy, a name inside the media folder
+    (:attr:`Context.media_dir`), and ``sha256`` the hex digest of its bytes: both are
+    set when the post is rendered, so publishing sends exactly what was previewed.  An
+    article's gallery and a draft rendered without a media folder have neither.
+    """
 
     url: str
     alt: str | None = None
+    file: str | None = None
+    sha256: str | None = None
 
     def to_record(self) -> dict[str, Any]:
         """A JSON-ready dict for the store (None fields left out)."""

@@ -8,7 +8,6 @@ so the article URL is replaced by a phrase ("Tautan di bio").
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from . import graph
 from .base import AccountCheck, Article, Draft, Receipt, Rejected, Transient
@@ -75,6 +74,10 @@ class InstagramChannel(graph.GraphChannel):
         return str(self.account.get("ig_user_id"))
 
     def publish_part(self, draft: Draft, index: int, *, reply_to: str | None = None) -> Receipt:
+        from .media_store import check
+
+        for item in draft.media:  # Instagram fetches by URL: its prepared copy must still be there
+            check(item, self.context)
         g = self.graph()
         caption = draft.parts[index]
         if len(draft.media) == 1:
@@ -95,7 +98,9 @@ class InstagramChannel(graph.GraphChannel):
                 children.append(str(child))
             container = self._create({"media_type": "CAROUSEL", "children": ",".join(children), "caption": caption})
             self._wait(container)
-        media_id = str(self.call(lambda: g.put_object(self.ig_user_id, "media_publish", creation_id=container), write=True)["id"])
+        if self.context is not None:
+            self.context.check_fence()  # the container wait may have outlived our claim
+        media_id = str(self.call(lambda: g.put_object(self.ig_user_id, "media_publish", creation_id=container), write=True, expect="id")["id"])
         permalink = None
         try:
             permalink = self.call(lambda: g.get_object(media_id, fields="permalink"), write=False).get("permalink")
@@ -105,13 +110,14 @@ class InstagramChannel(graph.GraphChannel):
 
     def _create(self, args: dict[str, str]) -> str:
         """A media container; its creation is not a post, so it is never reconciled."""
-        return str(self.call(lambda: self.graph().put_object(self.ig_user_id, "media", **args), write=False)["id"])
+        return str(self.call(lambda: self.graph().put_object(self.ig_user_id, "media", **args), write=False, expect="id")["id"])
 
     def _wait(self, container: str) -> None:
         """Poll the container until FINISHED; Meta suggests at most every few seconds."""
         interval = float(self.account.get("poll_seconds", 3))
         # Well inside the worker's lease (15 minutes), so nobody else takes the post over.
-        deadline = time.monotonic() + float(self.account.get("poll_timeout", 180))
+        clock = self.clock  # the context's: tests pass a FakeClock and wait for nothing
+        deadline = clock.monotonic() + float(self.account.get("poll_timeout", 180))
         while True:
             state = self.call(lambda: self.graph().get_object(container, fields="status_code,status"), write=False)
             code = state.get("status_code")
@@ -119,9 +125,9 @@ class InstagramChannel(graph.GraphChannel):
                 return
             if code in ("ERROR", "EXPIRED"):
                 raise Rejected(f"Instagram could not prepare the image: {state.get('status') or code}")
-            if time.monotonic() > deadline:
+            if clock.monotonic() > deadline:
                 raise Transient(f"Instagram media container {container} still {code} after waiting")
-            time.sleep(interval)
+            clock.sleep(interval)
 
     def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
         wanted = " ".join(draft.parts[index].split())
@@ -140,7 +146,7 @@ class InstagramChannel(graph.GraphChannel):
 
     def check(self) -> AccountCheck:
         g = self.graph()
-        user = self.call(lambda: g.get_object(self.ig_user_id, fields="id,username"), write=False)
+        user = self.call(lambda: g.get_object(self.ig_user_id, fields="id,username"), write=False, expect="id")
         quota = None
         limit = self.call(
             lambda: g.get_connections(self.ig_user_id, "content_publishing_limit", fields="config,quota_usage"), write=False

@@ -13,21 +13,20 @@ from typing import Any, TypeVar
 import requests
 
 from .base import (
-    Context,
     AccountCheck,
     Article,
-    AuthError,
     Channel,
     ChannelError,
+    Context,
     Draft,
-    Duplicate,
     Media,
-    RateLimited,
     Receipt,
     Rejected,
-    Transient,
 )
-from .http import describe, make_session, may_have_landed, redact, web_url
+from .clock import SYSTEM, Clock
+from .http import Session, is_transport, make_session, web_url
+from .x_errors import x_error
+from .x_media import Uploader
 
 T = TypeVar("T")
 MAX_LENGTH = 280
@@ -118,6 +117,8 @@ class TwitterChannel(Channel):
     # ------------------------------------------------------------------ network
 
     def client(self) -> Any:
+        """tweepy's Client on our session; it returns the raw ``requests.Response`` so that
+        every answer, a 2xx without the expected data included, reaches :func:`x_error`."""
         if self._client is None:
             import tweepy
 
@@ -128,9 +129,30 @@ class TwitterChannel(Channel):
                 access_token=s["access_token"],
                 access_token_secret=s["access_token_secret"],
                 wait_on_rate_limit=False,
+                return_type=requests.Response,
             )
             self._client.session = make_session(self.account.base_url, secrets=self.secrets())
         return self._client
+
+    @property
+    def clock(self) -> Clock:
+        """Where this channel reads the time: the context's clock, else the system's."""
+        return self.context.clock if self.context is not None else SYSTEM
+
+    def session(self) -> Session:
+        """The account's session (made with the client): its redactor and last answer."""
+        session: Session = self.client().session
+        return session
+
+    def uploader(self) -> Uploader:
+        """What :func:`channels.x_media.upload_images` needs: session, signer, error mapping."""
+        import tweepy
+
+        s = self.account.settings
+        auth = tweepy.OAuth1UserHandler(
+            s["consumer_key"], s["consumer_secret"], s["access_token"], s["access_token_secret"]
+        ).apply_auth()
+        return Uploader(session=self.session(), auth=auth, error=self._error, context=self.context)
 
     def publish_part(self, draft: Draft, index: int, *, reply_to: str | None = None) -> Receipt:
         text = draft.parts[index]
@@ -139,18 +161,20 @@ class TwitterChannel(Channel):
             from .x_media import upload_images
 
             media_ids = self._call(lambda: upload_images(self, draft.media), write=True)
+            if self.context is not None:
+                self.context.check_fence()  # uploads can be slow: confirm the claim again
         response = self._call(
             lambda: self.client().create_tweet(
                 text=text, in_reply_to_tweet_id=reply_to, media_ids=media_ids, user_auth=True
             ),
             write=True,
         )
-        tweet_id = str(response.data["id"])
+        tweet_id = str(self._data(response, write=True)["id"])
         return Receipt(remote_id=tweet_id, remote_url=self._url(tweet_id))
 
     def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
         client = self.client()
-        user_id = self._call(lambda: client.get_me(user_auth=True).data["id"], write=False)
+        user_id = self._data(self._call(lambda: client.get_me(user_auth=True), write=False), write=False)["id"]
         from .text import extract_urls_with_indices
 
         sent = draft.parts[index]
@@ -169,23 +193,23 @@ class TwitterChannel(Channel):
                 ),
                 write=False,
             )
-            for tweet in response.data or []:
-                if _comparable(tweet["text"], links=links) == wanted:
+            page = self._body(response, write=False, expected="a list of posts")
+            tweets = page.get("data", [])
+            if not isinstance(tweets, list) or not all(isinstance(t, dict) and "id" in t and "text" in t for t in tweets):
+                raise self._error(response, write=False, expected="a list of posts")
+            for tweet in tweets:
+                if _comparable(str(tweet["text"]), links=links) == wanted:
                     return Receipt(remote_id=str(tweet["id"]), remote_url=self._url(str(tweet["id"])))
-            token = (response.meta or {}).get("next_token")
+            meta = page.get("meta")
+            token = meta.get("next_token") if isinstance(meta, dict) else None
             if not token:
                 return None
         return None
 
     def check(self) -> AccountCheck:
         client = self.client()
-        previous = client.return_type
-        client.return_type = requests.Response
-        try:
-            response = self._call(lambda: client.get_me(user_auth=True), write=False)
-        finally:
-            client.return_type = previous
-        user = response.json()["data"]
+        response = self._call(lambda: client.get_me(user_auth=True), write=False)
+        user = self._data(response, write=False, fields=("id", "username"))
         h = response.headers
         quota = None
         if "x-rate-limit-remaining" in h:
@@ -201,71 +225,51 @@ class TwitterChannel(Channel):
         return web_url(self.account.base_url, "x", tweet_id, f"https://x.com/{handle}/status/{tweet_id}")
 
     def _call(self, fn: Callable[[], T], *, write: bool) -> T:
+        """Run one X call; every failure comes out of :func:`x_error` as a ChannelError.
+
+        tweepy raises for an error status (with the response), lets requests' transport
+        errors through, and our media upload raises ChannelErrors itself.
+        """
         import tweepy
 
+        session = self.session()
+        session.last_response = None  # this call's answer only
         try:
             return fn()
-        except tweepy.TooManyRequests as exc:
-            raise RateLimited(self._message(exc), retry_at=_retry_at(exc.response), http_status=429) from None
-        except tweepy.Unauthorized as exc:
-            raise AuthError(self._message(exc), http_status=401) from None
-        except tweepy.Forbidden as exc:
-            message = self._message(exc)
-            problem = _problem_type(exc.response)
-            if "duplicate" in message.lower():
-                raise Duplicate(message, http_status=403) from None
-            if "usage-capped" in problem:  # the plan's monthly cap: nothing to do but wait
-                later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=24)
-                raise RateLimited(message, retry_at=later, http_status=403, code="usage-capped") from None
-            if 453 in exc.api_codes or any(p in problem for p in _ACCOUNT_PROBLEMS):
-                code = "453" if 453 in exc.api_codes else problem.rsplit("/", 1)[-1] or None
-                raise AuthError(message, http_status=403, code=code) from None
-            raise Rejected(message, http_status=403) from None
-        except tweepy.BadRequest as exc:
-            raise Rejected(self._message(exc), http_status=400) from None
-        except tweepy.TwitterServerError as exc:
-            raise Transient(self._message(exc), may_have_landed=write, http_status=exc.response.status_code) from None
-        except tweepy.HTTPException as exc:
-            raise Rejected(self._message(exc), http_status=exc.response.status_code) from None
-        except requests.RequestException as exc:
-            raise Transient(redact(describe(exc), self.secrets()), may_have_landed=write and may_have_landed(exc)) from None
         except ChannelError:
             raise
-        except (tweepy.TweepyException, KeyError, ValueError) as exc:
-            raise Transient(redact(f"unexpected answer from X: {exc}", self.secrets())[:300], may_have_landed=write) from None
+        except tweepy.HTTPException as exc:
+            raise self._error(exc.response, exc, write=write) from None
+        except requests.RequestException as exc:
+            # A transport failure has no answer; a body that is not JSON does.
+            raise self._error(None if is_transport(exc) else session.last_response, exc, write=write) from None
+        except tweepy.TweepyException as exc:
+            raise self._error(session.last_response, exc, write=write) from None
 
-    def _message(self, exc: Any) -> str:
-        messages = [str(m) for m in getattr(exc, "api_messages", []) if m]
-        text = "; ".join(messages) if messages else str(exc).replace("\n", ": ")
-        return redact(text, self.secrets())
+    def _error(
+        self, response: requests.Response | None, exc: BaseException | None = None, *, write: bool, expected: str | None = None
+    ) -> ChannelError:
+        """This account's error mapping (its redactor, its clock), as x_media is given it."""
+        return x_error(response, exc, write=write, redactor=self.session().redactor, clock=self.clock, expected=expected)
 
+    def _body(self, response: requests.Response, *, write: bool, expected: str) -> dict[str, Any]:
+        """The JSON object X answered; anything else is mapped as an odd answer."""
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise self._error(response, write=write, expected=expected)
+        return body
 
-#: X Problem types that mean the app or account may not post at all (a person must act).
-_ACCOUNT_PROBLEMS = ("client-forbidden", "oauth1-permissions", "not-authorized-for-resource")
-
-
-def _problem_type(response: requests.Response | None) -> str:
-    """The ``type`` of an X Problem answer (``https://api.x.com/2/problems/...``), or ""."""
-    try:
-        body = response.json() if response is not None else {}
-    except ValueError:
-        return ""
-    return str(body.get("type", "")) if isinstance(body, dict) else ""
-
-
-def _retry_at(response: requests.Response | None) -> dt.datetime | None:
-    """When X will take calls again: the latest reset among exhausted limits."""
-    if response is None:
-        return None
-    h = response.headers
-    resets = []
-    for prefix in ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour"):
-        reset, remaining = h.get(f"{prefix}-reset"), h.get(f"{prefix}-remaining")
-        if reset and reset.isdigit() and (remaining is None or remaining == "0"):
-            resets.append(int(reset))
-    if not resets:
-        return None
-    return dt.datetime.fromtimestamp(max(resets), dt.timezone.utc)
+    def _data(self, response: requests.Response, *, write: bool, fields: tuple[str, ...] = ("id",)) -> dict[str, Any]:
+        """The ``data`` object of an answer, with ``fields`` present (a 2xx without them is
+        Transient, and may have landed on a write)."""
+        expected = "data." + "/".join(fields)
+        data = self._body(response, write=write, expected=expected).get("data")
+        if not isinstance(data, dict) or not all(data.get(f) for f in fields):
+            raise self._error(response, write=write, expected=expected)
+        return data
 
 
 def _comparable(text: str, *, links: int | None = None) -> str:

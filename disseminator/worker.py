@@ -160,7 +160,7 @@ class Worker:
 
     def _publish(self, post: PostRow, fence: Heartbeat) -> Outcome:
         try:
-            channel = self._channel(post)
+            channel = self._channel(post, fence)
         except ConfigError as exc:
             return self._settle(post, self.strategy.hold_account(self.clock.now()), kind="config", message=exc.message)
         draft = self.store.to_draft(post)
@@ -198,9 +198,9 @@ class Worker:
             previous, in_doubt = receipt.remote_id, False
         return self._settle(post, None)
 
-    def _channel(self, post: PostRow) -> Channel:
+    def _channel(self, post: PostRow, fence: Heartbeat) -> Channel:
         account = self.settings.account(post.account, resolve=True)
-        context = dataclasses.replace(self.settings.context, clock=self.clock)
+        context = dataclasses.replace(self.settings.context, clock=self.clock, fence=fence.check)
         return self.channel_factory(account, context=context)
 
     def _failures(self, post: PostRow) -> int:
@@ -213,6 +213,12 @@ class Worker:
             receipt = channel.publish_part(draft, index, reply_to=reply_to)
         except ChannelError as exc:
             self._finish(attempt, exc)
+            raise
+        except LostClaim:
+            # The channel confirmed the claim between two calls and it was gone: the
+            # post's write was not sent (the next owner looks it up first anyway).
+            attempt.outcome, attempt.error_message = "lost_claim", "claim lost mid-publish; the post was not written"
+            self._finish(attempt, None)
             raise
         except BaseException as exc:
             attempt.error_message = f"interrupted: {type(exc).__name__}"

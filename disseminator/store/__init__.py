@@ -43,8 +43,9 @@ __all__ = [
 ]
 
 #: Attempt outcomes that do not count against a post's retry budget: the account is
-#: held instead (rate limit, refused credentials).
-NOT_COUNTED = frozenset({"rate_limited", "auth"})
+#: held instead (rate limit, refused credentials), or the worker lost its claim before
+#: the write (the post was not sent).
+NOT_COUNTED = frozenset({"rate_limited", "auth", "lost_claim"})
 
 
 def text_hash(text: str) -> str:

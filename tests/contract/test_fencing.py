@@ -1,0 +1,89 @@
+"""Fencing inside a multi-call publish: a worker that outlived its lease between two calls
+(Instagram's container wait, X's image upload) sends nothing more, and the post goes
+out exactly once through the worker that takes it over."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from channels.clock import FakeClock
+from disseminator.config import load_settings
+from disseminator.registry import make_channel
+from disseminator.store import Store
+from disseminator.worker import Worker
+from tests.contract.conftest import Env, later
+
+
+def _worker(env: Env, clock: FakeClock, *, stall: str | None = None, name: str = "fresh") -> Worker:
+    """A worker on ``clock`` whose channel, when ``stall`` names one of its methods, lets
+    the lease run out inside that step (as a paused process or a suspended VM would)."""
+    settings = load_settings(env.config)
+    lease = dt.timedelta(seconds=settings.worker.lease_seconds)
+
+    def factory(account: Any, *, context: Any = None) -> Any:
+        channel = make_channel(account, context=context)
+        if stall:
+            step = getattr(channel, stall)
+
+            def stalled(*args: Any, **kwargs: Any) -> Any:
+                result = step(*args, **kwargs)
+                clock.advance(lease + dt.timedelta(seconds=1))
+                return result
+
+            setattr(channel, stall, stalled)
+        return channel
+
+    return Worker(settings, Store(settings.database, clock=clock), worker_id="stalled" if stall else name,
+                  channel_factory=factory)
+
+
+def test_instagram_lease_lost_during_the_container_wait_publishes_nothing(env: Env) -> None:
+    pid = env.queue_one("sandbox_ig")
+    clock = FakeClock(later(1))
+    outcome = _worker(env, clock, stall="_wait").publish(_claim(env, clock))
+    assert outcome.status == "lost"
+    assert env.posts_on("sandbox_ig") == []
+    store = Store(load_settings(env.config).database)
+    assert [(a.action, a.outcome) for a in store.attempts([pid])] == [("publish", "lost_claim")]
+    assert store.post(pid).attempts == 0  # nothing was sent, nothing counted
+    # The next worker recovers it, looks it up (not there) and publishes it once.
+    report = _worker(env, clock).run_due()
+    assert report.recovered == [pid] and [o.status for o in report.outcomes] == ["published"]
+    assert len(env.posts_on("sandbox_ig")) == 1
+
+
+def test_x_lease_lost_during_the_image_upload_publishes_nothing(env: Env) -> None:
+    pid = env.queue_one("sandbox_x")
+    clock = FakeClock(later(1))
+    import channels.x_media as x_media
+
+    original = x_media.upload_images
+
+    def slow_upload(*args: Any, **kwargs: Any) -> Any:
+        ids = original(*args, **kwargs)
+        clock.advance(dt.timedelta(hours=1))
+        return ids
+
+    x_media.upload_images = slow_upload  # type: ignore[assignment]
+    try:
+        outcome = _worker(env, clock, name="stalled").publish(_claim(env, clock))
+    finally:
+        x_media.upload_images = original  # type: ignore[assignment]
+    assert outcome.status == "lost" and env.posts_on("sandbox_x") == []
+    store = Store(load_settings(env.config).database)
+    assert [(a.action, a.outcome) for a in store.attempts([pid])] == [("publish", "lost_claim")]
+    report = _worker(env, clock).run_due()
+    assert [o.status for o in report.outcomes] == ["published"] and len(env.posts_on("sandbox_x")) == 1
+    assert Store(load_settings(env.config).database).post(pid).status == "published"
+
+
+def _claim(env: Env, clock: FakeClock) -> Any:
+    from disseminator import queue
+
+    settings = load_settings(env.config)
+    store = Store(settings.database, clock=clock)
+    post = queue.claim_next(store, worker="stalled", now=clock.now(),
+                            lease=dt.timedelta(seconds=settings.worker.lease_seconds))
+    assert post is not None
+    return post
