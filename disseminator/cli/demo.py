@@ -48,8 +48,9 @@ def demo(ctx: click.Context, keep: bool) -> None:
         sub = App(str(config))
         ctx.obj = sub
         from ..bootstrap import upgrade_database
+        from ..catalog import list_articles
+        from ..posts import history
         from ..report import run_due
-        from ..views import posts_view
         from . import articles, posts, run
         from .output import Output
 
@@ -58,14 +59,14 @@ def demo(ctx: click.Context, keep: bool) -> None:
         click.echo(f"Database is at schema {upgrade_database(sub.settings.database)['schema']}")
         click.echo(click.style(f"\n$ disseminator article add {SAMPLE_ARTICLE}", bold=True))
         ctx.invoke(articles.add, paths=(str(article_path),))
-        article_id = sub.store.articles()[-1].id
+        article_id = list_articles(sub.settings, sub.store)[-1]["id"]
         click.echo(click.style(f"\n$ disseminator preview {article_id}", bold=True))
         ctx.invoke(posts.preview, ref=str(article_id))
         click.echo(click.style(f"$ disseminator schedule {article_id} --now", bold=True))
         ctx.invoke(posts.schedule, article_id=article_id, now=True)
         click.echo(click.style("\n$ disseminator run-due", bold=True))
         run.say(run_due(sub.settings, sub.store), Output())  # failures show in the table below
-        rows = posts_view(sub.store, sub.store.posts(None), sub.settings.tz)
+        rows = history(sub.settings, sub.store, "all")
         click.echo(click.style("\nResults", bold=True))
         click.echo(table([(r["id"], r["account"], r["channel"], r["status"], ", ".join(r["remote_ids"]), r["remote_url"] or r["error"])
                           for r in rows], ["POST", "ACCOUNT", "CHANNEL", "STATUS", "REMOTE ID", "URL"]))
