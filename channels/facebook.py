@@ -32,7 +32,10 @@ class FacebookChannel(graph.GraphChannel):
         text = fit(render, fields, measure=len, limit=MAX_LENGTH, warnings=warnings, network="Facebook")
         media: tuple[Media, ...] = ()
         if self.account.get("photo", False) and article.image:
-            media = (Media(url=article.image, alt=article.image_alt),)
+            from .images import prepare
+
+            media = prepare(article.images()[:1], network="facebook", account=self.account, context=self.context,
+                            warnings=warnings, required=False)
         return Draft(parts=(text,), media=media, warnings=tuple(warnings), link=fields.link)
 
     def validate(self, draft: Draft) -> None:
@@ -50,9 +53,7 @@ class FacebookChannel(graph.GraphChannel):
     def publish_part(self, draft: Draft, index: int, *, reply_to: str | None = None) -> Receipt:
         if draft.media:
             # A photo post: the image large, the link in the text.
-            photo = {"url": draft.media[0].url, "message": draft.parts[index]}
-            result = self.call(lambda: self.graph().put_object(self.page_id, "photos", **photo), write=True)
-            post_id = str(result.get("post_id") or result["id"])
+            post_id = self._photo(draft.media[0], draft.parts[index])
         else:
             args = {"message": draft.parts[index]}
             if draft.link:
@@ -60,6 +61,22 @@ class FacebookChannel(graph.GraphChannel):
             result = self.call(lambda: self.graph().put_object(self.page_id, "feed", **args), write=True)
             post_id = str(result["id"])
         return Receipt(remote_id=post_id, remote_url=self._url(post_id))
+
+    def _photo(self, item: Media, message: str) -> str:
+        """Post ``item`` as a photo: the bytes prepared at render, or its URL if never prepared."""
+        if item.file:
+            from .media_store import read
+
+            image = read(item, self.context)  # gone or changed: refused, never fetched again
+            source = (image.name, image.data, image.mime)
+            result = self.call(
+                lambda: self.graph().put_photo(source, album_path=f"{self.page_id}/photos", message=message), write=True
+            )
+        else:  # rendered without a media folder: Facebook fetches it, as before
+            result = self.call(
+                lambda: self.graph().put_object(self.page_id, "photos", url=item.url, message=message), write=True
+            )
+        return str(result.get("post_id") or result["id"])
 
     def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
         wanted = " ".join(draft.parts[index].split())

@@ -1,16 +1,33 @@
-"""The article's images, checked and prepared for a network when a post is rendered.
+"""The article's images, checked and prepared for a network once, when a post is rendered.
 
-What the officer previews is what goes out: an image that cannot be used is found at
-``preview``/``schedule`` time, not at publishing time.  Prepared copies are written to the
-media folder and, when ``media.public_base_url`` is set, the post refers to them there
-(Instagram fetches images by URL; X gets the bytes either way).
+What the officer previews is what goes out: every image is fetched and prepared at
+``preview``/``schedule`` time, and the prepared bytes are written to the media folder
+(:mod:`channels.media_store`); the draft records the file and its SHA-256.  Publishing
+never fetches again: X and Facebook upload the stored bytes, Instagram is given the
+stored file's public URL (``media.public_base_url``).
+
+One mapping for every image problem, all found here:
+
+- an image that cannot be used (missing at its address, not an image, too big, too
+  thin to pad) is left out with a warning, except the first when it is required
+  (Instagram), which refuses the post with :class:`Rejected`;
+- an image host that cannot be reached right now (connection failure, timeout, a
+  server error, HTTP 404/408/429 that may pass) refuses with :class:`Transient`, saying
+  to try again: leaving the image out for good would be the wrong call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from .base import Account, Context, Media, Rejected
+from .base import Account, Context, Media, Rejected, Transient
+
+if TYPE_CHECKING:
+    from .media import PreparedImage
+
+#: Facebook Page photos: the sandbox's (and Graph's documented) 10 MB ceiling.
+FACEBOOK_MAX_BYTES = 10 * 1024 * 1024
 
 
 def prepare(
@@ -22,44 +39,78 @@ def prepare(
     warnings: list[str],
     required: bool,
 ) -> tuple[Media, ...]:
-    """``images`` checked and prepared for ``network`` ("x" or "instagram").
+    """``images`` checked, prepared for ``network`` ("x", "facebook" or "instagram") and stored.
 
-    Without a context (a library caller), images are passed through unchecked.  An
-    image that cannot be used is left out with a warning, except the first when
-    ``required`` (Instagram needs it), which raises :class:`Rejected`; an image that
-    cannot be fetched right now raises :class:`Rejected` saying to try again.
+    Each returned :class:`Media` names its prepared file and digest.  Without a context
+    (a library caller with no media folder), images are passed through unchecked and
+    unprepared: Instagram and Facebook are then given their URLs, and X leaves them out
+    with a warning (it uploads only prepared bytes).  Raises :class:`Rejected` for an
+    unusable first image when ``required``, :class:`Transient` for an image that cannot
+    be fetched right now or a media folder that cannot be written.
     """
-    if context is None or not images:
+    if not images:
+        return ()
+    if context is None:
+        if network == "x":
+            warnings.append(f"{len(images)} image(s) left out: no media folder to prepare them in")
+            return ()
         return tuple(images)
     from .http import make_session
-    from .media import ImageError, load_image_bytes, prepare_for_instagram, prepare_for_x
+    from .media import ImageError, load_image_bytes
     from .media_fetch import ImageFetchError
 
+    preparer = _preparer(network, account)
     session = make_session()
     kept: list[Media] = []
-    for i, item in enumerate(images):
-        try:
-            data = load_image_bytes(item.url, session=session)
-            if network == "instagram":
-                prepared = prepare_for_instagram(
-                    data, background=str(account.get("image_background", "#FFFFFF")), source=item.url
-                )
-            else:
-                prepared = prepare_for_x(data, source=item.url)
-        except ImageFetchError as exc:
-            # Maybe only for now: leaving it out for good would be the wrong call.
-            raise Rejected(f"{exc}; try again when the image can be fetched") from None
-        except ImageError as exc:
-            if required and i == 0:
-                raise Rejected(str(exc)) from None
-            warnings.append(f"image left out: {exc}")
-            continue
-        warnings.extend(prepared.warnings)
-        if context.media_base_url:
-            context.media_dir.mkdir(parents=True, exist_ok=True)
-            kept.append(Media(url=f"{context.media_base_url}/{prepared.save(context.media_dir)}", alt=item.alt))
-        else:
-            if network == "instagram" and i == 0:
-                warnings.append("media.public_base_url is not set: Instagram gets the original images")
-            kept.append(item)
+    try:
+        for i, item in enumerate(images):
+            try:
+                prepared = preparer(load_image_bytes(item.url, session=session), item.url)
+            except ImageFetchError as exc:
+                raise Transient(f"{exc}; try again when the image can be fetched") from None
+            except ImageError as exc:
+                if required and i == 0:
+                    raise Rejected(str(exc)) from None
+                warnings.append(f"image left out: {exc}")
+                continue
+            warnings.extend(prepared.warnings)
+            kept.append(_stored(prepared, item, context))
+    finally:
+        session.close()
+    if network == "instagram" and kept and not context.media_base_url:
+        warnings.append("media.public_base_url is not set: Instagram gets the original images")
     return tuple(kept)
+
+
+def _stored(prepared: PreparedImage, item: Media, context: Context) -> Media:
+    """``prepared`` written to the media folder, as the draft records it."""
+    try:
+        name = prepared.save(context.media_dir)
+    except OSError as exc:
+        raise Transient(
+            f"the prepared image cannot be written to the media folder {context.media_dir} "
+            f"({exc.strerror or exc}); try again when it can"
+        ) from None
+    url = f"{context.media_base_url}/{name}" if context.media_base_url else item.url
+    return Media(url=url, alt=item.alt, file=name, sha256=prepared.sha256)
+
+
+def _preparer(network: str, account: Account) -> Callable[[bytes, str], PreparedImage]:
+    from .media import ImageError, prepare_for_instagram, prepare_for_x
+    from .media_fetch import mb
+
+    if network == "instagram":
+        background = str(account.get("image_background", "#FFFFFF"))
+        return lambda data, source: prepare_for_instagram(data, background=background, source=source)
+    if network == "facebook":
+
+        def for_facebook(data: bytes, source: str) -> PreparedImage:
+            # X's preparation (upright, sRGB, no metadata, <= 5 MB) suits a Page photo;
+            # only an animated GIF may be larger than Facebook takes.
+            prepared = prepare_for_x(data, source=source)
+            if len(prepared.data) > FACEBOOK_MAX_BYTES:
+                raise ImageError(f"{source}: {mb(len(prepared.data))} is more than Facebook's {mb(FACEBOOK_MAX_BYTES)}")
+            return prepared
+
+        return for_facebook
+    return lambda data, source: prepare_for_x(data, source=source)

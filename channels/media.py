@@ -29,11 +29,8 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
-import hashlib
 import io
 import math
-import os
-import tempfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -83,30 +80,27 @@ class PreparedImage:
     @property
     def file_name(self) -> str:
         """Content-addressed name: the first 16 hex digits of the SHA-256, plus ext."""
-        return hashlib.sha256(self.data).hexdigest()[:16] + self.ext
+        from .media_store import file_name
+
+        return file_name(self.data, self.ext)
+
+    @property
+    def sha256(self) -> str:
+        """The hex SHA-256 of the bytes, recorded in the draft and checked at publishing."""
+        from .media_store import digest
+
+        return digest(self.data)
 
     def save(self, media_dir: Path) -> str:
         """Write the image into ``media_dir`` (created if needed) and return its file name.
 
-        The name depends only on the content, so saving twice writes once. The write
-        goes through a temporary file and a rename, so a reader never sees half an
-        image. Raises ``OSError`` when the folder cannot be written.
+        See :func:`channels.media_store.write`: content-addressed, atomic, readable by
+        the web server that serves the folder. Raises ``OSError`` when the folder cannot
+        be written.
         """
-        media_dir = Path(media_dir)
-        media_dir.mkdir(parents=True, exist_ok=True)
-        name = self.file_name
-        target = media_dir / name
-        if target.is_file() and target.stat().st_size == len(self.data):
-            return name
-        fd, tmp = tempfile.mkstemp(dir=media_dir, prefix=".tmp-", suffix=self.ext)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(self.data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return name
+        from .media_store import write
+
+        return write(self.data, ext=self.ext, media_dir=media_dir)
 
 
 # --------------------------------------------------------------------------- preparing

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .base import Media, Rejected, Transient
+from .base import Media
 
 if TYPE_CHECKING:
     from .twitter import TwitterChannel
@@ -20,12 +20,18 @@ MAX_IMAGES = 4
 
 
 def upload_images(channel: TwitterChannel, media: Sequence[Media]) -> list[str]:
-    """Upload up to four images; returns their media ids.  Raises requests/tweepy errors."""
+    """Upload up to four images, the bytes prepared at render; returns their media ids.
+
+    Every prepared file is read and checked before the first upload.  Raises
+    :class:`~channels.media_store.PreparedImageGone` (a ``Rejected``) when one is gone
+    or changed (nothing is fetched again), and requests/tweepy errors from the calls.
+    """
     import tweepy
 
-    from .media import alt_text, load_image_bytes, prepare_for_x
-    from .media_fetch import ImageFetchError
+    from .media import alt_text
+    from .media_store import read
 
+    stored = [read(item, channel.context) for item in list(media)[:MAX_IMAGES]]
     client = channel.client()
     session = client.session
     s = channel.account.settings
@@ -33,16 +39,10 @@ def upload_images(channel: TwitterChannel, media: Sequence[Media]) -> list[str]:
         s["consumer_key"], s["consumer_secret"], s["access_token"], s["access_token_secret"]
     ).apply_auth()
     ids: list[str] = []
-    for item in list(media)[:MAX_IMAGES]:
-        try:
-            prepared = prepare_for_x(load_image_bytes(item.url, session=session), source=item.url)
-        except ImageFetchError as exc:
-            raise Transient(str(exc)) from None  # nothing was posted; the image host may be back soon
-        except ValueError as exc:
-            raise Rejected(str(exc)) from None
+    for item, image in zip(media, stored):
         response = session.post(
             f"{API}/2/media/upload",
-            files={"media": (f"image.{prepared.ext}", prepared.data, prepared.mime)},
+            files={"media": (image.name, image.data, image.mime)},
             data={"media_category": "tweet_image"},
             auth=auth,
         )

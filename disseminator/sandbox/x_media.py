@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +46,9 @@ def _validate(data: bytes, category: str) -> dict[str, Any]:
         limit = GIF_LIMIT if info.mime == "image/gif" and category.endswith("_gif") else IMAGE_LIMIT
         if len(data) > limit:
             raise MediaError(f"File size exceeds {limit} bytes.")
-    return {"mime": info.mime, "w": info.width, "h": info.height, "size": len(data)}
+    # The digest lets a test check that what arrived is byte for byte what was prepared.
+    return {"mime": info.mime, "w": info.width, "h": info.height, "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def _describe(media_id: str, item: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from channels.base import Draft, Media
+from channels.base import Context, Draft, Media
+from channels.images import prepare
 from tests.contract.conftest import Env
 from tests.contract.test_error_codes import fb_channel, ig_channel, x_channel
 from tests.helpers import REPO
@@ -26,8 +27,12 @@ def test_x_uploads_the_image_with_its_alt_text(env: Env) -> None:
 
 def test_x_takes_up_to_four_images(sandbox, tmp_path) -> None:  # type: ignore[no-untyped-def]
     urls = [_image(tmp_path, sandbox, f"f{i}.jpg") for i in range(5)]
-    draft = Draft(parts=("Empat foto kegiatan",), media=tuple(Media(url=u, alt=f"foto {i}") for i, u in enumerate(urls)))
-    receipt = x_channel(sandbox.url).publish_part(draft, 0)
+    channel = x_channel(sandbox.url)
+    channel.context = Context(base_dir=tmp_path, media_dir=tmp_path / "prepared")
+    # X uploads only images prepared at render time (channels/images.py).
+    media = prepare([Media(url=u, alt=f"foto {i}") for i, u in enumerate(urls)], network="x",
+                    account=channel.account, context=channel.context, warnings=[], required=False)
+    receipt = channel.publish_part(Draft(parts=("Empat foto kegiatan",), media=media), 0)
     [post] = sandbox.posts()
     assert post["id"] == receipt.remote_id
     media = sandbox.app.state.data["media"]
