@@ -99,3 +99,17 @@ def test_media_records_keep_the_prepared_file_through_the_store_format() -> None
 
 def _boom(*args: object) -> None:
     raise OSError(28, "disk full")
+
+
+def test_x_without_a_media_folder_leaves_images_out_with_a_warning() -> None:
+    from channels.base import Account
+    from channels.images import prepare
+
+    warnings: list[str] = []
+    images = (Media(url="https://humas.example.go.id/f.jpg"),)
+    account = Account(name="x", channel="twitter")
+    # X uploads only bytes prepared at render; with nowhere to keep them it cannot post them.
+    assert prepare(images, network="x", account=account, context=None, warnings=warnings, required=False) == ()
+    assert warnings == ["1 image(s) left out: no media folder to prepare them in"]
+    # Instagram fetches by URL, so a library caller without a folder still gets it through.
+    assert prepare(images, network="instagram", account=account, context=None, warnings=[], required=True) == images
