@@ -29,9 +29,12 @@ def list_accounts(settings: Settings, store: Callable[[], Store]) -> list[dict[s
 
     ``store`` opens the database; without one (before ``init``) every state is empty.
     """
+    from . import holds
+    from .store import HoldKind
+
     try:
         db = store()
-        attention, paused = db.accounts_needing_attention(), db.accounts_paused()
+        attention, paused = holds.reasons(db, HoldKind.ATTENTION), holds.reasons(db, HoldKind.PAUSE)
     except Exception:  # noqa: BLE001 - listing accounts works without a database
         attention, paused = {}, {}
     rows = []
@@ -79,6 +82,9 @@ def check_accounts(
 def _check_one(settings: Settings, store: Store, name: str, channel_factory: Callable[..., Channel], now: dt.datetime) -> dict[str, Any]:
     from channels.base import AuthError, ChannelError
 
+    from . import holds
+    from .store import HoldKind
+
     row: dict[str, Any] = {"account": name, "ok": False, "identity": None, "quota": None, "error": None}
     try:
         account = settings.account(name)
@@ -86,20 +92,18 @@ def _check_one(settings: Settings, store: Store, name: str, channel_factory: Cal
         result = channel_factory(account, context=settings.context).check()
     except ConfigError as exc:  # a missing ${VAR}, say: nothing can be posted until it is fixed
         row["error"] = exc.message
-        store.set_attention(name, exc.message)
+        holds.place(store, name, HoldKind.ATTENTION, reason=exc.message)
     except ValueError as exc:  # the account's template: no post is rendered with it until fixed
         row["error"] = str(exc)
     except AuthError as exc:
         row["error"] = f"credentials refused: {exc.message}"
-        store.set_attention(name, row["error"])
+        holds.place(store, name, HoldKind.ATTENTION, reason=row["error"])
     except ChannelError as exc:  # the network did not answer: what we knew still stands
         row["error"] = f"could not check ({exc.kind}): {exc.message}"
         row["unreachable"] = True
     else:
         row.update(ok=result.ok, identity=result.identity, quota=result.quota)
-        store.set_attention(name, None)
-        store.clear_rate_limit(name)
-        released = store.release_account(name, now)
+        released = holds.release(store, name, HoldKind.ATTENTION, HoldKind.RATE_LIMIT)
         if released:
             row["released"] = released
     return row
@@ -122,15 +126,20 @@ def pause(settings: Settings, store: Store, name: str, reason: str = "") -> dict
 
     Raises :class:`~disseminator.errors.ConfigError` for an unknown name.
     """
+    from . import holds
+    from .store import HoldKind
+
     settings.account(name, resolve=False)  # an unknown name is an error
-    store.set_paused(name, True, reason)
+    holds.place(store, name, HoldKind.PAUSE, reason=reason or "")
     return {"account": name, "paused": True, "reason": reason or None, "changed": True}
 
 
 def resume(settings: Settings, store: Store, name: str) -> dict[str, Any]:
     """Let a paused account publish again (``changed`` false when it was not paused)."""
+    from . import holds
+    from .store import HoldKind
+
     settings.account(name, resolve=False)
-    if name not in store.accounts_paused():
+    if not holds.lift(store, name, HoldKind.PAUSE):
         return {"account": name, "paused": False, "reason": None, "changed": False}
-    store.set_paused(name, False)
     return {"account": name, "paused": False, "reason": None, "changed": True}

@@ -15,12 +15,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, delete, exists, or_, select
+from collections.abc import Collection
 
-from .store import HoldRow, PostRow, Store
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select
+
+from .store import HoldRow, PostRow, PostStatus, Store
 from .store.models import HoldKind
 
-__all__ = ["Hold", "HoldKind", "place", "lift", "active", "blocking", "of_kind", "describe"]
+__all__ = [
+    "Hold", "HoldKind", "place", "lift", "release", "active", "reasons", "resting", "waiting", "blocking", "of_kind",
+    "describe",
+]
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,18 @@ def lift(store: Store, account: str, *kinds: HoldKind) -> bool:
         return bool(live)
 
 
+def release(store: Store, account: str, *kinds: HoldKind) -> int:
+    """Lift ``account``'s holds of ``kinds``; returns how many of its posts are due now
+    (they waited for the hold and go at the next run)."""
+    lift(store, account, *kinds)
+    now = store.clock.now()
+    with store.session() as s:
+        return int(s.scalar(
+            select(func.count()).select_from(PostRow).where(
+                PostRow.account == account, PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at <= now)
+        ) or 0)
+
+
 def active(store: Store, now: dt.datetime | None = None, *, account: str | None = None) -> dict[str, list[Hold]]:
     """The holds in force at ``now`` (the store's clock by default), by account."""
     now = now or store.clock.now()
@@ -83,6 +100,33 @@ def active(store: Store, now: dt.datetime | None = None, *, account: str | None 
                 Hold(r.account, HoldKind(r.kind), r.reason, r.since, r.until)
             )
         return found
+
+
+def reasons(store: Store, kind: HoldKind, now: dt.datetime | None = None) -> dict[str, str]:
+    """Accounts with a hold of ``kind`` in force, with its reason ("" when none was given)."""
+    return {a: h.reason or "" for a, h in of_kind(active(store, now), kind).items()}
+
+
+def resting(store: Store, now: dt.datetime | None = None) -> dict[str, dt.datetime]:
+    """Rate-limited accounts, with the time they may call their network again."""
+    return {a: h.until for a, h in of_kind(active(store, now), HoldKind.RATE_LIMIT).items() if h.until is not None}
+
+
+def waiting(store: Store, kind: HoldKind, *, due_by: dt.datetime, exclude: Collection[int] = ()) -> dict[str, tuple[int, str]]:
+    """Posts due by ``due_by`` that a hold of ``kind`` keeps back: account -> (how many,
+    the hold's reason).  One grouped query, whatever the size of the queue."""
+    now = store.clock.now()
+    with store.session() as s:
+        q = (
+            select(PostRow.account, func.count(), HoldRow.reason)
+            .join(HoldRow, HoldRow.account == PostRow.account)
+            .where(PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at <= due_by,
+                   HoldRow.kind == kind.value, _live(now))
+            .group_by(PostRow.account, HoldRow.reason)
+        )
+        if exclude:
+            q = q.where(PostRow.id.not_in(list(exclude)))
+        return {account: (int(n), reason or "") for account, n, reason in s.execute(q)}
 
 
 def blocking(now: dt.datetime) -> ColumnElement[bool]:

@@ -118,9 +118,13 @@ def queue(settings: Settings, store: Store, status: str | None = None, *, now: d
     """Posts in ``status`` (default: scheduled and publishing; ``all``), soonest first,
     each saying why it waits: ``waiting_for_account``, ``rate_limited_until``, ``paused``."""
     statuses = None if status == "all" else ([status] if status else list(QUEUED))
-    attention = store.accounts_needing_attention()
-    resting = store.accounts_resting(now or dt.datetime.now(dt.timezone.utc))
-    paused = store.accounts_paused()
+    from . import holds
+    from .store import HoldKind
+
+    held = holds.active(store, now)
+    attention = {a: h.reason or "" for a, h in holds.of_kind(held, HoldKind.ATTENTION).items()}
+    resting = {a: h.until for a, h in holds.of_kind(held, HoldKind.RATE_LIMIT).items() if h.until}
+    paused = {a: h.reason or "" for a, h in holds.of_kind(held, HoldKind.PAUSE).items()}
     rows = posts_view(store, store.posts(statuses), settings.tz, attention)
     for r in rows:
         if r["account"] in resting and r["status"] == "scheduled":
@@ -157,7 +161,10 @@ def cancel(settings: Settings, store: Store, post_id: int, *, force: bool = Fals
 def post_detail(settings: Settings, store: Store, post_id: int) -> dict[str, Any]:
     """One post with its text as queued and every call made for it (``post show``)."""
     row = store.post(post_id)
-    data = _one(settings, store, row, store.accounts_needing_attention())
+    from . import holds
+    from .store import HoldKind
+
+    data = _one(settings, store, row, holds.reasons(store, HoldKind.ATTENTION))
     data["parts_text"] = list(row.parts or [])
     data["media"] = [m.get("url") for m in row.media or []]
     data["warnings"] = list(row.warnings or [])

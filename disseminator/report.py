@@ -51,14 +51,10 @@ def run_due(settings: Settings, store: Store, *, now: dt.datetime | None = None)
 
 def paused_due(store: Store, now: dt.datetime) -> dict[str, tuple[int, str]]:
     """Paused accounts with due posts: account -> (how many, the reason given)."""
-    paused = store.accounts_paused()
-    if not paused:
-        return {}
-    due: dict[str, int] = {}
-    for p in store.posts(["scheduled"]):
-        if p.account in paused and p.next_attempt_at <= now:
-            due[p.account] = due.get(p.account, 0) + 1
-    return {account: (due[account], reason) for account, reason in paused.items() if account in due}
+    from . import holds
+    from .store import HoldKind
+
+    return holds.waiting(store, HoldKind.PAUSE, due_by=now)
 
 
 def summarise(report: RunReport, paused: dict[str, tuple[int, str]]) -> RunSummary:

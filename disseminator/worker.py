@@ -23,8 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import assert_never
 
-from sqlalchemy import func, select
-
 from channels.base import AuthError, Channel, ChannelError, Draft, RateLimited, Receipt, Transient
 from channels.http import redact
 
@@ -34,10 +32,9 @@ from .errors import ConfigError
 from .lease import Heartbeat, LostClaim
 from .registry import make_channel
 from .retry import Action, RetryDecision, RetryStrategy
-from .store import AttemptRow, HoldKind, HoldRow, PostRow, PostStatus, Store
+from .store import AttemptRow, HoldKind, PostRow, Store
 
 log = logging.getLogger("disseminator.worker")
-S = PostStatus
 #: How far before a post was queued its remote copy may carry a timestamp (clock skew).
 RECONCILE_SKEW = dt.timedelta(minutes=5)
 
@@ -104,7 +101,7 @@ class Worker:
         while not (stop and stop()):
             post = queue.claim_next(self.store, worker=self.worker_id, now=now, lease=self.lease, skip_ids=seen)
             if post is None:
-                report.waiting = self._waiting(now, exclude=seen)
+                report.waiting = holds.waiting(self.store, HoldKind.ATTENTION, due_by=now, exclude=seen)
                 return report
             seen.add(post.id)
             try:
@@ -115,22 +112,6 @@ class Worker:
                 row = self.store.post(post.id)
                 report.outcomes.append(Outcome(post.id, post.account, row.status, "unknown", redact(f"{type(exc).__name__}: {exc}")))
         return report
-
-    def _waiting(self, now: dt.datetime, *, exclude: set[int]) -> dict[str, tuple[int, str]]:
-        """Due posts held because their account needs attention: one grouped query."""
-        clock_now = self.clock.now()
-        with self.store.session() as s:
-            q = (
-                select(PostRow.account, func.count(), HoldRow.reason)
-                .join(HoldRow, HoldRow.account == PostRow.account)
-                .where(PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at <= now,
-                       HoldRow.kind == HoldKind.ATTENTION.value,
-                       HoldRow.until.is_(None) | (HoldRow.until > clock_now))
-                .group_by(PostRow.account, HoldRow.reason)
-            )
-            if exclude:
-                q = q.where(PostRow.id.not_in(list(exclude)))
-            return {account: (int(n), reason or "") for account, n, reason in s.execute(q)}
 
     # ------------------------------------------------------------------ one post
 

@@ -322,61 +322,6 @@ class Store:
         with self.session() as s:
             return int(s.scalar(select(func.count()).select_from(PostRow).where(PostRow.status == status)) or 0)
 
-    # ------------------------------------------------------------------ accounts
-    # Thin readers kept for the CLI; the holds themselves live in disseminator.holds.
-
-    def accounts_needing_attention(self) -> dict[str, str]:
-        """Accounts whose credentials or configuration were refused, with why."""
-        return self._holds_of(HoldKind.ATTENTION)
-
-    def accounts_paused(self) -> dict[str, str]:
-        """Accounts an officer paused, with why."""
-        return self._holds_of(HoldKind.PAUSE)
-
-    def accounts_resting(self, now: dt.datetime | None = None) -> dict[str, dt.datetime]:
-        """Accounts rate-limited past ``now``, with the time they resume."""
-        from .. import holds
-
-        found = holds.of_kind(holds.active(self, now), HoldKind.RATE_LIMIT)
-        return {a: h.until for a, h in found.items() if h.until is not None}
-
-    def set_attention(self, account: str, reason: str | None) -> None:
-        """Hold ``account`` until an operator looks (``reason``), or lift that hold (None)."""
-        from .. import holds
-
-        if reason is None:
-            holds.lift(self, account, HoldKind.ATTENTION)
-        else:
-            holds.place(self, account, HoldKind.ATTENTION, reason=reason)
-
-    def clear_rate_limit(self, account: str) -> None:
-        from .. import holds
-
-        holds.lift(self, account, HoldKind.RATE_LIMIT)
-
-    def set_paused(self, account: str, paused: bool, reason: str | None = None) -> None:
-        """Hold (or release) every post of ``account`` by an officer's decision."""
-        from .. import holds
-
-        if paused:
-            holds.place(self, account, HoldKind.PAUSE, reason=reason or "")
-        else:
-            holds.lift(self, account, HoldKind.PAUSE)
-
-    def release_account(self, account: str, now: dt.datetime | None = None) -> int:
-        """How many of ``account``'s posts are due now (they waited for a lifted hold)."""
-        now = now or self.clock.now()
-        with self.session() as s:
-            return int(s.scalar(
-                select(func.count()).select_from(PostRow).where(
-                    PostRow.account == account, PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at <= now)
-            ) or 0)
-
-    def _holds_of(self, kind: HoldKind) -> dict[str, str]:
-        from .. import holds
-
-        return {a: h.reason or "" for a, h in holds.of_kind(holds.active(self), kind).items()}
-
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:

@@ -9,7 +9,7 @@ import pytest
 
 from channels.base import AuthError, Draft, RateLimited, Transient
 from channels.clock import FakeClock
-from disseminator import queue
+from disseminator import holds, queue
 from disseminator.config import load_settings
 from disseminator.sandbox import SandboxOptions, start_sandbox
 from disseminator.store import PostStatus, Store
@@ -248,10 +248,10 @@ def test_a_passing_check_or_a_success_ends_a_rate_limit_hold(env: Env) -> None:
     env.sandbox.set_faults({"rate_limit": [{"network": "x", "path": "/2/tweets", "reset_in": 900}]})
     env.worker().run_due()
     store = env.worker().store
-    assert "sandbox_x" in store.accounts_resting(later(0))
+    assert "sandbox_x" in holds.resting(store)
     env.sandbox.set_faults({})
     assert env.cli("accounts", "check", "sandbox_x").code == 0
-    assert store.accounts_resting(later(0)) == {}
+    assert holds.resting(store) == {}
 
 
 def test_cancel_force_withdraws_a_post_that_may_be_out(env: Env) -> None:

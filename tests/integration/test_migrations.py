@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from channels.base import Draft
-from disseminator.store import Store
+from disseminator import holds
+from disseminator.store import HoldKind, Store
 from disseminator.store.migrate import HEAD, current_revision, downgrade, head_revision, script_head, upgrade
 from tests.helpers import run_cli, write_config
 
@@ -50,12 +51,9 @@ def test_upgrade_from_the_first_schema_keeps_articles_and_posts(db_url: str, tmp
     assert (post.status, post.remote_ids, post.parts) == ("published", ["123"], ["teks"])
     assert store.parts(7)[0].state == "published"
     # account_state's flags became holds.
-    assert store.accounts_needing_attention() == {"humas_fb": "token expired"}
-    from disseminator import holds
-    from disseminator.store import HoldKind
-
+    assert holds.reasons(store, HoldKind.ATTENTION) == {"humas_fb": "token expired"}
     holds.place(store, "humas_x", HoldKind.RATE_LIMIT, until=dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc))
-    assert list(store.accounts_resting(dt.datetime.now(dt.timezone.utc))) == ["humas_x"]
+    assert list(holds.resting(store)) == ["humas_x"]
     store.close()
 
 
@@ -67,9 +65,9 @@ def test_upgrade_moves_account_flags_into_holds(db_url: str) -> None:
         conn.execute(text("UPDATE account_state SET paused = true, pause_reason = 'berkabung', resume_at = :t "
                           "WHERE account = 'humas_x'"), {"t": "2099-01-01 00:00:00"})
     upgrade(store.engine)
-    assert store.accounts_paused() == {"humas_x": "berkabung"}
-    assert store.accounts_resting(NOW) == {"humas_x": dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc)}
-    assert store.accounts_needing_attention() == {"humas_fb": "token expired"}
+    assert holds.reasons(store, HoldKind.PAUSE) == {"humas_x": "berkabung"}
+    assert holds.resting(store, NOW) == {"humas_x": dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc)}
+    assert holds.reasons(store, HoldKind.ATTENTION) == {"humas_fb": "token expired"}
     downgrade(store.engine, "0004")
     with store.engine.connect() as conn:
         rows = conn.execute(text("SELECT account, needs_attention, paused, pause_reason FROM account_state "

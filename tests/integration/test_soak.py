@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from disseminator.config import load_settings
-from disseminator.store import Store
+from disseminator import holds
+from disseminator.store import HoldKind, Store
 from disseminator.worker import Worker
 from tests.contract.conftest import later
 from tests.helpers import REPO, article_file
@@ -48,7 +49,7 @@ def test_every_post_lands_exactly_once_under_faults(cli, config: Path, sandbox, 
             t.join(timeout=120)
         # Rate-limit holds would make the test wait for real time: lift them between rounds.
         for account in ("sandbox_x", "sandbox_fb", "sandbox_ig"):
-            store.clear_rate_limit(account)
+            holds.lift(store, account, HoldKind.RATE_LIMIT)
         if store.count_posts("published") + store.count_posts("failed") == expected:
             break
     outcomes = {(a.action, a.outcome) for a in store.attempts()}
