@@ -69,7 +69,8 @@ def default_worker_id() -> str:
 
 
 class Worker:
-    """Publishes due posts for one configuration and database."""
+    """Publishes due posts for one configuration and database, one post at a time
+    (run several workers, in threads or processes, for more)."""
 
     def __init__(
         self,
@@ -88,6 +89,8 @@ class Worker:
         self.strategy = strategy or RetryStrategy(max_attempts=settings.worker.max_attempts)
         self.lease = dt.timedelta(seconds=settings.worker.lease_seconds)
         self.channel_factory = channel_factory
+        #: The publishing call under way (a worker publishes one post at a time).
+        self._in_flight: AttemptRow | None = None
 
     def run_due(self, *, now: dt.datetime | None = None, stop: Callable[[], bool] | None = None) -> RunReport:
         """Publish every post due at ``now`` (the clock's by default) once, then return what happened.
@@ -121,23 +124,28 @@ class Worker:
         A heartbeat keeps the claim's lease alive while this process works on the post,
         so a slow network call is never mistaken for a dead worker.
         """
-        settled: Outcome | None = None
         fence = Heartbeat(self.store, post.id, worker=self.worker_id, lease=self.lease)
         fence.start()
+        self._in_flight = None
         try:
-            settled = self._publish(post, fence)
-            return settled
+            return self._publish(post, fence)
         except LostClaim as exc:
-            settled = Outcome(post.id, post.account, "lost", "unknown", str(exc))
-            return settled
+            return Outcome(post.id, post.account, "lost", "unknown", str(exc))
+        except BaseException as exc:
+            # Interrupted (a crash, Ctrl-C): a write may have landed, so the next try asks
+            # first.  The interruption counts as a try, so one that repeats ends the post.
+            self._interrupted(post, exc)
+            raise
         finally:
             fence.stop()
-            if settled is None:
-                # Interrupted mid-call: the write may have landed, so ask before retrying.
-                failures = self.store.post(post.id).attempts
-                decision = self.strategy.interrupted(failures=failures, now=self.clock.now())
-                self._settle(post, decision, kind="unknown",
-                             message="interrupted while publishing; the network will be checked before retrying")
+
+    def _interrupted(self, post: PostRow, exc: BaseException) -> None:
+        attempt = self._in_flight or self._attempt(post, 0, "crash", outcome="unknown")
+        attempt.error_message = f"interrupted: {type(exc).__name__}"
+        self._finish(attempt, None)
+        decision = self.strategy.interrupted(failures=self._failures(post), now=self.clock.now())
+        self._settle(post, decision, kind="unknown",
+                     message="interrupted while publishing; the network will be checked before retrying")
 
     def _publish(self, post: PostRow, fence: Heartbeat) -> Outcome:
         try:
@@ -190,6 +198,7 @@ class Worker:
 
     def _write(self, post: PostRow, channel: Channel, draft: Draft, index: int, *, reply_to: str | None) -> Receipt:
         attempt = self._attempt(post, index, "publish", outcome="unknown", sent_text=draft.parts[index])
+        self._in_flight = attempt  # recorded by _interrupted if the call never returns
         try:
             receipt = channel.publish_part(draft, index, reply_to=reply_to)
         except ChannelError as exc:
@@ -199,10 +208,6 @@ class Worker:
             # The channel confirmed the claim between two calls and it was gone: the
             # post's write was not sent (the next owner looks it up first anyway).
             attempt.outcome, attempt.error_message = "lost_claim", "claim lost mid-publish; the post was not written"
-            self._finish(attempt, None)
-            raise
-        except BaseException as exc:
-            attempt.error_message = f"interrupted: {type(exc).__name__}"
             self._finish(attempt, None)
             raise
         attempt.outcome, attempt.remote_id = "published", receipt.remote_id
@@ -237,6 +242,8 @@ class Worker:
                           started_at=self.clock.now(), outcome=outcome, sent_text=sent_text)
 
     def _finish(self, attempt: AttemptRow, exc: ChannelError | None) -> None:
+        if attempt is self._in_flight:
+            self._in_flight = None
         attempt.finished_at = self.clock.now()
         if exc is not None:
             attempt.outcome = exc.kind

@@ -46,6 +46,9 @@ __all__ = [
 #: held instead (rate limit, refused credentials), or the worker lost its claim before
 #: the write (the post was not sent).
 NOT_COUNTED = frozenset({"rate_limited", "auth", "lost_claim"})
+#: What counts as a try: a publishing call, or an interruption outside any call (a crash
+#: that repeats must end the post, not retry it forever).  Look-ups are free.
+COUNTED_ACTIONS = frozenset({"publish", "crash"})
 
 
 def text_hash(text: str) -> str:
@@ -310,7 +313,7 @@ class Store:
         with a rate limit or refused credentials (those hold the account instead)."""
         with self.session() as s:
             s.add(attempt)
-            if attempt.action == "publish" and attempt.outcome not in NOT_COUNTED:
+            if attempt.action in COUNTED_ACTIONS and attempt.outcome not in NOT_COUNTED:
                 s.execute(update(PostRow).where(PostRow.id == attempt.post_id).values(attempts=PostRow.attempts + 1))
                 s.execute(
                     update(PartRow)

@@ -87,3 +87,22 @@ def _claim(env: Env, clock: FakeClock) -> Any:
                             lease=dt.timedelta(seconds=settings.worker.lease_seconds))
     assert post is not None
     return post
+
+
+def test_a_crash_outside_any_call_counts_as_a_try_and_is_looked_up_next(env: Env) -> None:
+    pid = env.queue_one("sandbox_fb")
+    settings = load_settings(env.config)
+
+    def broken(account: Any, *, context: Any = None) -> Any:
+        raise RuntimeError("bug while building the channel")
+
+    worker = Worker(settings, Store(settings.database), worker_id="w", channel_factory=broken)
+    [outcome] = worker.run_due().outcomes
+    assert (outcome.status, outcome.error_kind) == ("scheduled", "unknown")
+    store = worker.store
+    row = store.post(pid)
+    assert row.attempts == 1 and row.needs_reconcile and row.next_attempt_at > row.scheduled_at
+    assert [(a.action, a.outcome, a.error_message) for a in store.attempts([pid])] == [
+        ("crash", "unknown", "interrupted: RuntimeError")]
+    assert [e.edge for e in store.events(pid)] == ["create", "claim", "retry"]
+    assert env.posts_on("sandbox_fb") == []
