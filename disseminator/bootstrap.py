@@ -40,6 +40,20 @@ def write_starter_config(config_path: str | None, *, sandbox_url: str | None = N
     return ConfigFile(target, False)
 
 
+def initialise(config_path: str | None, *, sandbox_url: str | None = None) -> dict[str, Any]:
+    """``init``: a starter config where none exists (:func:`write_starter_config`), then
+    the database created or upgraded.
+
+    Returns ``{"config", "config_written", "database", "schema", "accounts"}``.
+    """
+    from .config import load_settings
+
+    config = write_starter_config(config_path, sandbox_url=sandbox_url)
+    settings = load_settings(str(config.path) if config.written else config_path)
+    return {"config": str(config.path), "config_written": config.written, **upgrade_database(settings.database),
+            "accounts": settings.account_names()}
+
+
 def upgrade_database(database: str) -> dict[str, Any]:
     """Create the schema or bring it to this version: ``{"database", "schema"}``."""
     from .config import redact_url

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -22,21 +23,17 @@ def init(app: App, sandbox_url: str | None, output: Output) -> None:
     The file is the --config path, or ./disseminator.toml.  An existing file is never
     overwritten.
     """
-    from ..bootstrap import upgrade_database, write_starter_config
+    from ..bootstrap import initialise
 
-    config = write_starter_config(app.config_path, sandbox_url=sandbox_url)
-    if config.written:
-        app.config_path = str(config.path)
-    db = upgrade_database(app.settings.database)
-    result = {"config": str(config.path), "config_written": config.written, **db}
+    result = initialise(app.config_path, sandbox_url=sandbox_url)
     if output.structured:
         output.emit(result)
         return
-    names = ", ".join(app.settings.account_names()) or "none yet: add [accounts.NAME] tables"
-    click.echo(f"{'Wrote' if config.written else 'Kept existing'} configuration {config.path.resolve()} (accounts: {names})")
-    if sandbox_url and not config.written:
+    names = ", ".join(result["accounts"]) or "none yet: add [accounts.NAME] tables"
+    click.echo(f"{'Wrote' if result['config_written'] else 'Kept existing'} configuration {Path(result['config']).resolve()} (accounts: {names})")
+    if sandbox_url and not result["config_written"]:
         click.echo("  (not changed: --sandbox accounts are only written into a new file)")
-    click.echo(f"Database {db['database']} is at schema {db['schema']}")
+    click.echo(f"Database {result['database']} is at schema {result['schema']}")
 
 
 @click.group()
