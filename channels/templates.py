@@ -133,6 +133,7 @@ def load_template(
     :func:`render_template` does.  Raises :class:`TemplateProblem` as it does."""
     display, source = _locate(channel, override, search_dirs)
     template = _compile(display, source)
+    from . import template_limits as limits
 
     def render(variables: Mapping[str, Any]) -> str:
         values = dict(TEMPLATE_VARIABLES)
@@ -140,7 +141,7 @@ def load_template(
         if "hashtags_text" not in variables and values["hashtags"]:
             values["hashtags_text"] = " ".join(values["hashtags"])
         try:
-            text = template.render(values)
+            text = limits.render(template, values)
         except Exception as exc:  # anything the template does wrong is the template's problem
             raise TemplateProblem(_describe(exc), template=display, line=_template_line(exc, display)) from exc
         return _tidy(text)
@@ -183,16 +184,18 @@ def _locate(channel: str, override: str | None, search_dirs: Sequence[Path]) -> 
 @functools.lru_cache(maxsize=1)
 def _environment() -> Environment:
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    # Immutable: a template cannot .append() to the hashtags list the caller passed.
-    env = ImmutableSandboxedEnvironment(
+    from .template_limits import LimitedEnvironment
+
+    # Immutable (a template cannot .append() to the hashtags list the caller passed) and
+    # limited in time, output and the size of what it builds (template_limits).
+    env = LimitedEnvironment(
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["tanggal"] = tanggal
+    env.add_filter("tanggal", tanggal)
     return env
 
 
@@ -205,6 +208,8 @@ def _compile(display: str, source: str) -> Template:
         code = env.compile(source, name=display, filename=display)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(exc.message or str(exc), template=display, line=exc.lineno) from exc
+    except Exception as exc:  # e.g. a number literal too long to read: still the template's problem
+        raise TemplateProblem(_describe(exc), template=display, line=_compile_line(exc)) from exc
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 
@@ -214,6 +219,19 @@ def _template_line(exc: BaseException, display: str) -> int | None:
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename == display:
             line = frame.lineno
+    return line
+
+
+def _compile_line(exc: BaseException) -> int | None:
+    """The template line Jinja was reading when ``exc`` happened (its lexer's ``lineno``,
+    or the line of the node being compiled)."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        names = tb.tb_frame.f_locals
+        found = names.get("lineno", getattr(names.get("node"), "lineno", None))
+        line = found if isinstance(found, int) else line
+        tb = tb.tb_next
     return line
 
 
