@@ -22,6 +22,7 @@ from typing import Any
 
 from channels.base import Account, Context
 
+from . import setting_ranges
 from .errors import ConfigError
 
 DEFAULT_DATABASE = "sqlite:///disseminator.db"
@@ -45,7 +46,7 @@ class WorkerSettings:
 
     lease_seconds: int = 900
     max_attempts: int = 8
-    tick_seconds: int = 30
+    tick_seconds: float = 30
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,10 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None) -> Sett
     database = os.environ.get("DISSEMINATOR_DATABASE") or data.get("database", DEFAULT_DATABASE)
     expect("database", database, str, "a database URL such as sqlite:///disseminator.db")
     base_dir = path.parent if path else Path.cwd()
-    database = _absolute_sqlite(database, base_dir)
+    try:
+        database = _absolute_sqlite(database, base_dir)
+    except (ValueError, OSError) as exc:  # a NUL byte, say: no file could have that name
+        raise ConfigError(f"{where}: database: not a usable SQLite path ({exc})") from exc
 
     timezone = os.environ.get("DISSEMINATOR_TIMEZONE") or data.get("timezone", DEFAULT_TIMEZONE)
     expect("timezone", timezone, str, "an IANA time zone name such as Asia/Jakarta")
@@ -191,10 +195,11 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None) -> Sett
             isinstance(base_url, str) and re.match(r"^https?://[^\s/]+", base_url)
         ):
             raise ConfigError(f"{where}: accounts.{name}.base_url: expected an http(s) URL")
+        setting_ranges.check_account(where, name, table)
         accounts[name] = dict(table)
 
     media_raw = expect("media", data.get("media", {}), dict, "a table")
-    media_dir = Path(media_raw.get("dir", "media"))
+    media_dir = Path(expect("media.dir", media_raw.get("dir", "media"), str, "a folder path"))
     public = media_raw.get("public_base_url")
     if public is not None:
         expect("media.public_base_url", public, str, "an http(s) URL")
@@ -204,13 +209,8 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None) -> Sett
     )
 
     worker_raw = expect("worker", data.get("worker", {}), dict, "a table")
-    ints: dict[str, int] = {}
-    for key in ("lease_seconds", "max_attempts", "tick_seconds"):
-        if key in worker_raw:
-            value = worker_raw[key]
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ConfigError(f"{where}: worker.{key}: expected a positive whole number")
-            ints[key] = value
+    ints = {key: setting_ranges.check(where, f"worker.{key}", rng, worker_raw[key])
+            for key, rng in setting_ranges.WORKER.items() if key in worker_raw}
     return Settings(
         path=path,
         database=database,

@@ -6,13 +6,17 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..setting_ranges import TICK
+from .ranged import RangeParam
+
 if TYPE_CHECKING:
     from ..worker import RunReport
     from .app import App
 
 
 @click.command()
-@click.option("--tick", type=float, metavar="SECONDS", help="How often to look for due posts (default: worker.tick_seconds, 30).")
+@click.option("--tick", type=RangeParam(TICK), metavar="SECONDS",
+              help=f"How often to look for due posts, {TICK.low:g} to {TICK.high:,g} seconds (default: worker.tick_seconds, 30).")
 @click.pass_obj
 def daemon(app: App, tick: float | None) -> None:
     """Publish due posts continuously until stopped (SIGTERM or Ctrl-C finishes the

@@ -85,7 +85,7 @@ def test_unknown_account_lists_known_ones(tmp_path: Path) -> None:
     [
         ("database = 5\n", "database: expected a database URL"),
         ('[accounts.a]\nchannel = "twitter"\nbase_url = "ftp://x"\n', "accounts.a.base_url: expected an http(s) URL"),
-        ("[worker]\nlease_seconds = -1\n", "worker.lease_seconds: expected a positive whole number"),
+        ("[worker]\nlease_seconds = -1\n", "worker.lease_seconds: expected a whole number of seconds from 1 to 86,400, got -1"),
         ("accounts = 3\n", "accounts: expected a table of accounts"),
     ],
 )
@@ -93,3 +93,47 @@ def test_bad_values_name_the_key(tmp_path: Path, text: str, message: str) -> Non
     (tmp_path / "disseminator.toml").write_text(text)
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_settings()
+
+
+TWITTER = '[accounts.a]\nchannel = "twitter"\n'
+INSTAGRAM = '[accounts.a]\nchannel = "instagram"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[worker]\ntick_seconds = 0\n", "worker.tick_seconds: expected a number of seconds from 0.1 to 3,600, got 0"),
+        ("[worker]\ntick_seconds = -5\n", "worker.tick_seconds: expected a number of seconds from 0.1 to 3,600, got -5"),
+        ("[worker]\ntick_seconds = nan\n", "worker.tick_seconds: expected a number of seconds from 0.1 to 3,600, got nan"),
+        ("[worker]\ntick_seconds = 86400\n", "worker.tick_seconds: expected a number of seconds from 0.1 to 3,600, got 86400"),
+        ("[worker]\nlease_seconds = 1.5\n", "worker.lease_seconds: expected a whole number of seconds from 1 to 86,400, got 1.5"),
+        ("[worker]\nlease_seconds = 10000000\n", "worker.lease_seconds: expected a whole number of seconds from 1 to 86,400, got 10000000"),
+        ("[worker]\nmax_attempts = 0\n", "worker.max_attempts: expected a whole number from 1 to 100, got 0"),
+        ('[worker]\nmax_attempts = "8"\n', "worker.max_attempts: expected a whole number from 1 to 100, got a string"),
+        ("[worker]\nmax_attempts = true\n", "worker.max_attempts: expected a whole number from 1 to 100, got true"),
+        (INSTAGRAM + "poll_seconds = 0\n", "accounts.a.poll_seconds: expected a number of seconds from 0.05 to 60, got 0"),
+        (INSTAGRAM + "poll_timeout = -1\n", "accounts.a.poll_timeout: expected a number of seconds from 1 to 3,600, got -1"),
+        (INSTAGRAM + 'timeout = "30"\n', "accounts.a.timeout: expected a number of seconds from 0.1 to 300, got a string"),
+        (TWITTER + "max_length = 0\n", "accounts.a.max_length: expected a whole number from 100 to 25,000, got 0"),
+        (TWITTER + "thread_max_parts = 1000000\n", "accounts.a.thread_max_parts: expected a whole number from 1 to 50, got 1000000"),
+        (TWITTER + "max_hashtags = -3\n", "accounts.a.max_hashtags: expected a whole number from 0 to 30, got -3"),
+        (TWITTER + 'thread = "false"\n', "accounts.a.thread: expected true or false, got a string"),
+        (TWITTER + "images = 0\n", "accounts.a.images: expected true or false, got 0"),
+    ],
+)
+def test_numbers_out_of_range_name_the_key_and_the_range(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "disseminator.toml").write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert info.value.message == f"disseminator.toml: {message}"  # the file as found, then the key
+    assert info.value.exit_code == 2
+
+
+def test_numbers_in_range_load(tmp_path: Path) -> None:
+    (tmp_path / "disseminator.toml").write_text(
+        "[worker]\ntick_seconds = 0.5\nlease_seconds = 2\nmax_attempts = 1\n"
+        + INSTAGRAM + "poll_seconds = 0.05\npoll_timeout = 3600\ntimeout = 0.3\n"
+    )
+    s = load_settings()
+    assert (s.worker.tick_seconds, s.worker.lease_seconds, s.worker.max_attempts) == (0.5, 2, 1)
+    assert s.account("a").get("poll_seconds") == 0.05

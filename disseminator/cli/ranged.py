@@ -1,0 +1,30 @@
+"""A click option type for a setting's range (``disseminator.setting_ranges``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..setting_ranges import Range
+
+
+class RangeParam(click.ParamType):
+    """Numbers in ``rng``; anything else is refused with one line naming the range, and
+    click's usage error makes the command exit 2."""
+
+    name = "number"
+
+    def __init__(self, rng: Range) -> None:
+        self.rng = rng
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        typed = value
+        if isinstance(value, str):
+            try:
+                value = int(value) if self.rng.whole else float(value)
+            except ValueError:
+                self.fail(f"expected {self.rng.describe()}, got {typed!r}", param, ctx)
+        if self.rng.problem(value):
+            self.fail(f"expected {self.rng.describe()}, got {typed}", param, ctx)  # as typed: -5, not -5.0
+        return float(value)

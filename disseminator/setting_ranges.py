@@ -1,0 +1,105 @@
+"""The values every numeric (and on/off) setting may take, in one table.
+
+The configuration loader checks the file against it, the CLI's options use it
+(``disseminator.cli.ranged``), and the README's table repeats it (a test compares them).  A value
+outside its range is refused with one line naming the setting and the range: a ``tick``
+of 0 or -5 is a mistake, never a reason to busy-loop or silently use a default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Range:
+    """Numbers from ``low`` to ``high`` inclusive; ``whole`` allows integers only."""
+
+    low: float
+    high: float
+    whole: bool = False
+    unit: str = ""
+
+    def describe(self) -> str:
+        """``a whole number of seconds from 1 to 86,400``."""
+        kind = "a whole number" if self.whole else "a number"
+        unit = f" of {self.unit}" if self.unit else ""
+        return f"{kind}{unit} from {self.low:,g} to {self.high:,g}"
+
+    def problem(self, value: Any) -> str | None:
+        """What is wrong with ``value`` (None when it is in range)."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (self.whole and not isinstance(value, int)):
+            return f"expected {self.describe()}, got {_shown(value)}"
+        if not (self.low <= value <= self.high):  # NaN fails this too
+            return f"expected {self.describe()}, got {_shown(value)}"
+        return None
+
+
+#: ``[worker]``: how the worker claims, retries and ticks.
+WORKER: Mapping[str, Range] = {
+    "lease_seconds": Range(1, 86_400, whole=True, unit="seconds"),
+    "max_attempts": Range(1, 100, whole=True),
+    "tick_seconds": Range(0.1, 3_600, unit="seconds"),
+}
+
+#: Numeric settings an account may have (the channels read them with ``account.get``).
+ACCOUNT: Mapping[str, Range] = {
+    "timeout": Range(0.1, 300, unit="seconds"),          # facebook, instagram: each Graph call
+    "poll_seconds": Range(0.05, 60, unit="seconds"),     # instagram: between container checks
+    "poll_timeout": Range(1, 3_600, unit="seconds"),     # instagram: waiting for a container
+    "max_length": Range(100, 25_000, whole=True),         # twitter: X's long posts go to 25,000
+    "thread_max_parts": Range(1, 50, whole=True),        # twitter
+    "max_hashtags": Range(0, 30, whole=True),            # facebook
+}
+
+#: On/off account settings: ``true`` or ``false`` (a string "false" would count as on).
+ACCOUNT_FLAGS = ("thread", "images", "photo")
+
+#: Account settings that are text, a list of text or a table (what the channels expect).
+ACCOUNT_KINDS: Mapping[str, tuple[type, str]] = {
+    **{key: (str, "text") for key in ("template", "username", "link_phrase", "api_version",
+                                     "image_background", "thread_numbering")},
+    "hashtags": (list, "a list of hashtags such as [\"#HumasRI\"]"),
+    "utm": (dict, "a table such as { utm_source = \"x\" }"),
+}
+
+#: ``daemon --tick``: the same range as ``worker.tick_seconds``.
+TICK = WORKER["tick_seconds"]
+
+
+def check(where: str, key: str, rng: Range, value: Any) -> Any:
+    """``value`` if it is in ``rng``; else :class:`ConfigError` naming ``key`` and the range."""
+    problem = rng.problem(value)
+    if problem:
+        raise ConfigError(f"{where}: {key}: {problem}")
+    return value
+
+
+def check_account(where: str, name: str, table: Mapping[str, Any]) -> None:
+    """Check an account table's numeric, on/off and text settings.  Raises :class:`ConfigError`."""
+    for key, value in table.items():
+        if key in ACCOUNT:
+            check(where, f"accounts.{name}.{key}", ACCOUNT[key], value)
+        elif key in ACCOUNT_FLAGS and not isinstance(value, bool):
+            raise ConfigError(f"{where}: accounts.{name}.{key}: expected true or false, got {_shown(value)}")
+        elif key in ACCOUNT_KINDS:
+            kind, what = ACCOUNT_KINDS[key]
+            items = value if isinstance(value, (list, dict)) else ()
+            if not isinstance(value, kind) or not all(isinstance(i, str) for i in (items.values() if isinstance(items, dict) else items)):
+                raise ConfigError(f"{where}: accounts.{name}.{key}: expected {what}, got {_shown(value)}")
+
+
+def _shown(value: Any) -> str:
+    """A number as written; anything else by its kind (a string may hold a secret)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+_KINDS: dict[type, str] = {str: "a string", dict: "a table", list: "a list"}
