@@ -17,10 +17,12 @@ import tomllib
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from channels.base import Account, Context
+from channels.redact import Redactor
 
 from . import setting_ranges
 from .errors import ConfigError
@@ -115,6 +117,33 @@ class Settings:
 
     def _where(self) -> str:
         return str(self.path) if self.path else "configuration"
+
+    @cached_property
+    def redactor(self) -> Redactor:
+        """Hides every account's credentials (each channel's ``secret_keys``) from logs and
+        messages, in every encoding they are sent in.
+
+        Built once, on first use.  A ``${VAR}`` that is not set is skipped (that account
+        cannot talk to its network, so its secret cannot leak); an account whose channel
+        is unknown has every value whose key names a token, secret, key or password hidden.
+        """
+        from .registry import channel_class
+
+        values: list[str] = []
+        for name, table in self.accounts.items():
+            try:
+                keys: tuple[str, ...] = channel_class(str(table.get("channel"))).secret_keys
+            except ConfigError:  # reported where the account is used
+                keys = tuple(k for k in table if re.search("token|secret|key|password", k, re.I))
+            for key in keys:
+                try:
+                    value = self._resolve(name, key, table.get(key))
+                except ConfigError:
+                    continue
+                if isinstance(value, str) and value:
+                    values.append(value)
+        return Redactor(values)
+
 
 
 def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
