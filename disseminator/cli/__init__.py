@@ -62,20 +62,24 @@ def cli(ctx: click.Context, config_path: str | None, debug: bool) -> None:
     """Disseminator: one article to X, Facebook and Instagram, on time, exactly once."""
     from .app import App
 
-    _configure_logging(debug)
     ctx.obj = App(config_path)
+    _configure_logging(debug, ctx.obj)
     ctx.call_on_close(ctx.obj.close)
     ctx.meta["debug"] = debug
 
 
-def _configure_logging(debug: bool) -> None:
-    """Logging is configured here only; every handler redacts secrets."""
+def _configure_logging(debug: bool, app: object = None) -> None:
+    """Logging is configured here only; every handler redacts secrets: the configured
+    accounts' (``Settings.redactor``) once the command has read the configuration (before
+    that no credential is in the process), token parameters always."""
     from channels.http import RedactingFilter
 
+    settings = lambda: getattr(app, "_settings", None)  # noqa: E731 - a log line never loads the config
+    redacting = RedactingFilter(lambda: getattr(settings(), "redactor", None))
     handler = logging.StreamHandler(sys.stderr)
     # The offset is shown, so a server's UTC log lines are not read as local time.
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%S%z"))
-    handler.addFilter(RedactingFilter())
+    handler.addFilter(redacting)
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_disseminator", False)]:
         root.removeHandler(old)
@@ -84,7 +88,7 @@ def _configure_logging(debug: bool) -> None:
     root.setLevel(logging.DEBUG if debug else logging.WARNING)
     for h in root.handlers:  # handlers someone else installed must not leak either
         if not any(isinstance(f, RedactingFilter) for f in h.filters):
-            h.addFilter(RedactingFilter())
+            h.addFilter(redacting)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,9 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence prints one line
         if debug:
             raise
-        from channels.http import redact
+        from channels.http import RedactingFilter, redact
 
-        click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))[:300]} (run with --debug for details)", err=True)
+        text = redact(str(exc))  # with the configured secrets too, as the log handlers hide them
+        for hide in [f for h in logging.getLogger().handlers for f in h.filters if isinstance(f, RedactingFilter)][:1]:
+            text = hide.redact(text)
+        click.echo(f"error: unexpected {type(exc).__name__}: {text[:300]} (run with --debug for details)", err=True)
         return 1
     # --help and --version end in click's Exit, whose status click returns here.
     return result if isinstance(result, int) else 0

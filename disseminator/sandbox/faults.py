@@ -7,7 +7,9 @@ The fault set is one JSON document (``POST /_sandbox/faults`` replaces it)::
      "seed": 7,                    reseeds the random source (default: the --seed option)
      "next": [{"network": "x" | "graph" | "any", "path": "/2/tweets", "method": "POST",
                "status": 503, "body": {...}, "graph_code": 2, "graph_subcode": null,
-               "count": 1}],       the next N matching calls get this error
+               "style": "html", "count": 1}],
+                                   the next N matching calls get this error; "style" sends
+                                   an odd answer with that status instead (see STYLES)
      "rate_limit": [{"network": "x" | "graph", "path": "...", "reset_in": 60,
                      "graph_code": 80001}],   X: remaining 0 and a 429 until the reset;
                                               Graph: error 4 / 17 / 32 / 80001 meanwhile
@@ -38,6 +40,15 @@ from disseminator.sandbox.respond import GRAPH_JSON, graph_error, json_response,
 NETWORKS = ("x", "graph", "any")
 _ALIASES = {"twitter": "x", "facebook": "graph", "instagram": "graph", "ig": "graph"}
 _KEYS = {"latency_ms", "error_rate", "seed", "next", "rate_limit", "lose_response"}
+#: Odd answers a ``next`` entry can ask for with ``"style"`` (any status, 200 included).
+STYLES = {
+    "json": "the network's own error JSON (the default)",
+    "html": "an HTML page, as a proxy or load balancer sends",
+    "empty": "an empty body",
+    "json_no_error": "JSON without the network's error shape ({\"message\": ...})",
+    "truncated": "JSON cut off half-way",
+    "no_content_type": "a body without a Content-Type header",
+}
 _REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 GRAPH_LIMIT_MESSAGES = {
     4: "(#4) Application request limit reached",
@@ -105,6 +116,8 @@ def normalize(doc: dict[str, Any], now: float) -> dict[str, Any]:
             raise FaultError(f"next[{i}].status must be an integer")
         if "status" not in entry and "graph_code" not in entry:
             raise FaultError(f"next[{i}] needs a status or a graph_code")
+        if "style" in entry and entry["style"] not in STYLES:
+            raise FaultError(f"next[{i}].style must be one of {', '.join(STYLES)} (got {entry['style']!r})")
         entry["count"] = int(entry.get("count", 1))
     out["rate_limit"] = _entries(doc, "rate_limit")
     for entry in out["rate_limit"]:
@@ -194,8 +207,18 @@ class Faults:
 
 
 def server_error(network: str, status: int, style: str = "json") -> Response:
-    """A 5xx as X or Meta (or a proxy in front of them) sends it: JSON, HTML or empty."""
+    """A 5xx as X or Meta (or a proxy in front of them) sends it: JSON, HTML or empty,
+    or (with the other :data:`STYLES`) an odd answer of any status."""
     reason = _REASONS.get(status, "Server Error")
+    if style == "json_no_error":
+        content_type = GRAPH_JSON if network == "graph" else "application/json; charset=utf-8"
+        return json_response({"message": f"{reason}, try again later"}, status, content_type=content_type)
+    if style == "truncated":
+        return Response('{"error": {"message": "Serv', status=status, content_type="application/json; charset=utf-8")
+    if style == "no_content_type":
+        response = Response(f"{status} {reason}", status=status)
+        del response.headers["Content-Type"]
+        return response
     if style == "html":
         html = f"<html><head><title>{status} {reason}</title></head><body><h1>{reason}</h1></body></html>"
         return Response(html, status=status, content_type="text/html; charset=utf-8")
@@ -214,6 +237,8 @@ def server_error(network: str, status: int, style: str = "json") -> Response:
 
 def scripted_error(network: str, entry: dict[str, Any]) -> Response:
     """The response a ``next`` fault entry describes."""
+    if entry.get("style", "json") != "json":
+        return server_error(network, int(entry.get("status", 500)), str(entry["style"]))
     if "body" in entry:
         status = int(entry.get("status", 400))
         content_type = GRAPH_JSON if network == "graph" else "application/json; charset=utf-8"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import requests
 
@@ -12,11 +13,12 @@ from disseminator.sandbox import SandboxCredentials, SandboxOptions, start_sandb
 from tests.helpers import REPO, article_file, run_proc
 
 CANARY = {
-    "X_KEY": "CANARYck-7f3e9a",
+    # Characters that percent-encoding changes (+ / = & %), so every encoded form counts.
+    "X_KEY": "CANARYck+7f/3e=9a&b%c-K3y9a",
     "X_SECRET": "CANARYcs-41d2b8",
     "X_TOKEN": "1500000000000000001-CANARYat5c6d",
     "X_TOKEN_SECRET": "CANARYts-90ab1e",
-    "FB_TOKEN": "CANARYpt-EAAB77c1",
+    "FB_TOKEN": "CANARYpt+b/c=d&e%f-EAAB77c1",
 }
 
 
@@ -111,8 +113,9 @@ def test_secrets_never_leak(tmp_path: Path) -> None:
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("canary.db*"))
     assert stored  # the database exists and was read
     for name, secret in CANARY.items():
-        assert secret not in everything, f"{name} leaked into output"
-        assert secret.encode() not in stored, f"{name} leaked into the database"
+        for form in {secret, quote(secret, safe=""), quote_plus(secret), quote(secret, safe="").lower()}:
+            assert form not in everything, f"{name} leaked into output as {form!r}"
+            assert form.encode() not in stored, f"{name} leaked into the database as {form!r}"
         # Also the distinctive part alone (a token could be cut or encoded).
         core = secret.split("-")[-1]
         assert core not in everything and core.encode() not in stored, f"{name} leaked (partially)"

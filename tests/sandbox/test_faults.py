@@ -122,8 +122,44 @@ def test_graph_rate_limit_fault(sandbox) -> None:
 
 
 @pytest.mark.parametrize(
+    ("style", "content_type", "starts"),
+    [
+        ("html", "text/html", b"<html>"),
+        ("empty", "text/html", b""),
+        ("json_no_error", "application/json", b'{"message":'),
+        ("truncated", "application/json", b'{"error": {"message": "Serv'),
+        ("no_content_type", None, b"502 Bad Gateway"),
+    ],
+)
+def test_odd_answer_styles(sandbox, style: str, content_type: str | None, starts: bytes) -> None:
+    sandbox.set_faults({"next": [{"network": "graph", "path": "*/feed", "status": 502, "style": style}]})
+    response = requests.post(f"{sandbox.url}/v21.0/{PAGE}/feed", data={"message": "a", "access_token": DEFAULT.fb_page_token})
+    assert response.status_code == 502 and response.content.startswith(starts)
+    assert (response.headers.get("Content-Type") or "").split(";")[0] == (content_type or "")
+    if style == "truncated":
+        assert response.content == starts  # cut off: not parseable JSON
+    assert sandbox.posts() == []  # an odd answer instead of the handler: nothing was written
+
+
+def test_what_facebook_sdk_does_with_odd_answers(sandbox) -> None:
+    """The SDK's own behaviour, which the Graph channel's mapping has to make up for."""
+    graph = graph_api(sandbox.url)
+    sandbox.set_faults({"next": [{"network": "graph", "path": "*/feed", "status": 500, "style": "json_no_error"}]})
+    assert graph.put_object(PAGE, "feed", message="a") == {"message": "Internal Server Error, try again later"}  # no raise
+    sandbox.set_faults({"next": [{"network": "graph", "path": "*/feed", "status": 502, "style": "html"}]})
+    with pytest.raises(facebook.GraphAPIError, match="Maintype"):
+        graph.put_object(PAGE, "feed", message="a")
+    sandbox.set_faults({"next": [{"network": "graph", "path": "*/feed", "status": 502, "style": "no_content_type"}]})
+    with pytest.raises(KeyError):
+        graph.put_object(PAGE, "feed", message="a")
+    sandbox.set_faults({"next": [{"network": "graph", "path": "*/feed", "status": 200, "style": "truncated"}]})
+    with pytest.raises(ValueError):
+        graph.put_object(PAGE, "feed", message="a")
+
+
+@pytest.mark.parametrize(
     "doc",
-    [{"bogus": 1}, {"error_rate": 2}, {"next": [{"network": "mars", "status": 500}]}, {"next": [{"path": "/x"}]}, ["not", "an", "object"],
+    [{"bogus": 1}, {"error_rate": 2}, {"next": [{"status": 500, "style": "teapot"}]}, {"next": [{"network": "mars", "status": 500}]}, {"next": [{"path": "/x"}]}, ["not", "an", "object"],
      {"next": [{"status": 500, "count": "many"}]}, {"rate_limit": [{"reset_in": "soon"}]}],
 )
 def test_bad_fault_documents_are_400(sandbox, doc) -> None:
