@@ -58,7 +58,7 @@ class FacebookChannel(graph.GraphChannel):
             args = {"message": draft.parts[index]}
             if draft.link:
                 args["link"] = draft.link
-            result = self.call(lambda: self.graph().put_object(self.page_id, "feed", **args), write=True)
+            result = self.call(lambda: self.graph().put_object(self.page_id, "feed", **args), write=True, expect="id")
             post_id = str(result["id"])
         return Receipt(remote_id=post_id, remote_url=self._url(post_id))
 
@@ -70,11 +70,13 @@ class FacebookChannel(graph.GraphChannel):
             image = read(item, self.context)  # gone or changed: refused, never fetched again
             source = (image.name, image.data, image.mime)
             result = self.call(
-                lambda: self.graph().put_photo(source, album_path=f"{self.page_id}/photos", message=message), write=True
+                lambda: self.graph().put_photo(source, album_path=f"{self.page_id}/photos", message=message),
+                write=True, expect="id",
             )
         else:  # rendered without a media folder: Facebook fetches it, as before
             result = self.call(
-                lambda: self.graph().put_object(self.page_id, "photos", url=item.url, message=message), write=True
+                lambda: self.graph().put_object(self.page_id, "photos", url=item.url, message=message),
+                write=True, expect="id",
             )
         return str(result.get("post_id") or result["id"])
 
@@ -88,7 +90,7 @@ class FacebookChannel(graph.GraphChannel):
         return None
 
     def check(self) -> AccountCheck:
-        page = self.call(lambda: self.graph().get_object(self.page_id, fields="id,name"), write=False)
+        page = self.call(lambda: self.graph().get_object(self.page_id, fields="id,name"), write=False, expect="id")
         return AccountCheck(ok=True, identity=f"{page.get('name', '?')} (page {page['id']})",
                             quota=self.usage() or "no call-budget headers in the answer")
 
