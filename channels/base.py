@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from .address_policy import FetchPolicy
 from .clock import SYSTEM, Clock
 
 
@@ -100,6 +101,9 @@ class Context:
     #: a container, ``media_publish``); raises when the worker no longer holds the post's
     #: claim, so a worker that lost it writes nothing more.  See :meth:`Context.check_fence`.
     fence: Callable[[], None] | None = field(default=None, compare=False)
+    #: What a fetch of outside content (an article's image) may reach, for how long and
+    #: how much; the default refuses every private address.  See :mod:`channels.fetch`.
+    fetch_policy: FetchPolicy = field(default_factory=FetchPolicy)
 
     def check_fence(self) -> None:
         """Confirm the claim before a write (no-op outside the worker)."""

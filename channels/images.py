@@ -9,10 +9,10 @@ stored file's public URL (``media.public_base_url``).
 One mapping for every image problem, all found here:
 
 - an image that cannot be used (missing at its address, not an image, too big, too
-  thin to pad) is left out with a warning, except the first when it is required
+  thin to pad, at an address the fetch policy refuses) is left out with a warning, except the first when it is required
   (Instagram), which refuses the post with :class:`Rejected`;
-- an image host that cannot be reached right now (connection failure, timeout, a
-  server error, HTTP 404/408/429 that may pass) refuses with :class:`Transient`, saying
+- an image host that cannot be reached right now (connection failure, no complete
+  answer within ``media.fetch_timeout``, a server error, HTTP 404/408/429 that may pass) refuses with :class:`Transient`, saying
   to try again: leaving the image out for good would be the wrong call.
 """
 
@@ -55,17 +55,19 @@ def prepare(
             warnings.append(f"{len(images)} image(s) left out: no media folder to prepare them in")
             return ()
         return tuple(images)
-    from .http import make_session
+    from .fetch import Fetcher
     from .media import ImageError, load_image_bytes
     from .media_fetch import ImageFetchError
 
     preparer = _preparer(network, account)
-    session = make_session()
+    # The hosts the configuration names (the account's own API host, the media folder's
+    # web server) may be private: the sandbox and an intranet server are.
+    fetcher = Fetcher(context.fetch_policy.allowing(account.base_url, context.media_base_url))
     kept: list[Media] = []
     try:
         for i, item in enumerate(images):
             try:
-                prepared = preparer(load_image_bytes(item.url, session=session), item.url)
+                prepared = preparer(load_image_bytes(item.url, fetcher=fetcher), item.url)
             except ImageFetchError as exc:
                 raise Transient(f"{exc}; try again when the image can be fetched") from None
             except ImageError as exc:
@@ -76,7 +78,7 @@ def prepare(
             warnings.extend(prepared.warnings)
             kept.append(_stored(prepared, item, context))
     finally:
-        session.close()
+        fetcher.close()
     if network == "instagram" and kept and not context.media_base_url:
         warnings.append("media.public_base_url is not set: Instagram gets the original images")
     return tuple(kept)

@@ -1,7 +1,9 @@
 """Getting an article's image: an http(s) URL, a ``file://`` URL or a local path.
 
-Downloads are streamed with a timeout and abandoned as soon as they pass the size cap,
-so a huge or endless answer never fills a small server's memory.
+Downloads go through :mod:`channels.fetch`: one deadline for the whole download, a size
+cap checked while streaming (a huge or endless answer never fills a small server's
+memory), and the address policy (:mod:`channels.address_policy`) on every connection and
+redirect, so an article cannot make the daemon read an internal page.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 if TYPE_CHECKING:
-    import requests
+    from .address_policy import FetchPolicy
+    from .base import Context
+    from .fetch import Fetcher
 
-_CHUNK = 64 * 1024
 MB = 1_000_000
 
 
@@ -34,19 +37,28 @@ def mb(n: int) -> str:
 def load_image_bytes(
     source: str,
     *,
-    session: requests.Session | None = None,
-    max_bytes: int = 50 * 1024 * 1024,
-    timeout: float = 20,
+    policy: FetchPolicy | None = None,
+    fetcher: Fetcher | None = None,
+    max_bytes: int | None = None,
+    timeout: float | None = None,
 ) -> bytes:
     """Read an image from an http(s) URL, a ``file://`` URL or a local path.
 
-    A download is streamed and abandoned as soon as it passes ``max_bytes``. Raises
-    :class:`ImageError` for a missing file, an HTTP error status, a network failure,
-    an unsupported URL scheme or a source larger than ``max_bytes``.
+    A download follows ``policy`` (by default: no private address, the default deadline
+    and cap; see :mod:`channels.fetch`), over ``fetcher``'s connections when given.
+    ``max_bytes`` and ``timeout`` override the policy's cap and deadline.  Raises
+    :class:`ImageFetchError` when the image cannot be fetched right now (network failure,
+    deadline passed, server error, HTTP 404/408/429) and :class:`ImageError` for anything
+    retrying will not mend: a missing file, another HTTP error, an address the policy
+    refuses, an unsupported URL scheme or a source larger than the cap.
     """
+    from .address_policy import FetchPolicy
+
+    policy = policy or (fetcher.policy if fetcher is not None else FetchPolicy())
+    limit = policy.max_image_bytes if max_bytes is None else max_bytes
     scheme = urlsplit(source).scheme.lower()
     if scheme in ("http", "https"):
-        return _download(source, session=session, max_bytes=max_bytes, timeout=timeout)
+        return _download(source, policy=policy, fetcher=fetcher, max_bytes=limit, timeout=timeout)
     if scheme == "file":
         parts = urlsplit(source)
         if parts.netloc not in ("", "localhost"):
@@ -58,8 +70,8 @@ def load_image_bytes(
         path = Path(source).expanduser()
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise ImageError(f"{source}: {mb(size)} is larger than the {mb(max_bytes)} allowed")
+        if size > limit:
+            raise ImageError(f"{source}: {mb(size)} is larger than the {mb(limit)} allowed")
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise ImageError(f"{source}: no such file; expected an image file") from exc
@@ -70,28 +82,73 @@ def load_image_bytes(
 
 
 def _download(
-    url: str, *, session: requests.Session | None, max_bytes: int, timeout: float
+    url: str, *, policy: FetchPolicy, fetcher: Fetcher | None, max_bytes: int, timeout: float | None
 ) -> bytes:
-    import requests
+    from .fetch import Fetcher, FetchRefused, HTTPStatusError, TooLarge, Unreachable
 
-    own = session is None
-    http = requests.Session() if session is None else session
+    own = fetcher is None
+    http = Fetcher(policy) if fetcher is None else fetcher
     try:
-        with http.get(url, stream=True, timeout=timeout) as resp:
-            if resp.status_code >= 400:
-                kind = ImageFetchError if resp.status_code >= 500 or resp.status_code in (404, 408, 429) else ImageError
-                raise kind(f"{url}: the server answered HTTP {resp.status_code}; expected the image")
-            declared = resp.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise ImageError(f"{url}: {mb(int(declared))} is larger than the {mb(max_bytes)} allowed")
-            buf = bytearray()
-            for chunk in resp.iter_content(_CHUNK):
-                buf += chunk
-                if len(buf) > max_bytes:
-                    raise ImageError(f"{url}: larger than the {mb(max_bytes)} allowed; download stopped")
-            return bytes(buf)
-    except requests.RequestException as exc:
-        raise ImageFetchError(f"{url}: download failed ({type(exc).__name__})") from exc
+        return http.get(url, max_bytes=max_bytes, timeout=timeout, accept="image/*").body
+    except HTTPStatusError as exc:
+        kind = ImageFetchError if exc.status >= 500 or exc.status in (404, 408, 429) else ImageError
+        raise kind(f"{exc.url}: the server answered HTTP {exc.status}; expected the image") from None
+    except TooLarge as exc:
+        if exc.declared is not None:
+            raise ImageError(f"{exc.url}: {mb(exc.declared)} is larger than the {mb(max_bytes)} allowed") from None
+        raise ImageError(f"{exc.url}: larger than the {mb(max_bytes)} allowed; download stopped") from None
+    except FetchRefused as exc:
+        raise ImageError(str(exc)) from None
+    except Unreachable as exc:
+        raise ImageFetchError(f"{exc.url}: download failed ({exc.reason})") from None
     finally:
         if own:
             http.close()
+
+
+def check_served(context: Context) -> str | None:
+    """Whether the media folder is served at ``context.media_base_url``, as Instagram needs.
+
+    Writes a tiny prepared JPEG into the folder (:func:`channels.media_store.write`) and
+    fetches it at its public URL.  Returns None when the same bytes come back as an
+    image, else one line saying what is wrong (Instagram would refuse every post with
+    Graph error 9004).  Also None when no public URL is set: Instagram then gets the
+    articles' own image URLs.
+    """
+    from .fetch import Fetcher, FetchError, HTTPStatusError
+    from .media_store import write
+
+    base = context.media_base_url
+    if not base:
+        return None
+    data = _probe_jpeg()
+    try:
+        name = write(data, ext=".jpg", media_dir=context.media_dir)
+    except OSError as exc:
+        return f"the media folder {context.media_dir} cannot be written ({exc.strerror or exc})"
+    url = f"{base.rstrip('/')}/{name}"
+    lead = f"media.public_base_url does not serve the media folder {context.media_dir}: {url}"
+    tail = "; Instagram would refuse every post (error 9004)"
+    with Fetcher(context.fetch_policy.allowing(base)) as fetcher:
+        try:
+            got = fetcher.get(url, max_bytes=1_000_000, accept="image/jpeg")
+        except HTTPStatusError as exc:
+            why = {403: " (forbidden: can the web server read the files?)", 404: " (not found: is that URL this folder?)"}
+            return f"{lead} answered HTTP {exc.status}{why.get(exc.status, '')}{tail}"
+        except FetchError as exc:
+            return f"{lead} could not be fetched: {exc}{tail}"
+    kind = (got.content_type or "").split(";")[0].strip().lower()
+    if got.body != data or (kind and not kind.startswith("image/")):
+        return f"{lead} answered with something else ({kind or 'no type'}, {len(got.body)} bytes), not the image written there{tail}"
+    return None
+
+
+def _probe_jpeg() -> bytes:
+    """A small white JPEG, the same bytes every time (so the probe file is written once)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (255, 255, 255)).save(buf, "JPEG", quality=75)
+    return buf.getvalue()

@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from channels.address_policy import DEFAULT_MAX_IMAGE_BYTES, DEFAULT_TIMEOUT, FetchPolicy
 from channels.base import Account, Context
 from channels.redact import Redactor
 
@@ -40,6 +41,17 @@ class MediaSettings:
 
     dir: Path
     public_base_url: str | None = None
+    #: Seconds one image download may take in all (connecting, redirects, every byte).
+    fetch_timeout: float = DEFAULT_TIMEOUT
+    #: The largest image downloaded, in MB (1 MB = 1,000,000 bytes).
+    max_image_mb: float = DEFAULT_MAX_IMAGE_BYTES / 1_000_000
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """Fetching outside content: hosts that may be on private addresses (an intranet)."""
+
+    allow_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,7 @@ class Settings:
     accounts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     media: MediaSettings = field(default_factory=lambda: MediaSettings(dir=Path("media")))
     worker: WorkerSettings = field(default_factory=WorkerSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -74,7 +87,22 @@ class Settings:
     @property
     def context(self) -> Context:
         """What channels need to know about this installation."""
-        return Context(base_dir=self.base_dir, media_dir=self.media.dir, media_base_url=self.media.public_base_url)
+        return Context(base_dir=self.base_dir, media_dir=self.media.dir, media_base_url=self.media.public_base_url,
+                       fetch_policy=self.fetch_policy)
+
+    @property
+    def fetch_policy(self) -> FetchPolicy:
+        """What fetching an article's image may reach: public addresses, and the hosts this
+        configuration names (every account's ``base_url``, ``media.public_base_url`` and
+        ``[fetch] allow_hosts``) even when they are private; the media deadline and cap."""
+        hosts: list[str | None] = [*self.fetch.allow_hosts, self.media.public_base_url]
+        for name, table in self.accounts.items():
+            try:
+                hosts.append(self._resolve(name, "base_url", table.get("base_url")))
+            except ConfigError:  # a ${VAR} not set: that account cannot be used anyway
+                continue
+        policy = FetchPolicy(timeout=self.media.fetch_timeout, max_image_bytes=int(self.media.max_image_mb * 1_000_000))
+        return policy.allowing(*(h for h in hosts if isinstance(h, str)))
 
     def account_names(self) -> list[str]:
         return list(self.accounts)
@@ -143,7 +171,6 @@ class Settings:
                 if isinstance(value, str) and value:
                     values.append(value)
         return Redactor(values)
-
 
 
 def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
@@ -232,10 +259,19 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None) -> Sett
     public = media_raw.get("public_base_url")
     if public is not None:
         expect("media.public_base_url", public, str, "an http(s) URL")
+    limits = {key: float(setting_ranges.check(where, f"media.{key}", rng, media_raw.get(key, getattr(MediaSettings, key))))
+              for key, rng in setting_ranges.MEDIA.items()}
     media = MediaSettings(
         dir=media_dir if media_dir.is_absolute() else base_dir / media_dir,
         public_base_url=public.rstrip("/") if public else None,
+        fetch_timeout=limits["fetch_timeout"],
+        max_image_mb=limits["max_image_mb"],
     )
+
+    fetch_raw = expect("fetch", data.get("fetch", {}), dict, "a table")
+    allow = fetch_raw.get("allow_hosts", [])
+    if not isinstance(allow, list) or not all(isinstance(h, str) and h.strip() and not re.search(r"[\s/]", h.strip()) for h in allow):
+        raise ConfigError(f'{where}: fetch.allow_hosts: expected a list of host names such as ["intranet.example.go.id"]')
 
     worker_raw = expect("worker", data.get("worker", {}), dict, "a table")
     ints = {key: setting_ranges.check(where, f"worker.{key}", rng, worker_raw[key])
@@ -247,6 +283,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None) -> Sett
         accounts=accounts,
         media=media,
         worker=WorkerSettings(**ints),
+        fetch=FetchSettings(allow_hosts=tuple(h.strip() for h in allow)),
     )
 
 

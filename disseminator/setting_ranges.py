@@ -46,6 +46,12 @@ WORKER: Mapping[str, Range] = {
     "tick_seconds": Range(0.1, 3_600, unit="seconds"),
 }
 
+#: ``[media]``: one image download's deadline and size cap (see channels/fetch.py).
+MEDIA: Mapping[str, Range] = {
+    "fetch_timeout": Range(1, 600, unit="seconds"),
+    "max_image_mb": Range(1, 100, unit="MB"),
+}
+
 #: Numeric settings an account may have (the channels read them with ``account.get``).
 ACCOUNT: Mapping[str, Range] = {
     "timeout": Range(0.1, 300, unit="seconds"),          # facebook, instagram: each Graph call

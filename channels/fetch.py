@@ -1,0 +1,242 @@
+"""One guarded HTTP GET for outside content: an article's image now, a web page or feed later.
+
+What it guarantees, whatever the far end does:
+
+- **one deadline** for the whole download (connecting, every redirect, the last byte):
+  ``requests`` has only per-socket-operation timeouts, so a host that sends a byte every
+  few seconds would otherwise keep us forever.  Each body read gets the time left as its
+  socket timeout and reads what has arrived (``read1``), so the deadline holds to within
+  one packet;
+- **a size cap** checked on the declared length and again while streaming;
+- **the address policy** (:mod:`channels.address_policy`) checked on the address each
+  connection actually reached (the socket's peer, so a DNS answer that changes between
+  a check and the connection cannot slip through), and again for every redirect, which
+  we follow ourselves: at most :data:`MAX_REDIRECTS`, http and https only.  Through a
+  proxy the peer is the proxy (the operator's choice), so the target's name is resolved
+  and every address it has is checked instead.
+
+Errors (``.url`` is the URL that failed, after any redirects)::
+
+    FetchError                  base, from channels.address_policy
+    ├── FetchRefused            policy: a refused address or scheme, too many redirects
+    ├── TooLarge                the body is (or was declared) larger than allowed
+    ├── HTTPStatusError         the server answered 4xx/5xx (.status)
+    └── Unreachable             connection failed, answer cut off, deadline passed: try again
+
+Not bounded by the deadline: the system resolver's own lookup time.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+
+from .address_policy import FetchError, FetchPolicy, FetchRefused, address_problem
+
+__all__ = ["MAX_REDIRECTS", "FetchError", "FetchRefused", "Fetched", "Fetcher", "HTTPStatusError", "TooLarge", "Unreachable"]
+
+MAX_REDIRECTS = 5
+_CHUNK = 64 * 1024
+
+
+class TooLarge(FetchError):
+    """The answer is larger than allowed; ``declared`` is its Content-Length when it said so."""
+
+    def __init__(self, url: str, *, limit: int, declared: int | None = None) -> None:
+        self.limit, self.declared = limit, declared
+        super().__init__(url, f"{declared if declared is not None else 'more than ' + str(limit)} bytes, "
+                              f"more than the {limit} allowed")
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status (``status``); the body was not read."""
+
+    def __init__(self, url: str, status: int) -> None:
+        self.status = status
+        super().__init__(url, f"the server answered HTTP {status}")
+
+
+class Unreachable(FetchError):
+    """No complete answer: the connection failed or dropped, or the deadline passed."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A complete answer: the URL it came from (after redirects), its type and its body."""
+
+    url: str
+    content_type: str | None
+    body: bytes
+
+
+class Fetcher:
+    """GETs under one :class:`FetchPolicy`, reusing connections; close it (or use ``with``)."""
+
+    def __init__(self, policy: FetchPolicy) -> None:
+        self.policy = policy
+        self.session = requests.Session()
+        adapter = _GuardedAdapter(policy)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.session.close()
+
+    def get(self, url: str, *, max_bytes: int, timeout: float | None = None, accept: str = "*/*") -> Fetched:
+        """The body at ``url``, within ``timeout`` seconds (default: the policy's) and
+        ``max_bytes``.  Raises a :class:`FetchError` subclass (see the module)."""
+        seconds = self.policy.timeout if timeout is None else timeout
+        end = time.monotonic() + seconds
+        current, came_from = url, None
+        for _ in range(MAX_REDIRECTS + 1):
+            resp = self._open(current, came_from, end, seconds, accept)
+            with resp:
+                target = self.session.get_redirect_target(resp)
+                if target is not None:
+                    current, came_from = urljoin(current, target), current
+                    continue
+                if resp.status_code >= 400:
+                    raise HTTPStatusError(current, resp.status_code)
+                declared = resp.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > max_bytes:
+                    raise TooLarge(current, limit=max_bytes, declared=int(declared))
+                body = _read(resp, current, max_bytes=max_bytes, end=end, seconds=seconds)
+                return Fetched(url=current, content_type=resp.headers.get("Content-Type"), body=body)
+        raise FetchRefused(url, f"more than {MAX_REDIRECTS} redirects", hint=False)
+
+    def _open(self, url: str, came_from: str | None, end: float, seconds: float, accept: str) -> requests.Response:
+        """The answer's head for one hop, every check made before a byte is sent."""
+        parts = urlsplit(url)
+        why = f" (redirected from {came_from})" if came_from else ""
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchRefused(url, f"only http(s) URLs are fetched{why}", hint=False)
+        host = parts.hostname
+        if not self.policy.allows_host(host):
+            literal = _literal(host)
+            if literal is not None and address_problem(literal):
+                raise FetchRefused(url, f"{address_problem(literal)}{why}")
+            if self._proxied(url):
+                self._check_by_name(url, host, why)
+        left = end - time.monotonic()
+        if left <= 0:
+            raise Unreachable(url, f"no complete answer within {seconds:g} s{why}")
+        try:
+            return self.session.get(url, stream=True, allow_redirects=False, timeout=(left, left),
+                                    headers={"Accept": accept, "Accept-Encoding": "identity"})
+        except FetchRefused as exc:  # raised by the guarded connection, which knows no URL
+            raise FetchRefused(url, exc.reason + why) from None
+        except requests.Timeout:
+            raise Unreachable(url, f"no complete answer within {seconds:g} s{why}") from None
+        except requests.RequestException as exc:
+            from .http import describe
+
+            raise Unreachable(url, describe(exc) + why) from None
+
+    def _proxied(self, url: str) -> bool:
+        env = self.session.merge_environment_settings(url, {}, None, None, None)
+        return bool(requests.utils.select_proxy(url, env.get("proxies") or {}))
+
+    def _check_by_name(self, url: str, host: str, why: str) -> None:
+        try:
+            infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except OSError:
+            return  # the proxy may know the name; it answers for it
+        for info in infos:
+            problem = address_problem(str(info[4][0]))
+            if problem:
+                raise FetchRefused(url, f"{host} resolves to a {problem}{why}")
+
+
+def _literal(host: str) -> str | None:
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(host.strip("[]").split("%", 1)[0]))
+    except ValueError:
+        return None
+
+
+def _read(resp: requests.Response, url: str, *, max_bytes: int, end: float, seconds: float) -> bytes:
+    """The body, read as it arrives, within the deadline ``end`` and ``max_bytes``."""
+    raw = resp.raw
+    buf = bytearray()
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            raise Unreachable(url, f"no complete answer within {seconds:g} s")
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        if sock is not None:  # this read may wait only for the time left
+            sock.settimeout(left)
+        try:
+            chunk = raw.read1(_CHUNK, decode_content=True)
+        except (urllib3.exceptions.TimeoutError, TimeoutError):
+            raise Unreachable(url, f"no complete answer within {seconds:g} s") from None
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            raise Unreachable(url, f"the answer was cut off ({type(exc).__name__})") from None
+        if not chunk:
+            return bytes(buf)
+        buf += chunk
+        if len(buf) > max_bytes:
+            raise TooLarge(url, limit=max_bytes)
+
+
+# --------------------------------------------------------------------------- the peer check
+
+
+class _GuardedAdapter(HTTPAdapter):
+    """An adapter whose new connections check their peer against the policy."""
+
+    def __init__(self, policy: FetchPolicy) -> None:
+        self._policy = policy  # before super().__init__, which builds the pool manager
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _pool_classes(self._policy)
+
+
+def _pool_classes(policy: FetchPolicy) -> dict[str, type]:
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class Checked:
+        host: str
+        proxy: Any
+
+        def _new_conn(self) -> socket.socket:
+            sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+            if self.proxy is None:  # through a proxy the peer is the proxy: checked by name instead
+                try:
+                    peer = str(sock.getpeername()[0])
+                    policy.check_address(f"//{self.host}", self.host, peer)
+                except BaseException:
+                    sock.close()  # before TLS, before a byte of the request
+                    raise
+            return sock
+
+    class CheckedHTTP(Checked, HTTPConnection):
+        pass
+
+    class CheckedHTTPS(Checked, HTTPSConnection):
+        pass
+
+    class HTTPPool(HTTPConnectionPool):
+        ConnectionCls = CheckedHTTP
+
+    class HTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = CheckedHTTPS
+
+    return {"http": HTTPPool, "https": HTTPSPool}
