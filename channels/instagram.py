@@ -155,7 +155,13 @@ class InstagramChannel(graph.GraphChannel):
         total = (data.get("config") or {}).get("quota_total")
         if total is not None:
             quota = f"{int(total) - int(data.get('quota_usage', 0))}/{total} posts left in 24 hours"
-        return AccountCheck(ok=True, identity=f"@{user.get('username', '?')} ({user['id']})", quota=quota)
+        # Instagram fetches every image from media.public_base_url: one not served there
+        # fails every post with error 9004, so the check fetches one as Instagram would.
+        from .media_fetch import check_served
+
+        problem = check_served(self.context) if self.context is not None else None
+        return AccountCheck(ok=problem is None, identity=f"@{user.get('username', '?')} ({user['id']})",
+                            quota=quota, message=problem)
 
     def _url(self, media_id: str, permalink: str | None) -> str:
         return web_url(self.account.base_url, "instagram", media_id, permalink or "https://www.instagram.com/")

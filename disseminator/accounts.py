@@ -103,6 +103,9 @@ def _check_one(settings: Settings, store: Store, name: str, channel_factory: Cal
         row["unreachable"] = True
     else:
         row.update(ok=result.ok, identity=result.identity, quota=result.quota)
+        if not result.ok:  # credentials fine, something else not (Instagram's media URL): nothing released
+            row["error"] = result.message or "the check did not pass"
+            return row
         released = holds.release(store, name, HoldKind.ATTENTION, HoldKind.RATE_LIMIT)
         if released:
             row["released"] = released
