@@ -148,7 +148,8 @@ class Store:
 
     def article(self, article_id: int) -> ArticleRow:
         with self.session() as s:
-            row = s.get(ArticleRow, article_id)
+            # An id no INTEGER column (32 bits on PostgreSQL) holds names no row; asked, the driver overflows.
+            row = s.get(ArticleRow, article_id) if 0 < article_id < 2**31 else None
             if row is None:
                 raise NotFound(f"no article with id {article_id} (see 'disseminator article list')")
             return row
@@ -260,7 +261,8 @@ class Store:
 
     def post(self, post_id: int) -> PostRow:
         with self.session() as s:
-            row = s.get(PostRow, post_id)
+            # An id no INTEGER column (32 bits on PostgreSQL) holds names no row; asked, the driver overflows.
+            row = s.get(PostRow, post_id) if 0 < post_id < 2**31 else None
             if row is None:
                 raise NotFound(f"no post with id {post_id} (see 'disseminator queue')")
             return row
