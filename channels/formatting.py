@@ -117,18 +117,24 @@ def fit(
     warnings: list[str],
     network: str,
 ) -> str:
-    """The fullest rendering of ``fields`` that measures at most ``limit``."""
+    """The fullest rendering of ``fields`` that measures at most ``limit``.
+
+    Each rendering is measured once: with a long article every render and measure goes
+    over the whole text, so the steps below reuse the last one instead of redoing it.
+    """
     from .text import truncate
 
     text = render(fields)
-    if measure(text) <= limit:
+    size = measure(text)
+    if size <= limit:
         return text
     f = fields
     # 1. Hashtags from the article: as many as fit, in order; the account's own stay.
     if f.tags:
         kept: list[str] = []
         # When not even one article hashtag fits, skip trying each of them.
-        bare = measure(render(dataclasses.replace(f, tags=())))
+        bare_text = render(dataclasses.replace(f, tags=()))
+        bare = measure(bare_text)
         for tag in f.tags if bare < limit else ():
             trial = dataclasses.replace(f, tags=(*kept, tag))
             if measure(render(trial)) <= limit:
@@ -137,24 +143,29 @@ def fit(
         f = dataclasses.replace(f, tags=tuple(kept))
         if dropped:
             warnings.append(f"{dropped} hashtag(s) left out to fit {network}'s {limit} characters")
-        text = render(f)
-        if measure(text) <= limit:
+        if kept:
+            text = render(f)
+            size = measure(text)
+        else:
+            text, size = bare_text, bare
+        if size <= limit:
             return text
     # 2. The summary (and body), shortened, or dropped when little would be left.
     for name in ("body", "summary"):
         value = getattr(f, name)
         if not value:
             continue
-        over = measure(render(f)) - limit
+        over = size - limit
         room = measure(value) - over
         short = truncate(value, room, measure=measure) if room >= MIN_SUMMARY else ""
         f = dataclasses.replace(f, body=short) if name == "body" else dataclasses.replace(f, summary=short)
         warnings.append(f"{name} {'shortened' if short else 'left out'} to fit {network}'s {limit} characters")
         text = render(f)
-        if measure(text) <= limit:
+        size = measure(text)
+        if size <= limit:
             return text
     # 3. The title.
-    over = measure(text) - limit
+    over = size - limit
     room = measure(f.title) - over
     if room > 0:
         f = dataclasses.replace(f, title=truncate(f.title, room, measure=measure))

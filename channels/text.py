@@ -15,6 +15,7 @@ Only ``regex`` and ``unicodedata`` (besides the stdlib ``re``) are imported here
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -181,7 +182,8 @@ def parse_tweet(text: str) -> TweetInfo:
 # --------------------------------------------------------------------------- truncation
 
 _GRAPHEME_RE = regex.compile(r"\X")
-_TRAILING_RE = regex.compile(r"[\s\p{P}]+$")
+_TRAILING_CHAR_RE = regex.compile(r"[\s\p{P}]")
+_LEADING_RE = regex.compile(r"[\s\p{P}]*")
 
 
 _WORD_END_RE = regex.compile(r"(?<=\S)\s")
@@ -205,6 +207,36 @@ def _grapheme_points(text: str, inside: list[bool]) -> list[int]:
     return [m.end() for m in _GRAPHEME_RE.finditer(text) if not inside[m.end()]]
 
 
+def _reach(text: str, limit: int, measure: Callable[[str], int], points: Iterable[int]) -> int:
+    """Where the search for a cut among ``points`` (increasing) can stop: the first
+    point, looked at only at doubling distances, whose prefix measures over ``limit``;
+    else just past the last point (``len(text)`` when there is none).
+
+    No cut further on can fit (a longer prefix measures more), so the work grows with
+    what fits, not with the whole text.
+    """
+    at, last = 2 * limit + 64, None
+    for point in points:
+        last = point
+        if point >= at:
+            if measure(text[:point]) > limit:
+                return point
+            at = 2 * point
+    return len(text) if last is None else min(len(text), last + 1)
+
+
+# A URL never holds white space; past a long word's first 8 KB no URL can reach back.
+_URL_REACH = 8192
+
+
+def _trim_trailing(text: str) -> str:
+    """``text`` without its trailing white space and punctuation (linear in what is trimmed)."""
+    end = len(text)
+    while end and _TRAILING_CHAR_RE.match(text, end - 1):
+        end -= 1
+    return text[:end]
+
+
 def truncate(
     text: str,
     limit: int,
@@ -218,6 +250,9 @@ def truncate(
     boundary when one fits, never inside a URL (the URL is dropped whole); trailing
     spaces and punctuation before the ellipsis are trimmed.  Returns the ellipsis alone
     when no text fits.  Raises ValueError when even the ellipsis does not fit.
+
+    The work grows with the part that fits, not with ``text``: only a prefix about
+    twice as long as the result is searched.
     """
     if measure(text) <= limit:
         return text
@@ -225,11 +260,13 @@ def truncate(
         raise ValueError(f"limit {limit} is shorter than the ellipsis {ellipsis!r}")
 
     def candidate(end: int) -> str:
-        return _TRAILING_RE.sub("", text[:end]) + ellipsis
+        return _trim_trailing(text[:end]) + ellipsis
 
     def best(points: list[int]) -> str | None:
         # Binary search assumes longer prefixes measure more, which holds except where a
         # cut makes a new URL; the result always fits, it may rarely not be the longest.
+        # Cuts in leading spaces and punctuation would leave the ellipsis alone: skipped.
+        points = points[bisect.bisect_right(points, lead) :]
         lo, hi, found = 0, len(points) - 1, None
         while lo <= hi:
             mid = (lo + hi) // 2
@@ -240,9 +277,18 @@ def truncate(
                 hi = mid - 1
         return found
 
-    inside = _inside_urls(text)
-    # Grapheme boundaries are computed only when no word boundary gives a cut.
-    return best(_word_points(text, inside)) or best(_grapheme_points(text, inside)) or ellipsis
+    lead = _LEADING_RE.match(text).end()
+    # A prefix ending before white space (or just after it): its URLs are the text's.
+    head = text[: _reach(text, limit, measure, (m.start() for m in _WORD_END_RE.finditer(text)))]
+    found = best(_word_points(head, _inside_urls(head)))
+    if found is not None:
+        return found
+    # No word fits: cut the first word with text in it between grapheme clusters.
+    first = _WORD_END_RE.search(text, lead + 1)
+    word = text[: first.start()] if first is not None else text
+    end = _reach(word, limit, measure, (m.end() for m in _GRAPHEME_RE.finditer(word)))
+    inside = _inside_urls(word[: end + _URL_REACH])
+    return best(_grapheme_points(word[:end], inside)) or ellipsis
 
 
 # --------------------------------------------------------------------------- hashtags

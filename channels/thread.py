@@ -4,13 +4,21 @@ Each part measures at most ``limit`` with X's weighted length *including* its nu
 suffix (``" 1/3"``).  Cuts prefer a paragraph break, then a sentence end or line break,
 then a space; a cut never falls inside a URL, hashtag, mention or grapheme cluster, and
 a single word longer than a part is split between grapheme clusters only as a last
-resort.  A preferred break is taken when the part it gives is at least half as long as
-the fullest part a space would give, so a short heading does not waste a whole post.
+resort (and a cluster longer than a part between code points).  A preferred break is
+taken when the part it gives is at least half as long as the fullest part a space would
+give, so a short heading does not waste a whole post.
+
+The work is proportional to the text the parts cover, not to the whole text times the
+parts: cuts are found from the left as they are needed, each part's cut is found by
+galloping then bisecting over the cuts ahead of it, and grapheme clusters and entities
+are found only in a window around a word too long for one part.  Counting stops once a
+text is known to need more than :data:`EXACT_PARTS` (or ``max_parts``) parts: beyond
+that, ``TooManyParts.needed`` is an estimate from the whole text's weighted length.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import regex
@@ -22,7 +30,10 @@ from channels.text import (
     weighted_length,
 )
 
-__all__ = ["TooManyParts", "split_thread"]
+__all__ = ["EXACT_PARTS", "TooManyParts", "split_thread"]
+
+#: Parts counted one by one before a text is declared too long; beyond, estimated.
+EXACT_PARTS = 500
 
 _PARAGRAPH, _SENTENCE, _WORD = 3, 2, 1
 _SPACE_RUN_RE = regex.compile(r"\s+")
@@ -30,19 +41,26 @@ _GRAPHEME_RE = regex.compile(r"\X")
 _SENTENCE_END_RE = regex.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 # Guard against a pathological numbering format that never settles.
 _MAX_ROUNDS = 50
+# First window (characters) searched for grapheme cuts inside a long word; it grows x4.
+_WINDOW = 1024
+
+Fits = Callable[[int], bool]
 
 
 class TooManyParts(ValueError):
     """The text needs more thread parts than allowed; shorten it and try again.
 
-    ``needed`` is how many parts the text would take.
+    ``needed`` is how many parts the text would take; when ``estimated`` it is an
+    estimate (the text needs more than :data:`EXACT_PARTS` parts).
     """
 
-    def __init__(self, needed: int, allowed: int | None = None) -> None:
+    def __init__(self, needed: int, allowed: int | None = None, *, estimated: bool = False) -> None:
         limit = f", more than the {allowed} allowed" if allowed is not None else ""
-        super().__init__(f"the thread needs {needed} parts{limit}")
+        about = "about " if estimated else ""
+        super().__init__(f"the thread needs {about}{needed} parts{limit}")
         self.needed = needed
         self.allowed = allowed
+        self.estimated = estimated
 
 
 @dataclass(frozen=True)
@@ -54,22 +72,48 @@ class _Cut:
     rank: int
 
 
-def _space_cuts(text: str) -> list[_Cut]:
-    """Every run of white space as a cut, ranked paragraph > sentence/line > word."""
-    cuts = []
-    for run in _SPACE_RUN_RE.finditer(text):
-        start, end = run.span()
-        if start == 0 or end == len(text):
-            continue
-        gap = run.group()
-        if gap.count("\n") >= 2:
-            rank = _PARAGRAPH
-        elif "\n" in gap or _SENTENCE_END_RE.search(text, max(0, start - 4), start):
-            rank = _SENTENCE
-        else:
-            rank = _WORD
-        cuts.append(_Cut(start, end, rank))
-    return cuts
+class _Cuts:
+    """Every inner run of white space as a cut, ranked paragraph > sentence/line > word.
+
+    Found from the left only as far as asked, so a part near the start of a long text
+    does not pay for the runs at its end.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: list[_Cut] = []
+        self._runs: Iterator[regex.Match[str]] | None = _SPACE_RUN_RE.finditer(text)
+
+    def get(self, index: int) -> _Cut | None:
+        """The ``index``-th cut, or None when the text has fewer."""
+        while len(self.found) <= index and self._runs is not None:
+            self._advance()
+        return self.found[index] if index < len(self.found) else None
+
+    def first_reaching(self, position: int, hint: int) -> int:
+        """Index of the first cut ending at or after ``position``, searching from ``hint``."""
+        index = hint
+        while (cut := self.get(index)) is not None and cut.end < position:
+            index += 1
+        return index
+
+    def _advance(self) -> None:
+        assert self._runs is not None
+        text = self.text
+        for run in self._runs:
+            start, end = run.span()
+            if start == 0 or end == len(text):
+                continue
+            gap = run.group()
+            if gap.count("\n") >= 2:
+                rank = _PARAGRAPH
+            elif "\n" in gap or _SENTENCE_END_RE.search(text, max(0, start - 4), start):
+                rank = _SENTENCE
+            else:
+                rank = _WORD
+            self.found.append(_Cut(start, end, rank))
+            return
+        self._runs = None
 
 
 def _protected(text: str) -> list[bool]:
@@ -83,7 +127,7 @@ def _protected(text: str) -> list[bool]:
     return inside
 
 
-def _last_fitting(points: list[int], fits: Callable[[int], bool]) -> int | None:
+def _last_fitting(points: Sequence[int], fits: Fits) -> int | None:
     """Index in ``points`` of the last point that fits, assuming fitting is a prefix."""
     lo, hi, found = 0, len(points) - 1, None
     while lo <= hi:
@@ -102,9 +146,7 @@ class _Packer:
         self.text = text
         self.link = link  # appended to part 1 when not ``None``
         self.link_end = link_end  # part 1 must reach this index
-        self.cuts = _space_cuts(text)
-        self.inside = _protected(text)
-        self.graphemes = [m.end() for m in _GRAPHEME_RE.finditer(text)]
+        self.cuts = _Cuts(text)
 
     def body(self, start: int, end: int, first: bool) -> str:
         piece = self.text[start:end].strip()
@@ -112,11 +154,14 @@ class _Packer:
             piece = f"{piece} {self.link}" if piece else self.link
         return piece
 
-    def pack(self, budget: Callable[[int], int]) -> list[str] | None:
-        """Parts for per-part budgets ``budget(i)``; None when part 1 cannot hold the link."""
+    def pack(self, budget: Callable[[int], int], most: int) -> list[str] | None:
+        """Parts for per-part budgets ``budget(i)``; None when part 1 cannot hold the link.
+
+        Stops after ``most + 1`` parts: the caller only needs to know there are too many.
+        """
         parts: list[str] = []
-        start = 0
-        while start < len(self.text) or (not parts and self.link is not None):
+        start = hint = 0
+        while (start < len(self.text) or (not parts and self.link is not None)) and len(parts) <= most:
             index = len(parts) + 1
             first = index == 1
             limit = budget(index)
@@ -125,31 +170,84 @@ class _Packer:
                 return weighted_length(self.body(start, end, first)) <= limit
 
             floor = self.link_end if first else start + 1
-            if fits(len(self.text)) and len(self.text) >= floor:
-                parts.append(self.body(start, len(self.text), first))
-                break
-            cut = self._choose(start, floor, fits)
+            hint = self.cuts.first_reaching(max(floor, start + 1), hint)
+            cut = self._choose(start, floor, hint, fits)
             if cut is None:
                 return None
             parts.append(self.body(start, cut.end, first))
             start = cut.resume
         return parts
 
-    def _choose(self, start: int, floor: int, fits: Callable[[int], bool]) -> _Cut | None:
-        cuts = [c for c in self.cuts if c.end > start and c.end >= floor]
-        best = _last_fitting([c.end for c in cuts], fits)
+    def _choose(self, start: int, floor: int, first: int, fits: Fits) -> _Cut | None:
+        """Where the part starting at ``start`` ends; ``first`` indexes the first cut it may use."""
+        size = len(self.text)
+        if floor > start + 1 and not fits(floor):
+            return None  # the link cannot fit in part 1 at its place
+        best, every = self._last_fitting_cut(first, fits)
+        # The rest may fit whole when every cut fits; a rest with no cut (one long word)
+        # is measured only once the word's own search reaches its end, not for every part.
+        if every and (best is not None or floor > start + 1) and fits(size) and size >= floor:
+            return _Cut(size, size, 0)
         if best is not None:
-            full = cuts[best].end - start
+            ahead = self.cuts.found[first : best + 1]
+            full = ahead[-1].end - start
             for rank in (_PARAGRAPH, _SENTENCE):
-                for cut in reversed(cuts[: best + 1]):
+                for cut in reversed(ahead):
                     if cut.rank >= rank and cut.end - start >= full / 2:
                         return cut
-            return cuts[best]
+            return ahead[-1]
         if floor > start + 1:
-            return None  # the link cannot fit in part 1 at its place
-        # Last resort: split a too-long word between grapheme clusters, outside entities.
-        points = [p for p in self.graphemes if start < p < len(self.text)]
-        for pool in ([p for p in points if not self.inside[p]], points):
+            return None
+        return self._split_word(start, fits, whole=every)
+
+    def _last_fitting_cut(self, first: int, fits: Fits) -> tuple[int | None, bool]:
+        """The index of the last fitting cut from ``first`` on (None when that one does not
+        fit), and whether every cut to the end of the text fits.
+
+        Gallops then bisects, so the parts measured are at most about twice the one that
+        fits; assumes fitting is a prefix, as a longer part weighs more.
+        """
+        cuts = self.cuts
+        cut = cuts.get(first)
+        if cut is None:
+            return None, True
+        if not fits(cut.end):
+            return None, False
+        good, step = first, 1
+        while (probe := cuts.get(good + step)) is not None and fits(probe.end):
+            good, step = good + step, step * 2
+        lo, hi = good + 1, (good + step if probe is not None else len(cuts.found)) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if fits(cuts.found[mid].end):
+                good, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        return good, probe is None and good == len(cuts.found) - 1
+
+    def _split_word(self, start: int, fits: Fits, *, whole: bool) -> _Cut:
+        """Last resort: a word longer than a part, split between grapheme clusters outside
+        entities, else between any clusters, else (a cluster longer than a part) between
+        code points, in a window that grows until its end no longer fits.  ``whole``: the
+        word runs to the end of the text, which is taken whole when it fits."""
+        text, size, window = self.text, len(self.text), _WINDOW
+        while True:
+            stop = min(size, start + window)
+            piece = text[start:stop]
+            points = [start + m.end() for m in _GRAPHEME_RE.finditer(piece)]
+            if stop < size:
+                points.pop()  # the last cluster may go on past the window
+            points = [p for p in points if p < size]
+            if stop == size:
+                if whole and fits(size):
+                    return _Cut(size, size, 0)
+                break
+            if points and not fits(points[-1]):
+                break
+            window *= 4
+        inside = _protected(piece)
+        outside = [p for p in points if not inside[p - start]]
+        for pool in (outside, points, range(start + 1, stop)):
             found = _last_fitting(pool, fits)
             if found is not None:
                 return _Cut(pool[found], pool[found], 0)
@@ -174,6 +272,12 @@ def _packer_for(text: str, link: str | None) -> tuple[_Packer, _Packer | None]:
     return _Packer(text, None, at + len(link)), appended
 
 
+def _estimate(whole: str, limit: int, numbering: str, counted: int) -> int:
+    """Parts a text too long to count would need: its weight over a part's room."""
+    room = max(limit - weighted_length(" " + numbering.format(i=counted, n=counted)), 1)
+    return max(counted, -(-weighted_length(whole) // room))
+
+
 def split_thread(
     text: str,
     *,
@@ -188,9 +292,9 @@ def split_thread(
     (the article link) always ends up in part 1: kept in place when it fits there,
     otherwise moved to the end of part 1; appended to part 1 when the text lacks it.
     ``numbering`` is a format string with ``{i}`` and ``{n}``; its width for the final
-    ``n`` is accounted for.  Raises :class:`TooManyParts` (with ``.needed``) when more
-    than ``max_parts`` would be needed, and ValueError when ``limit`` leaves no room for
-    text beside the numbering.
+    ``n`` is accounted for.  Raises :class:`TooManyParts` (with ``.needed``, estimated
+    beyond :data:`EXACT_PARTS`) when more than ``max_parts`` would be needed, and
+    ValueError when ``limit`` leaves no room for text beside the numbering.
     """
     text = text.strip()
     link = first_must_contain
@@ -199,6 +303,7 @@ def split_thread(
         return [whole]
 
     kept, appended = _packer_for(text, link)
+    most = max(max_parts, EXACT_PARTS)
     n = 2
     parts: list[str] = []
     for _ in range(_MAX_ROUNDS):
@@ -206,12 +311,14 @@ def split_thread(
         def budget(i: int, n: int = n) -> int:
             return limit - weighted_length(" " + numbering.format(i=i, n=n))
 
-        packed = kept.pack(budget)
+        packed = kept.pack(budget, most)
         if packed is None and appended is not None:
-            packed = appended.pack(budget)
+            packed = appended.pack(budget, most)
         if packed is None:
             raise ValueError("the link does not fit in the first part with its numbering")
         parts = packed
+        if len(parts) > most:
+            raise TooManyParts(_estimate(whole, limit, numbering, len(parts)), max_parts, estimated=True)
         if len(parts) <= n:
             break
         n = len(parts)

@@ -22,6 +22,27 @@ from channels.base import Article, Media
 from .errors import ArticleError
 
 MAX_BYTES = 5 * 1024 * 1024
+#: The most characters each text field may have (a gallery alt counts as ``image_alt``,
+#: each tag as ``tag``).
+CAPS = {
+    "title": 2_000,
+    "summary": 10_000,
+    "body": 1_000_000,
+    "url": 2_048,
+    "image": 2_048,
+    "image_alt": 1_000,
+    "author": 200,
+    "tag": 100,
+}
+#: The most tags and gallery images an article may have.
+MAX_TAGS = 50
+MAX_GALLERY = 20
+#: Publication years an article may claim.
+YEARS = range(1900, 3000)
+# C0 and C1 control characters (and DEL) other than tab, line feed and carriage return;
+# and lone UTF-16 surrogates (JSON can spell them), which no database can store.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -34,6 +55,10 @@ def load_article(path: str | Path) -> Article:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise ArticleError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+        except RecursionError:
+            raise ArticleError(f"{path}: JSON nested too deeply to read (expected an object of article fields)") from None
+        except ValueError as exc:  # e.g. an integer with more digits than Python converts
+            raise ArticleError(f"{path}: not valid JSON ({_first_line(exc)})") from exc
         if not isinstance(data, dict):
             raise ArticleError(f"{path}: expected a JSON object with a title, got {type(data).__name__}")
         return article_from_mapping(data, where=str(path))
@@ -45,11 +70,6 @@ def article_from_mapping(data: Mapping[str, Any], *, where: str) -> Article:
     title = _text(data.get("title"), where, "title")
     if not title:
         raise ArticleError(f"{where}: missing title (expected a non-empty 'title' field)")
-    tags = data.get("tags") or []
-    if isinstance(tags, str):
-        tags = [t for t in (s.strip() for s in tags.split(",")) if t]
-    if not isinstance(tags, list) or not all(isinstance(t, (str, int, float)) for t in tags):
-        raise ArticleError(f"{where}: tags: expected a list of words or a comma-separated string")
     body = data.get("body") or ""
     if not isinstance(body, str):
         raise ArticleError(f"{where}: body: expected text")
@@ -57,10 +77,10 @@ def article_from_mapping(data: Mapping[str, Any], *, where: str) -> Article:
         title=title,
         url=_http_url(data.get("url"), where, "url"),
         summary=_text(data.get("summary"), where, "summary"),
-        body=body.strip(),
+        body=_checked(body.strip(), where, "body", CAPS["body"]),
         image=_http_url(data.get("image"), where, "image"),
         image_alt=_text(data.get("image_alt"), where, "image_alt"),
-        tags=tuple(str(t).strip() for t in tags if str(t).strip()),
+        tags=_tags(data.get("tags"), where),
         published=_when(data.get("published"), where),
         author=_text(data.get("author"), where, "author"),
         gallery=_gallery(data.get("gallery"), where),
@@ -90,13 +110,16 @@ def _gallery(value: Any, where: str) -> tuple[Media, ...]:
         return ()
     if not isinstance(value, list):
         raise ArticleError(f"{where}: gallery: expected a list of image URLs or {{url, alt}} tables")
+    if len(value) > MAX_GALLERY:
+        raise ArticleError(f"{where}: gallery: {len(value)} images, more than an article can have ({MAX_GALLERY})")
     images = []
     for i, item in enumerate(value, 1):
         key = f"gallery[{i}]"
         if isinstance(item, str):
-            url, alt = _http_url(item, where, key), None
+            url, alt = _http_url(item, where, key, cap="image"), None
         elif isinstance(item, dict):
-            url, alt = _http_url(item.get("url"), where, f"{key}.url"), _text(item.get("alt"), where, f"{key}.alt")
+            url = _http_url(item.get("url"), where, f"{key}.url", cap="image")
+            alt = _text(item.get("alt"), where, f"{key}.alt", cap="image_alt")
         else:
             raise ArticleError(f"{where}: {key}: expected an image URL or a {{url, alt}} table")
         if url is None:
@@ -145,6 +168,10 @@ def _from_markdown(raw: str, path: Path) -> Article:
         line = f" line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ArticleError(f"{path}: malformed front matter{line}: {problem}") from exc
+    except RecursionError:
+        raise ArticleError(f"{path}: front matter nested too deeply to read (expected 'field: value' lines)") from None
+    except (ValueError, OverflowError, TypeError) as exc:  # a value YAML reads but Python cannot hold
+        raise ArticleError(f"{path}: malformed front matter: {_first_line(exc)}") from exc
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -154,23 +181,68 @@ def _from_markdown(raw: str, path: Path) -> Article:
     return article_from_mapping(data, where=str(path))
 
 
-def _text(value: Any, where: str, key: str) -> str | None:
+def _text(value: Any, where: str, key: str, *, cap: str | None = None) -> str | None:
+    """A text field, stripped (None when empty); ``cap`` names its entry in :data:`CAPS`."""
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
+        value = _number(value, where, key)
     if not isinstance(value, str):
         raise ArticleError(f"{where}: {key}: expected text, got {type(value).__name__}")
-    return value.strip() or None
+    return _checked(value.strip(), where, key, CAPS[cap or key]) or None
 
 
-def _http_url(value: Any, where: str, key: str) -> str | None:
-    text = _text(value, where, key)
+def _number(value: int | float, where: str, key: str) -> str:
+    try:
+        return str(value)
+    except ValueError:  # an integer with more digits than Python converts
+        raise ArticleError(f"{where}: {key}: expected text, got a number too long to read") from None
+
+
+def _checked(text: str, where: str, key: str, cap: int) -> str:
+    """``text`` when it is at most ``cap`` characters and holds no control character."""
+    if len(text) > cap:
+        raise ArticleError(f"{where}: {key}: {len(text):,} characters, more than it can have ({cap:,})")
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        raise ArticleError(
+            f"{where}: {key}: control character U+{ord(bad.group()):04X} at character {bad.start() + 1}"
+            " (only tab and line breaks may appear in text)"
+        )
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        raise ArticleError(f"{where}: {key}: lone surrogate U+{ord(bad.group()):04X} at character {bad.start() + 1} (not text)")
+    return text
+
+
+def _tags(value: Any, where: str) -> tuple[str, ...]:
+    tags = value or []
+    if isinstance(tags, str):
+        tags = [t for t in (s.strip() for s in tags.split(",")) if t]
+    if not isinstance(tags, list) or not all(isinstance(t, (str, int, float)) for t in tags):
+        raise ArticleError(f"{where}: tags: expected a list of words or a comma-separated string")
+    if len(tags) > MAX_TAGS:
+        raise ArticleError(f"{where}: tags: {len(tags)} tags, more than an article can have ({MAX_TAGS})")
+    words = (_number(t, where, "tags") if not isinstance(t, str) else t for t in tags)
+    return tuple(_checked(w.strip(), where, "tags", CAPS["tag"]) for w in words if w.strip())
+
+
+def _shown(text: str) -> str:
+    """``text`` short enough to quote in a one-line message."""
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def _http_url(value: Any, where: str, key: str, *, cap: str | None = None) -> str | None:
+    text = _text(value, where, key, cap=cap)
     if text is None:
         return None
     if not re.match(r"^https?://[^\s/?#]+\.?[^\s]*$", text, re.I) or re.search(r"\s", text):
-        shown = text if len(text) <= 60 else text[:57] + "..."
-        raise ArticleError(f"{where}: {key}: {shown!r} is not an http(s) URL")
+        raise ArticleError(f"{where}: {key}: {_shown(text)!r} is not an http(s) URL")
     return text
 
 
@@ -186,8 +258,10 @@ def _when(value: Any, where: str) -> dt.datetime | None:
             when = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             raise ArticleError(
-                f"{where}: published: {value!r} is not a date (expected ISO 8601, e.g. 2026-11-10T09:00+07:00)"
+                f"{where}: published: {_shown(value)!r} is not a date (expected ISO 8601, e.g. 2026-11-10T09:00+07:00)"
             ) from None
     else:
         raise ArticleError(f"{where}: published: expected a date, got {type(value).__name__}")
+    if when.year not in YEARS:
+        raise ArticleError(f"{where}: published: year {when.year} is out of range ({YEARS[0]} to {YEARS[-1]})")
     return when
