@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from . import holds
 from .errors import UserError
@@ -110,7 +111,8 @@ def claim_next(
         with store.session() as s:
             q = (
                 select(PostRow.id, PostRow.account)
-                .where(PostRow.status == S.SCHEDULED, PostRow.next_attempt_at <= now, ~holds.blocking(clock_now))
+                .where(PostRow.status == S.SCHEDULED, PostRow.next_attempt_at <= now, ~holds.blocking(clock_now),
+                       PostRow.overtake | ~_earlier_waiting())
                 .order_by(PostRow.next_attempt_at, PostRow.id)
                 .limit(1)
             )
@@ -134,6 +136,32 @@ def claim_next(
             if not moved:
                 continue  # somebody else took it between our select and update
         return store.post(post_id)
+
+
+def _earlier_waiting() -> ColumnElement[bool]:
+    """An earlier-planned post of the same account is still queued (waiting for a retry,
+    say): the account's posts go out in their planned order."""
+    earlier = aliased(PostRow)
+    return exists().where(
+        earlier.account == PostRow.account,
+        earlier.status == S.SCHEDULED,
+        (earlier.scheduled_at < PostRow.scheduled_at)
+        | ((earlier.scheduled_at == PostRow.scheduled_at) & (earlier.id < PostRow.id)),
+    )
+
+
+def let_overtake(store: Store, post_id: int) -> PostRow:
+    """Let a scheduled post go before earlier posts of its account that still wait.
+
+    Raises :class:`UserError` unless the post is scheduled.
+    """
+    with store.session() as s:
+        result = s.execute(update(PostRow).where(PostRow.id == post_id, PostRow.status == S.SCHEDULED)
+                           .values(overtake=True, updated_at=store.clock.now()))
+    row = store.post(post_id)
+    if _rows(result) != 1:
+        raise UserError(f"post {post_id} is {row.status}; only a scheduled post can go ahead of others")
+    return row
 
 
 def _claim(s: Any, post_id: int, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> bool:

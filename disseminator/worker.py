@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import assert_never
 
 from channels.base import AuthError, Channel, ChannelError, Draft, RateLimited, Receipt, Transient
-from channels.http import redact
 
 from . import holds, queue
 from .config import Settings
@@ -98,8 +97,9 @@ class Worker:
         ``stop`` is asked before each claim; when it answers True the run ends after the
         post in hand (the daemon's graceful shutdown).
         """
-        now = now or self.clock.now()
+        # Recover first, so that posts a dead worker left are due in this very run.
         report = RunReport(recovered=queue.recover_expired(self.store))
+        now = now or self.clock.now()
         seen: set[int] = set()
         while not (stop and stop()):
             post = queue.claim_next(self.store, worker=self.worker_id, now=now, lease=self.lease, skip_ids=seen)
@@ -113,7 +113,7 @@ class Worker:
                 # publish() has already put the post back (marked for reconciliation).
                 log.exception("post.crashed post=%s account=%s", post.id, post.account)
                 row = self.store.post(post.id)
-                report.outcomes.append(Outcome(post.id, post.account, row.status, "unknown", redact(f"{type(exc).__name__}: {exc}")))
+                report.outcomes.append(Outcome(post.id, post.account, row.status, "unknown", self.settings.redactor.redact(f"{type(exc).__name__}: {exc}")))
         return report
 
     # ------------------------------------------------------------------ one post

@@ -143,6 +143,8 @@ class PostRow(Base):
         UniqueConstraint("article_id", "account", "variant", name="uq_posts_article_account_variant"),
         CheckConstraint(_in("status", PostStatus), name="ck_posts_status"),
         Index("ix_posts_due", "status", "next_attempt_at"),
+        # Per-account order: "is an earlier post of this account still waiting?"
+        Index("ix_posts_account_order", "account", "status", "scheduled_at"),
         # At most one post per account in flight, across every worker: the database holds
         # that rule itself, so per-account order needs no lock of ours.
         Index(
@@ -168,6 +170,9 @@ class PostRow(Base):
     #: Publishing calls made that count against the retry budget (see Store.record_attempt).
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     needs_reconcile: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: An officer let this post go before earlier posts of its account that still wait
+    #: (a retry, say); otherwise an account's posts go out in the order they were planned.
+    overtake: Mapped[bool] = mapped_column(Boolean, default=False)
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

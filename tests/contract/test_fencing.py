@@ -106,3 +106,18 @@ def test_a_crash_outside_any_call_counts_as_a_try_and_is_looked_up_next(env: Env
         ("crash", "unknown", "interrupted: RuntimeError")]
     assert [e.edge for e in store.events(pid)] == ["create", "claim", "retry"]
     assert env.posts_on("sandbox_fb") == []
+
+
+def test_a_post_left_by_a_dead_worker_goes_in_the_same_run(env: Env) -> None:
+    from sqlalchemy import update
+
+    from disseminator import queue
+    from disseminator.store import PostRow
+
+    pid = env.queue_one("sandbox_fb")
+    worker = env.worker()  # the machine's clock, as in production on SQLite
+    assert queue.claim_next(worker.store, worker="dead", now=worker.clock.now(), lease=worker.lease) is not None
+    with worker.store.session() as s:  # its lease ran out a moment ago
+        s.execute(update(PostRow).where(PostRow.id == pid).values(lease_until=worker.clock.now() - dt.timedelta(seconds=1)))
+    report = worker.run_due()
+    assert report.recovered == [pid] and [o.status for o in report.outcomes] == ["published"]

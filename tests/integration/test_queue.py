@@ -11,6 +11,7 @@ import pytest
 from channels.base import Draft
 from channels.clock import FakeClock
 from disseminator import holds, queue
+from disseminator.errors import UserError
 from disseminator.states import InvalidTransition
 from disseminator.store import HoldKind, PostStatus, Store
 from disseminator.store.migrate import upgrade
@@ -224,3 +225,31 @@ def test_times_round_trip_as_aware_utc(store: Store, tmp_path: Path) -> None:
     pid = _post(store, _article(store), "a", dt.datetime(2026, 12, 1, 9, 0, tzinfo=jakarta))
     got = store.post(pid).scheduled_at
     assert got == dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc) and got.tzinfo is not None
+
+
+def test_a_later_post_does_not_overtake_one_waiting_for_a_retry(store: Store, clock: FakeClock) -> None:
+    first = _post(store, _article(store, 1), "a", NOW - dt.timedelta(minutes=10))
+    later_one = _post(store, _article(store, 2), "a", NOW - dt.timedelta(minutes=5))
+    other = _post(store, _article(store, 3), "b", NOW - dt.timedelta(minutes=1))
+    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE).id == first
+    # A transient error: the first post retries in ten minutes.
+    assert queue.transition(store, first, "retry", worker="w", next_attempt_at=NOW + dt.timedelta(minutes=10))
+    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE).id == other  # other accounts go on
+    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE) is None  # the later one waits
+    # When the retry is due, the first goes first, even though the later one was due sooner.
+    clock.advance(dt.timedelta(minutes=11))
+    assert queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE).id == first
+    _publish(store, first, "w")
+    assert queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE).id == later_one
+
+
+def test_an_officer_may_let_a_post_go_ahead(store: Store) -> None:
+    first = _post(store, _article(store, 1), "a", NOW - dt.timedelta(minutes=10))
+    urgent = _post(store, _article(store, 2), "a", NOW - dt.timedelta(minutes=5))
+    queue.claim_next(store, worker="w", now=NOW, lease=LEASE)
+    queue.transition(store, first, "retry", worker="w", next_attempt_at=NOW + dt.timedelta(hours=1))
+    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE) is None
+    assert queue.let_overtake(store, urgent).overtake
+    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE).id == urgent
+    with pytest.raises(UserError):
+        queue.let_overtake(store, urgent)  # publishing now, not scheduled

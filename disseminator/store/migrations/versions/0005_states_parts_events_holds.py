@@ -6,6 +6,8 @@ and a CHECK on the post status.
 - ``post_events`` records every move of a post (one row per transition).
 - ``account_holds`` replaces ``account_state``'s three flags (needs attention, paused,
   resume_at) with one row per kind of hold, each with a reason and an end.
+- ``posts.overtake``: an account's posts go out in their planned order; an officer may
+  let one post go before earlier ones that still wait.
 
 Revision ID: 0005
 Revises: 0004
@@ -70,6 +72,8 @@ def upgrade() -> None:
         batch.drop_column("parts")
         batch.drop_column("remote_ids")
         batch.create_check_constraint("ck_posts_status", "status IN (%s)" % ", ".join(f"'{s}'" for s in STATUSES))
+        batch.add_column(sa.Column("overtake", sa.Boolean, nullable=False, server_default=sa.false()))
+    op.create_index("ix_posts_account_order", "posts", ["account", "status", "scheduled_at"])
 
     op.create_table(
         "post_events",
@@ -143,7 +147,9 @@ def downgrade() -> None:
     op.drop_table("account_holds")
     op.drop_table("post_events")
 
+    op.drop_index("ix_posts_account_order", "posts")
     with op.batch_alter_table("posts") as batch:
+        batch.drop_column("overtake")
         batch.drop_constraint("ck_posts_status", type_="check")
         batch.add_column(sa.Column("parts", sa.JSON, nullable=True))
         batch.add_column(sa.Column("remote_ids", sa.JSON, nullable=True))
