@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import RunFailed
 from .timeparse import show
-from .views import attempt_view, post_view, posts_view
+from .views import attempt_view, event_view, post_view, posts_view
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -170,7 +170,16 @@ def post_detail(settings: Settings, store: Store, post_id: int) -> dict[str, Any
     data["warnings"] = list(row.warnings or [])
     data["part_remote_ids"] = list(row.remote_ids or [])
     data["attempts_log"] = [attempt_view(a, settings.tz) for a in store.attempts([post_id])]
+    data["events"] = [event_view(e, settings.tz) for e in store.events(post_id)]
     return data
+
+
+def go_ahead(settings: Settings, store: Store, post_id: int) -> dict[str, Any]:
+    """Let a scheduled post go before earlier posts of its account that still wait (a
+    retry, say); see :func:`disseminator.queue.let_overtake` for what it refuses."""
+    from .queue import let_overtake
+
+    return _one(settings, store, let_overtake(store, post_id))
 
 
 def _one(settings: Settings, store: Store, row: PostRow, attention: dict[str, str] | None = None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .timeparse import show
 
 if TYPE_CHECKING:
-    from .store import ArticleRow, AttemptRow, PostRow, Store
+    from .store import ArticleRow, AttemptRow, EventRow, PostRow, Store
 
 #: The columns of ``queue --csv`` and ``history --csv``.
 POST_COLUMNS = ("id", "article_id", "account", "channel", "status", "scheduled_at", "published_at", "attempts",
@@ -75,6 +75,12 @@ def article_view(row: ArticleRow, tz: ZoneInfo, *, body: bool = True) -> dict[st
     if not body:
         del data["body"]
     return data
+
+
+def event_view(event: EventRow, tz: ZoneInfo) -> dict[str, Any]:
+    """One move of a post along its lifecycle (``post show``)."""
+    return {"at": show(event.at, tz), "move": event.edge, "from": event.from_status, "to": event.to_status,
+            "worker": event.worker, "reason": event.reason}
 
 
 def attempt_view(attempt: AttemptRow, tz: ZoneInfo) -> dict[str, Any]:

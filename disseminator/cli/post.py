@@ -1,4 +1,4 @@
-"""``post show``: one post with every call made for it."""
+"""``post show`` (one post with every call and move made for it) and ``post ahead``."""
 
 from __future__ import annotations
 
@@ -46,3 +46,26 @@ def show(app: App, post_id: int, output: Output) -> None:
                           for a in data["attempts_log"]], ["WHEN", "PART", "ACTION", "OUTCOME", "HTTP", "REMOTE ID / MESSAGE"]))
     else:
         click.echo("\nNo calls made yet.")
+    click.echo("")
+    click.echo(table([(e["at"], e["move"], f"{e['from'] or '-'} -> {e['to']}", e["worker"] or "", (e["reason"] or "")[:40])
+                      for e in data["events"]], ["WHEN", "MOVE", "STATE", "WORKER", "WHY"]))
+
+
+@post.command("ahead")
+@click.argument("post_id", type=int)
+@output_options(json_help="Print the post as JSON.")
+@click.pass_obj
+def ahead(app: App, post_id: int, output: Output) -> None:
+    """Let a scheduled post go before earlier posts of its account that still wait.
+
+    An account's posts go out in the order they were planned: a post waiting for a retry
+    holds back the later ones.  Use this for one urgent post that must not wait.
+    """
+    from ..posts import go_ahead
+
+    data = go_ahead(app.settings, app.store, post_id)
+    if output.structured:
+        output.emit(data)
+        return
+    click.echo(f"Post {data['id']} on {data['account']} no longer waits for earlier posts of its account; "
+               f"it goes at {data['scheduled_at']} or at the next run if that has passed.")
