@@ -160,7 +160,8 @@ class TwitterChannel(Channel):
         if index == 0 and draft.media and self.account.get("images", True):
             from .x_media import upload_images
 
-            media_ids = self._call(lambda: upload_images(self, draft.media), write=True)
+            media = self._prepared(draft.media)
+            media_ids = self._call(lambda: upload_images(self, media), write=True)
             if self.context is not None:
                 self.context.check_fence()  # uploads can be slow: confirm the claim again
         response = self._call(
@@ -171,6 +172,17 @@ class TwitterChannel(Channel):
         )
         tweet_id = str(self._data(response, write=True)["id"])
         return Receipt(remote_id=tweet_id, remote_url=self._url(tweet_id))
+
+    def _prepared(self, media: tuple[Media, ...]) -> tuple[Media, ...]:
+        """The draft's images as prepared at render.  A post queued by a version that did
+        not prepare X images then (no file, no digest) has them prepared now, once, as
+        that version did at publish; anything rendered since is never fetched again."""
+        if self.context is None or any(m.file or m.sha256 for m in media):
+            return media
+        from .images import prepare
+
+        warnings: list[str] = []
+        return prepare(media, network="x", account=self.account, context=self.context, warnings=warnings, required=False)
 
     def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
         client = self.client()

@@ -121,3 +121,21 @@ def test_a_post_left_by_a_dead_worker_goes_in_the_same_run(env: Env) -> None:
         s.execute(update(PostRow).where(PostRow.id == pid).values(lease_until=worker.clock.now() - dt.timedelta(seconds=1)))
     report = worker.run_due()
     assert report.recovered == [pid] and [o.status for o in report.outcomes] == ["published"]
+
+
+def test_an_x_post_queued_before_images_were_prepared_at_render_still_gets_its_image(env: Env) -> None:
+    """Posts queued by the previous version carry only the image's URL: the upgrade must
+    not fail them; their image is prepared once, at publish, as that version did."""
+    from sqlalchemy import update
+
+    from disseminator.store import PostRow
+
+    pid = env.queue_one("sandbox_x")
+    worker = env.worker()
+    legacy = [{"url": m["url"], "alt": m.get("alt")} for m in worker.store.post(pid).media]
+    with worker.store.session() as s:
+        s.execute(update(PostRow).where(PostRow.id == pid).values(media=legacy))
+    assert [o.status for o in worker.run_due().outcomes] == ["published"]
+    [post] = env.posts_on("sandbox_x")
+    [media_id] = post["media"]
+    assert env.sandbox.app.state.data["media"][media_id]["alt_text"] == "Foto kegiatan"  # type: ignore[attr-defined]
