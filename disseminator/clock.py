@@ -33,6 +33,8 @@ class DatabaseClock(SystemClock):
     def now(self) -> dt.datetime:
         if not self.remote:
             return super().now()
-        with self.engine.connect() as conn:
+        from .store.errors import translated
+
+        with translated(self.engine.url.render_as_string(hide_password=False)), self.engine.connect() as conn:
             value = conn.execute(select(func.statement_timestamp())).scalar_one()
         return value.astimezone(dt.timezone.utc)

@@ -6,7 +6,8 @@ that comes while a run is still going is skipped (one DEBUG line, never APSchedu
 busy or asleep become one run, however late (no "was missed by" warning).  APScheduler's job store is never the queue: several
 daemons may run against one PostgreSQL database, and the guarded claims keep them apart.
 On SIGTERM or Ctrl-C the post in hand is finished, no new one is claimed, and the
-process exits.
+process exits.  While the database is down the daemon logs the outage once, retries with
+a backoff (doubling up to a minute), and logs the recovery.
 """
 
 from __future__ import annotations
@@ -15,15 +16,25 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from . import setting_ranges
 from .config import Settings
 from .errors import UsageError
-from .store import Store
+from .store import DatabaseError, Store
 from .worker import RunReport, Worker
 
 log = logging.getLogger("disseminator.daemon")
+#: The longest wait between two tries while the database is down (seconds).
+OUTAGE_MAX_WAIT = 60.0
+
+
+@dataclass
+class _Outage:
+    since: float
+    tries: int = 0
+    retry_at: float = 0.0
 
 
 class Daemon:
@@ -39,15 +50,49 @@ class Daemon:
         self.on_report = on_report
         self.stopping = threading.Event()
         self.worker = Worker(settings, store)
+        self._outage: _Outage | None = None
+        self._last_failure: str | None = None
 
     def tick_once(self) -> None:
+        clock = self.store.clock
+        if self._outage is not None and clock.monotonic() < self._outage.retry_at:
+            return  # backing off: the database was down at the last try
         try:
             report = self.worker.run_due(stop=self.stopping.is_set)
-        except Exception:  # noqa: BLE001 - one bad tick must not stop the daemon
-            log.exception("daemon.tick_failed")
+        except DatabaseError as exc:
+            self._database_down(exc)
             return
+        except Exception as exc:  # noqa: BLE001 - one bad tick must not stop the daemon
+            key = f"{type(exc).__name__}: {exc}"
+            if key != self._last_failure:  # once per distinct failure, not once per tick
+                log.exception("daemon.tick_failed")
+                self._last_failure = key
+            return
+        self._last_failure = None
+        if self._outage is not None:
+            log.warning("daemon.database_back after=%.0fs tries=%d: publishing again",
+                        clock.monotonic() - self._outage.since, self._outage.tries)
+            self._outage = None
         if self.on_report:
             self.on_report(report)
+
+    def _database_down(self, exc: DatabaseError) -> None:
+        """Log an outage once, then retry with a backoff that doubles up to a minute.
+
+        Nothing is lost meanwhile: a post in hand keeps its lease and is looked up on the
+        network by whoever takes it next; queued posts wait in the database itself.
+        """
+        now = self.store.clock.monotonic()
+        outage = self._outage or _Outage(since=now)
+        outage.tries += 1
+        wait = min(self.tick * 2 ** (outage.tries - 1), max(OUTAGE_MAX_WAIT, self.tick))
+        outage.retry_at = now + wait
+        if self._outage is None:
+            log.error("daemon.database_down %s; retrying with backoff (up to every %.0fs), nothing is lost",
+                      exc.message, max(OUTAGE_MAX_WAIT, self.tick))
+        else:
+            log.debug("daemon.database_still_down tries=%d next_in=%.1fs", outage.tries, wait)
+        self._outage = outage
 
     def run(self) -> None:
         """Run until SIGTERM/SIGINT (or :meth:`stop`)."""

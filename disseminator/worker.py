@@ -31,7 +31,7 @@ from .errors import ConfigError
 from .lease import Heartbeat, LostClaim
 from .registry import make_channel
 from .retry import Action, RetryDecision, RetryStrategy
-from .store import AttemptRow, HoldKind, PostRow, Store
+from .store import AttemptRow, DatabaseError, HoldKind, PostRow, Store
 
 log = logging.getLogger("disseminator.worker")
 #: How far before a post was queued its remote copy may carry a timestamp (clock skew).
@@ -109,6 +109,8 @@ class Worker:
             seen.add(post.id)
             try:
                 report.outcomes.append(self.publish(post))
+            except DatabaseError:
+                raise  # the database failed, not this post: the run stops, the lease protects the post
             except Exception as exc:  # noqa: BLE001 - one broken post must not stop the run
                 # publish() has already put the post back (marked for reconciliation).
                 log.exception("post.crashed post=%s account=%s", post.id, post.account)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from channels.base import Article, Draft, Media
@@ -24,6 +24,7 @@ from channels.clock import Clock
 from ..config import redact_url
 from ..errors import ConfigError, NotFound, ScheduleError
 from .engine import make_engine, session_factory
+from .errors import DatabaseError, translated
 from .models import (
     ArticleRow,
     AttemptRow,
@@ -39,7 +40,7 @@ from .models import (
 
 __all__ = [
     "Store", "ArticleRow", "PostRow", "PartRow", "PartState", "EventRow", "AttemptRow", "HoldRow", "HoldKind",
-    "PostStatus", "utcnow", "text_hash",
+    "PostStatus", "utcnow", "text_hash", "DatabaseError",
 ]
 
 #: Attempt outcomes that do not count against a post's retry budget: the account is
@@ -82,10 +83,8 @@ class Store:
             if not path.exists():  # do not leave an empty database file behind
                 raise ConfigError(f"database {url} does not exist yet: run 'disseminator init'")
         store = cls(url, clock=clock)
-        try:
+        with translated(url):
             revision = current_revision(store.engine)
-        except OperationalError as exc:
-            raise ConfigError(f"database {redact_url(url)}: cannot connect ({exc.orig})") from exc
         if revision is None:
             raise ConfigError(
                 f"database {redact_url(url)} is not initialised: run 'disseminator init'"
@@ -102,8 +101,11 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose transaction commits on success and rolls back on error."""
-        with self.sessions.begin() as session:
+        """A session whose transaction commits on success and rolls back on error.
+
+        The driver's operational failures leave as one-line :class:`DatabaseError` errors.
+        """
+        with translated(self.url), self.sessions.begin() as session:
             yield session
 
     # ------------------------------------------------------------------ articles

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect
 
+from .errors import translated
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -27,27 +29,34 @@ def _config(engine: Engine | None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Create or upgrade the schema to ``revision``."""
+    """Create or upgrade the schema to ``revision``; raises :class:`DatabaseError`."""
     from alembic import command
 
-    command.upgrade(_config(engine), revision)
+    with translated(_url(engine)):
+        command.upgrade(_config(engine), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Take the schema back to ``revision`` (for operators undoing an upgrade)."""
     from alembic import command
 
-    command.downgrade(_config(engine), revision)
+    with translated(_url(engine)):
+        command.downgrade(_config(engine), revision)
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
 
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision the database is at, or None when it has none."""
     from sqlalchemy import text
 
-    if not inspect(engine).has_table("alembic_version"):
-        return None
-    with engine.connect() as conn:
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    with translated(_url(engine)):
+        if not inspect(engine).has_table("alembic_version"):
+            return None
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def head_revision() -> str:
