@@ -277,7 +277,6 @@ def test_instagram_polls_on_the_channels_clock(tmp_path) -> None:  # type: ignor
     sleep), at the configured interval, and gives up at the deadline as Transient."""
     import shutil
     import threading
-    import time
 
     from channels.base import Context
     from channels.clock import FakeClock
@@ -301,12 +300,11 @@ def test_instagram_polls_on_the_channels_clock(tmp_path) -> None:  # type: ignor
             except BaseException as exc:  # noqa: BLE001 - handed to the test below
                 raised.append(exc)
 
-        worker = threading.Thread(target=publish, daemon=True)  # a real sleep must fail the test, not hang it
-        started = time.monotonic()
+        # Thirteen real sleeps of 5 s would take 65 s: a real sleep fails the test, not hangs it.
+        worker = threading.Thread(target=publish, daemon=True)
         worker.start()
-        worker.join(timeout=10)
+        worker.join(timeout=30)
         assert not worker.is_alive(), "the channel waited in real time instead of on its clock"
-        assert time.monotonic() - started < 5  # fourteen polls, no real waiting
         assert len(raised) == 1 and isinstance(raised[0], Transient)
         assert "still IN_PROGRESS" in raised[0].message and not raised[0].may_have_landed
         assert clock.sleeps == [5.0] * 13 and clock.monotonic() == 65.0  # the first poll past 60 s gives up
