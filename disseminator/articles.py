@@ -170,7 +170,8 @@ def _from_markdown(raw: str, path: Path) -> Article:
         raise ArticleError(f"{path}: malformed front matter{line}: {problem}") from exc
     except RecursionError:
         raise ArticleError(f"{path}: front matter nested too deeply to read (expected 'field: value' lines)") from None
-    except (ValueError, OverflowError, TypeError) as exc:  # a value YAML reads but Python cannot hold
+    except Exception as exc:  # noqa: BLE001 - a value Python cannot hold, or PyYAML tripping on odd input
+        # (0000-01-01 is a YAML date but not Python's; "!!timestamp 'x'" raises AttributeError)
         raise ArticleError(f"{path}: malformed front matter: {_first_line(exc)}") from exc
     if meta is None:
         meta = {}
