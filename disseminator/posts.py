@@ -140,24 +140,6 @@ def history(settings: Settings, store: Store, status: str | None = None) -> list
     return posts_view(store, store.posts(statuses), settings.tz)
 
 
-@dataclass(frozen=True)
-class Cancelled:
-    post: dict[str, Any]
-    #: Set when --force withdrew a post part of which may already be on the network.
-    warning: str | None = None
-
-
-def cancel(settings: Settings, store: Store, post_id: int, *, force: bool = False) -> Cancelled:
-    """Withdraw a scheduled post; see :func:`disseminator.queue.cancel` for what it refuses."""
-    from .queue import cancel as withdraw
-
-    row = withdraw(store, post_id, force=force)
-    warning = None
-    if force and (any(row.remote_ids or []) or row.needs_reconcile):
-        warning = f"post {row.id} may be partly on the network; it will not be published further"
-    return Cancelled(_one(settings, store, row), warning)
-
-
 def post_detail(settings: Settings, store: Store, post_id: int) -> dict[str, Any]:
     """One post with its text as queued and every call made for it (``post show``)."""
     row = store.post(post_id)

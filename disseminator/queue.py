@@ -14,17 +14,17 @@ Every time here comes from the store's clock (:attr:`Store.clock`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from . import holds
 from .errors import UserError
 from .states import Edge, Guard, InvalidTransition, edge
-from .store import EventRow, PartRow, PartState, PostRow, PostStatus, Store
+from .store import EventRow, PartRow, PartState, PostRow, PostStatus, Store, text_hash
 
 S = PostStatus
 
@@ -36,7 +36,7 @@ class LostClaim(Exception):
 #: Columns a transition may set besides the status (the rest belong to other operations).
 SETTABLE = frozenset({
     "next_attempt_at", "needs_reconcile", "claimed_by", "claimed_at", "lease_until", "error_kind",
-    "error_message", "published_at",
+    "error_message", "published_at", "scheduled_at", "attempts",
 })
 
 
@@ -47,6 +47,8 @@ def transition(
     *,
     worker: str | None = None,
     reason: str | None = None,
+    detail: dict[str, Any] | None = None,
+    also: Callable[[Session], None] | None = None,
     **values: Any,
 ) -> bool:
     """Move ``post_id`` along the edge ``move``, setting ``values``.  True if this call moved it.
@@ -54,7 +56,9 @@ def transition(
     Raises :class:`InvalidTransition` for a move that is not an edge of the lifecycle, or
     a value no transition may set.  The edge's guards become conditions of the UPDATE:
     ``owner`` needs ``worker`` (who must still hold an unexpired claim), ``lease_expired``
-    needs the lease to have run out by the store's clock.
+    needs the lease to have run out by the store's clock.  ``also`` runs in the same
+    transaction once the move is made (an edit swaps the parts there); ``detail`` is kept
+    on the event (an edit's old text).
     """
     e = edge(move)
     unknown = set(values) - SETTABLE
@@ -69,8 +73,10 @@ def transition(
         result = s.execute(update(PostRow).where(*conditions).values(status=e.target, updated_at=now, **values))
         if _rows(result) != 1:
             return False
+        if also is not None:
+            also(s)
         s.execute(insert(EventRow).values(post_id=post_id, edge=e.name, from_status=e.source.value,
-                                          to_status=e.target.value, worker=worker, reason=reason, at=now))
+                                          to_status=e.target.value, worker=worker, reason=reason, detail=detail, at=now))
         return True
 
 
@@ -260,3 +266,58 @@ def cancel(store: Store, post_id: int, *, force: bool = False) -> PostRow:
     if row.status is S.PUBLISHING:
         raise UserError(f"post {post_id} is being published right now and cannot be cancelled")
     raise UserError(f"post {post_id} is {row.status}; only scheduled posts can be cancelled")
+
+
+# --------------------------------------------------------------------------- an officer's moves
+
+
+def reschedule(store: Store, post_id: int, when: dt.datetime) -> PostRow:
+    """Move a scheduled post to ``when``.  Raises :class:`UserError` unless it is scheduled
+    (a post being published is never touched)."""
+    if transition(store, post_id, "reschedule", reason="rescheduled by an officer", scheduled_at=when,
+                  next_attempt_at=when):
+        return store.post(post_id)
+    raise UserError(_not_scheduled(store.post(post_id), "rescheduled"))
+
+
+def revive(store: Store, post_id: int, *, when: dt.datetime) -> PostRow:
+    """Send a failed post again at ``when`` with a fresh retry budget.  Unless the network
+    refused it outright, it is looked up on the network before it is written again (its
+    last write may have landed).  Raises :class:`UserError` unless it failed, or when the
+    article was queued again for the account meanwhile."""
+    row = store.post(post_id)
+    in_doubt = row.error_kind != "rejected" and bool(store.publish_calls([post_id]).get(post_id))
+    try:
+        moved = transition(store, post_id, "revive", reason="sent again by an officer", next_attempt_at=when,
+                           attempts=0, needs_reconcile=in_doubt, error_kind=None, error_message=None)
+    except IntegrityError:
+        raise UserError(f"post {post_id} cannot be sent again: its article is queued again for {row.account}; "
+                        "cancel that post first") from None
+    if moved:
+        return store.post(post_id)
+    raise UserError(f"post {post_id} is {store.post(post_id).status}; only a failed post can be sent again")
+
+
+def edit(store: Store, post_id: int, parts: Sequence[str]) -> PostRow:
+    """Replace a scheduled post's text with ``parts`` (already validated), keeping the old
+    text on the post's history.  Raises :class:`UserError` unless it is scheduled with
+    nothing on the network."""
+    old = store.post(post_id)
+
+    def swap(s: Session) -> None:
+        s.query(PartRow).filter(PartRow.post_id == post_id).delete()
+        s.add_all([PartRow(post_id=post_id, index=i, text=t, text_hash=text_hash(t), state=PartState.PENDING.value,
+                           attempts=0) for i, t in enumerate(parts)])
+
+    if transition(store, post_id, "edit", reason="text edited by an officer", detail={"old_parts": old.parts}, also=swap):
+        return store.post(post_id)
+    row = store.post(post_id)
+    if row.status is S.SCHEDULED:
+        raise UserError(f"post {post_id} cannot be edited: part of it may already be on the network")
+    raise UserError(_not_scheduled(row, "edited"))
+
+
+def _not_scheduled(row: PostRow, what: str) -> str:
+    if row.status is S.PUBLISHING:
+        return f"post {row.id} is being published right now and cannot be {what}"
+    return f"post {row.id} is {row.status}; only a scheduled post can be {what}"

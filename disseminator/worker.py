@@ -21,7 +21,7 @@ import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import assert_never
+from typing import Any, assert_never
 
 from channels.base import AuthError, Channel, ChannelError, Draft, RateLimited, Receipt, Transient
 
@@ -271,7 +271,7 @@ class Worker:
                 holds.place(self.store, post.account, decision.hold, reason=message if decision.hold is HoldKind.ATTENTION else None,
                             until=decision.hold_until)
             if decision.action is Action.RETRY:
-                extra = {"needs_reconcile": True} if decision.reconcile else {}
+                extra: dict[str, Any] = {"needs_reconcile": True} if decision.reconcile else {}
                 moved = queue.transition(self.store, post.id, "retry", worker=self.worker_id, reason=kind,
                                          next_attempt_at=decision.at or now, error_kind=kind, error_message=message, **extra)
             elif decision.action is Action.FAIL:

@@ -1,4 +1,4 @@
-"""``preview``, ``schedule``, ``queue``, ``cancel`` and ``history``: see :mod:`disseminator.posts`."""
+"""``preview``, ``schedule``, ``queue`` and ``history``: see :mod:`disseminator.posts`."""
 
 from __future__ import annotations
 
@@ -112,24 +112,6 @@ def _note(r: dict[str, Any]) -> str:
     if r["error"]:
         return f"retry at {r['next_attempt_at']}: {r['error'][:60]}" if r["status"] == "scheduled" else r["error"][:70]
     return ""
-
-
-@click.command()
-@click.argument("post_id", type=int)
-@click.option("--force", is_flag=True, help="Cancel even if part of it may already be on the network (check there first).")
-@output_options(json_help="Print the cancelled post as JSON.")
-@click.pass_obj
-def cancel(app: App, post_id: int, force: bool, output: Output) -> None:
-    """Cancel a scheduled post (not one being published or already out)."""
-    from ..posts import cancel as withdraw
-
-    result = withdraw(app.settings, app.store, post_id, force=force)
-    if result.warning:
-        click.echo(f"warning: {result.warning}", err=True)
-    if output.structured:
-        output.emit(result.post)
-    else:
-        click.echo(f"Cancelled post {result.post['id']} ({result.post['account']})")
 
 
 @click.command()

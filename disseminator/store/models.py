@@ -24,7 +24,6 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
-    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -140,7 +139,11 @@ class ArticleRow(Base):
 class PostRow(Base):
     __tablename__ = "posts"
     __table_args__ = (
-        UniqueConstraint("article_id", "account", "variant", name="uq_posts_article_account_variant"),
+        # One live post per article, account and variant: a cancelled or failed one does
+        # not stop the officer from scheduling the article again.
+        Index("uq_posts_live_article_account_variant", "article_id", "account", "variant", unique=True,
+              sqlite_where=text("status NOT IN ('cancelled', 'failed')"),
+              postgresql_where=text("status NOT IN ('cancelled', 'failed')")),
         CheckConstraint(_in("status", PostStatus), name="ck_posts_status"),
         Index("ix_posts_due", "status", "next_attempt_at"),
         # Per-account order: "is an earlier post of this account still waiting?"
@@ -236,6 +239,8 @@ class EventRow(Base):
     to_status: Mapped[str] = mapped_column(String(20))
     worker: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(Text)
+    #: What the move replaced, when it matters later (an edit keeps the old text here).
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 

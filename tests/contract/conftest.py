@@ -103,3 +103,10 @@ def env(config: Path, sandbox: object, tmp_path: Path) -> Env:
 
 def later(minutes: float) -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def strict_env(env: Env) -> Env:
+    """An environment where one counted call is all a post gets."""
+    env.config.write_text(env.config.read_text() + "\n[worker]\nmax_attempts = 1\n")
+    return env

@@ -8,6 +8,8 @@ and a CHECK on the post status.
   resume_at) with one row per kind of hold, each with a reason and an end.
 - ``posts.overtake``: an account's posts go out in their planned order; an officer may
   let one post go before earlier ones that still wait.
+- "One post per article, account and variant" counts live posts only: a cancelled or
+  failed post no longer blocks scheduling the article again.
 
 Revision ID: 0005
 Revises: 0004
@@ -31,6 +33,8 @@ branch_labels = None
 depends_on = None
 
 STATUSES = ("scheduled", "publishing", "published", "failed", "cancelled")
+#: Posts that count for "this article is already queued for this account".
+LIVE = "status NOT IN ('cancelled', 'failed')"
 
 
 def _json(value: Any) -> Any:
@@ -73,7 +77,10 @@ def upgrade() -> None:
         batch.drop_column("remote_ids")
         batch.create_check_constraint("ck_posts_status", "status IN (%s)" % ", ".join(f"'{s}'" for s in STATUSES))
         batch.add_column(sa.Column("overtake", sa.Boolean, nullable=False, server_default=sa.false()))
+        batch.drop_constraint("uq_posts_article_account_variant", type_="unique")
     op.create_index("ix_posts_account_order", "posts", ["account", "status", "scheduled_at"])
+    op.create_index("uq_posts_live_article_account_variant", "posts", ["article_id", "account", "variant"], unique=True,
+                    sqlite_where=sa.text(LIVE), postgresql_where=sa.text(LIVE))
 
     op.create_table(
         "post_events",
@@ -84,6 +91,7 @@ def upgrade() -> None:
         sa.Column("to_status", sa.String(20), nullable=False),
         sa.Column("worker", sa.String(200)),
         sa.Column("reason", sa.Text),
+        sa.Column("detail", sa.JSON),
         sa.Column("at", UTCDateTime, nullable=False),
     )
     op.create_index("ix_post_events_post", "post_events", ["post_id"])
@@ -148,7 +156,9 @@ def downgrade() -> None:
     op.drop_table("post_events")
 
     op.drop_index("ix_posts_account_order", "posts")
+    op.drop_index("uq_posts_live_article_account_variant", "posts")
     with op.batch_alter_table("posts") as batch:
+        batch.create_unique_constraint("uq_posts_article_account_variant", ["article_id", "account", "variant"])
         batch.drop_column("overtake")
         batch.drop_constraint("ck_posts_status", type_="check")
         batch.add_column(sa.Column("parts", sa.JSON, nullable=True))

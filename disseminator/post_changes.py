@@ -1,0 +1,132 @@
+"""An officer's changes to queued posts: reschedule, retry a failed one, edit the text,
+cancel several.  None of them touches a post being published (the lifecycle's guards
+refuse it in the same UPDATE); each move is on the post's record (``post show``).
+
+Several ids are handled one by one: what could be done is done, and each post that could
+not is named with why (:class:`Changed`, whose ``raise_if_failed`` ends the command with
+exit 1 when one was refused).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import RunFailed, UserError
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .store import PostRow, Store
+
+#: The line that separates the parts of an X thread in an edited text.
+PART_BREAK = "---"
+
+
+@dataclass(frozen=True)
+class Changed:
+    """The posts changed (``--json`` rows) and one line for each post left as it was."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def raise_if_failed(self) -> None:
+        if self.refused:
+            raise RunFailed(self.refused)
+
+
+def reschedule(settings: Settings, store: Store, post_ids: Sequence[int], at: str, *,
+               now: dt.datetime | None = None) -> Changed:
+    """Move scheduled posts to the time ``at`` (the phrases ``schedule --at`` takes).
+
+    Raises :class:`~disseminator.errors.ScheduleError` for a time that cannot be read or is past.
+    """
+    from . import queue
+    from .timeparse import parse_when
+
+    when = parse_when(at, tz=settings.tz, now=now or store.clock.now())
+    return _each(settings, store, post_ids, lambda pid: queue.reschedule(store, pid, when))
+
+
+def retry(settings: Settings, store: Store, post_ids: Sequence[int]) -> Changed:
+    """Send failed posts again now (looked up on the network first if they may have landed)."""
+    from . import queue
+
+    return _each(settings, store, post_ids, lambda pid: queue.revive(store, pid, when=store.clock.now()))
+
+
+def cancel(settings: Settings, store: Store, post_ids: Sequence[int], *, article: int | None = None,
+           force: bool = False) -> Changed:
+    """Cancel scheduled posts: the ids given, and with ``article`` every queued post of it."""
+    from . import queue
+    from .store import PostRow, PostStatus
+
+    ids = list(post_ids)
+    if article is not None:
+        store.article(article)  # an unknown article is an error, not "nothing to cancel"
+        with store.session() as s:
+            ids += [pid for (pid,) in s.execute(
+                PostRow.__table__.select().with_only_columns(PostRow.id)
+                .where(PostRow.article_id == article, PostRow.status == PostStatus.SCHEDULED)
+                .order_by(PostRow.id))]
+        if not ids:
+            raise UserError(f"article {article} has no scheduled post to cancel")
+    return _each(settings, store, ids, lambda pid: queue.cancel(store, pid, force=force))
+
+
+def edit(settings: Settings, store: Store, post_id: int, text: str) -> Changed:
+    """Replace a scheduled post's text, checked against its network's rules exactly as at
+    schedule time; the old text stays on the post's record.  An X thread's parts are
+    separated by a line ``---``.
+
+    Raises :class:`UserError` when the network's rules refuse the new text (the post keeps
+    its old text) or the post is past editing.
+    """
+    from channels.base import Draft, Rejected
+
+    from . import queue
+    from .registry import make_channel
+
+    row = store.post(post_id)
+    parts = tuple(p.strip() for p in _split(text) if p.strip())
+    if not parts:
+        raise UserError(f"post {post_id}: the new text is empty; the post keeps its text")
+    old = store.to_draft(row)
+    draft = Draft(parts=parts, media=old.media, warnings=old.warnings, link=old.link)
+    channel = make_channel(settings.account(row.account, resolve=False), context=settings.context)
+    try:
+        channel.validate(draft)
+    except Rejected as exc:
+        raise UserError(f"post {post_id}: {row.channel} would refuse the new text ({exc.message}); "
+                        "the post keeps its text") from None
+    return Changed([_view(settings, store, queue.edit(store, post_id, parts))])
+
+
+def _split(text: str) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    for line in text.splitlines():
+        if line.strip() == PART_BREAK:
+            parts.append("\n".join(current))
+            current = []
+        else:
+            current.append(line)
+    parts.append("\n".join(current))
+    return parts
+
+
+def _each(settings: Settings, store: Store, post_ids: Sequence[int], change: Callable[[int], PostRow]) -> Changed:
+    result = Changed()
+    for pid in dict.fromkeys(post_ids):  # once each, in the order given
+        try:
+            result.rows.append(_view(settings, store, change(pid)))
+        except UserError as exc:
+            result.refused.append(exc.message)
+    return result
+
+
+def _view(settings: Settings, store: Store, row: PostRow) -> dict[str, Any]:
+    from .views import post_view
+
+    return post_view(row, settings.tz, calls=store.publish_calls([row.id]).get(row.id, 0))
