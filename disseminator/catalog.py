@@ -49,8 +49,13 @@ def add_articles(settings: Settings, store: Store, paths: list[str]) -> list[dic
         raise ArticlesRefused(problems, several=len(paths) > 1)
     results = []
     for path, art in loaded:
-        article_id, created = store.add_article(art, source=path, content_hash=content_hash(art))
-        results.append({"id": article_id, "title": art.title, "created": created})
+        added = store.add_article(art, source=path, content_hash=content_hash(art))
+        result: dict[str, Any] = {"id": added.id, "title": art.title, "created": added.created}
+        if added.revised_from is not None:  # a changed article: its queued posts follow it
+            from .revisions import follow
+
+            result["revision"] = follow(settings, store, added.id).as_dict()
+        results.append(result)
     return results
 
 
@@ -67,8 +72,14 @@ def list_articles(settings: Settings, store: Store) -> list[dict[str, Any]]:
 
 
 def show_article(settings: Settings, store: Store, article_id: int) -> dict[str, Any]:
-    """One stored article; raises :class:`~disseminator.errors.NotFound` for an unknown id."""
-    return article_view(store.article(article_id), settings.tz)
+    """One stored article with its revisions (``revisions``: revision, at, changed,
+    source); raises :class:`~disseminator.errors.NotFound` for an unknown id."""
+    from .timeparse import show
+
+    data = article_view(store.article(article_id), settings.tz)
+    data["revisions"] = [{"revision": r.revision, "at": show(r.created_at, settings.tz), "changed": list(r.changed),
+                          "source": r.source} for r in store.revisions(article_id)]
+    return data
 
 
 def article_by_ref(ref: str, store: Callable[[], Store]) -> Article:

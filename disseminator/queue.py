@@ -22,6 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from . import holds
+from channels.base import Draft
+
 from .errors import UserError
 from .states import Edge, Guard, InvalidTransition, edge
 from .store import EventRow, PartRow, PartState, PostRow, PostStatus, Store, text_hash
@@ -36,7 +38,7 @@ class LostClaim(Exception):
 #: Columns a transition may set besides the status (the rest belong to other operations).
 SETTABLE = frozenset({
     "next_attempt_at", "needs_reconcile", "claimed_by", "claimed_at", "lease_until", "error_kind",
-    "error_message", "published_at", "scheduled_at", "attempts",
+    "error_message", "published_at", "scheduled_at", "attempts", "media", "warnings", "link",
 })
 
 
@@ -298,18 +300,24 @@ def revive(store: Store, post_id: int, *, when: dt.datetime) -> PostRow:
     raise UserError(f"post {post_id} is {store.post(post_id).status}; only a failed post can be sent again")
 
 
-def edit(store: Store, post_id: int, parts: Sequence[str]) -> PostRow:
-    """Replace a scheduled post's text with ``parts`` (already validated), keeping the old
-    text on the post's history.  Raises :class:`UserError` unless it is scheduled with
-    nothing on the network."""
+def edit(store: Store, post_id: int, parts: Sequence[str], *, draft: Draft | None = None,
+         reason: str = "text edited by an officer") -> PostRow:
+    """Replace a scheduled post's text with ``parts`` (already validated), or its whole
+    rendering with ``draft`` (a new article revision: text, media, warnings, link),
+    keeping the old text on the post's history.  Raises :class:`UserError` unless it is
+    scheduled with nothing on the network."""
     old = store.post(post_id)
+    if draft is not None:
+        parts = draft.parts
 
     def swap(s: Session) -> None:
         s.query(PartRow).filter(PartRow.post_id == post_id).delete()
         s.add_all([PartRow(post_id=post_id, index=i, text=t, text_hash=text_hash(t), state=PartState.PENDING.value,
                            attempts=0) for i, t in enumerate(parts)])
 
-    if transition(store, post_id, "edit", reason="text edited by an officer", detail={"old_parts": old.parts}, also=swap):
+    rendering: dict[str, Any] = {} if draft is None else {
+        "media": [m.to_record() for m in draft.media], "warnings": list(draft.warnings), "link": draft.link}
+    if transition(store, post_id, "edit", reason=reason, detail={"old_parts": old.parts}, also=swap, **rendering):
         return store.post(post_id)
     row = store.post(post_id)
     if row.status is S.SCHEDULED:

@@ -34,7 +34,19 @@ def add(app: App, paths: tuple[str, ...], output: Output) -> None:
         output.emit(results)
         return
     for r in results:
-        click.echo(f"{'Added' if r['created'] else 'Already have'} article {r['id']}: {r['title']}")
+        revised = r.get("revision")
+        if revised is None:
+            click.echo(f"{'Added' if r['created'] else 'Already have'} article {r['id']}: {r['title']}")
+            continue
+        changed = ", ".join(revised["changed"]) or "nothing visible"
+        click.echo(f"Article {r['id']} is now revision {revised['revision']} (changed: {changed}): {r['title']}")
+        if revised["updated_posts"]:
+            ids = ", ".join(str(i) for i in revised["updated_posts"])
+            click.echo(f"  queued posts {ids} now carry the new text")
+        for line in revised["kept"]:
+            click.echo(f"  warning: {line}", err=True)
+        for line in revised["published_before"]:
+            click.echo(f"  note: {line}")
 
 
 @article.command("list")
@@ -60,7 +72,7 @@ def list_(app: App, output: Output) -> None:
 @output_options()
 @click.pass_obj
 def show_(app: App, article_id: int, output: Output) -> None:
-    """Show one article."""
+    """Show one article, with its revisions and what each changed."""
     from ..catalog import show_article
 
     data = show_article(app.settings, app.store, article_id)
@@ -76,3 +88,8 @@ def show_(app: App, article_id: int, output: Output) -> None:
     if data["body"]:
         click.echo("")
         click.echo(data["body"])
+    if len(data["revisions"]) > 1:
+        click.echo("")
+        for r in data["revisions"]:
+            what = f"changed: {', '.join(r['changed'])}" if r["changed"] else "first version"
+            click.echo(f"revision {r['revision']} ({r['at']}): {what}")

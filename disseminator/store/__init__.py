@@ -13,8 +13,9 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,12 +36,13 @@ from .models import (
     PartState,
     PostRow,
     PostStatus,
+    RevisionRow,
     utcnow,
 )
 
 __all__ = [
     "Store", "ArticleRow", "PostRow", "PartRow", "PartState", "EventRow", "AttemptRow", "HoldRow", "HoldKind",
-    "PostStatus", "utcnow", "text_hash", "DatabaseError",
+    "PostStatus", "utcnow", "text_hash", "DatabaseError", "RevisionRow", "ArticleAdded",
 ]
 
 #: Attempt outcomes that do not count against a post's retry budget: the account is
@@ -54,6 +56,25 @@ COUNTED_ACTIONS = frozenset({"publish", "crash"})
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class ArticleAdded(NamedTuple):
+    """What :meth:`Store.add_article` did."""
+
+    id: int
+    created: bool
+    #: The revision this one replaced (None: a new article, or the same content again).
+    revised_from: int | None
+
+
+def _article_fields(article: Article) -> dict[str, Any]:
+    """An article's fields as JSON values (what a revision keeps and compares)."""
+    return {
+        "title": article.title, "url": article.url, "summary": article.summary, "body": article.body,
+        "image": article.image, "image_alt": article.image_alt,
+        "gallery": [{"url": m.url, "alt": m.alt} for m in article.gallery], "tags": list(article.tags),
+        "author": article.author, "published_at": article.published.isoformat() if article.published else None,
+    }
 
 
 class Store:
@@ -110,27 +131,31 @@ class Store:
 
     # ------------------------------------------------------------------ articles
 
-    def add_article(self, article: Article, *, source: str | None, content_hash: str) -> tuple[int, bool]:
-        """Store ``article``.  Returns (id, created); the same content twice is one row.
+    def add_article(self, article: Article, *, source: str | None, content_hash: str) -> ArticleAdded:
+        """Store ``article``: the same content twice is one row (``created`` false).
 
-        An article with the same canonical URL but new content becomes a new revision of
-        that row; posts already scheduled keep the text the officer previewed.
+        An article with the same canonical URL but new content becomes the next revision
+        of that row (``revised_from`` is the revision it replaced); every revision is kept
+        with the fields that changed (:meth:`revisions`).
         """
         now = self.clock.now()
+        fields = _article_fields(article)
         with self.session() as s:
             existing = s.scalar(select(ArticleRow).where(ArticleRow.content_hash == content_hash))
             if existing is not None:
-                return existing.id, False
+                return ArticleAdded(existing.id, False, None)
             row = None
             if article.url:
                 row = s.scalar(
                     select(ArticleRow).where(ArticleRow.url == article.url).order_by(ArticleRow.id.desc())
                 )
             created = row is None
+            before: dict[str, Any] = {}
             if row is None:
                 row = ArticleRow(created_at=now, revision=1)
                 s.add(row)
             else:
+                before = _article_fields(self.to_article(row))
                 row.revision += 1
             row.source = source
             row.url = article.url
@@ -146,7 +171,16 @@ class Store:
             row.content_hash = content_hash
             row.updated_at = now
             s.flush()
-            return row.id, created
+            changed = [k for k in fields if before and before.get(k) != fields[k]]
+            s.add(RevisionRow(article_id=row.id, revision=row.revision, content_hash=content_hash, fields=fields,
+                              changed=changed, source=source, created_at=now))
+            return ArticleAdded(row.id, created, None if created else row.revision - 1)
+
+    def revisions(self, article_id: int) -> list[RevisionRow]:
+        """Every revision of the article, oldest first."""
+        with self.session() as s:
+            return list(s.scalars(select(RevisionRow).where(RevisionRow.article_id == article_id)
+                                  .order_by(RevisionRow.revision)))
 
     def article(self, article_id: int) -> ArticleRow:
         with self.session() as s:
@@ -276,6 +310,59 @@ class Store:
                 q = q.where(PostRow.status.in_(list(statuses)))
             q = q.order_by(PostRow.scheduled_at if order_by_time else PostRow.id, PostRow.id)
             return list(s.scalars(q))
+
+    def post_page(
+        self,
+        statuses: Iterable[str] | None = None,
+        *,
+        article_id: int | None = None,
+        accounts: Sequence[str] = (),
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        by_done_time: bool = False,
+        newest_first: bool = False,
+        limit: int | None = None,
+    ) -> list[tuple[PostRow, str]]:
+        """Posts with their article's title, filtered and cut in SQL (one query, whatever
+        the size of the table): ``since <= time < until``, the time being ``scheduled_at``
+        or, with ``by_done_time``, when it was published (else scheduled).  Soonest first,
+        or newest first; at most ``limit`` rows."""
+        when = func.coalesce(PostRow.published_at, PostRow.scheduled_at) if by_done_time else PostRow.scheduled_at
+        q = select(PostRow, ArticleRow.title).join(ArticleRow, ArticleRow.id == PostRow.article_id)
+        if statuses is not None:
+            q = q.where(PostRow.status.in_(list(statuses)))
+        if article_id is not None:
+            q = q.where(PostRow.article_id == article_id)
+        if accounts:
+            q = q.where(PostRow.account.in_(list(accounts)))
+        if since is not None:
+            q = q.where(when >= since)
+        if until is not None:
+            q = q.where(when < until)
+        q = q.order_by(when.desc(), PostRow.id.desc()) if newest_first else q.order_by(when, PostRow.id)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.session() as s:
+            return [(row, title) for row, title in s.execute(q)]
+
+    def count_due(self, now: dt.datetime, *, unless: ColumnElement[bool] | None = None) -> int:
+        """Scheduled posts due at ``now``, leaving out those ``unless`` is true for (the
+        caller's hold clause: :func:`disseminator.holds.blocking`)."""
+        q = select(func.count()).select_from(PostRow).where(PostRow.status == PostStatus.SCHEDULED,
+                                                            PostRow.next_attempt_at <= now)
+        if unless is not None:
+            q = q.where(~unless)
+        with self.session() as s:
+            return int(s.scalar(q) or 0)
+
+    def retries_waiting(self, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+        """Scheduled posts that failed a call and wait for a later try: how many, and the
+        soonest next try."""
+        q = select(func.count(), func.min(PostRow.next_attempt_at)).where(
+            PostRow.status == PostStatus.SCHEDULED, PostRow.error_kind.is_not(None), PostRow.next_attempt_at > now)
+        with self.session() as s:
+            n, soonest = s.execute(q).one()
+        return int(n or 0), _aware(soonest)
 
     def parts(self, post_id: int) -> list[PartRow]:
         """The post's parts in order, as the database has them now."""

@@ -136,6 +136,23 @@ class ArticleRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class RevisionRow(Base):
+    """One revision of an article as it was added: its fields and which changed."""
+
+    __tablename__ = "article_revisions"
+    __table_args__ = (PrimaryKeyConstraint("article_id", "revision", name="pk_article_revisions"),)
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"))
+    revision: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    #: The article's fields at this revision (title, summary, body, image, tags, ...).
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The names of the fields that differ from the revision before (empty for the first).
+    changed: Mapped[list[str]] = mapped_column(JSON)
+    source: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class PostRow(Base):
     __tablename__ = "posts"
     __table_args__ = (

@@ -41,7 +41,7 @@ def test_an_article_id_out_of_range_is_no_article(store: Store, article_id: int)
 
 def test_the_largest_id_a_column_holds_is_still_looked_up(store: Store) -> None:
     art = Article(title="Judul", url="https://a.go.id/1")
-    article_id, _ = store.add_article(art, source="a.md", content_hash=content_hash(art))
+    article_id = store.add_article(art, source="a.md", content_hash=content_hash(art)).id
     assert store.article(article_id).title == "Judul"
     with pytest.raises(NotFound, match="no article with id 2147483647 "):
         store.article(2**31 - 1)  # the largest a PostgreSQL INTEGER holds

@@ -1,0 +1,82 @@
+"""A changed article reaches the queue: its scheduled posts are rendered again from the
+new revision, and the officer is told what could not follow and what already went out.
+
+Adding an article whose URL is known but whose content changed makes a new revision
+(:meth:`Store.add_article`).  Then, for each post of that article:
+
+- scheduled, with nothing on the network: rendered again for its account and checked
+  against the network's rules exactly as at schedule time; the new text replaces the old
+  (an ``edit`` move on the post's record, with the old text kept), or, when the new text
+  is refused, the post keeps its text and the officer is told which and why;
+- published (or partly): listed, so the officer can decide whether a correction is due.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .store import Store
+
+
+@dataclass(frozen=True)
+class Revised:
+    """What a new revision did to the article's posts."""
+
+    article_id: int
+    revision: int
+    #: The article's fields that differ from the revision before.
+    changed: list[str]
+    #: Posts rendered again from the new revision.
+    updated: list[int] = field(default_factory=list)
+    #: One line per scheduled post that keeps its old text, with why.
+    kept: list[str] = field(default_factory=list)
+    #: One line per post already on the network from an older revision.
+    published: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "revision": self.revision, "changed": self.changed,
+                "updated_posts": self.updated, "kept": self.kept, "published_before": self.published}
+
+
+def follow(settings: Settings, store: Store, article_id: int) -> Revised:
+    """Render the article's scheduled posts again from its newest revision."""
+    from sqlalchemy import select
+
+    from .errors import UserError
+    from .planner import plan
+    from .queue import edit
+    from .store import PostRow, PostStatus
+    from .timeparse import show
+
+    row = store.article(article_id)
+    article = store.to_article(row)
+    revisions = store.revisions(article_id)
+    result = Revised(article_id, row.revision, list(revisions[-1].changed) if revisions else [])
+    with store.session() as s:
+        post_ids = list(s.scalars(select(PostRow.id).where(PostRow.article_id == article_id).order_by(PostRow.id)))
+    for pid in post_ids:
+        post = store.post(pid)
+        label = f"post {pid} ({post.account})"
+        if post.status is PostStatus.PUBLISHED or (post.status is PostStatus.SCHEDULED and any(post.remote_ids)):
+            when = show(post.published_at, settings.tz) if post.published_at else "partly"
+            result.published.append(f"{label} went out before this revision ({when}): "
+                                    "decide whether a correction is needed")
+            continue
+        if post.status is not PostStatus.SCHEDULED:
+            continue
+        [p] = plan(settings, article, [post.account])
+        if p.draft is None:
+            result.kept.append(f"{label} keeps its text: the new revision is refused ({p.refused})")
+            continue
+        if tuple(post.parts) == p.draft.parts and post.media == [m.to_record() for m in p.draft.media]:
+            continue
+        try:
+            edit(store, pid, p.draft.parts, draft=p.draft, reason=f"article revision {row.revision}")
+        except UserError as exc:
+            result.kept.append(f"{label} keeps its text: {exc.message}")
+            continue
+        result.updated.append(pid)
+    return result

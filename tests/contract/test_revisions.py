@@ -1,0 +1,40 @@
+"""A changed article reaches the queue: its scheduled posts carry the new revision, a post
+whose new text is refused keeps its own (and the officer is told), published ones are listed."""
+
+from __future__ import annotations
+
+from tests.contract.conftest import Env
+from tests.helpers import article_file
+
+
+def test_adding_a_changed_article_re_renders_its_queued_posts(env: Env) -> None:
+    x = env.queue_one("sandbox_x", 1)
+    fb = env.cli("schedule", "1", "--account", "sandbox_fb", "--at", "2099-01-05 09:00", "--json").json()[0]["id"]
+    assert [o.status for o in env.worker().run_due().outcomes] == ["published"]  # X went out
+    before = env.cli("post", "show", str(fb), "--json").json()["parts_text"]
+    # The website corrected the release: same URL, new title.
+    path = article_file(env.tmp, "a1.md", title="Kunjungan kerja nomor 1 ke daerah (ralat)",
+                        url="https://humas.example.go.id/k/1", image=f"{env.sandbox.url}/media/foto.jpg",  # type: ignore[attr-defined]
+                        image_alt="Foto kegiatan", tags=["Kunjungan Kerja"])
+    added = env.cli("article", "add", str(path))
+    assert added.code == 0, added.err
+    assert "is now revision 2 (changed: title)" in added.out and f"queued posts {fb} now carry the new text" in added.out
+    assert f"post {x} (sandbox_x) went out before this revision" in added.out
+    after = env.cli("post", "show", str(fb), "--json").json()
+    assert after["parts_text"] != before and "(ralat)" in after["parts_text"][0]
+    assert [e["move"] for e in after["events"]] == ["create", "edit"]
+    shown = env.cli("article", "show", "1")
+    assert "revision 2" in shown.out and "changed: title" in shown.out
+    assert [r["changed"] for r in env.cli("article", "show", "1", "--json").json()["revisions"]] == [[], ["title"]]
+
+
+def test_a_revision_the_network_would_refuse_leaves_the_post_as_it_was(env: Env) -> None:
+    ig = env.queue_one("sandbox_ig", 1)
+    before = env.cli("post", "show", str(ig), "--json").json()["parts_text"]
+    # The new revision has no image: Instagram cannot take it.
+    path = article_file(env.tmp, "a1.md", title="Kunjungan kerja nomor 1 ke daerah, tanpa foto",
+                        url="https://humas.example.go.id/k/1", tags=["Kunjungan Kerja"])
+    added = env.cli("article", "add", str(path))
+    assert added.code == 0
+    assert f"post {ig} (sandbox_ig) keeps its text" in added.err
+    assert env.cli("post", "show", str(ig), "--json").json()["parts_text"] == before
