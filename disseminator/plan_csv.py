@@ -1,0 +1,155 @@
+"""A month of posts from a spreadsheet: ``schedule --from plan.csv``.
+
+Units plan their posts in a spreadsheet.  Each row names an article (a file path, or the
+id of a stored article), the accounts (separated by spaces, commas or semicolons; empty
+means all) and the time (any phrase ``schedule --at`` takes), optionally a variant::
+
+    article,accounts,at,variant
+    rilis/2026-12-01.md,setkab_x setkab_fb,2026-12-01 09:00,
+    12,,Senin 08.00,
+
+Every row is checked first (the file, the accounts, the time, each account's rendering
+against its network's rules, a text the account already has queued, the same article
+and account twice); if any row is bad, nothing is queued and every bad row is named with
+its line.  Then every row is queued.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ScheduleError, UserError
+
+if TYPE_CHECKING:
+    from channels.base import Article
+
+    from .config import Settings
+    from .store import Store
+
+REQUIRED = ("article", "at")
+KNOWN = ("article", "accounts", "at", "variant")
+
+
+class PlanRefused(ScheduleError):
+    """Rows of a plan that cannot be queued (one line each); nothing was queued."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+    @property
+    def lines(self) -> list[str]:
+        return [*self.problems, "nothing from the plan was queued; fix these rows and run it again"]
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    ref: str
+    article: Article
+    accounts: list[str]
+    when: dt.datetime
+    variant: str
+
+
+def schedule_plan(settings: Settings, store: Store, path: str, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Check every row of the plan at ``path``, then queue them all.
+
+    Returns the queued posts (``schedule --json`` rows, with the plan's ``line``).  Raises
+    :class:`PlanRefused` naming each bad row (nothing queued), or :class:`UserError` for a
+    file that is not a plan.
+    """
+    now = now or store.clock.now()
+    rows, problems = _read(settings, store, path, now)
+    problems += _check(settings, store, rows, path)
+    if problems:
+        raise PlanRefused(problems)
+    return _queue(settings, store, rows)
+
+
+def _read(settings: Settings, store: Store, path: str, now: dt.datetime) -> tuple[list[_Row], list[str]]:
+    from .articles import load_article
+    from .planner import choose_accounts
+    from .timeparse import parse_when
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            header = [h.strip().lower() for h in reader.fieldnames or []]
+            missing = [c for c in REQUIRED if c not in header]
+            if missing:
+                raise UserError(f"{path}: not a plan: the first line must name the columns "
+                                f"{', '.join(KNOWN)} (missing: {', '.join(missing)})")
+            raw = [(reader.line_num, {(k or "").strip().lower(): (v or "").strip() for k, v in r.items()})
+                   for r in reader]
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the plan ({exc.strerror or exc})") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise UserError(f"{path}: not a CSV plan in UTF-8 ({exc})") from None
+    if not raw:
+        raise UserError(f"{path}: the plan has no rows")
+    base = Path(path).parent
+    rows: list[_Row] = []
+    problems: list[str] = []
+    for line, r in raw:
+        where = f"{path} line {line}"
+        try:
+            ref = r.get("article", "")
+            if not ref:
+                raise UserError("no article given")
+            if ref.isdigit() and not (base / ref).exists():
+                article = store.to_article(store.article(int(ref)))
+            else:
+                article = load_article(ref if Path(ref).is_absolute() or Path(ref).exists() else base / ref)
+            accounts = choose_accounts(settings, [a for a in re.split(r"[\s,;]+", r.get("accounts", "")) if a])
+            when = parse_when(r.get("at", ""), tz=settings.tz, now=now)
+        except UserError as exc:
+            problems.append(f"{where}: {exc.message}")
+            continue
+        rows.append(_Row(line, ref, article, accounts, when, r.get("variant") or "default"))
+    return rows, problems
+
+
+def _check(settings: Settings, store: Store, rows: list[_Row], path: str) -> list[str]:
+    """Every account's rendering of every row, as ``schedule`` would refuse it."""
+    from .planner import REPEAT_WINDOW, plan
+
+    problems: list[str] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for row in rows:
+        for p in plan(settings, row.article, row.accounts):
+            where = f"{path} line {row.line}"
+            key = (row.article.url or row.article.title, p.account, row.variant)
+            if key in seen:
+                problems.append(f"{where}: {p.account} already gets this article on line {seen[key]}")
+                continue
+            seen[key] = row.line
+            if p.draft is None:
+                problems.append(f"{where}: {p.account}: {p.refused}")
+                continue
+            twin = store.same_text(p.account, p.draft.parts[0], published_since=row.when - REPEAT_WINDOW)
+            if twin is not None:
+                problems.append(f"{where}: {p.account}: the same text is already {twin.status} (post {twin.id})")
+    return problems
+
+
+def _queue(settings: Settings, store: Store, rows: list[_Row]) -> list[dict[str, Any]]:
+    from .articles import content_hash
+    from .planner import schedule
+    from .timeparse import show
+
+    queued: list[dict[str, Any]] = []
+    for row in rows:
+        article_id = store.add_article(row.article, source=row.ref, content_hash=content_hash(row.article)).id
+        posts, refused = schedule(settings, store, article_id, row.accounts, when=row.when, variant=row.variant)
+        for r in posts:
+            queued.append({"line": row.line, "id": r.id, "article_id": article_id, "account": r.account,
+                           "channel": r.channel, "status": r.status, "scheduled_at": show(r.scheduled_at, settings.tz)})
+        for p in refused:  # checked above; only a race with another officer gets here
+            queued.append({"line": row.line, "account": p.account, "refused": p.refused})
+    return queued

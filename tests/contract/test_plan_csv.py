@@ -1,0 +1,56 @@
+"""schedule --from plan.csv: every row checked first, each bad row named, nothing queued
+unless all are good."""
+
+from __future__ import annotations
+
+import pytest
+
+from disseminator.config import load_settings
+from disseminator.plan_csv import PlanRefused, schedule_plan
+from disseminator.store import Store
+from tests.contract.conftest import Env
+from tests.helpers import article_file
+
+
+def _plan(env: Env, text: str) -> str:
+    article_file(env.tmp, "r1.md", title="Rilis rencana satu", url="https://humas.example.go.id/p/1")
+    article_file(env.tmp, "r2.md", title="Rilis rencana dua", url="https://humas.example.go.id/p/2")
+    path = env.tmp / "plan.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def _store(env: Env) -> Store:
+    return Store(load_settings(env.config).database)
+
+
+def test_a_good_plan_queues_every_row(env: Env) -> None:
+    path = _plan(env, "article,accounts,at\nr1.md,sandbox_x sandbox_fb,2099-01-05 09:00\nr2.md,sandbox_fb,2099-01-06 10:30\n")
+    queued = schedule_plan(load_settings(env.config), _store(env), path)
+    assert [(q["line"], q["account"], q["scheduled_at"]) for q in queued] == [
+        (2, "sandbox_x", "2099-01-05T09:00:00+07:00"), (2, "sandbox_fb", "2099-01-05T09:00:00+07:00"),
+        (3, "sandbox_fb", "2099-01-06T10:30:00+07:00")]
+    assert len(env.cli("queue", "--json").json()) == 3
+
+
+def test_a_bad_row_stops_the_whole_plan_and_every_bad_row_is_named(env: Env) -> None:
+    path = _plan(env, "article,accounts,at\n"
+                      "r1.md,sandbox_x,2099-01-05 09:00\n"
+                      "tidak-ada.md,sandbox_x,2099-01-05 09:00\n"
+                      "r2.md,sandbox_nope,2099-01-05 09:00\n"
+                      "r2.md,sandbox_fb,kemarin dulu\n"
+                      "r1.md,sandbox_x,2099-02-01 09:00\n")
+    with pytest.raises(PlanRefused) as refused:
+        schedule_plan(load_settings(env.config), _store(env), path)
+    lines = refused.value.lines
+    assert [line.split(":", 1)[0] for line in lines[:-1]] == [f"{path} line {n}" for n in (3, 4, 5, 6)]
+    assert "already gets this article on line 2" in lines[3]
+    assert lines[-1].startswith("nothing from the plan was queued")
+    assert env.cli("queue", "--json").json() == [] and env.cli("article", "list", "--json").json() == []
+
+
+def test_a_file_that_is_not_a_plan_is_one_line(env: Env) -> None:
+    path = _plan(env, "judul,waktu\nx,y\n")
+    with pytest.raises(Exception) as raised:
+        schedule_plan(load_settings(env.config), _store(env), path)
+    assert "not a plan" in str(raised.value) and "missing: article, at" in str(raised.value)
