@@ -8,12 +8,14 @@ stored file's public URL (``media.public_base_url``).
 
 One mapping for every image problem, all found here:
 
-- an image that cannot be used (missing at its address, not an image, too big, too
-  thin to pad, at an address the fetch policy refuses) is left out with a warning, except the first when it is required
-  (Instagram), which refuses the post with :class:`Rejected`;
-- an image host that cannot be reached right now (connection failure, no complete
-  answer within ``media.fetch_timeout``, a server error, HTTP 404/408/429 that may pass) refuses with :class:`Transient`, saying
-  to try again: leaving the image out for good would be the wrong call.
+- an image that cannot be used (gone from its address: HTTP 404 or 410; not an image,
+  too big, too thin to pad, at an address the fetch policy refuses) is left out with a
+  warning, except the first when it is required (Instagram), which refuses the post with
+  :class:`Rejected`, saying to check the URL: trying again would only fail again;
+- an image host that cannot be reached right now (connection refused, a name that does
+  not resolve, no complete answer within ``media.fetch_timeout``, HTTP 5xx, 408 or 429)
+  refuses with :class:`Transient`, saying to try again: leaving the image out for good
+  would be the wrong call.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def prepare(
                 raise Transient(f"{exc}; try again when the image can be fetched") from None
             except ImageError as exc:
                 if required and i == 0:
-                    raise Rejected(str(exc)) from None
+                    raise Rejected(f"{exc}; check the URL ({_label(network)} needs this image)") from None
                 warnings.append(f"image left out: {exc}")
                 continue
             warnings.extend(prepared.warnings)
@@ -82,6 +84,10 @@ def prepare(
     if network == "instagram" and kept and not context.media_base_url:
         warnings.append("media.public_base_url is not set: Instagram gets the original images")
     return tuple(kept)
+
+
+def _label(network: str) -> str:
+    return {"x": "X", "facebook": "Facebook", "instagram": "Instagram"}.get(network, network)
 
 
 def _stored(prepared: PreparedImage, item: Media, context: Context) -> Media:

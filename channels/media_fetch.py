@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from .fetch import Fetcher
 
 MB = 1_000_000
+#: Answers that say the image is not at that address: retrying will not bring it back.
+GONE = {404: "not found", 410: "gone"}
+#: Answers that say "not now" (with every 5xx): a retry may work.
+NOT_NOW = (408, 429)
 
 
 class ImageError(ValueError):
@@ -47,10 +51,11 @@ def load_image_bytes(
     A download follows ``policy`` (by default: no private address, the default deadline
     and cap; see :mod:`channels.fetch`), over ``fetcher``'s connections when given.
     ``max_bytes`` and ``timeout`` override the policy's cap and deadline.  Raises
-    :class:`ImageFetchError` when the image cannot be fetched right now (network failure,
-    deadline passed, server error, HTTP 404/408/429) and :class:`ImageError` for anything
-    retrying will not mend: a missing file, another HTTP error, an address the policy
-    refuses, an unsupported URL scheme or a source larger than the cap.
+    :class:`ImageFetchError` when the image cannot be fetched right now (the host cannot be
+    reached, deadline passed, HTTP 5xx, 408, 429) and :class:`ImageError` for anything
+    retrying will not mend: an image that is gone (HTTP 404, 410), a missing file, another
+    HTTP error, an address the policy refuses, an unsupported URL scheme or a source
+    larger than the cap.
     """
     from .address_policy import FetchPolicy
 
@@ -91,7 +96,9 @@ def _download(
     try:
         return http.get(url, max_bytes=max_bytes, timeout=timeout, accept="image/*").body
     except HTTPStatusError as exc:
-        kind = ImageFetchError if exc.status >= 500 or exc.status in (404, 408, 429) else ImageError
+        if exc.status in GONE:
+            raise ImageError(f"{exc.url}: no image there (HTTP {exc.status}: {GONE[exc.status]})") from None
+        kind = ImageFetchError if exc.status >= 500 or exc.status in NOT_NOW else ImageError
         raise kind(f"{exc.url}: the server answered HTTP {exc.status}; expected the image") from None
     except TooLarge as exc:
         if exc.declared is not None:

@@ -116,9 +116,11 @@ def test_download_from_a_web_server(sandbox, tmp_path: Path) -> None:  # type: i
     assert load_image_bytes(f"{sandbox.url}/media/foto.jpg", policy=LOCAL, timeout=5) == JPEG
 
 
-def test_missing_image_and_dead_host_are_fetch_errors(sandbox) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ImageFetchError, match="HTTP 404"):
+def test_a_missing_image_is_unusable_and_a_dead_host_a_fetch_error(sandbox) -> None:  # type: ignore[no-untyped-def]
+    # Gone (404) is not "try again": retrying would only fail again (issue 9 point 5).
+    with pytest.raises(ImageError, match="HTTP 404") as gone:
         load_image_bytes(f"{sandbox.url}/media/tidak-ada.jpg", policy=LOCAL)
+    assert not isinstance(gone.value, ImageFetchError)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
