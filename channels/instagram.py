@@ -38,12 +38,14 @@ class InstagramChannel(graph.GraphChannel):
             raise Rejected("Instagram needs an image and the article has none (set 'image' in the article)")
         warnings: list[str] = []
         fields = fields_for(article, self.account, max_tags=MAX_HASHTAGS)
+        capped = len(fields_for(article, self.account).hashtags) - len(fields.hashtags)
         if fields.link:
             fields = dataclasses.replace(fields, link_phrase=str(self.account.get("link_phrase", LINK_PHRASE)))
         render = renderer("instagram", self.account, self.context)
         caption = _drop_extra_mentions(
             fit(render, fields, measure=len, limit=MAX_CAPTION, warnings=warnings, network="Instagram"), warnings
         )
+        caption = _drop_extra_hashtags(caption, keep=fields.own_tags, capped=capped, warnings=warnings)
         from .images import prepare
 
         media = prepare(article.images()[:MAX_CAROUSEL], network="instagram", account=self.account,
@@ -179,4 +181,25 @@ def _drop_extra_mentions(caption: str, warnings: list[str]) -> str:
         if at >= 0:
             caption = caption[:at] + caption[at + 1:]
     warnings.append(f"{len(mentions) - MAX_MENTIONS} mention(s) beyond Instagram's {MAX_MENTIONS} dropped")
+    return caption
+
+
+def _drop_extra_hashtags(caption: str, *, keep: tuple[str, ...], capped: int, warnings: list[str]) -> str:
+    """At most 30 hashtags: later ones lose their # and become plain words, the account's
+    own hashtags last of all.  ``capped`` tags were already left out of the tag list;
+    one warning counts both, so the officer sees every hashtag Instagram will not get."""
+    from .text import extract_hashtags_with_indices
+
+    tags = extract_hashtags_with_indices(caption)
+    excess = len(tags) - MAX_HASHTAGS
+    if excess > 0:
+        own = {t.lstrip("#").lower() for t in keep}
+        later = list(reversed(tags))
+        doomed = [t for t in later if t.value.lower() not in own][:excess]
+        doomed += [t for t in later if t not in doomed][: excess - len(doomed)]
+        for entity in sorted(doomed, key=lambda t: t.start, reverse=True):
+            caption = caption[:entity.start] + caption[entity.start + 1:]  # the # (or its full-width twin)
+    dropped = capped + max(0, excess)
+    if dropped:
+        warnings.append(f"{dropped} hashtag(s) beyond Instagram's {MAX_HASHTAGS} dropped")
     return caption

@@ -222,12 +222,15 @@ class TwitterChannel(Channel):
         client = self.client()
         response = self._call(lambda: client.get_me(user_auth=True), write=False)
         user = self._data(response, write=False, fields=("id", "username"))
+        # GET /2/users/me carries the limits of reading the profile (x-rate-limit-*), not of
+        # posting: X sends the 24-hour posting quota (x-user-limit-24hour-*,
+        # x-app-limit-24hour-*) on a post's answer, so a check cannot know it beforehand.
         h = response.headers
-        quota = None
-        if "x-rate-limit-remaining" in h:
-            quota = f"{h['x-rate-limit-remaining']}/{h.get('x-rate-limit-limit', '?')} profile reads left this window"
-        if "x-user-limit-24hour-remaining" in h:
-            quota = f"{h['x-user-limit-24hour-remaining']}/{h.get('x-user-limit-24hour-limit', '?')} posts left today"
+        quota = "posting quota: unknown until the first post (X reports it on each post)"
+        for who, prefix in (("user", "x-user-limit-24hour"), ("app", "x-app-limit-24hour")):
+            if f"{prefix}-remaining" in h:
+                quota = f"posting quota: {h[f'{prefix}-remaining']}/{h.get(f'{prefix}-limit', '?')} posts left in 24 hours ({who})"
+                break
         return AccountCheck(ok=True, identity=f"@{user['username']} ({user['id']})", quota=quota)
 
     # ------------------------------------------------------------------ errors
