@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from . import Group
 from .output import Output, output_options, table
 
 if TYPE_CHECKING:
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 ACCOUNT_COLUMNS = ("account", "channel", "base_url", "needs_attention", "paused")
 
 
-@click.group()
+@click.group(cls=Group)
 def accounts() -> None:
     """Configured accounts and their credentials."""
 
@@ -35,7 +36,7 @@ def list_(app: App, output: Output) -> None:
         click.echo(table([(r["account"], r["channel"], r["base_url"] or "(official API)",
                            ("paused" + (f": {r['paused']}" if r["paused"] else "")) if r["paused"] is not None
                            else r["needs_attention"] or "ok") for r in rows],
-                         ["ACCOUNT", "CHANNEL", "ENDPOINT", "STATE"]))
+                         ["ACCOUNT", "CHANNEL", "ENDPOINT", "STATE"], wrap=("ENDPOINT", "STATE")))
 
 
 @accounts.command("check")

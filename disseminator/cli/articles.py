@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 import click
 
 from ..views import ARTICLE_COLUMNS
+from . import Group
 from .output import Output, output_options, table
 
 if TYPE_CHECKING:
     from .app import App
 
 
-@click.group()
+@click.group(cls=Group)
 def article() -> None:
     """Add, list and show articles."""
 

@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from . import Group
 from .output import Output, output_options, table
 
 if TYPE_CHECKING:
     from .app import App
 
 
-@click.group()
+@click.group(cls=Group)
 def post() -> None:
     """Look at one post."""
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from . import Group
 from .output import Output, output_options
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def init(app: App, sandbox_url: str | None, output: Output) -> None:
     click.echo(f"Database {result['database']} is at schema {result['schema']}")
 
 
-@click.group()
+@click.group(cls=Group)
 def db() -> None:
     """Database maintenance."""
 
