@@ -293,3 +293,21 @@ def test_any_text_is_a_future_time_or_one_line_refusal(tz: zoneinfo.ZoneInfo, lo
         return
     assert when > now or (when == now and " ".join(text.split()).lower() in ("sekarang", "sekarang juga", "now",
                                                                            "right now", "saat ini"))
+
+
+def _readme_phrases() -> list[str]:
+    """Every phrase the README's Times table says is read."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Times: `--at WHEN`", 1)[1].split("\n#", 1)[0]
+    rows = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    return [phrase for row in rows for phrase in re.findall(r"`([^`]+)`", row)]
+
+
+@pytest.mark.parametrize("now", [WED_MIDNIGHT, MON_0715, FRI_1000, TUE_WITA])  # mornings: "hari ini 15.00" is ahead
+def test_every_phrase_the_readme_lists_is_read(now: dt.datetime) -> None:
+    phrases = _readme_phrases()
+    assert len(phrases) > 30 and "jam 23.00" in phrases and "Senin depan 08.00" in phrases
+    for phrase in phrases:
+        assert parse_when(phrase, tz=WIB, now=now) >= now, phrase
