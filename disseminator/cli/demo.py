@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from importlib import resources
@@ -24,6 +25,16 @@ def demo(ctx: click.Context, keep: bool) -> None:
     sandbox on a free port, the sample article (in Indonesian) previewed, scheduled now
     for X, Facebook and Instagram, published, and the results shown.
     """
+    # The demo is a world of its own: an operator's DISSEMINATOR_DATABASE (or any other
+    # override) must not point it at the real database and its real accounts' posts.
+    overrides = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("DISSEMINATOR_")}
+    try:
+        _run_demo(ctx, keep)
+    finally:
+        os.environ.update(overrides)
+
+
+def _run_demo(ctx: click.Context, keep: bool) -> None:
     from ..sandbox import SandboxOptions, start_sandbox
     from .app import App
 
@@ -63,13 +74,13 @@ def demo(ctx: click.Context, keep: bool) -> None:
         click.echo(click.style(f"\n$ disseminator preview {article_id}", bold=True))
         ctx.invoke(posts.preview, ref=str(article_id))
         click.echo(click.style(f"$ disseminator schedule {article_id} --now", bold=True))
-        ctx.invoke(posts.schedule, article_id=article_id, now=True)
+        ctx.invoke(posts.schedule, refs=(str(article_id),), now=True)
         click.echo(click.style("\n$ disseminator run-due", bold=True))
         run.say(run_due(sub.settings, sub.store), Output())  # failures show in the table below
         rows = history(sub.settings, sub.store, "all")
         click.echo(click.style("\nResults", bold=True))
         click.echo(table([(r["id"], r["account"], r["channel"], r["status"], ", ".join(r["remote_ids"]), r["remote_url"] or r["error"])
-                          for r in rows], ["POST", "ACCOUNT", "CHANNEL", "STATUS", "REMOTE ID", "URL"]))
+                          for r in rows], ["POST", "ACCOUNT", "CHANNEL", "STATUS", "REMOTE ID", "URL"], wrap=("REMOTE ID", "URL")))
         click.echo(f"\nThe sandbox holds {len(server.posts())} post(s). It stops with the demo, so the links above "
                    "end here; to keep one running, see 'Try it by hand' in the README.")
         sub.close()

@@ -109,7 +109,13 @@ def test_demo_publishes_three_posts(tmp_path: Path) -> None:
     cwd.mkdir()
     scratch.mkdir()
     # The demo works in a tempfile folder: give it a temporary directory of its own to watch.
-    result = run_proc(["demo"], cwd=cwd, env={"TMPDIR": str(scratch)}, timeout=180)
+    # An operator's overrides must not reach it: its posts would land in the real database.
+    real = tmp_path / "real" / "prod.db"
+    result = run_proc(["demo"], cwd=cwd, env={"TMPDIR": str(scratch), "DISSEMINATOR_DATABASE": f"sqlite:///{real}",
+                                              "DISSEMINATOR_TIMEZONE": "Nowhere/Zone",
+                                              "COLUMNS": "200"},  # the links whole, one row a line
+                      timeout=180)
+    assert not real.parent.exists(), "the demo touched the database named in DISSEMINATOR_DATABASE"
     assert result.code == 0, result.out + result.err
     table = result.out[result.out.index("Results"):]
     rows = [line for line in table.splitlines() if " published " in line]
