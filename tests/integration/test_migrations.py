@@ -30,6 +30,11 @@ def _seed(store: Store) -> None:
             ),
             {"parts": '["teks"]', "ids": '["123"]', "t": "2026-11-01 00:00:00"},
         )
+        # A published post as the old version left it: published_at set, one call recorded.
+        conn.execute(text("UPDATE posts SET published_at = :t WHERE id = 7"), {"t": "2026-11-01 00:05:00"})
+        conn.execute(text(
+            "INSERT INTO attempts (post_id, part, action, worker, started_at, finished_at, outcome, remote_id) "
+            "VALUES (7, 0, 'publish', 'w', :t, :t, 'published', '123')"), {"t": "2026-11-01 00:05:00"})
         conn.execute(text(
             "INSERT INTO account_state (account, needs_attention, reason, paused) "
             "VALUES ('humas_x', false, null, false), ('humas_fb', true, 'token expired', false)"))
@@ -49,7 +54,9 @@ def test_upgrade_from_the_first_schema_keeps_articles_and_posts(db_url: str, tmp
     assert [a.title for a in store.articles()] == ["Judul"]
     post = store.post(7)
     assert (post.status, post.remote_ids, post.parts) == ("published", ["123"], ["teks"])
-    assert store.parts(7)[0].state == "published"
+    [part] = store.parts(7)
+    assert (part.state, part.published_at) == ("published", dt.datetime(2026, 11, 1, 0, 5, tzinfo=dt.timezone.utc))
+    assert post.published_at == part.published_at and len(store.attempts([7])) == 1
     # account_state's flags became holds.
     assert holds.reasons(store, HoldKind.ATTENTION) == {"humas_fb": "token expired"}
     holds.place(store, "humas_x", HoldKind.RATE_LIMIT, until=dt.datetime(2099, 1, 1, tzinfo=dt.timezone.utc))
@@ -98,3 +105,28 @@ def test_downgrade_and_upgrade_again_keep_posts(db_url: str) -> None:
 
 def test_head_constant_matches_the_migration_scripts() -> None:
     assert script_head() == HEAD
+
+
+def test_downgrade_keeps_a_cancelled_post_beside_its_live_twin(db_url: str) -> None:
+    """Since 0005 a cancelled post and a new live one may share article, account and
+    variant; going back to the old constraint keeps both (the cancelled one renamed)."""
+    from disseminator import queue
+
+    store = Store(db_url)
+    upgrade(store.engine)
+    with store.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO articles (id, title, body, tags, content_hash, revision, created_at, updated_at) "
+            "VALUES (1, 'Judul', '', '[]', 'h', 1, '2026-11-01 00:00:00', '2026-11-01 00:00:00')"))
+    first = store.add_post(article_id=1, account="humas_fb", channel="facebook", variant="default",
+                           draft=Draft(parts=("teks",)), scheduled_at=NOW)
+    queue.cancel(store, first.id)
+    second = store.add_post(article_id=1, account="humas_fb", channel="facebook", variant="default",
+                            draft=Draft(parts=("teks",)), scheduled_at=NOW)
+    downgrade(store.engine, "0004")
+    assert current_revision(store.engine) == "0004"
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, variant, status FROM posts ORDER BY id")).fetchall()
+    assert [tuple(r) for r in rows] == [(first.id, f"default#{first.id}", "cancelled"), (second.id, "default", "scheduled")]
+    upgrade(store.engine)
+    store.close()

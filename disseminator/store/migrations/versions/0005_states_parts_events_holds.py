@@ -58,7 +58,10 @@ def upgrade() -> None:
     )
     op.create_index("ix_post_parts_remote_id", "post_parts", ["remote_id"])
     op.create_index("ix_post_parts_text_hash", "post_parts", ["text_hash"])
-    rows = bind.execute(sa.text("SELECT id, parts, remote_ids, published_at FROM posts")).fetchall()
+    # A typed read: on SQLite the times come back as text otherwise.
+    old_posts = sa.table("posts", sa.column("id"), sa.column("parts"), sa.column("remote_ids"),
+                         sa.column("published_at", UTCDateTime))
+    rows = bind.execute(sa.select(old_posts)).fetchall()
     for post_id, texts, ids, published_at in rows:
         texts, ids = _json(texts) or [], _json(ids) or []
         if not texts:
@@ -157,6 +160,18 @@ def downgrade() -> None:
 
     op.drop_index("ix_posts_account_order", "posts")
     op.drop_index("uq_posts_live_article_account_variant", "posts")
+    # Under 0005 a cancelled or failed post may share its article, account and variant
+    # with a live one; the old constraint forbids that, so those keep a variant of their own.
+    posts_t = sa.table("posts", sa.column("id"), sa.column("article_id"), sa.column("account"),
+                       sa.column("variant"), sa.column("status"))
+    seen: set[tuple[Any, Any, Any]] = set()
+    for pid, article_id, account, variant, status in bind.execute(
+        sa.select(posts_t).order_by(sa.text(f"CASE WHEN {LIVE} THEN 0 ELSE 1 END"), posts_t.c.id)
+    ).fetchall():
+        key = (article_id, account, variant)
+        if key in seen:
+            bind.execute(posts_t.update().where(posts_t.c.id == pid).values(variant=f"{variant}#{pid}"))
+        seen.add(key)
     with op.batch_alter_table("posts") as batch:
         batch.create_unique_constraint("uq_posts_article_account_variant", ["article_id", "account", "variant"])
         batch.drop_column("overtake")
