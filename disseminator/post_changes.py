@@ -30,6 +30,8 @@ class Changed:
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    #: Things the officer must know about posts that were changed (one line each).
+    warnings: list[str] = field(default_factory=list)
 
     def raise_if_failed(self) -> None:
         if self.refused:
@@ -72,7 +74,14 @@ def cancel(settings: Settings, store: Store, post_ids: Sequence[int], *, article
                 .order_by(PostRow.id))]
         if not ids:
             raise UserError(f"article {article} has no scheduled post to cancel")
-    return _each(settings, store, ids, lambda pid: queue.cancel(store, pid, force=force))
+    result = _each(settings, store, ids, lambda pid: queue.cancel(store, pid, force=force))
+    if force:
+        for row in result.rows:
+            post = store.post(row["id"])
+            if post.needs_reconcile or any(post.remote_ids):
+                result.warnings.append(f"post {post.id} may be partly on the network; it will not be published "
+                                       f"further: check {post.account} there")
+    return result
 
 
 def edit(settings: Settings, store: Store, post_id: int, text: str) -> Changed:

@@ -16,6 +16,8 @@ Rejected               fail (retry with a look-up if a write was in doubt)
 Transient              retry with backoff while under ``max_attempts``, else fail
                        (retry with a look-up if the write may have landed)
 interrupted            retry with backoff, with a look-up first
+LookupFailed           (a look-up before a write in doubt) retry while under
+                       ``max_attempts`` counted tries, then fail: "may be out"
 =====================  ==========================================================
 """
 
@@ -31,6 +33,10 @@ from .store.models import HoldKind
 
 #: How long a rate limit holds when the network gave no reset time.
 DEFAULT_RATE_LIMIT_WAIT = dt.timedelta(minutes=15)
+
+
+class LookupFailed(Transient):
+    """The network could not be asked whether a post is already there."""
 
 
 class Action(enum.StrEnum):
@@ -74,6 +80,9 @@ class RetryStrategy:
         settled it (the error may come from the look-up itself).
         """
         landed = in_doubt or (isinstance(error, Transient) and error.may_have_landed)
+        if isinstance(error, LookupFailed) and failures >= self.max_attempts:
+            # Asked again and again, never answered: stop, and say the post may be out.
+            return RetryDecision(Action.FAIL)
         if isinstance(error, RateLimited):
             at = error.retry_at if error.retry_at and error.retry_at > now else now + DEFAULT_RATE_LIMIT_WAIT
             return RetryDecision(Action.RETRY, at, hold=HoldKind.RATE_LIMIT, hold_until=at, reconcile=landed)

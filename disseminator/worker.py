@@ -23,15 +23,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, assert_never
 
-from channels.base import AuthError, Channel, ChannelError, Draft, RateLimited, Receipt, Transient
+from channels.base import AuthError, Channel, ChannelError, Draft, RateLimited, Receipt
 
 from . import holds, queue
 from .config import Settings
 from .errors import ConfigError
 from .lease import Heartbeat, LostClaim
 from .registry import make_channel
-from .retry import Action, RetryDecision, RetryStrategy
-from .store import AttemptRow, DatabaseError, HoldKind, PostRow, Store
+from .retry import Action, LookupFailed, RetryDecision, RetryStrategy
+from .store import AttemptRow, DatabaseError, HoldKind, PostRow, PostStatus, Store
 
 log = logging.getLogger("disseminator.worker")
 #: How far before a post was queued its remote copy may carry a timestamp (clock skew).
@@ -56,11 +56,14 @@ class RunReport:
     recovered: list[int] = field(default_factory=list)
     #: Due posts held back because their account needs attention: account -> (count, why).
     waiting: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: Due posts left alone because the configuration cannot publish for their account
+    #: (a ``${VAR}`` not set, say): account -> (count, what the configuration says).
+    misconfigured: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
         """True when a call failed for a reason other than a rate limit, or posts are held."""
-        return bool(self.waiting) or any(o.error_kind not in (None, "rate_limited") for o in self.outcomes)
+        return bool(self.waiting) or bool(self.misconfigured) or any(o.error_kind not in (None, "rate_limited") for o in self.outcomes)
 
 
 def default_worker_id() -> str:
@@ -91,16 +94,18 @@ class Worker:
         #: The publishing call under way (a worker publishes one post at a time).
         self._in_flight: AttemptRow | None = None
 
-    def run_due(self, *, now: dt.datetime | None = None, stop: Callable[[], bool] | None = None) -> RunReport:
+    def run_due(self, *, now: dt.datetime | None = None, stop: Callable[[], bool] | None = None,
+                on_outcome: Callable[[Outcome], None] | None = None) -> RunReport:
         """Publish every post due at ``now`` (the clock's by default) once, then return what happened.
 
         ``stop`` is asked before each claim; when it answers True the run ends after the
-        post in hand (the daemon's graceful shutdown).
+        post in hand (the daemon's graceful shutdown).  ``on_outcome`` is given each post's
+        outcome as soon as it is settled (``run-due`` says it then, not at the end).
         """
         # Recover first, so that posts a dead worker left are due in this very run.
         report = RunReport(recovered=queue.recover_expired(self.store))
         now = now or self.clock.now()
-        seen: set[int] = set()
+        seen = self._misconfigured(now, report)  # never claimed in this run
         while not (stop and stop()):
             post = queue.claim_next(self.store, worker=self.worker_id, now=now, lease=self.lease, skip_ids=seen)
             if post is None:
@@ -116,7 +121,22 @@ class Worker:
                 log.exception("post.crashed post=%s account=%s", post.id, post.account)
                 row = self.store.post(post.id)
                 report.outcomes.append(Outcome(post.id, post.account, row.status, "unknown", self.settings.redactor.redact(f"{type(exc).__name__}: {exc}")))
+            if on_outcome is not None:  # outside the try: a failing listener is not a crashed post
+                on_outcome(report.outcomes[-1])
         return report
+
+    def _misconfigured(self, now: dt.datetime, report: RunReport) -> set[int]:
+        """The due posts of accounts the configuration cannot publish for, counted in
+        ``report``.  Asked every run and never stored, so fixing the file or the
+        environment is enough; the whole queue is read only while some account is broken."""
+        broken = self.settings.account_problems()
+        if not broken:
+            return set()
+        due = [p for p in self.store.posts([PostStatus.SCHEDULED]) if p.account in broken and p.next_attempt_at <= now]
+        for post in due:
+            count, why = report.misconfigured.get(post.account, (0, broken[post.account]))
+            report.misconfigured[post.account] = (count + 1, why)
+        return {p.id for p in due}
 
     # ------------------------------------------------------------------ one post
 
@@ -153,7 +173,9 @@ class Worker:
         try:
             channel = self._channel(post, fence)
         except ConfigError as exc:
-            return self._settle(post, self.strategy.hold_account(self.clock.now()), kind="config", message=exc.message)
+            # Our configuration, not the account (an account no longer configured, say): the
+            # post goes back as it was, and no hold is stored that would outlive the fix.
+            return self._settle(post, RetryDecision(Action.RETRY, post.next_attempt_at), kind="config", message=exc.message)
         draft = self.store.to_draft(post)
         since = post.created_at - RECONCILE_SKEW
         in_doubt = bool(post.needs_reconcile)
@@ -181,7 +203,10 @@ class Worker:
                         return self._settle(post, RetryDecision(Action.FAIL), kind=exc.kind, message=_part(index, draft, exc.message))
                 else:
                     message = _part(index, draft, exc.message)
-                    if decision.action is Action.FAIL and index > 0:
+                    if decision.action is Action.FAIL and isinstance(exc, LookupFailed):
+                        message += (f"; it may be on the network: check {post.account} there, then "
+                                    f"'disseminator retry {post.id}' (it looks first) or 'disseminator cancel {post.id}'")
+                    elif decision.action is Action.FAIL and index > 0:
                         message += "; the parts before it are published"
                     return self._settle(post, decision, kind=exc.kind, message=message)
             queue.save_part(self.store, post.id, worker=self.worker_id, index=index,
@@ -227,7 +252,7 @@ class Worker:
                 return None
             if isinstance(exc, (RateLimited, AuthError)):
                 raise  # wait for the reset / hold the account, as for a write
-            raise Transient(f"could not check whether it was already published: {exc.message}") from None
+            raise LookupFailed(f"could not check whether it was already published: {exc.message}") from None
         if found is not None and (owner := self.store.remote_id_owner(post.account, found.remote_id, besides=post.id)):
             # That is another post's copy (same text), not this one's.
             log.warning("reconcile.belongs_to_other post=%s other=%s remote_id=%s", post.id, owner, found.remote_id)

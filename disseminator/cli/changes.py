@@ -93,11 +93,8 @@ def cancel(app: App, post_ids: tuple[int, ...], article: int | None, force: bool
     if not post_ids and article is None:
         raise click.UsageError("name the posts to cancel, or --article ID")
     changed = withdraw(app.settings, app.store, post_ids, article=article, force=force)
-    if force:
-        for row in changed.rows:
-            if row["remote_ids"]:
-                click.echo(f"warning: post {row['id']} may be partly on the network; it will not be published further",
-                           err=True)
+    for line in changed.warnings:
+        click.echo(f"warning: {line}", err=True)
     if output.structured and len(post_ids) == 1 and article is None and changed.rows:
         output.emit(changed.rows[0])  # one post: the object, as before
         changed.raise_if_failed()

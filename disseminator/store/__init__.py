@@ -50,8 +50,20 @@ __all__ = [
 #: the write (the post was not sent).
 NOT_COUNTED = frozenset({"rate_limited", "auth", "lost_claim"})
 #: What counts as a try: a publishing call, or an interruption outside any call (a crash
-#: that repeats must end the post, not retry it forever).  Look-ups are free.
+#: that repeats must end the post, not retry it forever).
 COUNTED_ACTIONS = frozenset({"publish", "crash"})
+
+
+def counts_as_try(attempt: AttemptRow) -> bool:
+    """Whether ``attempt`` spends one of its post's tries: a publishing call or a crash,
+    and a look-up that failed (a network whose read side is down must not keep a post,
+    and the account's later posts, waiting forever); not an answer that holds the account,
+    nor a look-up that answered."""
+    if attempt.outcome in NOT_COUNTED:
+        return False
+    if attempt.action == "reconcile":
+        return attempt.outcome not in ("found", "not_found")
+    return attempt.action in COUNTED_ACTIONS
 
 
 def text_hash(text: str) -> str:
@@ -355,14 +367,14 @@ class Store:
         with self.session() as s:
             return int(s.scalar(q) or 0)
 
-    def retries_waiting(self, now: dt.datetime) -> tuple[int, dt.datetime | None]:
-        """Scheduled posts that failed a call and wait for a later try: how many, and the
-        soonest next try."""
-        q = select(func.count(), func.min(PostRow.next_attempt_at)).where(
-            PostRow.status == PostStatus.SCHEDULED, PostRow.error_kind.is_not(None), PostRow.next_attempt_at > now)
+    def retries_waiting(self, now: dt.datetime) -> dict[str, tuple[int, dt.datetime]]:
+        """Scheduled posts that failed a call and wait for a later try, by account: how
+        many, and the soonest next try (one grouped query)."""
+        q = (select(PostRow.account, func.count(), func.min(PostRow.next_attempt_at))
+             .where(PostRow.status == PostStatus.SCHEDULED, PostRow.error_kind.is_not(None), PostRow.next_attempt_at > now)
+             .group_by(PostRow.account))
         with self.session() as s:
-            n, soonest = s.execute(q).one()
-        return int(n or 0), _aware(soonest)
+            return {account: (int(n), _aware(soonest) or now) for account, n, soonest in s.execute(q)}
 
     def parts(self, post_id: int) -> list[PartRow]:
         """The post's parts in order, as the database has them now."""
@@ -399,13 +411,15 @@ class Store:
             return {int(pid): int(n) for pid, n in s.execute(q)}
 
     def record_attempt(self, attempt: AttemptRow) -> None:
-        """Record one call to a network.  The one place calls are counted: a publishing
-        call adds to its post's and its part's ``attempts`` unless the network answered
-        with a rate limit or refused credentials (those hold the account instead)."""
+        """Record one call to a network.  The one place calls are counted
+        (:func:`counts_as_try`): a publishing call adds to its post's and its part's
+        ``attempts``, a failed look-up to its post's."""
         with self.session() as s:
             s.add(attempt)
-            if attempt.action in COUNTED_ACTIONS and attempt.outcome not in NOT_COUNTED:
-                s.execute(update(PostRow).where(PostRow.id == attempt.post_id).values(attempts=PostRow.attempts + 1))
+            if not counts_as_try(attempt):
+                return
+            s.execute(update(PostRow).where(PostRow.id == attempt.post_id).values(attempts=PostRow.attempts + 1))
+            if attempt.action == "publish":
                 s.execute(
                     update(PartRow)
                     .where(PartRow.post_id == attempt.post_id, PartRow.index == attempt.part)

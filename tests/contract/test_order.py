@@ -25,3 +25,35 @@ def test_a_retry_holds_back_later_posts_until_an_officer_lets_one_go_ahead(env: 
 
     refused = env.cli("post", "ahead", str(second))
     assert refused.code == 1 and "only a scheduled post" in refused.err
+
+
+def test_a_post_that_can_never_be_looked_up_fails_and_frees_its_account(strict_env: Env) -> None:
+    """A write whose answer was lost, then a network whose read side is down: the post is
+    not retried blind, nor left waiting forever with the account's later posts behind it."""
+    import datetime as dt
+
+    from channels.clock import FakeClock
+    from disseminator.config import load_settings
+    from disseminator.store import Store
+    from disseminator.worker import Worker
+    from tests.contract.conftest import later
+
+    env = strict_env
+    env.config.write_text(env.config.read_text().replace("max_attempts = 1", "max_attempts = 2"))
+    first = env.queue_one("sandbox_x", 1)
+    second = env.queue_one("sandbox_x", 2)
+    env.sandbox.set_faults({"lose_response": [{**WRITE["sandbox_x"], "count": 1}]})  # type: ignore[attr-defined]
+    settings = load_settings(env.config)
+    clock = FakeClock(later(1))
+    worker = Worker(settings, Store(settings.database, clock=clock), worker_id="w")
+    worker.run_due()
+    env.sandbox.set_faults({"next": [{"network": "x", "path": "/2/users/*/tweets", "status": 503, "count": 50}]})  # type: ignore[attr-defined]
+    statuses = []
+    for _ in range(4):
+        clock.advance(dt.timedelta(hours=2))
+        statuses.append([(o.post_id, o.status) for o in worker.run_due().outcomes])
+    # One failed look-up spends the last try; the account's later post then goes at once.
+    assert statuses[0] == [(first, "failed"), (second, "published")], statuses
+    row = worker.store.post(first)
+    assert "it may be on the network" in row.error_message and f"retry {first}" in row.error_message
+    assert len(env.posts_on("sandbox_x")) == 2  # the first (landed, answer lost) and the second: nothing twice
