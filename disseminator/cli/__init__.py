@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from collections.abc import Callable
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 import click
@@ -94,8 +96,9 @@ def _configure_logging(debug: bool, app: object = None) -> None:
     settings = lambda: getattr(app, "_settings", None)  # noqa: E731 - a log line never loads the config
     redacting = RedactingFilter(lambda: getattr(settings(), "redactor", None))
     handler = logging.StreamHandler(sys.stderr)
-    # The offset is shown, so a server's UTC log lines are not read as local time.
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%S%z"))
+    # In the configured zone once it is read (the machine's before), with the offset, so a
+    # server's UTC clock does not put the daemon's lines hours away from the queue's times.
+    handler.setFormatter(ZonedFormatter(lambda: getattr(settings(), "tz", None)))
     handler.addFilter(redacting)
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_disseminator", False)]:
@@ -106,6 +109,21 @@ def _configure_logging(debug: bool, app: object = None) -> None:
     for h in root.handlers:  # handlers someone else installed must not leak either
         if not any(isinstance(f, RedactingFilter) for f in h.filters):
             h.addFilter(redacting)
+
+
+class ZonedFormatter(logging.Formatter):
+    """``2026-11-30T09:00:00+0700 LEVEL logger message``, the time in the zone ``zone()``
+    gives (the settings' ``timezone``), or the machine's while there is none."""
+
+    def __init__(self, zone: Callable[[], tzinfo | None]) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%S%z")
+        self._zone = zone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
+        import datetime as dt
+
+        when = dt.datetime.fromtimestamp(record.created, self._zone() or dt.datetime.now().astimezone().tzinfo)
+        return when.strftime(datefmt or self.default_time_format)
 
 
 def main(argv: list[str] | None = None) -> int:

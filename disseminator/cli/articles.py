@@ -64,8 +64,8 @@ def list_(app: App, output: Output) -> None:
     if not rows:
         click.echo("No articles yet: disseminator article add FILE")
         return
-    click.echo(table([(r["id"], r["title"] if len(r["title"]) <= 60 else r["title"][:59].rstrip() + "…", r["url"] or "",
-                       len(r["tags"] or [])) for r in rows], ["ID", "TITLE", "URL", "TAGS"]))
+    click.echo(table([(r["id"], r["title"], r["url"] or "", len(r["tags"] or [])) for r in rows],
+                     ["ID", "TITLE", "URL", "TAGS"], wrap=("TITLE", "URL")))
 
 
 @article.command("show")

@@ -77,10 +77,84 @@ def emit_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
         )
 
 
-def table(rows: Sequence[Sequence[Any]], headers: Sequence[str]) -> str:
-    """A plain-text table, columns padded to their widest cell."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+#: Width of text output when stdout is not a terminal (cron logs, pipes) and $COLUMNS is unset.
+DEFAULT_WIDTH = 80
+
+
+def width() -> int:
+    """Columns to fit: ``$COLUMNS``, else the terminal's, else :data:`DEFAULT_WIDTH`."""
+    import os
+    import shutil
+
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    return DEFAULT_WIDTH
+
+
+def table(rows: Sequence[Sequence[Any]], headers: Sequence[str], *, wrap: Sequence[str] = (), cut: Sequence[str] = (),
+          columns: int | None = None) -> str:
+    """A plain-text table that fits ``columns`` (default :func:`width`), widths counted
+    as a terminal shows them (an emoji takes two).
+
+    Columns named in ``wrap`` wrap their text over several lines (a word longer than the
+    column, such as a link, is folded); those in ``cut`` stay on one line, cut with an
+    ellipsis; the others keep their full width.  Drawn with rich, imported here only.
+    """
+    from rich import box
+    from rich.table import Table
+
+    grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, safe_box=True, highlight=False,
+                 header_style="", padding=(0, 1, 0, 0))
+    for h in headers:
+        grid.add_column(h, no_wrap=h not in wrap and h not in cut, overflow="fold" if h in wrap else "ellipsis")
+    for r in rows:
+        grid.add_row(*[_cell("" if c is None else str(c), wrap=h in wrap, cut=h in cut) for c, h in zip(r, headers)])
+    return render(grid, columns=columns)
+
+
+def wrapped(text: str, *, indent: int = 0, columns: int | None = None) -> str:
+    """``text`` folded to fit ``columns`` (default :func:`width`), at words where it can;
+    continuation lines indented by ``indent``."""
+    from rich.text import Text
+
+    columns = columns or width()
+    first, *rest = render(Text(text, overflow="fold"), columns=max(columns - indent, 10)).split("\n")
+    return "\n".join([first, *[" " * indent + line if line else line for line in rest]])
+
+
+def render(renderable: Any, *, columns: int | None = None) -> str:
+    """What rich draws for ``renderable`` at ``columns``, as plain text (no colour, no
+    trailing spaces)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=columns or width(), color_system=None, force_terminal=False,
+                      legacy_windows=False, emoji=False, markup=False, highlight=False, soft_wrap=False)
+    with console.capture() as captured:
+        console.print(renderable)
+    return "\n".join(line.rstrip() for line in captured.get().rstrip("\n").split("\n"))
+
+
+def _cell(value: str, *, wrap: bool, cut: bool) -> Any:
+    from rich.measure import Measurement
+    from rich.text import Text
+
+    class Shrinkable(Text):
+        """A cell the table may narrow below its longest word (a link, a run of emoji)."""
+
+        def __rich_measure__(self, console: Any, options: Any) -> Measurement:
+            measured = super().__rich_measure__(console, options)
+            return Measurement(min(measured.minimum, 8), measured.maximum)
+
+    if wrap:
+        return Shrinkable(value, overflow="fold")
+    if cut:  # each line of the cell cut on its own
+        return Shrinkable(value, no_wrap=True, overflow="ellipsis")
+    return Text(value)

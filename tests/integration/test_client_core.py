@@ -135,9 +135,9 @@ def test_a_paused_account_is_a_note_not_a_failure(lib: Lib) -> None:
 
 def test_what_run_due_says_and_when_it_fails() -> None:
     ok = report.summarise(RunReport(outcomes=[Outcome(1, "a", "published", remote_url="https://x/1")]), {})
-    assert ok.said.out == ["Published post 1 on a: https://x/1"] and not ok.failed
+    assert ok.told == ["Published post 1 on a: https://x/1"] and ok.said.out == [] and not ok.failed
     limited = report.summarise(RunReport(outcomes=[Outcome(2, "a", "scheduled", "rate_limited", "slow down")]), {})
-    assert not limited.failed and "will retry" in limited.said.out[0]
+    assert not limited.failed and "will try again" in limited.told[0]
     transient = report.summarise(RunReport(outcomes=[Outcome(3, "a", "scheduled", "transient", "503")]), {})
     assert transient.failed
     nothing = report.summarise(RunReport(recovered=[4]), {})

@@ -81,7 +81,7 @@ def test_help_does_not_import_network_clients_or_scheduler() -> None:
         "import sys\n"
         "from disseminator.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('tweepy', 'facebook', 'apscheduler', 'PIL', 'sqlalchemy', 'werkzeug', 'dateparser', 'jinja2')"
+        "heavy = [m for m in ('tweepy', 'facebook', 'apscheduler', 'PIL', 'sqlalchemy', 'werkzeug', 'dateparser', 'jinja2', 'rich')"
         " if m in sys.modules]\n"
         "print('HEAVY=' + ','.join(heavy))\n"
     )
