@@ -77,8 +77,9 @@ def lift(store: Store, account: str, *kinds: HoldKind) -> bool:
 
 def release(store: Store, account: str, *kinds: HoldKind) -> int:
     """Lift ``account``'s holds of ``kinds``; returns how many of its posts are due now
-    (they waited for the hold and go at the next run)."""
-    lift(store, account, *kinds)
+    (they waited for the hold and go at the next run); 0 when no such hold was in force."""
+    if not lift(store, account, *kinds):
+        return 0
     now = store.clock.now()
     with store.session() as s:
         return int(s.scalar(

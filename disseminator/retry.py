@@ -9,7 +9,8 @@ on without asking the network first: the decision is then to retry with a look-u
 =====================  ==========================================================
 error                  decision
 =====================  ==========================================================
-RateLimited            retry at the network's reset; hold the account until then
+RateLimited            hold the account until the network's reset (the post waits
+                       with it, and goes as soon as the hold ends or is lifted)
 Duplicate              reconcile now: published if found, failed if not
 AuthError / config     retry once the account's ``attention`` hold is lifted
 Rejected               fail (retry with a look-up if a write was in doubt)
@@ -33,6 +34,10 @@ from .store.models import HoldKind
 
 #: How long a rate limit holds when the network gave no reset time.
 DEFAULT_RATE_LIMIT_WAIT = dt.timedelta(minutes=15)
+#: Past the network's reset time before trying again: its clock and ours differ a little,
+#: and a reset given in whole seconds is rounded down.  A reset already past is not a
+#: reason to wait the default 15 minutes.
+RESET_SLACK = dt.timedelta(seconds=2)
 
 
 class LookupFailed(Transient):
@@ -84,8 +89,9 @@ class RetryStrategy:
             # Asked again and again, never answered: stop, and say the post may be out.
             return RetryDecision(Action.FAIL)
         if isinstance(error, RateLimited):
-            at = error.retry_at if error.retry_at and error.retry_at > now else now + DEFAULT_RATE_LIMIT_WAIT
-            return RetryDecision(Action.RETRY, at, hold=HoldKind.RATE_LIMIT, hold_until=at, reconcile=landed)
+            # The hold carries the wait, so lifting it (a passing check) frees the post too.
+            until = max(error.retry_at, now) + RESET_SLACK if error.retry_at else now + DEFAULT_RATE_LIMIT_WAIT
+            return RetryDecision(Action.RETRY, now, hold=HoldKind.RATE_LIMIT, hold_until=until, reconcile=landed)
         if isinstance(error, Duplicate):
             return RetryDecision(Action.RECONCILE)
         if isinstance(error, AuthError):

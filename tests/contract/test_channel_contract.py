@@ -78,7 +78,11 @@ def test_rate_limit_waits_for_the_reset_without_counting_a_failure(env: Env, acc
     assert not report.failed
     row = env.worker().store.post(pid)
     # The network's own reset time (X's header, Graph's estimated_time_to_regain_access).
-    assert row.attempts == 0 and later(8) <= row.next_attempt_at <= later(11)
+    from disseminator import holds
+
+    [hold] = holds.active(env.worker().store)[account]
+    assert row.attempts == 0 and hold.kind == "rate_limit" and later(8) <= hold.until <= later(11)
+    assert env.worker().run_due().outcomes == []  # it waits for the reset, uncalled
     assert env.posts_on(account) == []
 
 

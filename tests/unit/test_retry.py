@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from channels.base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Transient
-from disseminator.retry import DEFAULT_RATE_LIMIT_WAIT, Action, RetryStrategy
+from disseminator.retry import DEFAULT_RATE_LIMIT_WAIT, RESET_SLACK, Action, RetryStrategy
 from disseminator.store.models import HoldKind
 
 NOW = dt.datetime(2026, 11, 29, 1, 0, tzinfo=dt.timezone.utc)
@@ -41,10 +41,14 @@ def test_a_write_that_may_have_landed_is_never_given_up_without_a_look_up() -> N
 def test_rate_limits_hold_the_account_until_the_networks_reset() -> None:
     reset = NOW + dt.timedelta(minutes=7)
     d = STRATEGY.decide(RateLimited("429", retry_at=reset), failures=5, now=NOW)
-    assert (d.action, d.at, d.hold, d.hold_until) == (Action.RETRY, reset, HoldKind.RATE_LIMIT, reset)
-    # No reset given, or one in the past: the default wait.
-    stale = STRATEGY.decide(RateLimited("429", retry_at=NOW - dt.timedelta(seconds=1)), failures=0, now=NOW)
-    assert stale.at == NOW + DEFAULT_RATE_LIMIT_WAIT
+    # The hold carries the wait: lifting it (a passing check) frees the post as well.
+    assert (d.action, d.at, d.hold, d.hold_until) == (Action.RETRY, NOW, HoldKind.RATE_LIMIT, reset + RESET_SLACK)
+    # A reset already past (clocks differ, resets are rounded): a moment, not the default wait.
+    past = STRATEGY.decide(RateLimited("429", retry_at=NOW - dt.timedelta(seconds=1)), failures=0, now=NOW)
+    assert past.hold_until == NOW + RESET_SLACK
+    # No reset given: the default wait.
+    unknown = STRATEGY.decide(RateLimited("429"), failures=0, now=NOW)
+    assert unknown.hold_until == NOW + DEFAULT_RATE_LIMIT_WAIT
 
 
 def test_refused_credentials_hold_the_account_until_someone_looks() -> None:
