@@ -22,6 +22,8 @@ def make_engine(url: str) -> Engine:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if url.startswith("sqlite"):
         path = url.split("sqlite:///", 1)[-1]
+        if not path.split("?", 1)[0]:
+            raise ConfigError(f"database: {url!r} names no file (expected sqlite:///path/to/disseminator.db)")
         if path and not path.startswith(":") and "?" not in path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})

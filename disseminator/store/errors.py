@@ -34,7 +34,7 @@ _SQLITE = {"SQLITE_READONLY": "readonly", "SQLITE_CANTOPEN": "cantopen", "SQLITE
 _SQLSTATE = {"53100": "full", "28P01": "auth", "28000": "auth", "3D000": "missing", "57P01": "unreachable",
              "57P03": "unreachable", "08": "unreachable", "53": "full", "25006": "readonly"}
 #: A connection that never opened has no code; psycopg says why in words only.
-_CONNECT_WORDS = {"password authentication failed": "auth", "does not exist": "missing"}
+_CONNECT_WORDS = {"password authentication failed": "auth", 'role "': "auth", "does not exist": "missing"}
 
 
 class DatabaseError(UserError):

@@ -32,6 +32,8 @@ def _sqlite(name: str) -> sqlite3.Error:
                               "Connection refused\n\tIs the server running on that host?"), "cannot be reached", 2),
     (psycopg.OperationalError('connection failed: FATAL:  password authentication failed for user "humas"'),
      "refused the user name or password", 2),
+    (psycopg.OperationalError('connection failed: FATAL:  role "bob" does not exist'), "refused the user name or password", 2),
+    (psycopg.OperationalError('connection failed: FATAL:  database "humas" does not exist'), "does not exist on the server", 2),
 ])
 def test_each_failure_is_one_line_naming_the_database(orig: BaseException, words: str, code: int) -> None:
     wrapped = OperationalError("SELECT secret_sql FROM posts WHERE id = ?", {"id": 1}, orig)
@@ -44,3 +46,11 @@ def test_each_failure_is_one_line_naming_the_database(orig: BaseException, words
 def test_an_unknown_failure_keeps_only_the_drivers_first_line() -> None:
     error = describe(OperationalError("SELECT 1", {}, sqlite3.OperationalError("odd thing\nsecond line")), URL)
     assert error.message.endswith("failed: odd thing") and error.exit_code == 1
+
+
+def test_a_sqlite_url_without_a_file_is_refused() -> None:
+    from disseminator.errors import ConfigError
+    from disseminator.store.engine import make_engine
+
+    with pytest.raises(ConfigError, match="names no file"):
+        make_engine("sqlite:///")
