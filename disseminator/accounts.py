@@ -138,11 +138,16 @@ def pause(settings: Settings, store: Store, name: str, reason: str = "") -> dict
 
 
 def resume(settings: Settings, store: Store, name: str) -> dict[str, Any]:
-    """Let a paused account publish again (``changed`` false when it was not paused)."""
+    """Let a paused account publish again (``changed`` false when it was not paused).
+
+    Also returns ``due``: how many of its posts are overdue (they go at the next run),
+    and ``still_held``: the other holds that keep them back (needs attention, say).
+    """
     from . import holds
     from .store import HoldKind
 
     settings.account(name, resolve=False)
-    if not holds.lift(store, name, HoldKind.PAUSE):
-        return {"account": name, "paused": False, "reason": None, "changed": False}
-    return {"account": name, "paused": False, "reason": None, "changed": True}
+    was_paused = HoldKind.PAUSE in {h.kind for h in holds.active(store, account=name).get(name, [])}
+    due = holds.release(store, name, HoldKind.PAUSE)
+    still = [holds.describe(h) for h in holds.active(store, account=name).get(name, [])]
+    return {"account": name, "paused": False, "reason": None, "changed": was_paused, "due": due, "still_held": still}

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .config import redact_url
 from .errors import UsageError
+
+#: The environment variable that overrides the configuration's database.
+DATABASE_ENV = "DISSEMINATOR_DATABASE"
 
 
 @dataclass(frozen=True)
@@ -35,22 +41,39 @@ def write_starter_config(config_path: str | None, *, sandbox_url: str | None = N
     target = named or existing or Path(LOCAL_FILE)
     if existing is None and not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(starter_config(sandbox_url), encoding="utf-8")
+        target.write_text(_with_database(starter_config(sandbox_url), os.environ.get(DATABASE_ENV)), encoding="utf-8")
         return ConfigFile(target, True)
     return ConfigFile(target, False)
+
+
+def _with_database(text: str, database: str | None) -> str:
+    """The starter file naming the database ``DISSEMINATOR_DATABASE`` gave ``init``, so the
+    next command finds the same one without the variable; one with a password stays in
+    the environment (a comment says so), never in the file."""
+    if not database:
+        return text
+    default = 'database = "sqlite:///disseminator.db"'
+    if redact_url(database) != database:
+        line = f"# database: read from {DATABASE_ENV} (it holds a password, so it is not written here)\n# {default}"
+    else:
+        line = f"database = {json.dumps(database)}                  # from {DATABASE_ENV} when init ran"
+    return text.replace(default, line, 1)
 
 
 def initialise(config_path: str | None, *, sandbox_url: str | None = None) -> dict[str, Any]:
     """``init``: a starter config where none exists (:func:`write_starter_config`), then
     the database created or upgraded.
 
-    Returns ``{"config", "config_written", "database", "schema", "accounts"}``.
+    The database is the one ``DISSEMINATOR_DATABASE`` names when it is set (the
+    environment overrides the file, as for every command), else the file's.
+    Returns ``{"config", "config_written", "database", "database_from", "schema", "accounts"}``.
     """
     from .config import load_settings
 
     config = write_starter_config(config_path, sandbox_url=sandbox_url)
     settings = load_settings(str(config.path) if config.written else config_path)
     return {"config": str(config.path), "config_written": config.written, **upgrade_database(settings.database),
+            "database_from": DATABASE_ENV if os.environ.get(DATABASE_ENV) else "config",
             "accounts": settings.account_names()}
 
 

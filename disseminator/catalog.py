@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,7 +84,26 @@ def show_article(settings: Settings, store: Store, article_id: int) -> dict[str,
 
 def article_by_ref(ref: str, store: Callable[[], Store]) -> Article:
     """An article by id (from the database, opened only then) or by path (read, not stored)."""
-    if ref.isdigit() and not Path(ref).exists():
+    if _is_id(ref):
         db = store()
         return db.to_article(db.article(int(ref)))
     return load_article(ref)
+
+
+def article_ids(settings: Settings, store: Store, refs: Sequence[str]) -> list[int]:
+    """The stored articles ``refs`` name, in order: an id (checked), or a file path, read
+    and added as ``article add`` does (all or none: raises :class:`ArticlesRefused`).
+
+    Raises :class:`~disseminator.errors.NotFound` for an unknown id, before any file is added.
+    """
+    ids: dict[int, int] = {}
+    for i, ref in enumerate(refs):
+        if _is_id(ref):
+            ids[i] = store.article(int(ref)).id
+    paths = [ref for i, ref in enumerate(refs) if i not in ids]
+    added = iter(add_articles(settings, store, paths) if paths else [])
+    return [ids[i] if i in ids else int(next(added)["id"]) for i in range(len(refs))]
+
+
+def _is_id(ref: str) -> bool:
+    return ref.isdigit() and not Path(ref).exists()

@@ -100,9 +100,52 @@ def schedule(settings: Settings, store: Store, article_id: int, accounts: Sequen
     when = now if at is None else parse_when(at, tz=settings.tz, now=now)
     store.article(article_id)  # a clear error for an unknown id before any rendering
     queued, refused = plan_and_queue(settings, store, article_id, accounts, when=when, variant=variant)
+    waiting = _waiting(settings, store, {r.account for r in queued}, when)
     rows = [{"id": r.id, "account": r.account, "channel": r.channel, "status": r.status,
-             "scheduled_at": show(r.scheduled_at, settings.tz), "warnings": list(r.warnings or [])} for r in queued]
+             "scheduled_at": show(r.scheduled_at, settings.tz), "warnings": list(r.warnings or []),
+             "waiting": waiting.get(r.account)} for r in queued]
     return Scheduled(rows, [f"{p.account}: not queued: {p.refused}" for p in refused])
+
+
+def schedule_refs(settings: Settings, store: Store, refs: Sequence[str], accounts: Sequence[str], *,
+                  at: str | None, variant: str = "default", now: dt.datetime | None = None) -> Scheduled:
+    """:func:`schedule` for each article named by id or by file, as ``preview`` takes them.
+
+    The time is read first, then the files are added (all or none:
+    :func:`~disseminator.catalog.article_ids`), so a refused time or file adds nothing.
+    """
+    from .catalog import article_ids
+    from .timeparse import parse_when
+
+    now = now or dt.datetime.now(dt.timezone.utc)
+    if at is not None:
+        parse_when(at, tz=settings.tz, now=now)
+    rows: list[dict[str, Any]] = []
+    refused: list[str] = []
+    for article_id in article_ids(settings, store, refs):
+        one = schedule(settings, store, article_id, accounts, at=at, variant=variant, now=now)
+        rows += one.rows
+        refused += one.refused
+    return Scheduled(rows, refused)
+
+
+def _waiting(settings: Settings, store: Store, accounts: set[str], when: dt.datetime) -> dict[str, str]:
+    """For accounts whose posts a hold keeps back at ``when``: what holds them and until what."""
+    from . import holds
+    from .store import HoldKind
+
+    until = {
+        HoldKind.PAUSE: lambda a, h: f"it goes after 'disseminator accounts resume {a}'",
+        HoldKind.ATTENTION: lambda a, h: f"it goes after 'disseminator accounts check {a}' passes",
+    }
+    said: dict[str, str] = {}
+    for account, found in holds.active(store).items():
+        lines = [f"{holds.describe(h)}; " + (until[h.kind](account, h) if h.kind in until else
+                                             f"it goes after {show(h.until, settings.tz)}" if h.until else "it waits")
+                 for h in found if account in accounts and (h.until is None or h.until > when)]
+        if lines:
+            said[account] = "; ".join(lines)
+    return said
 
 
 @dataclass(frozen=True)

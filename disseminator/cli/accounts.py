@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -89,14 +89,23 @@ def pause(app: App, name: str, reason: str, output: Output) -> None:
 
 @accounts.command("resume")
 @click.argument("name")
-@output_options(json_help='Print {"account", "paused", "reason", "changed"}.')
+@output_options(json_help='Print {"account", "paused", "reason", "changed", "due", "still_held"}.')
 @click.pass_obj
 def resume(app: App, name: str, output: Output) -> None:
-    """Let a paused account publish again; its due posts go at the next run."""
+    """Let a paused account publish again; its overdue posts go at the next run (it says how many)."""
     from ..accounts import resume as do_resume
 
     state = do_resume(app.settings, app.store, name)
     if output.structured:
         output.emit(state)
     else:
-        click.echo(f"Resumed {name}" if state["changed"] else f"{name} was not paused")
+        click.echo(_resumed(state))
+
+
+def _resumed(state: dict[str, Any]) -> str:
+    name, due, held = state["account"], state["due"], "; ".join(state["still_held"])
+    if not state["changed"]:
+        return f"{name} was not paused"
+    if held:
+        return f"Resumed {name}, but " + (f"{due} overdue post(s) still wait: {held}" if due else f"its posts still wait: {held}")
+    return f"Resumed {name}: " + (f"{due} overdue post(s) go out at the next run" if due else "no post is overdue; the others go at their times")

@@ -55,29 +55,37 @@ def say_preview(result: Preview) -> None:
 
 
 @click.command()
-@click.argument("article_id", type=int)
+@click.argument("refs", nargs=-1, required=True, metavar="(ID | PATH)...")
 @click.option("--account", "accounts", multiple=True, metavar="NAME", help="Only this account (repeatable). Default: all.")
 @click.option("--at", "at", metavar="WHEN", help="ISO time or text: '2026-12-01 09:00', 'besok 09:00', 'Senin 08.00'.")
 @click.option("--now", "now", is_flag=True, help="Publish at the next run.")
 @click.option("--variant", default="default", show_default=True, help="Queue another version of an already queued post.")
 @output_options(json_help='Print [{"id", "account", "channel", "status", "scheduled_at"}].')
 @click.pass_obj
-def schedule(app: App, article_id: int, accounts: tuple[str, ...], at: str | None, now: bool, variant: str, output: Output) -> None:
+def schedule(app: App, refs: tuple[str, ...], accounts: tuple[str, ...], at: str | None, now: bool, variant: str, output: Output) -> None:
     """Queue an article's posts: one per account, rendered now, published at WHEN.
+
+    Articles are named by id, or by file (added first, as `article add` does: all or
+    none).  Every warning `preview` would show is shown, and so is a hold that keeps a
+    post back (a paused account, one that needs attention) with what lets it go.
 
     Accounts that cannot take the article (Instagram without an image, say) are refused
     with a reason and the others are queued; the exit status is then 1.
     """
-    from ..posts import schedule as queue_posts
+    from ..posts import schedule_refs as queue_posts
 
     if bool(at) == now:
         raise click.UsageError("give exactly one of --at WHEN or --now", ctx=click.get_current_context())
-    result = queue_posts(app.settings, app.store, article_id, accounts, at=None if now else at, variant=variant)
+    result = queue_posts(app.settings, app.store, refs, accounts, at=None if now else at, variant=variant)
     if output.structured:
         output.emit(result.rows)
     else:
         for r in result.rows:
             click.echo(f"Queued post {r['id']} for {r['account']} ({r['channel']}) at {r['scheduled_at']}")
+            for w in r["warnings"]:
+                click.echo(f"  warning: {w}")
+            if r["waiting"]:
+                click.echo(f"  waiting: {r['waiting']}")
     result.raise_if_failed()
 
 

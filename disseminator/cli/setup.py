@@ -34,7 +34,8 @@ def init(app: App, sandbox_url: str | None, output: Output) -> None:
     click.echo(f"{'Wrote' if result['config_written'] else 'Kept existing'} configuration {Path(result['config']).resolve()} (accounts: {names})")
     if sandbox_url and not result["config_written"]:
         click.echo("  (not changed: --sandbox accounts are only written into a new file)")
-    click.echo(f"Database {result['database']} is at schema {result['schema']}")
+    source = f" (from {result['database_from']})" if result["database_from"] != "config" else ""
+    click.echo(f"Database {result['database']}{source} is at schema {result['schema']}")
 
 
 @click.group(cls=Group)

@@ -166,7 +166,7 @@ def test_init_writes_to_a_named_config_that_does_not_exist_yet(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [(["article", "show", "abc"], "'abc' is not a valid integer"), (["queue", "--status", "done"], "'done' is not one of"),
-     (["frob"], "No such command 'frob'"), (["history", "--json", "--csv"], "not both")],
+     (["frob"], "no command 'frob'"), (["history", "--json", "--csv"], "not both")],
 )
 def test_usage_mistakes_are_one_line_too(cli, argv: list[str], needle: str) -> None:  # type: ignore[no-untyped-def]
     _one_line_error(cli(*argv), needle, "--help")
