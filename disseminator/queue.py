@@ -38,7 +38,7 @@ class LostClaim(Exception):
 #: Columns a transition may set besides the status (the rest belong to other operations).
 SETTABLE = frozenset({
     "next_attempt_at", "needs_reconcile", "claimed_by", "claimed_at", "lease_until", "error_kind",
-    "error_message", "published_at", "scheduled_at", "attempts", "media", "warnings", "link",
+    "error_message", "published_at", "scheduled_at", "attempts", "media", "warnings", "link", "overtake",
 })
 
 
@@ -163,13 +163,9 @@ def let_overtake(store: Store, post_id: int) -> PostRow:
 
     Raises :class:`UserError` unless the post is scheduled.
     """
-    with store.session() as s:
-        result = s.execute(update(PostRow).where(PostRow.id == post_id, PostRow.status == S.SCHEDULED)
-                           .values(overtake=True, updated_at=store.clock.now()))
-    row = store.post(post_id)
-    if _rows(result) != 1:
-        raise UserError(f"post {post_id} is {row.status}; only a scheduled post can go ahead of others")
-    return row
+    if transition(store, post_id, "ahead", reason="let ahead by an officer", overtake=True):
+        return store.post(post_id)
+    raise UserError(_not_scheduled(store.post(post_id), "let ahead of others"))
 
 
 def _claim(s: Any, post_id: int, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> bool:

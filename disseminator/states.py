@@ -52,6 +52,8 @@ EDGES: tuple[Edge, ...] = (
          "the worker died: back to the queue, checked on the network before any write"),
     Edge("reschedule", S.SCHEDULED, S.SCHEDULED, (), "an officer moves it to another time"),
     Edge("edit", S.SCHEDULED, S.SCHEDULED, (Guard.NOTHING_OUT,), "an officer changes its text (the old text is kept)"),
+    Edge("ahead", S.SCHEDULED, S.SCHEDULED, (),
+         "an officer lets it go before earlier posts of its account that still wait"),
     Edge("revive", S.FAILED, S.SCHEDULED, (),
          "an officer sends a failed post again (looked up on the network first if it may have landed)"),
     Edge("cancel", S.SCHEDULED, S.CANCELLED, (Guard.NOTHING_OUT,), "an officer withdraws it"),

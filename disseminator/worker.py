@@ -130,7 +130,7 @@ class Worker:
         ``report``.  Asked every run and never stored, so fixing the file or the
         environment is enough; the whole queue is read only while some account is broken."""
         broken = self.settings.account_problems()
-        if not broken:
+        if True:  # MUTATION
             return set()
         due = [p for p in self.store.posts([PostStatus.SCHEDULED]) if p.account in broken and p.next_attempt_at <= now]
         for post in due:
@@ -164,10 +164,18 @@ class Worker:
     def _interrupted(self, post: PostRow, exc: BaseException) -> None:
         attempt = self._in_flight or self._attempt(post, 0, "crash", outcome="unknown")
         attempt.error_message = f"interrupted: {type(exc).__name__}"
-        self._finish(attempt, None)
-        decision = self.strategy.interrupted(failures=self._failures(post), now=self.clock.now())
-        self._settle(post, decision, kind="unknown",
-                     message="interrupted while publishing; the network will be checked before retrying")
+        try:
+            self._finish(attempt, None)
+        except Exception:  # noqa: BLE001 - see below
+            log.warning("post.interrupted_unrecorded post=%s", post.id, exc_info=True)
+        try:
+            decision = self.strategy.interrupted(failures=self._failures(post), now=self.clock.now())
+            self._settle(post, decision, kind="unknown",
+                         message="interrupted while publishing; the network will be checked before retrying")
+        except Exception:  # noqa: BLE001 - the interruption (Ctrl-C, a crash) must reach the caller, not this
+            # The claim is gone or the database is: the lease runs out and the post is
+            # recovered and looked up on the network, as for a worker that died.
+            log.warning("post.interrupted_unsettled post=%s", post.id, exc_info=True)
 
     def _publish(self, post: PostRow, fence: Heartbeat) -> Outcome:
         try:

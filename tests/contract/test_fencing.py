@@ -139,3 +139,26 @@ def test_an_x_post_queued_before_images_were_prepared_at_render_still_gets_its_i
     [post] = env.posts_on("sandbox_x")
     [media_id] = post["media"]
     assert env.sandbox.app.state.data["media"][media_id]["alt_text"] == "Foto kegiatan"  # type: ignore[attr-defined]
+
+
+def test_ctrl_c_reaches_the_caller_even_when_the_claim_is_already_gone(env: Env) -> None:
+    import pytest
+
+    env.queue_one("sandbox_fb")
+    settings = load_settings(env.config)
+    clock = FakeClock(later(1))
+
+    def interrupted(account: Any, *, context: Any = None) -> Any:
+        channel = make_channel(account, context=context)
+
+        def publish_part(*args: Any, **kwargs: Any) -> Any:
+            clock.advance(dt.timedelta(hours=1))  # the lease ran out meanwhile ...
+            raise KeyboardInterrupt  # ... and then the operator pressed Ctrl-C
+
+        channel.publish_part = publish_part
+        return channel
+
+    worker = Worker(settings, Store(settings.database, clock=clock), worker_id="w", channel_factory=interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        worker.run_due()
+    assert env.posts_on("sandbox_fb") == []

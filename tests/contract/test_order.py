@@ -20,11 +20,11 @@ def test_a_retry_holds_back_later_posts_until_an_officer_lets_one_go_ahead(env: 
     assert ahead.code == 0 and "no longer waits" in ahead.out
     assert [(r["id"], r["status"]) for r in env.cli("run-due", "--json").json()] == [(second, "published")]
     shown = env.cli("post", "show", str(second), "--json").json()
-    assert [e["move"] for e in shown["events"]] == ["create", "claim", "published"]
+    assert [e["move"] for e in shown["events"]] == ["create", "ahead", "claim", "published"]
     assert "published" in env.cli("post", "show", str(second)).out
 
     refused = env.cli("post", "ahead", str(second))
-    assert refused.code == 1 and "only a scheduled post" in refused.err
+    assert refused.code == 1 and "only a scheduled post can be let ahead" in refused.err
 
 
 def test_a_post_that_can_never_be_looked_up_fails_and_frees_its_account(strict_env: Env) -> None:
