@@ -130,7 +130,7 @@ class Worker:
         ``report``.  Asked every run and never stored, so fixing the file or the
         environment is enough; the whole queue is read only while some account is broken."""
         broken = self.settings.account_problems()
-        if True:  # MUTATION
+        if not broken:
             return set()
         due = [p for p in self.store.posts([PostStatus.SCHEDULED]) if p.account in broken and p.next_attempt_at <= now]
         for post in due:
