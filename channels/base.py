@@ -260,6 +260,10 @@ class Channel(ABC):
     required_settings: ClassVar[tuple[str, ...]] = ()
     #: Account settings that are credentials: never logged, stored or printed.
     secret_keys: ClassVar[tuple[str, ...]] = ()
+    #: Account settings the channel reads when present.  With the two above (and
+    #: ``channel``, ``base_url``), every key an account table may have: the configuration
+    #: refuses any other as a typo.  These three are read by :mod:`channels.formatting`.
+    optional_settings: ClassVar[tuple[str, ...]] = ("hashtags", "utm", "template")
 
     def __init__(self, account: Account, *, context: Context | None = None) -> None:
         self.account = account

@@ -17,6 +17,7 @@ class FacebookChannel(graph.GraphChannel):
 
     name = "facebook"
     required_settings = ("page_id", "access_token")
+    optional_settings = (*graph.GraphChannel.optional_settings, "max_hashtags", "photo")
 
     def measure(self, text: str) -> tuple[int, int | None]:
         return len(text), MAX_LENGTH

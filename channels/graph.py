@@ -85,6 +85,7 @@ class GraphChannel(Channel):
     whose failures come out as the channel error tree."""
 
     secret_keys = ("access_token",)
+    optional_settings = (*Channel.optional_settings, "timeout", "api_version")  # make_graph
 
     def __init__(self, account: Account, *, context: Context | None = None) -> None:
         super().__init__(account, context=context)

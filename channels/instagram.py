@@ -25,6 +25,8 @@ class InstagramChannel(graph.GraphChannel):
 
     name = "instagram"
     required_settings = ("ig_user_id", "access_token")
+    optional_settings = (*graph.GraphChannel.optional_settings, "link_phrase", "image_background",
+                         "poll_seconds", "poll_timeout")
 
     def measure(self, text: str) -> tuple[int, int | None]:
         return len(text), MAX_CAPTION

@@ -38,6 +38,8 @@ class TwitterChannel(Channel):
     name = "twitter"
     required_settings = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
     secret_keys = required_settings
+    optional_settings = (*Channel.optional_settings, "max_length", "thread", "thread_max_parts",
+                         "thread_numbering", "images", "username")
 
     def __init__(self, account: Any, *, context: Context | None = None) -> None:
         super().__init__(account, context=context)

@@ -4,7 +4,8 @@ A check is what lets an account publish again: its template is checked (no netwo
 needed), then its credentials against its network.  A pass clears the account's
 "needs attention" mark and its rate-limit hold, and makes the posts that waited for it
 due at once; a refused credential sets the mark (its posts wait, they do not fail); a
-network that cannot be reached changes nothing.
+network that cannot be reached changes nothing, and neither does a problem of the
+configuration (a ``${VAR}`` not set): that is never stored, fixing it is enough.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ def list_accounts(settings: Settings, store: Callable[[], Store]) -> list[dict[s
     """Every configured account (never its credentials) with its state:
     ``[{"account", "channel", "base_url", "needs_attention", "paused"}]``.
 
-    ``store`` opens the database; without one (before ``init``) every state is empty.
+    ``needs_attention`` is what keeps the account from publishing: first what the
+    configuration itself says (every ``${VAR}`` not set), else the database's mark.
+    ``store`` opens the database; without one (before ``init``) only the configuration speaks.
     """
     from . import holds
     from .store import HoldKind
@@ -41,7 +44,7 @@ def list_accounts(settings: Settings, store: Callable[[], Store]) -> list[dict[s
     for name in settings.account_names():
         acc = settings.account(name, resolve=False)
         rows.append({"account": name, "channel": acc.channel, "base_url": acc.base_url,
-                     "needs_attention": attention.get(name), "paused": paused.get(name)})
+                     "needs_attention": settings.account_problem(name) or attention.get(name), "paused": paused.get(name)})
     return rows
 
 
@@ -90,9 +93,8 @@ def _check_one(settings: Settings, store: Store, name: str, channel_factory: Cal
         account = settings.account(name)
         check_template(settings, account)
         result = channel_factory(account, context=settings.context).check()
-    except ConfigError as exc:  # a missing ${VAR}, say: nothing can be posted until it is fixed
+    except ConfigError as exc:  # a missing ${VAR}, say: the configuration keeps saying so, no mark is stored
         row["error"] = exc.message
-        holds.place(store, name, HoldKind.ATTENTION, reason=exc.message)
     except ValueError as exc:  # the account's template: no post is rendered with it until fixed
         row["error"] = str(exc)
     except AuthError as exc:

@@ -5,19 +5,26 @@ The file is found by ``--config``, then ``DISSEMINATOR_CONFIG``, then
 the embedded defaults apply (SQLite in the current folder, Asia/Jakarta, no accounts).
 
 Credentials are written as ``${ENV_VAR}`` and resolved only when an account is about to
-talk to its network, so commands that never publish do not need them.  A missing variable
-is reported by name; its value never appears in a message.
+talk to its network, so commands that never publish do not need them.  Every missing
+variable is reported by name; no value ever appears in a message.
+
+The file is checked like code: a key or section the program does not read is an error
+naming the file, the line and the closest known key (``did you mean 'accounts'?``), and
+so is a value of the wrong kind or out of its range.  An account's keys are its channel's
+(:attr:`channels.base.Channel.required_settings`, ``secret_keys``, ``optional_settings``).
 """
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
 import re
 import tomllib
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +40,17 @@ DEFAULT_TIMEZONE = "Asia/Jakarta"
 LOCAL_FILE = "disseminator.toml"
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+#: Every key the file may have, by table; ``[accounts.NAME]`` tables take their
+#: channel's keys and :data:`ACCOUNT_KEYS`.
+KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
+    (): frozenset({"timezone", "database", "media", "worker", "fetch", "accounts"}),
+    ("media",): frozenset({"dir", "public_base_url", *setting_ranges.MEDIA}),
+    ("worker",): frozenset(setting_ranges.WORKER),
+    ("fetch",): frozenset({"allow_hosts"}),
+}
+#: Keys every account has whatever its channel (read by :meth:`Settings.account`).
+ACCOUNT_KEYS = ("channel", "base_url")
 
 
 @dataclass(frozen=True)
@@ -118,30 +136,53 @@ class Settings:
             known = ", ".join(self.accounts) or "none configured"
             raise ConfigError(f"unknown account {name!r} (accounts: {known})")
         table = dict(self.accounts[name])
+        if resolve:
+            missing: list[tuple[str, str]] = []
+            table = {key: _substitute(value, key, missing) for key, value in table.items()}
+            if missing:
+                raise ConfigError(self._unset(name, missing))
         channel = str(table.pop("channel"))
         base_url = table.pop("base_url", None)
-        settings: dict[str, Any] = {}
-        for key, value in table.items():
-            settings[key] = self._resolve(name, key, value) if resolve else value
-        if resolve and isinstance(base_url, str):
-            base_url = self._resolve(name, "base_url", base_url)
-        return Account(name=name, channel=channel, settings=settings, base_url=base_url)
+        return Account(name=name, channel=channel, settings=table, base_url=base_url)
+
+    def account_problem(self, name: str) -> str | None:
+        """Why the account ``name`` cannot publish with this configuration and environment
+        (every ``${VAR}`` not set, a required setting left empty), or None.
+
+        Asked afresh each time and never stored as the account's state: fixing the file or
+        the environment is all it takes.  The worker leaves such an account's posts alone.
+        """
+        from .registry import make_channel
+
+        try:
+            make_channel(self.account(name), context=None)  # a constructor does not touch the network
+        except ConfigError as exc:
+            return exc.message
+        return None
+
+    def account_problems(self) -> dict[str, str]:
+        """:meth:`account_problem` for every account that has one: name -> why."""
+        found = {name: self.account_problem(name) for name in self.accounts}
+        return {name: why for name, why in found.items() if why}
 
     def _resolve(self, account: str, key: str, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
+        missing: list[tuple[str, str]] = []
+        resolved = _substitute(value, key, missing)
+        if missing:
+            raise ConfigError(self._unset(account, missing))
+        return resolved
 
-        def sub(match: re.Match[str]) -> str:
-            var = match.group(1)
-            found = os.environ.get(var)
-            if found is None:
-                raise ConfigError(
-                    f"{self._where()}: accounts.{account}.{key}: environment variable "
-                    f"{var} is not set"
-                )
-            return found
-
-        return _VAR.sub(sub, value)
+    def _unset(self, account: str, missing: list[tuple[str, str]]) -> str:
+        """``missing`` is (key, variable) pairs; the message names each variable once."""
+        keys: dict[str, list[str]] = {}
+        for key, var in missing:
+            keys.setdefault(var, []).append(key)
+        if len(keys) == 1:
+            [(var, [key, *_])] = keys.items()
+            return f"{self._where()}: accounts.{account}.{key}: environment variable {var} is not set"
+        named = [f"{var} ({', '.join(dict.fromkeys(ks))})" for var, ks in keys.items()]
+        return (f"{self._where()}: accounts.{account}: environment variables "
+                f"{', '.join(named[:-1])} and {named[-1]} are not set")
 
     def _where(self) -> str:
         return str(self.path) if self.path else "configuration"
@@ -201,24 +242,38 @@ def load_settings(explicit: str | os.PathLike[str] | None = None) -> Settings:
     """Find, read and validate the configuration.  Raises :class:`ConfigError`."""
     path = find_config(explicit)
     data: dict[str, Any] = {}
+    text = None
     if path is not None:
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: cannot be read: {exc}") from exc
-    return parse_settings(data, path=path)
+    return parse_settings(data, path=path, text=text)
 
 
-def parse_settings(data: Mapping[str, Any], *, path: Path | None = None) -> Settings:
-    """Validate a parsed TOML document (plus environment overrides) into :class:`Settings`."""
+def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: str | None = None) -> Settings:
+    """Validate a parsed TOML document (plus environment overrides) into :class:`Settings`.
+
+    ``text`` is the document as written: with it, messages give the line of the key.
+    Raises :class:`ConfigError` for the first problem (unknown keys before wrong values).
+    """
     where = str(path) if path else "configuration"
+    lines = _Lines(text)
+
+    def at(*key: str) -> str:
+        """``file:line`` of ``key`` (as far as the text shows it), else ``file``."""
+        line = lines.of(key)
+        return f"{where}:{line}" if line else where
 
     def expect(key: str, value: Any, kind: type, what: str) -> Any:
         if not isinstance(value, kind):
-            raise ConfigError(f"{where}: {key}: expected {what}, got {type(value).__name__}")
+            raise ConfigError(f"{at(*key.split('.'))}: {key}: expected {what}, got {type(value).__name__}")
         return value
+
+    _check_keys(data, at)
 
     database = os.environ.get("DISSEMINATOR_DATABASE") or data.get("database", DEFAULT_DATABASE)
     expect("database", database, str, "a database URL such as sqlite:///disseminator.db")
@@ -226,7 +281,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None) -> Sett
     try:
         database = _absolute_sqlite(database, base_dir)
     except (ValueError, OSError) as exc:  # a NUL byte, say: no file could have that name
-        raise ConfigError(f"{where}: database: not a usable SQLite path ({exc})") from exc
+        raise ConfigError(f"{at('database')}: database: not a usable SQLite path ({exc})") from exc
 
     timezone = os.environ.get("DISSEMINATOR_TIMEZONE") or data.get("timezone", DEFAULT_TIMEZONE)
     expect("timezone", timezone, str, "an IANA time zone name such as Asia/Jakarta")
@@ -234,24 +289,17 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None) -> Sett
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(
-            f"{where}: timezone: unknown time zone {timezone!r} (expected a name such as Asia/Jakarta)"
+            f"{at('timezone')}: timezone: unknown time zone {timezone!r} (expected a name such as Asia/Jakarta)"
         ) from exc
 
-    accounts_raw = expect("accounts", data.get("accounts", {}), dict, "a table of accounts")
     accounts: dict[str, Mapping[str, Any]] = {}
-    for name, table in accounts_raw.items():
-        expect(f"accounts.{name}", table, dict, "a table")
-        channel = table.get("channel")
-        if not isinstance(channel, str) or not channel:
-            raise ConfigError(
-                f"{where}: accounts.{name}.channel: expected a channel name such as twitter, facebook or instagram"
-            )
+    for name, table in data.get("accounts", {}).items():
         base_url = table.get("base_url")
         if base_url is not None and not (
             isinstance(base_url, str) and re.match(r"^https?://[^\s/]+", base_url)
         ):
-            raise ConfigError(f"{where}: accounts.{name}.base_url: expected an http(s) URL")
-        setting_ranges.check_account(where, name, table)
+            raise ConfigError(f"{at('accounts', name, 'base_url')}: accounts.{name}.base_url: expected an http(s) URL")
+        setting_ranges.check_account(partial(at, "accounts", name), name, table)
         accounts[name] = dict(table)
 
     media_raw = expect("media", data.get("media", {}), dict, "a table")
@@ -259,7 +307,8 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None) -> Sett
     public = media_raw.get("public_base_url")
     if public is not None:
         expect("media.public_base_url", public, str, "an http(s) URL")
-    limits = {key: float(setting_ranges.check(where, f"media.{key}", rng, media_raw.get(key, getattr(MediaSettings, key))))
+    limits = {key: float(setting_ranges.check(at("media", key), f"media.{key}", rng,
+                                              media_raw.get(key, getattr(MediaSettings, key))))
               for key, rng in setting_ranges.MEDIA.items()}
     media = MediaSettings(
         dir=media_dir if media_dir.is_absolute() else base_dir / media_dir,
@@ -271,10 +320,10 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None) -> Sett
     fetch_raw = expect("fetch", data.get("fetch", {}), dict, "a table")
     allow = fetch_raw.get("allow_hosts", [])
     if not isinstance(allow, list) or not all(isinstance(h, str) and h.strip() and not re.search(r"[\s/]", h.strip()) for h in allow):
-        raise ConfigError(f'{where}: fetch.allow_hosts: expected a list of host names such as ["intranet.example.go.id"]')
+        raise ConfigError(f'{at("fetch", "allow_hosts")}: fetch.allow_hosts: expected a list of host names such as ["intranet.example.go.id"]')
 
     worker_raw = expect("worker", data.get("worker", {}), dict, "a table")
-    ints = {key: setting_ranges.check(where, f"worker.{key}", rng, worker_raw[key])
+    ints = {key: setting_ranges.check(at("worker", key), f"worker.{key}", rng, worker_raw[key])
             for key, rng in setting_ranges.WORKER.items() if key in worker_raw}
     return Settings(
         path=path,
@@ -285,6 +334,176 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None) -> Sett
         worker=WorkerSettings(**ints),
         fetch=FetchSettings(allow_hosts=tuple(h.strip() for h in allow)),
     )
+
+
+def _check_keys(data: Mapping[str, Any], at: Callable[..., str]) -> None:
+    """Refuse any key or section the program does not read, and any account whose channel
+    is unknown: one :class:`ConfigError` naming the line and the closest known name."""
+    for table, known in KNOWN.items():
+        found = data.get(table[0], {}) if table else data
+        if not isinstance(found, dict):
+            raise ConfigError(f"{at(*table)}: {_dotted(table)}: expected a table, got {_kind(found)}")
+        _unknown_keys(found, table, known, at, "setting")
+    accounts = data.get("accounts", {})
+    if not isinstance(accounts, dict):
+        raise ConfigError(f"{at('accounts')}: accounts: expected a table of accounts, got {_kind(accounts)}")
+    for name, table in accounts.items():
+        key = ("accounts", name)
+        if not isinstance(table, dict):
+            raise ConfigError(f"{at(*key)}: {_dotted(key)}: expected a table, got {_kind(table)}")
+        channel = table.get("channel")
+        if not isinstance(channel, str) or not channel:
+            raise ConfigError(f"{at(*key, 'channel')}: {_dotted((*key, 'channel'))}: expected a channel name "
+                              "such as twitter, facebook or instagram")
+        cls = _channel(channel, f"{at(*key, 'channel')}: {_dotted((*key, 'channel'))}")
+        keys = {*ACCOUNT_KEYS, *cls.required_settings, *cls.secret_keys, *cls.optional_settings}
+        _unknown_keys(table, key, keys, at, f"setting for a {channel} account", channel=channel)
+
+
+def _channel(name: str, where: str) -> Any:
+    """The channel class registered as ``name``; else a :class:`ConfigError` saying ``where``."""
+    from .registry import channel_class, channel_names
+
+    try:
+        return channel_class(name)
+    except ConfigError as exc:
+        close = _closest(name, [n for n in channel_names() if n != name])
+        raise ConfigError(f"{where}: {exc.message}" + (f"; did you mean {close!r}?" if close else "")) from exc
+
+
+def _unknown_keys(table: Mapping[str, Any], prefix: tuple[str, ...], known: Collection[str],
+                  at: Callable[..., str], what: str, *, channel: str | None = None) -> None:
+    for key, value in table.items():
+        if key in known:
+            continue
+        path = (*prefix, key)
+        kind = "section" if isinstance(value, dict) and not prefix else what
+        close = _closest(key, known)
+        owners = _channels_reading(key, besides=channel) if channel else []
+        if owners:
+            hint = f"{key} is a setting of {' and '.join(owners)} accounts"
+        elif close:
+            hint = f"did you mean {close!r}?"
+        elif prefix and key in KNOWN[()]:
+            hint = f"{key} belongs at the top of the file, before the first [section]"
+        else:
+            hint = f"known: {', '.join(sorted(known))}"
+        raise ConfigError(f"{at(*path)}: {_dotted(path)}: unknown {kind} ({hint})")
+
+
+def _channels_reading(key: str, *, besides: str) -> list[str]:
+    """The other channels whose accounts take ``key`` (only asked for a key refused)."""
+    from .registry import channel_class, channel_names
+
+    owners = []
+    for name in channel_names():
+        try:
+            cls = channel_class(name)
+        except ConfigError:  # a broken plugin: it cannot own the key
+            continue
+        if name != besides and key in {*cls.required_settings, *cls.secret_keys, *cls.optional_settings}:
+            owners.append(name)
+    return owners
+
+
+def _closest(word: str, known: Collection[str]) -> str | None:
+    """The known name ``word`` was most likely meant to be: the closest by spelling, else the
+    one name it abbreviates (``fb`` for ``facebook``: same first letter, letters in order)."""
+    close = difflib.get_close_matches(word, sorted(known), n=1)
+    if close:
+        return close[0]
+    lowered = word.lower()
+
+    def abbreviates(name: str) -> bool:
+        rest = iter(name.lower())
+        return name[:1].lower() == lowered[:1] and all(c in rest for c in lowered)
+
+    found = [name for name in sorted(known) if len(word) >= 2 and abbreviates(name)]
+    return found[0] if len(found) == 1 else None
+
+
+def _dotted(path: tuple[str, ...]) -> str:
+    """``accounts.humas_x.channel``; a part that is not a bare key is quoted as TOML would."""
+    return ".".join(p if re.fullmatch(r"[A-Za-z0-9_-]+", p) else json.dumps(p) for p in path)
+
+
+def _kind(value: Any) -> str:
+    return {str: "a string", dict: "a table", list: "a list", bool: "true or false"}.get(type(value), type(value).__name__)
+
+
+def _substitute(value: Any, key: str, missing: list[tuple[str, str]]) -> Any:
+    """``value`` with each ``${VAR}`` replaced from the environment; (key, VAR) of each one
+    not set is added to ``missing``."""
+    if not isinstance(value, str):
+        return value
+
+    def sub(match: re.Match[str]) -> str:
+        found = os.environ.get(match.group(1))
+        if found is None:
+            missing.append((key, match.group(1)))
+            return ""
+        return found
+
+    return _VAR.sub(sub, value)
+
+
+_KEY = r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'"""
+_DOTTED_KEY = rf"(?:{_KEY})(?:\s*\.\s*(?:{_KEY}))*"
+_HEADER = re.compile(rf"\s*\[\[?\s*({_DOTTED_KEY})\s*\]")
+_ASSIGN = re.compile(rf"\s*({_DOTTED_KEY})\s*=")
+
+
+class _Lines:
+    """Where each key is written in a TOML text: the line of ``("worker", "tick_seconds")``.
+
+    tomllib gives values, not positions, so the text is scanned for ``[table]`` headers and
+    ``key =`` lines (skipping multi-line strings).  A key inside an inline table, or one the
+    scan cannot see, takes the line of the nearest key holding it.
+    """
+
+    def __init__(self, text: str | None) -> None:
+        self._first: dict[tuple[str, ...], int] = {}
+        table: tuple[str, ...] = ()
+        closing: str | None = None
+        for number, line in enumerate((text or "").splitlines(), 1):
+            if closing:
+                if closing in line:
+                    closing = None
+                continue
+            if header := _HEADER.match(line):
+                table = _key_parts(header.group(1))
+                self._note(table, number)
+            elif assign := _ASSIGN.match(line):
+                self._note((*table, *_key_parts(assign.group(1))), number)
+                rest = line[assign.end():]
+                closing = next((q for q in ('"""', "'''") if rest.count(q) % 2), None)
+
+    def _note(self, path: tuple[str, ...], number: int) -> None:
+        for end in range(1, len(path) + 1):
+            self._first.setdefault(path[:end], number)
+
+    def of(self, path: tuple[str, ...]) -> int | None:
+        """The line of ``path``, else of the nearest table holding it (None: not in the text)."""
+        while path:
+            if path in self._first:
+                return self._first[path]
+            path = path[:-1]
+        return None
+
+
+def _key_parts(dotted: str) -> tuple[str, ...]:
+    parts = []
+    for match in re.finditer(_KEY, dotted):
+        part = match.group(0)
+        if part.startswith('"'):
+            try:
+                part = json.loads(part)
+            except ValueError:  # a TOML escape JSON does not know: close enough for a line number
+                part = part[1:-1]
+        elif part.startswith("'"):
+            part = part[1:-1]
+        parts.append(part)
+    return tuple(parts)
 
 
 def _absolute_sqlite(url: str, base_dir: Path) -> str:

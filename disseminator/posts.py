@@ -166,6 +166,7 @@ def queue(settings: Settings, store: Store, status: str | None = None, *, now: d
 
     held = holds.active(store, now)
     attention = {a: h.reason or "" for a, h in holds.of_kind(held, HoldKind.ATTENTION).items()}
+    attention.update(settings.account_problems())  # the configuration's own word, never stored
     resting = {a: h.until for a, h in holds.of_kind(held, HoldKind.RATE_LIMIT).items() if h.until}
     paused = {a: h.reason or "" for a, h in holds.of_kind(held, HoldKind.PAUSE).items()}
     rows = posts_view(store, store.posts(statuses), settings.tz, attention)

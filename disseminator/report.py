@@ -1,7 +1,8 @@
 """What a run of the worker says, and whether it failed (``run-due`` and ``daemon``).
 
 A run failed (exit 1) when a call failed, whether the post will be retried or failed for
-good, or when due posts wait for an account that needs attention.  A rate limit is not a
+good, or when due posts wait for an account that needs attention or that the
+configuration cannot publish for (a ``${VAR}`` not set).  A rate limit is not a
 failure, and neither is a paused account: that is an officer's decision, said as a note.
 """
 
@@ -64,14 +65,21 @@ def summarise(report: RunReport, paused: dict[str, tuple[int, str]]) -> RunSumma
     out = [f"Post {pid} was left mid-publish by a stopped worker; it will be checked on the network first"
            for pid in report.recovered]
     if not rows:
-        out.append("Nothing due.")
+        out.extend([] if report.misconfigured else ["Nothing due."])
     out.extend(_outcome(r) for r in rows)
     err = [f"note: {count} due post(s) wait: account {account} is paused" + (f" ({reason})" if reason else "")
            for account, (count, reason) in paused.items()]
     err.extend(f"warning: {count} due post(s) wait for account {account}, which needs attention: {reason} "
                f"(fix it, then run 'disseminator accounts check {account}')"
                for account, (count, reason) in report.waiting.items())
+    err.extend(_misconfigured(report))
     return RunSummary(rows, Said(out, err), report.failed)
+
+
+def _misconfigured(report: RunReport) -> list[str]:
+    return [f"warning: {count} due post(s) wait for account {account}, which this configuration cannot "
+            f"publish for: {reason} (fix it; the posts go out at the next run)"
+            for account, (count, reason) in report.misconfigured.items()]
 
 
 def _outcome(r: dict[str, Any]) -> str:
@@ -87,6 +95,7 @@ class DaemonNarrator:
 
     def __init__(self) -> None:
         self._waiting: dict[str, tuple[int, str]] = {}
+        self._misconfigured: dict[str, tuple[int, str]] = {}
 
     def tell(self, report: RunReport) -> Said:
         said = Said()
@@ -99,4 +108,7 @@ class DaemonNarrator:
             said.err.extend(f"warning: {count} due post(s) wait for account {account}: {reason}"
                             for account, (count, reason) in report.waiting.items())
             self._waiting = dict(report.waiting)
+        if report.misconfigured != self._misconfigured:
+            said.err.extend(_misconfigured(report))
+            self._misconfigured = dict(report.misconfigured)
         return said

@@ -8,7 +8,7 @@ of 0 or -5 is a mistake, never a reason to busy-loop or silently use a default.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,18 +85,19 @@ def check(where: str, key: str, rng: Range, value: Any) -> Any:
     return value
 
 
-def check_account(where: str, name: str, table: Mapping[str, Any]) -> None:
-    """Check an account table's numeric, on/off and text settings.  Raises :class:`ConfigError`."""
+def check_account(where: Callable[[str], str], name: str, table: Mapping[str, Any]) -> None:
+    """Check an account table's numeric, on/off and text settings; ``where(key)`` says where
+    a key is written (``file:line``).  Raises :class:`ConfigError`."""
     for key, value in table.items():
         if key in ACCOUNT:
-            check(where, f"accounts.{name}.{key}", ACCOUNT[key], value)
+            check(where(key), f"accounts.{name}.{key}", ACCOUNT[key], value)
         elif key in ACCOUNT_FLAGS and not isinstance(value, bool):
-            raise ConfigError(f"{where}: accounts.{name}.{key}: expected true or false, got {_shown(value)}")
+            raise ConfigError(f"{where(key)}: accounts.{name}.{key}: expected true or false, got {_shown(value)}")
         elif key in ACCOUNT_KINDS:
             kind, what = ACCOUNT_KINDS[key]
             items = value if isinstance(value, (list, dict)) else ()
             if not isinstance(value, kind) or not all(isinstance(i, str) for i in (items.values() if isinstance(items, dict) else items)):
-                raise ConfigError(f"{where}: accounts.{name}.{key}: expected {what}, got {_shown(value)}")
+                raise ConfigError(f"{where(key)}: accounts.{name}.{key}: expected {what}, got {_shown(value)}")
 
 
 def _shown(value: Any) -> str:

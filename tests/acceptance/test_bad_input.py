@@ -103,7 +103,8 @@ access_token_secret = "s"
     assert run_cli(["--config", str(config), "schedule", "1", "--now"]).code == 0
     run = run_cli(["--config", str(config), "run-due", "--json"])
     assert run.code == 1
-    assert "DSM_TEST_SECRET is not set" in run.out and "canary-value-1234" not in run.out + run.err
+    # Not claimed: the configuration says why each run, and nothing is stored for the account.
+    assert run.json() == [] and "DSM_TEST_SECRET is not set" in run.err and "canary-value-1234" not in run.out + run.err
     again = run_cli(["--config", str(config), "run-due"])
     assert again.code == 1 and "wait for account real_x" in again.err
     result = run_cli(["--config", str(config), "accounts", "check", "real_x"])

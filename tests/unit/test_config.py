@@ -97,6 +97,7 @@ def test_bad_values_name_the_key(tmp_path: Path, text: str, message: str) -> Non
 
 TWITTER = '[accounts.a]\nchannel = "twitter"\n'
 INSTAGRAM = '[accounts.a]\nchannel = "instagram"\n'
+FACEBOOK = '[accounts.a]\nchannel = "facebook"\n'
 
 
 @pytest.mark.parametrize(
@@ -116,7 +117,7 @@ INSTAGRAM = '[accounts.a]\nchannel = "instagram"\n'
         (INSTAGRAM + 'timeout = "30"\n', "accounts.a.timeout: expected a number of seconds from 0.1 to 300, got a string"),
         (TWITTER + "max_length = 0\n", "accounts.a.max_length: expected a whole number from 100 to 25,000, got 0"),
         (TWITTER + "thread_max_parts = 1000000\n", "accounts.a.thread_max_parts: expected a whole number from 1 to 50, got 1000000"),
-        (TWITTER + "max_hashtags = -3\n", "accounts.a.max_hashtags: expected a whole number from 0 to 30, got -3"),
+        (FACEBOOK + "max_hashtags = -3\n", "accounts.a.max_hashtags: expected a whole number from 0 to 30, got -3"),
         (TWITTER + 'thread = "false"\n', "accounts.a.thread: expected true or false, got a string"),
         (TWITTER + "images = 0\n", "accounts.a.images: expected true or false, got 0"),
     ],
@@ -125,7 +126,8 @@ def test_numbers_out_of_range_name_the_key_and_the_range(tmp_path: Path, text: s
     (tmp_path / "disseminator.toml").write_text(text)
     with pytest.raises(ConfigError) as info:
         load_settings()
-    assert info.value.message == f"disseminator.toml: {message}"  # the file as found, then the key
+    line = len(text.splitlines())  # each case's wrong key is its last line
+    assert info.value.message == f"disseminator.toml:{line}: {message}"  # the file as found, the line, the key
     assert info.value.exit_code == 2
 
 

@@ -15,7 +15,7 @@ from requests.adapters import BaseAdapter
 
 from channels.http import RedactingFilter, make_session, redact
 from channels.redact import Redactor, summarise_body
-from disseminator.config import parse_settings
+from disseminator.config import Settings
 
 SECRET = "a+b/c=d&e%f-CANARY9"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) * 8
@@ -127,12 +127,13 @@ def test_each_session_has_its_own_redactor_and_logs_bodies_safely(caplog: pytest
 def test_settings_collect_every_accounts_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DSM_FB", "fb-" + SECRET)
     monkeypatch.delenv("DSM_MISSING", raising=False)
-    settings = parse_settings({"accounts": {
+    # Settings made directly: the loader refuses an unknown channel, a Settings may still hold one.
+    settings = Settings(path=None, database="sqlite://", timezone="UTC", accounts={
         "x": {"channel": "twitter", "consumer_key": "ck-literal", "consumer_secret": "${DSM_MISSING}",
               "access_token": "at-literal", "access_token_secret": "ats-literal", "username": "humas_not_secret"},
         "fb": {"channel": "facebook", "page_id": "100000000000001", "access_token": "${DSM_FB}"},
         "other": {"channel": "mastodon-plugin-not-installed", "api_token": "plugin-token", "server": "https://m.test"},
-    }})
+    })
     secrets = settings.redactor.secrets
     assert secrets == {"ck-literal", "at-literal", "ats-literal", "fb-" + SECRET, "plugin-token"}
     assert settings.redactor is settings.redactor  # built once
