@@ -63,14 +63,20 @@ def test_scheduling_twice_is_refused_unless_new_variant(cli, sandbox, tmp_path: 
     # A variant with the very same text would be refused by X: it is refused here.
     same = cli("schedule", "1", "--account", "sandbox_x", "--at", "besok 10:00", "--variant", "sore")
     assert same.code == 1 and "the same text is already scheduled for sandbox_x" in same.err
-    # The article is revised (same URL, new summary): a variant now says something new.
-    cli("article", "add", str(article_file(tmp_path, "revisi.md", image=_image(tmp_path, sandbox),
-                                           summary="Pembaruan: program dimulai di 10 provinsi.")))
-    variant = cli("schedule", "1", "--account", "sandbox_x", "--at", "besok 10:00", "--variant", "sore", "--json")
-    assert variant.code == 0, variant.err
+    # The article is revised (same URL, new summary): the queued post follows the revision,
+    # so a variant would still say the same thing as it.
+    revised = cli("article", "add", str(article_file(tmp_path, "revisi.md", image=_image(tmp_path, sandbox),
+                                                     summary="Pembaruan: program dimulai di 10 provinsi.")))
+    assert "queued posts 1 now carry the new text" in revised.out
+    assert "10 provinsi" in cli("post", "show", "1", "--json").json()["parts_text"][0]
+    same_again = cli("schedule", "1", "--account", "sandbox_x", "--at", "besok 10:00", "--variant", "sore")
+    assert same_again.code == 1 and "the same text is already scheduled" in same_again.err
+    # A cancelled post does not block scheduling the article again.
+    assert cli("cancel", "1").code == 0
+    again_after_cancel = cli("schedule", "1", "--account", "sandbox_x", "--at", "besok 10:00", "--json")
+    assert again_after_cancel.code == 0, again_after_cancel.err
     queue = cli("queue", "--json").json()
-    assert len(queue) == 2
-    assert queue[0]["scheduled_at"].endswith("09:00:00+07:00")
+    assert len(queue) == 1 and queue[0]["scheduled_at"].endswith("10:00:00+07:00")
 
 
 def test_future_post_waits_and_cancel_withdraws_it(cli, sandbox, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
