@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from math import floor
 
@@ -187,42 +187,64 @@ _LEADING_RE = regex.compile(r"[\s\p{P}]*")
 
 
 _WORD_END_RE = regex.compile(r"(?<=\S)\s")
+_WORD_END_BACK_RE = regex.compile(r"(?r)(?<=\S)\s")
 
 
-def _inside_urls(text: str) -> list[bool]:
-    inside = [False] * (len(text) + 1)
-    for url in extract_urls_with_indices(text):
-        for i in range(url.start + 1, url.end):
-            inside[i] = True
-    return inside
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the URLs in ``text``, in order (a cut may not fall strictly inside)."""
+    return [(url.start, url.end) for url in extract_urls_with_indices(text)]
 
 
-def _word_points(text: str, inside: list[bool]) -> list[int]:
-    """Ends of words outside URLs (a space after a non-space is always a grapheme boundary)."""
-    return [m.start() for m in _WORD_END_RE.finditer(text) if not inside[m.start()]]
+def _outside(points: Iterable[int], spans: list[tuple[int, int]]) -> list[int]:
+    """The increasing ``points`` that fall strictly inside none of the ordered ``spans``."""
+    if not spans:
+        return list(points)
+    kept: list[int] = []
+    i = 0
+    for point in points:
+        while i < len(spans) and spans[i][1] <= point:
+            i += 1
+        if i == len(spans) or not spans[i][0] < point < spans[i][1]:
+            kept.append(point)
+    return kept
 
 
-def _grapheme_points(text: str, inside: list[bool]) -> list[int]:
+def _grapheme_points(text: str, spans: list[tuple[int, int]]) -> list[int]:
     """Grapheme cluster boundaries outside URLs."""
-    return [m.end() for m in _GRAPHEME_RE.finditer(text) if not inside[m.end()]]
+    return _outside((m.end() for m in _GRAPHEME_RE.finditer(text)), spans)
 
 
-def _reach(text: str, limit: int, measure: Callable[[str], int], points: Iterable[int]) -> int:
-    """Where the search for a cut among ``points`` (increasing) can stop: the first
-    point, looked at only at doubling distances, whose prefix measures over ``limit``;
-    else just past the last point (``len(text)`` when there is none).
+def _reach(text: str, limit: int, measure: Callable[[str], int], next_point: Callable[[int], int | None]) -> int:
+    """Where the search for a cut can stop: the first cut point (``next_point(at)`` is the
+    first at or after ``at``), looked at only at doubling distances, whose prefix
+    measures over ``limit``; ``len(text)`` when there is none.
 
     No cut further on can fit (a longer prefix measures more), so the work grows with
     what fits, not with the whole text.
     """
-    at, last = 2 * limit + 64, None
-    for point in points:
-        last = point
-        if point >= at:
-            if measure(text[:point]) > limit:
-                return point
-            at = 2 * point
-    return len(text) if last is None else min(len(text), last + 1)
+    at = 2 * limit + 64
+    while (point := next_point(at)) is not None:
+        if measure(text[:point]) > limit:
+            return point
+        at = 2 * point + 1
+    return len(text)
+
+
+def _word_end_at_or_after(text: str) -> Callable[[int], int | None]:
+    def next_point(at: int) -> int | None:
+        found = _WORD_END_RE.search(text, at)
+        return found.start() if found is not None else None
+
+    return next_point
+
+
+def _first_at_or_after(points: Iterator[int]) -> Callable[[int], int | None]:
+    """``next_point`` over an increasing iterator, consumed as it goes."""
+
+    def next_point(at: int) -> int | None:
+        return next((p for p in points if p >= at), None)
+
+    return next_point
 
 
 # A URL never holds white space; past a long word's first 8 KB no URL can reach back.
@@ -262,33 +284,57 @@ def truncate(
     def candidate(end: int) -> str:
         return _trim_trailing(text[:end]) + ellipsis
 
-    def best(points: list[int]) -> str | None:
-        # Binary search assumes longer prefixes measure more, which holds except where a
-        # cut makes a new URL; the result always fits, it may rarely not be the longest.
-        # Cuts in leading spaces and punctuation would leave the ellipsis alone: skipped.
-        points = points[bisect.bisect_right(points, lead) :]
-        lo, hi, found = 0, len(points) - 1, None
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            piece = candidate(points[mid])
-            if piece != ellipsis and measure(piece) <= limit:
-                found, lo = piece, mid + 1
-            else:
-                hi = mid - 1
-        return found
+    def fits(end: int) -> bool:
+        piece = candidate(end)
+        return piece != ellipsis and measure(piece) <= limit
 
+    # Bisection assumes longer prefixes measure more, which holds except where a cut
+    # makes a new URL; the result always fits, it may rarely not be the longest.  Cuts in
+    # leading spaces and punctuation would leave the ellipsis alone: they are skipped.
     lead = _LEADING_RE.match(text).end()
-    # A prefix ending before white space (or just after it): its URLs are the text's.
-    head = text[: _reach(text, limit, measure, (m.start() for m in _WORD_END_RE.finditer(text)))]
-    found = best(_word_points(head, _inside_urls(head)))
-    if found is not None:
-        return found
+    # A word end is white space, never inside a URL.
+    end = _last_fitting_word_end(text, lead + 1, _reach(text, limit, measure, _word_end_at_or_after(text)) - 1, fits)
+    if end is not None:
+        return candidate(end)
     # No word fits: cut the first word with text in it between grapheme clusters.
     first = _WORD_END_RE.search(text, lead + 1)
     word = text[: first.start()] if first is not None else text
-    end = _reach(word, limit, measure, (m.end() for m in _GRAPHEME_RE.finditer(word)))
-    inside = _inside_urls(word[: end + _URL_REACH])
-    return best(_grapheme_points(word[:end], inside)) or ellipsis
+    end = _reach(word, limit, measure, _first_at_or_after(m.end() for m in _GRAPHEME_RE.finditer(word)))
+    spans = _url_spans(word[: end + _URL_REACH])
+    points = _grapheme_points(word[:end], spans)
+    found = _last_fitting(points[bisect.bisect_right(points, lead) :], fits)
+    return candidate(found) if found is not None else ellipsis
+
+
+def _last_fitting_word_end(text: str, lo: int, hi: int, fits: Callable[[int], bool]) -> int | None:
+    """The last word end in ``[lo, hi]`` that fits, assuming fitting is a prefix.
+
+    Bisects over positions, finding the word end before each by a reverse search, so the
+    text's word ends are never listed.
+    """
+    found = None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        before = _WORD_END_BACK_RE.search(text, lo, mid + 1)
+        if before is None:
+            lo = mid + 1  # no word end in [lo, mid]
+        elif fits(before.start()):
+            found, lo = before.start(), mid + 1
+        else:
+            hi = before.start() - 1
+    return found
+
+
+def _last_fitting(points: list[int], fits: Callable[[int], bool]) -> int | None:
+    """The last of ``points`` that fits, assuming fitting is a prefix."""
+    lo, hi, found = 0, len(points) - 1, None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if fits(points[mid]):
+            found, lo = points[mid], mid + 1
+        else:
+            hi = mid - 1
+    return found
 
 
 # --------------------------------------------------------------------------- hashtags

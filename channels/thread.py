@@ -170,6 +170,8 @@ class _Packer:
                 return weighted_length(self.body(start, end, first)) <= limit
 
             floor = self.link_end if first else start + 1
+            if floor > start + 1 and not fits(floor):
+                return None  # the link cannot fit in part 1 at its place: no cut need be found
             hint = self.cuts.first_reaching(max(floor, start + 1), hint)
             cut = self._choose(start, floor, hint, fits)
             if cut is None:
@@ -181,8 +183,6 @@ class _Packer:
     def _choose(self, start: int, floor: int, first: int, fits: Fits) -> _Cut | None:
         """Where the part starting at ``start`` ends; ``first`` indexes the first cut it may use."""
         size = len(self.text)
-        if floor > start + 1 and not fits(floor):
-            return None  # the link cannot fit in part 1 at its place
         best, every = self._last_fitting_cut(first, fits)
         # The rest may fit whole when every cut fits; a rest with no cut (one long word)
         # is measured only once the word's own search reaches its end, not for every part.
@@ -272,10 +272,10 @@ def _packer_for(text: str, link: str | None) -> tuple[_Packer, _Packer | None]:
     return _Packer(text, None, at + len(link)), appended
 
 
-def _estimate(whole: str, limit: int, numbering: str, counted: int) -> int:
-    """Parts a text too long to count would need: its weight over a part's room."""
+def _estimate(weight: int, limit: int, numbering: str, counted: int) -> int:
+    """Parts a text of ``weight`` too long to count would need: its weight over a part's room."""
     room = max(limit - weighted_length(" " + numbering.format(i=counted, n=counted)), 1)
-    return max(counted, -(-weighted_length(whole) // room))
+    return max(counted, -(-weight // room))
 
 
 def split_thread(
@@ -299,7 +299,8 @@ def split_thread(
     text = text.strip()
     link = first_must_contain
     whole = text if link is None or link in text else (f"{text} {link}" if text else link)
-    if weighted_length(whole) <= limit:
+    weight = weighted_length(whole)
+    if weight <= limit:
         return [whole]
 
     kept, appended = _packer_for(text, link)
@@ -318,7 +319,7 @@ def split_thread(
             raise ValueError("the link does not fit in the first part with its numbering")
         parts = packed
         if len(parts) > most:
-            raise TooManyParts(_estimate(whole, limit, numbering, len(parts)), max_parts, estimated=True)
+            raise TooManyParts(_estimate(weight, limit, numbering, len(parts)), max_parts, estimated=True)
         if len(parts) <= n:
             break
         n = len(parts)
