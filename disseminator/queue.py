@@ -137,13 +137,27 @@ def claim_next(
             try:
                 with s.begin_nested():
                     moved = _claim(s, post_id, worker=worker, now=clock_now, lease=lease)
-            except IntegrityError:
-                # Another worker is publishing for this account: keep per-account order.
+                    if moved and _overtook(s, post_id):
+                        raise _Overtook
+            except (IntegrityError, _Overtook):
+                # Another worker is publishing for this account, or has just put an earlier
+                # post of it back in the queue: keep per-account order.
                 busy.add(account)
                 continue
             if not moved:
                 continue  # somebody else took it between our select and update
         return store.post(post_id)
+
+
+class _Overtook(Exception):
+    """The claim would overtake an earlier post of the account (undone)."""
+
+
+def _overtook(s: Session, post_id: int) -> bool:
+    """Checked again after the claim, in a statement of its own: on PostgreSQL the claim's
+    UPDATE may have waited (on the one-in-flight index) for another worker to put an
+    earlier post of the account back in the queue, which the first SELECT could not see."""
+    return bool(s.scalar(select(exists().where(PostRow.id == post_id, ~PostRow.overtake, _earlier_waiting()))))
 
 
 def _earlier_waiting() -> ColumnElement[bool]:

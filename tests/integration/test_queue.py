@@ -253,3 +253,34 @@ def test_an_officer_may_let_a_post_go_ahead(store: Store) -> None:
     assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE).id == urgent
     with pytest.raises(UserError):
         queue.let_overtake(store, urgent)  # publishing now, not scheduled
+
+
+def test_a_claim_racing_a_retry_of_an_earlier_post_is_undone(pg_url: str) -> None:
+    """PostgreSQL: worker 2's claim of B waits (on the one-in-flight index) for worker 1 to
+    put A, planned earlier, back in the queue; B must not go first."""
+    import time
+
+    from sqlalchemy import update
+
+    from disseminator.store import PostRow
+
+    store = Store(pg_url)
+    upgrade(store.engine)
+    now = store.clock.now() - dt.timedelta(minutes=1)
+    a = _post(store, _article(store, 1), "x", now)
+    b = _post(store, _article(store, 2), "x", now + dt.timedelta(seconds=1))
+    assert queue.claim_next(store, worker="w1", now=store.clock.now(), lease=LEASE).id == a
+    conn = store.engine.connect()
+    tx = conn.begin()  # worker 1's retry of A, not yet committed
+    conn.execute(update(PostRow).where(PostRow.id == a).values(
+        status="scheduled", claimed_by=None, lease_until=None, next_attempt_at=store.clock.now() + dt.timedelta(hours=1)))
+    got: dict[str, object] = {}
+    racer = threading.Thread(target=lambda: got.setdefault(
+        "b", queue.claim_next(store, worker="w2", now=store.clock.now(), lease=LEASE)))
+    racer.start()
+    time.sleep(0.5)  # worker 2 is now waiting on the index
+    tx.commit()
+    conn.close()
+    racer.join(timeout=30)
+    assert got["b"] is None and store.post(b).status == "scheduled"
+    store.close()
