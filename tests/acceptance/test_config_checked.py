@@ -137,6 +137,8 @@ def test_unset_variables_keep_posts_waiting_and_nothing_is_stored(tmp_path: Path
     [post] = run("queue", "--json").json()
     assert post["status"] == "scheduled" and post["attempts"] == 0
     assert "DSM_CFG_SECRET" in post["waiting_for_account"]
+    checked = run("accounts", "check", "real_x")  # says it too, and stores no mark that outlives the fix
+    assert checked.code == 1 and "DSM_CFG_KEY" in checked.out and "DSM_CFG_SECRET" in checked.out, checked.out
 
     env = {"DSM_CFG_KEY": SB.x_consumer_key, "DSM_CFG_SECRET": SB.x_consumer_secret}
     fixed = run("run-due", "--json", env=env)

@@ -34,6 +34,10 @@ KEYS: list[tuple[str, str]] = [
     ("accounts.a", "utm"), ("accounts.a", "username"), ("accounts.a", "link_phrase"), ("accounts.a", "api_version"),
 ]
 
+#: Account keys only Facebook or Instagram accounts take (an account takes its channel's keys).
+OWNER = {key: "instagram" for key in ("timeout", "poll_seconds", "poll_timeout", "link_phrase", "api_version")}
+OWNER.update(max_hashtags="facebook", photo="facebook")
+
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
 
 
@@ -72,8 +76,10 @@ documents = st.dictionaries(st.sampled_from(KEYS), values, max_size=4)
 
 def toml_document(chosen: dict[tuple[str, str], Any]) -> str:
     tables: dict[str, list[str]] = {"": []}
-    if any(table == "accounts.a" for table, _ in chosen):
-        tables["accounts.a"] = ['channel = "twitter"']
+    keys = [key for table, key in chosen if table == "accounts.a"]
+    if keys:  # the channel of the first key that needs one (two channels' keys: one is refused)
+        channel = next((OWNER[k] for k in keys if k in OWNER), "twitter")
+        tables["accounts.a"] = [f'channel = "{channel}"']
     for (table, key), value in chosen.items():
         tables.setdefault(table, [])
         tables[table] = [line for line in tables[table] if not line.startswith(f"{key} =")]
