@@ -327,7 +327,8 @@ def edit(store: Store, post_id: int, parts: Sequence[str], *, draft: Draft | Non
 
     rendering: dict[str, Any] = {} if draft is None else {
         "media": [m.to_record() for m in draft.media], "warnings": list(draft.warnings), "link": draft.link}
-    if transition(store, post_id, "edit", reason=reason, detail={"old_parts": old.parts}, also=swap, **rendering):
+    move = "edit_failed" if old.status is S.FAILED and draft is not None else "edit"
+    if transition(store, post_id, move, reason=reason, detail={"old_parts": old.parts}, also=swap, **rendering):
         return store.post(post_id)
     row = store.post(post_id)
     if row.status is S.SCHEDULED:

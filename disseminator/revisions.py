@@ -4,11 +4,12 @@ new revision, and the officer is told what could not follow and what already wen
 Adding an article whose URL is known but whose content changed makes a new revision
 (:meth:`Store.add_article`).  Then, for each post of that article:
 
-- scheduled, with nothing on the network: rendered again for its account and checked
+- scheduled or failed, with nothing on the network: rendered again for its account and checked
   against the network's rules exactly as at schedule time; the new text replaces the old
   (an ``edit`` move on the post's record, with the old text kept), or, when the new text
   is refused, the post keeps its text and the officer is told which and why;
-- published (or partly): listed, so the officer can decide whether a correction is due.
+- published (or partly), or being published at that moment: listed, so the officer can
+  decide whether a correction is due.
 """
 
 from __future__ import annotations
@@ -65,7 +66,11 @@ def follow(settings: Settings, store: Store, article_id: int) -> Revised:
             result.published.append(f"{label} went out before this revision ({when}): "
                                     "decide whether a correction is needed")
             continue
-        if post.status is not PostStatus.SCHEDULED:
+        if post.status is PostStatus.PUBLISHING:
+            result.published.append(f"{label} is being published right now with the previous revision: "
+                                    "check it once it is out")
+            continue
+        if post.status not in (PostStatus.SCHEDULED, PostStatus.FAILED):
             continue
         [p] = plan(settings, article, [post.account])
         if p.draft is None:

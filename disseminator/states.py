@@ -52,6 +52,8 @@ EDGES: tuple[Edge, ...] = (
          "the worker died: back to the queue, checked on the network before any write"),
     Edge("reschedule", S.SCHEDULED, S.SCHEDULED, (), "an officer moves it to another time"),
     Edge("edit", S.SCHEDULED, S.SCHEDULED, (Guard.NOTHING_OUT,), "an officer changes its text (the old text is kept)"),
+    Edge("edit_failed", S.FAILED, S.FAILED, (Guard.NOTHING_OUT,),
+         "a failed post takes an article's new revision (a retry then sends the new text)"),
     Edge("ahead", S.SCHEDULED, S.SCHEDULED, (),
          "an officer lets it go before earlier posts of its account that still wait"),
     Edge("revive", S.FAILED, S.SCHEDULED, (),

@@ -38,3 +38,26 @@ def test_a_revision_the_network_would_refuse_leaves_the_post_as_it_was(env: Env)
     assert added.code == 0
     assert f"post {ig} (sandbox_ig) keeps its text" in added.err
     assert env.cli("post", "show", str(ig), "--json").json()["parts_text"] == before
+
+
+def test_a_failed_post_takes_the_revision_and_one_being_published_is_listed(env: Env) -> None:
+    from disseminator import queue
+    from tests.contract.conftest import WRITE
+
+    failed = env.queue_one("sandbox_fb", 1)
+    env.sandbox.set_faults({"next": [{**WRITE["sandbox_fb"], "status": 400, "graph_code": 100, "count": 1}]})  # type: ignore[attr-defined]
+    assert [o.status for o in env.worker().run_due().outcomes] == ["failed"]
+    busy = env.cli("schedule", "1", "--account", "sandbox_x", "--now", "--json").json()[0]["id"]
+    w = env.worker()
+    assert queue.claim_next(w.store, worker="busy", now=w.clock.now(), lease=w.lease).id == busy
+    path = article_file(env.tmp, "a1.md", title="Kunjungan kerja nomor 1 ke daerah (ralat)",
+                        url="https://humas.example.go.id/k/1", image=f"{env.sandbox.url}/media/foto.jpg",  # type: ignore[attr-defined]
+                        image_alt="Foto kegiatan", tags=["Kunjungan Kerja"])
+    added = env.cli("article", "add", str(path))
+    assert f"queued posts {failed} now carry the new text" in added.out
+    assert f"post {busy} (sandbox_x) is being published right now with the previous revision" in added.out
+    # A retry of the failed post sends the corrected text.
+    assert env.cli("retry", str(failed)).code == 0
+    assert [o.status for o in env.worker().run_due().outcomes] == ["published"]
+    [post] = env.posts_on("sandbox_fb")
+    assert "(ralat)" in post["text"]
