@@ -51,6 +51,8 @@ class PlanRefused(ScheduleError):
 class _Row:
     line: int
     ref: str
+    #: The article's file (None: a stored article named by id).
+    file: str | None
     article: Article
     accounts: list[str]
     when: dt.datetime
@@ -74,6 +76,7 @@ def schedule_plan(settings: Settings, store: Store, path: str, *, now: dt.dateti
 
 def _read(settings: Settings, store: Store, path: str, now: dt.datetime) -> tuple[list[_Row], list[str]]:
     from .articles import load_article
+    from .catalog import _localise
     from .planner import choose_accounts
     from .timeparse import parse_when
 
@@ -102,36 +105,47 @@ def _read(settings: Settings, store: Store, path: str, now: dt.datetime) -> tupl
             ref = r.get("article", "")
             if not ref:
                 raise UserError("no article given")
+            file: str | None = None
             if ref.isdigit() and not (base / ref).exists():
                 article = store.to_article(store.article(int(ref)))
             else:
-                article = load_article(ref if Path(ref).is_absolute() or Path(ref).exists() else base / ref)
+                file = str(ref if Path(ref).is_absolute() or Path(ref).exists() else base / ref)
+                article = _localise(load_article(file), settings.tz)
             accounts = choose_accounts(settings, [a for a in re.split(r"[\s,;]+", r.get("accounts", "")) if a])
             when = parse_when(r.get("at", ""), tz=settings.tz, now=now)
         except UserError as exc:
             problems.append(f"{where}: {exc.message}")
             continue
-        rows.append(_Row(line, ref, article, accounts, when, r.get("variant") or "default"))
+        rows.append(_Row(line, ref, file, article, accounts, when, r.get("variant") or "default"))
     return rows, problems
 
 
 def _check(settings: Settings, store: Store, rows: list[_Row], path: str) -> list[str]:
-    """Every account's rendering of every row, as ``schedule`` would refuse it."""
+    """Every account's rendering of every row, refused as ``schedule`` would refuse it,
+    and the plan's own rows against each other (one article or one text twice for an
+    account), so that queuing cannot fail half-way."""
+    from .articles import content_hash
     from .planner import REPEAT_WINDOW, plan
 
     problems: list[str] = []
-    seen: dict[tuple[str, str, str], int] = {}
+    articles: dict[tuple[str, str, str], int] = {}
+    texts: dict[tuple[str, str], int] = {}
     for row in rows:
         for p in plan(settings, row.article, row.accounts):
             where = f"{path} line {row.line}"
-            key = (row.article.url or row.article.title, p.account, row.variant)
-            if key in seen:
-                problems.append(f"{where}: {p.account} already gets this article on line {seen[key]}")
+            key = (row.article.url or content_hash(row.article), p.account, row.variant)
+            if key in articles:
+                problems.append(f"{where}: {p.account} already gets this article on line {articles[key]}")
                 continue
-            seen[key] = row.line
+            articles[key] = row.line
             if p.draft is None:
                 problems.append(f"{where}: {p.account}: {p.refused}")
                 continue
+            text = (p.account, p.draft.parts[0])
+            if text in texts:
+                problems.append(f"{where}: {p.account} would post the same text as on line {texts[text]}")
+                continue
+            texts[text] = row.line
             twin = store.same_text(p.account, p.draft.parts[0], published_since=row.when - REPEAT_WINDOW)
             if twin is not None:
                 problems.append(f"{where}: {p.account}: the same text is already {twin.status} (post {twin.id})")
@@ -139,13 +153,19 @@ def _check(settings: Settings, store: Store, rows: list[_Row], path: str) -> lis
 
 
 def _queue(settings: Settings, store: Store, rows: list[_Row]) -> list[dict[str, Any]]:
-    from .articles import content_hash
+    from .catalog import add_articles
     from .planner import schedule
     from .timeparse import show
 
     queued: list[dict[str, Any]] = []
     for row in rows:
-        article_id = store.add_article(row.article, source=row.ref, content_hash=content_hash(row.article)).id
+        if row.file is None:
+            article_id = int(row.ref)
+        else:  # as 'article add' does: a changed file is a revision its queued posts follow
+            [added] = add_articles(settings, store, [row.file])
+            article_id = int(added["id"])
+            if "revision" in added:
+                queued.append({"line": row.line, "article_id": article_id, "revision": added["revision"]})
         posts, refused = schedule(settings, store, article_id, row.accounts, when=row.when, variant=row.variant)
         for r in posts:
             queued.append({"line": row.line, "id": r.id, "article_id": article_id, "account": r.account,

@@ -54,3 +54,23 @@ def test_a_file_that_is_not_a_plan_is_one_line(env: Env) -> None:
     with pytest.raises(Exception) as raised:
         schedule_plan(load_settings(env.config), _store(env), path)
     assert "not a plan" in str(raised.value) and "missing: article, at" in str(raised.value)
+
+
+def test_the_same_text_twice_in_one_plan_is_refused_before_anything_is_queued(env: Env) -> None:
+    path = _plan(env, "article,accounts,at,variant\nr1.md,sandbox_fb,2099-01-05 09:00,pagi\n"
+                      "r1.md,sandbox_fb,2099-01-05 15:00,sore\n")
+    with pytest.raises(PlanRefused) as refused:
+        schedule_plan(load_settings(env.config), _store(env), path)
+    assert "would post the same text as on line 2" in refused.value.lines[0]
+    assert env.cli("queue", "--json").json() == []
+
+
+def test_a_plan_naming_an_added_file_makes_no_new_revision_and_keeps_its_time(env: Env) -> None:
+    path = _plan(env, "article,accounts,at\nr1.md,sandbox_fb,2099-01-05 09:00\n")
+    (env.tmp / "r1.md").write_text((env.tmp / "r1.md").read_text().replace(
+        "title:", "published: 2026-11-29 09:00\ntitle:", 1))
+    assert env.cli("article", "add", str(env.tmp / "r1.md")).code == 0
+    schedule_plan(load_settings(env.config), _store(env), path)
+    [article] = env.cli("article", "list", "--json").json()
+    shown = env.cli("article", "show", str(article["id"]), "--json").json()
+    assert shown["revision"] == 1 and shown["published"].startswith("2026-11-29T09:00:00+07:00")
