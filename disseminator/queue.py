@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, insert, select, update
+from sqlalchemy import ColumnElement, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -170,6 +170,24 @@ def _earlier_waiting() -> ColumnElement[bool]:
         (earlier.scheduled_at < PostRow.scheduled_at)
         | ((earlier.scheduled_at == PostRow.scheduled_at) & (earlier.id < PostRow.id)),
     )
+
+
+def waiting_behind(store: Store, post_ids: Collection[int]) -> dict[int, int]:
+    """For each of ``post_ids`` held back by the per-account order rule: the earliest
+    post of its account it waits behind (one query, for a page of posts)."""
+    if not post_ids:
+        return {}
+    earlier = aliased(PostRow)
+    with store.session() as s:
+        rows = s.execute(
+            select(PostRow.id, func.min(earlier.id))
+            .join(earlier, (earlier.account == PostRow.account) & (earlier.status == S.SCHEDULED)
+                  & ((earlier.scheduled_at < PostRow.scheduled_at)
+                     | ((earlier.scheduled_at == PostRow.scheduled_at) & (earlier.id < PostRow.id))))
+            .where(PostRow.id.in_(list(post_ids)), PostRow.status == S.SCHEDULED, ~PostRow.overtake)
+            .group_by(PostRow.id)
+        )
+        return {int(pid): int(first) for pid, first in rows}
 
 
 def let_overtake(store: Store, post_id: int) -> PostRow:

@@ -284,3 +284,13 @@ def test_a_claim_racing_a_retry_of_an_earlier_post_is_undone(pg_url: str) -> Non
     racer.join(timeout=30)
     assert got["b"] is None and store.post(b).status == "scheduled"
     store.close()
+
+
+def test_waiting_behind_names_the_post_that_holds_each_one_back(store: Store) -> None:
+    first = _post(store, _article(store, 1), "a", NOW - dt.timedelta(minutes=10))
+    second = _post(store, _article(store, 2), "a", NOW - dt.timedelta(minutes=5))
+    third = _post(store, _article(store, 3), "a", NOW - dt.timedelta(minutes=1))
+    alone = _post(store, _article(store, 4), "b", NOW)
+    assert queue.waiting_behind(store, [first, second, third, alone]) == {second: first, third: first}
+    queue.let_overtake(store, third)
+    assert queue.waiting_behind(store, [second, third]) == {second: first}
