@@ -149,6 +149,22 @@ def _waiting(settings: Settings, store: Store, accounts: set[str], when: dt.date
 
 
 @dataclass(frozen=True)
+class Filters:
+    """Which posts ``queue`` and ``history`` list; applied in SQL (:meth:`Store.post_page`).
+
+    ``since``/``until`` are the text the officer typed (ISO 8601, read in the configured
+    zone; a date alone is the whole day); ``limit`` keeps the soonest (queue) or the
+    latest (history) rows.
+    """
+
+    article_id: int | None = None
+    accounts: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
 class Queue:
     """Queued posts (``queue --json`` shape) and the accounts that hold posts back."""
 
@@ -157,10 +173,22 @@ class Queue:
     attention: dict[str, str]
 
 
-def queue(settings: Settings, store: Store, status: str | None = None, *, now: dt.datetime | None = None) -> Queue:
+def queue(settings: Settings, store: Store, status: str | None = None, *, filters: Filters = Filters(),
+          now: dt.datetime | None = None) -> Queue:
     """Posts in ``status`` (default: scheduled and publishing; ``all``), soonest first,
-    each saying why it waits: ``waiting_for_account``, ``rate_limited_until``, ``paused``."""
+    each saying why it waits: ``waiting_for_account``, ``rate_limited_until``, ``paused``.
+
+    Raises :class:`~disseminator.errors.UserError` for a ``since``/``until`` it cannot read.
+    """
     statuses = None if status == "all" else ([status] if status else list(QUEUED))
+    page = store.post_page(statuses, **_where(settings, filters), limit=filters.limit)
+    attention, rows = _with_holds(settings, store, page, now)
+    return Queue(rows, attention)
+
+
+def _with_holds(settings: Settings, store: Store, page: list[tuple[PostRow, str]],
+                now: dt.datetime | None) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """The posts' views, each scheduled one saying which hold keeps it back."""
     from . import holds
     from .store import HoldKind
 
@@ -169,28 +197,89 @@ def queue(settings: Settings, store: Store, status: str | None = None, *, now: d
     attention.update(settings.account_problems())  # the configuration's own word, never stored
     resting = {a: h.until for a, h in holds.of_kind(held, HoldKind.RATE_LIMIT).items() if h.until}
     paused = {a: h.reason or "" for a, h in holds.of_kind(held, HoldKind.PAUSE).items()}
-    rows = posts_view(store, store.posts(statuses), settings.tz, attention)
+    rows = posts_view(store, [r for r, _ in page], settings.tz, attention, titles={r.id: t for r, t in page})
     for r in rows:
         if r["account"] in resting and r["status"] == "scheduled":
             r["rate_limited_until"] = show(resting[r["account"]], settings.tz)
         if r["account"] in paused and r["status"] == "scheduled":
             r["paused"] = paused[r["account"]] or True
-    return Queue(rows, attention)
+    return attention, rows
 
 
-def history(settings: Settings, store: Store, status: str | None = None) -> list[dict[str, Any]]:
-    """Posts that are done (default: published, failed, cancelled; ``all``)."""
+def history(settings: Settings, store: Store, status: str | None = None, *, filters: Filters = Filters()) -> list[dict[str, Any]]:
+    """Posts that are done (default: published, failed, cancelled; ``all``), oldest first;
+    ``since``/``until`` are on when they were published (else scheduled), and ``limit``
+    keeps the latest.  Raises :class:`~disseminator.errors.UserError` for a bound it cannot read."""
     statuses = None if status == "all" else ([status] if status else list(DONE))
-    return posts_view(store, store.posts(statuses), settings.tz)
+    page = store.post_page(statuses, **_where(settings, filters), by_done_time=True,
+                           newest_first=filters.limit is not None, limit=filters.limit)
+    if filters.limit is not None:
+        page.reverse()  # the latest rows, shown oldest first like the rest
+    return posts_view(store, [r for r, _ in page], settings.tz, titles={r.id: t for r, t in page})
+
+
+def _where(settings: Settings, filters: Filters) -> dict[str, Any]:
+    return {"article_id": filters.article_id, "accounts": filters.accounts,
+            "since": _bound(filters.since, settings, "--since"), "until": _bound(filters.until, settings, "--until", end=True)}
+
+
+def _bound(text: str | None, settings: Settings, option: str, *, end: bool = False) -> dt.datetime | None:
+    """ISO 8601 in the configured zone; a date alone is its start (``end``: the next day's
+    start, so ``--until 2026-11-30`` includes the 30th)."""
+    if text is None:
+        return None
+    from .errors import UserError
+
+    raw = text.strip()
+    try:
+        if len(raw) == 10:
+            day = dt.date.fromisoformat(raw)
+            when = dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time(), tzinfo=settings.tz)
+        else:
+            when = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise UserError(f"{option}: cannot read {raw!r} as a date or time (expected e.g. '2026-11-30' or "
+                        "'2026-11-30 09:00')") from None
+    return (when if when.tzinfo else when.replace(tzinfo=settings.tz)).astimezone(dt.timezone.utc)
+
+
+def week(settings: Settings, store: Store, *, filters: Filters = Filters(), now: dt.datetime | None = None) -> Week:
+    """Queued posts of the coming seven days (from the start of today in the configured
+    zone), by day and account, for ``queue --week``; earlier posts still queued are
+    ``overdue``."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    start = dt.datetime.combine(now.astimezone(settings.tz).date(), dt.time(), tzinfo=settings.tz)
+    days = [(start + dt.timedelta(days=i)).date() for i in range(7)]
+    end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(), tzinfo=settings.tz)
+    page = store.post_page(list(QUEUED), article_id=filters.article_id, accounts=filters.accounts, until=end)
+    _, rows = _with_holds(settings, store, page, now)
+    configured = settings.account_names()
+    accounts = list(filters.accounts) or configured + sorted({r["account"] for r in rows} - set(configured))
+    return Week(days=days, accounts=accounts, rows=rows, start=start)
+
+
+@dataclass(frozen=True)
+class Week:
+    """``queue --week``: the days shown, the accounts, and the posts (queue shape)."""
+
+    days: list[dt.date]
+    accounts: list[str]
+    rows: list[dict[str, Any]]
+    start: dt.datetime
+
+
+def post_now(settings: Settings, store: Store, post_id: int) -> dict[str, Any]:
+    """One post's view as ``queue`` shows it (its article's title, the hold that keeps it
+    back), for saying what happens to it next (:func:`disseminator.views.what_next`)."""
+    row = store.post(post_id)
+    _, [data] = _with_holds(settings, store, [(row, store.article(row.article_id).title)], None)
+    return data
 
 
 def post_detail(settings: Settings, store: Store, post_id: int) -> dict[str, Any]:
     """One post with its text as queued and every call made for it (``post show``)."""
     row = store.post(post_id)
-    from . import holds
-    from .store import HoldKind
-
-    data = _one(settings, store, row, holds.reasons(store, HoldKind.ATTENTION))
+    data = post_now(settings, store, post_id)
     data["parts_text"] = list(row.parts or [])
     data["media"] = [m.get("url") for m in row.media or []]
     data["warnings"] = list(row.warnings or [])

@@ -9,15 +9,17 @@ failure, and neither is a paused account: that is an officer's decision, said as
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import RunFailed
+from .views import show_human, show_soon, what_next
 
 if TYPE_CHECKING:
     from .config import Settings
     from .store import Store
-    from .worker import RunReport
+    from .worker import Outcome, RunReport
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,11 @@ class Said:
 
 @dataclass(frozen=True)
 class RunSummary:
-    """One ``run-due``: each post's outcome (the ``--json`` shape), what to say, the verdict."""
+    """One ``run-due``: each post's outcome (the ``--json`` shape), its line (``told``,
+    already given to ``on_line`` as it happened), what to say after, the verdict."""
 
     rows: list[dict[str, Any]]
+    told: list[str]
     said: Said
     failed: bool
 
@@ -42,12 +46,36 @@ class RunSummary:
             raise RunFailed()
 
 
-def run_due(settings: Settings, store: Store, *, now: dt.datetime | None = None) -> RunSummary:
-    """Publish every due post once (:meth:`disseminator.worker.Worker.run_due`) and sum up."""
+def run_due(settings: Settings, store: Store, *, now: dt.datetime | None = None,
+            on_line: Callable[[str], None] | None = None) -> RunSummary:
+    """Publish every due post once (:meth:`disseminator.worker.Worker.run_due`) and sum up.
+
+    ``on_line`` is given each post's line (:func:`outcome_line`) the moment the post is
+    done, so a long run is not silent until its end.
+    """
     from .worker import Worker
 
-    report = Worker(settings, store).run_due()
-    return summarise(report, paused_due(store, now or dt.datetime.now(dt.timezone.utc)))
+    lines: list[str] = []
+
+    def told(outcome: Outcome) -> None:
+        line = outcome_line(settings, store, outcome)
+        lines.append(line)
+        if on_line is not None:
+            on_line(line)
+
+    report = Worker(settings, store).run_due(on_outcome=told)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    waits = [] if report.outcomes else what_waits(settings, store, store.clock.now())
+    return summarise(report, paused_due(store, now), lines=lines, waits=waits)
+
+
+def due_count(store: Store) -> int:
+    """How many posts a run would take now (for a progress bar): due, of accounts no hold
+    keeps back.  Posts kept for their account's order are counted too: it is an estimate."""
+    from . import holds
+
+    now = store.clock.now()
+    return store.count_due(now, unless=holds.blocking(now))
 
 
 def paused_due(store: Store, now: dt.datetime) -> dict[str, tuple[int, str]]:
@@ -58,22 +86,71 @@ def paused_due(store: Store, now: dt.datetime) -> dict[str, tuple[int, str]]:
     return holds.waiting(store, HoldKind.PAUSE, due_by=now)
 
 
-def summarise(report: RunReport, paused: dict[str, tuple[int, str]]) -> RunSummary:
-    """Turn a worker's report (and the paused accounts' due posts) into a :class:`RunSummary`."""
+def what_waits(settings: Settings, store: Store, now: dt.datetime) -> list[str]:
+    """When a run found nothing to do: the posts that wait for a rate limit or a retry,
+    and until when (paused accounts and accounts that need attention are said apart)."""
+    from . import holds
+    from .store import HoldKind
+
+    said = []
+    resting = holds.resting(store, now)
+    retries = store.retries_waiting(now)
+    held = holds.waiting(store, HoldKind.RATE_LIMIT, due_by=now)
+    for account in sorted(set(held) | (set(retries) & set(resting))):
+        count = held.get(account, (0, ""))[0] + retries.get(account, (0, now))[0]
+        until = show_soon(resting.get(account), settings.tz, now=now) or "when the limit ends"
+        said.append(f"{_posts(count)} of {account} {_wait(count)}: rate limited: next try {until}")
+    others = [waits for account, waits in retries.items() if account not in resting]
+    if others:
+        count = sum(n for n, _ in others)
+        soonest = min(at for _, at in others)
+        said.append(f"{_posts(count)} {_wait(count)} for a retry: next at {show_human(soonest, settings.tz, now=now)}")
+    return said
+
+
+def _posts(n: int) -> str:
+    return f"{n} post" if n == 1 else f"{n} posts"
+
+
+def _wait(n: int) -> str:
+    return "waits" if n == 1 else "wait"
+
+
+def outcome_line(settings: Settings, store: Store, outcome: Outcome) -> str:
+    """What ``run-due`` says of one post: published with its link, or what happens next
+    and when (``rate limited: next try 09.14``)."""
+    from .posts import post_now
+
+    if outcome.status == "published":
+        return f"Published post {outcome.post_id} on {outcome.account}: {outcome.remote_url}"
+    head = f"Post {outcome.post_id} on {outcome.account}"
+    if outcome.status == "scheduled":
+        step = what_next(post_now(settings, store, outcome.post_id), settings.tz, now=store.clock.now())
+        return f"{head} not published yet: {step or outcome.error}"
+    return f"{head} {outcome.status} ({outcome.error_kind}): {outcome.error}"
+
+
+def summarise(report: RunReport, paused: dict[str, tuple[int, str]], *, lines: list[str] | None = None,
+              waits: list[str] | None = None) -> RunSummary:
+    """Turn a worker's report (and the paused accounts' due posts) into a :class:`RunSummary`.
+
+    ``lines`` are the outcomes' lines as they were told (:func:`outcome_line`; short ones
+    are made when none were); ``waits`` what waits when nothing was done (:func:`what_waits`).
+    """
     rows = [{"id": o.post_id, "account": o.account, "status": o.status, "error_kind": o.error_kind, "error": o.error,
              "remote_url": o.remote_url} for o in report.outcomes]
+    told = list(lines) if lines is not None else [_outcome(r) for r in rows]
     out = [f"Post {pid} was left mid-publish by a stopped worker; it will be checked on the network first"
            for pid in report.recovered]
     if not rows:
-        out.extend([] if report.misconfigured else ["Nothing due."])
-    out.extend(_outcome(r) for r in rows)
+        out.extend(waits or ([] if paused or report.waiting or report.misconfigured else ["Nothing due."]))
     err = [f"note: {count} due post(s) wait: account {account} is paused" + (f" ({reason})" if reason else "")
            for account, (count, reason) in paused.items()]
     err.extend(f"warning: {count} due post(s) wait for account {account}, which needs attention: {reason} "
                f"(fix it, then run 'disseminator accounts check {account}')"
                for account, (count, reason) in report.waiting.items())
     err.extend(_misconfigured(report))
-    return RunSummary(rows, Said(out, err), report.failed)
+    return RunSummary(rows, told, Said(out, err), report.failed)
 
 
 def _misconfigured(report: RunReport) -> list[str]:
@@ -86,7 +163,7 @@ def _outcome(r: dict[str, Any]) -> str:
     if r["status"] == "published":
         return f"Published post {r['id']} on {r['account']}: {r['remote_url']}"
     if r["status"] == "scheduled":
-        return f"Post {r['id']} on {r['account']} not published yet ({r['error_kind']}): {r['error']}; will retry"
+        return f"Post {r['id']} on {r['account']} not published yet ({r['error_kind']}): {r['error']}; will try again"
     return f"Post {r['id']} on {r['account']} {r['status']} ({r['error_kind']}): {r['error']}"
 
 

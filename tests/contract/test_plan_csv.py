@@ -74,3 +74,15 @@ def test_a_plan_naming_an_added_file_makes_no_new_revision_and_keeps_its_time(en
     [article] = env.cli("article", "list", "--json").json()
     shown = env.cli("article", "show", str(article["id"]), "--json").json()
     assert shown["revision"] == 1 and shown["published"].startswith("2026-11-29T09:00:00+07:00")
+
+
+def test_schedule_from_a_plan_through_the_cli(env: Env) -> None:
+    path = _plan(env, "article,accounts,at\nr1.md,sandbox_x,2099-01-05 09:00\nr2.md,sandbox_x;sandbox_fb,Senin 09.00\n")
+    done = env.cli("schedule", "--from", path)
+    assert done.code == 0, done.err
+    assert "line 2: queued post 1 for sandbox_x at" in done.out and done.out.count("line 3: queued post") == 2
+    bad = _plan(env, "article,accounts,at\nr1.md,sandbox_x,kapan-kapan\n")
+    refused = env.cli("schedule", "--from", bad)
+    assert refused.code == 1 and "line 2" in refused.err and "nothing from the plan was queued" in refused.err
+    mixed = env.cli("schedule", "--from", path, "--now")
+    assert mixed.code == 2 and "the plan has them" in mixed.err
