@@ -198,7 +198,12 @@ def _with_holds(settings: Settings, store: Store, page: list[tuple[PostRow, str]
     resting = {a: h.until for a, h in holds.of_kind(held, HoldKind.RATE_LIMIT).items() if h.until}
     paused = {a: h.reason or "" for a, h in holds.of_kind(held, HoldKind.PAUSE).items()}
     rows = posts_view(store, [r for r, _ in page], settings.tz, attention, titles={r.id: t for r, t in page})
+    from .queue import waiting_behind
+
+    behind = waiting_behind(store, [r["id"] for r in rows if r["status"] == "scheduled"])
     for r in rows:
+        if r["id"] in behind:
+            r["waiting_behind"] = behind[r["id"]]
         if r["account"] in resting and r["status"] == "scheduled":
             r["rate_limited_until"] = show(resting[r["account"]], settings.tz)
         if r["account"] in paused and r["status"] == "scheduled":

@@ -190,6 +190,22 @@ def waiting_behind(store: Store, post_ids: Collection[int]) -> dict[int, int]:
         return {int(pid): int(first) for pid, first in rows}
 
 
+def held_by_order(store: Store, *, due_by: dt.datetime) -> dict[str, tuple[int, int]]:
+    """Due posts that wait behind an earlier post of their account: account -> (how
+    many, the earliest post they wait behind).  One grouped query."""
+    earlier = aliased(PostRow)
+    with store.session() as s:
+        rows = s.execute(
+            select(PostRow.account, func.count(func.distinct(PostRow.id)), func.min(earlier.id))
+            .join(earlier, (earlier.account == PostRow.account) & (earlier.status == S.SCHEDULED)
+                  & ((earlier.scheduled_at < PostRow.scheduled_at)
+                     | ((earlier.scheduled_at == PostRow.scheduled_at) & (earlier.id < PostRow.id))))
+            .where(PostRow.status == S.SCHEDULED, PostRow.next_attempt_at <= due_by, ~PostRow.overtake)
+            .group_by(PostRow.account)
+        )
+        return {account: (int(n), int(first)) for account, n, first in rows}
+
+
 def let_overtake(store: Store, post_id: int) -> PostRow:
     """Let a scheduled post go before earlier posts of its account that still wait.
 

@@ -100,6 +100,11 @@ def what_waits(settings: Settings, store: Store, now: dt.datetime) -> list[str]:
         count = held.get(account, (0, ""))[0] + retries.get(account, (0, now))[0]
         until = show_soon(resting.get(account), settings.tz, now=now) or "when the limit ends"
         said.append(f"{_posts(count)} of {account} {_wait(count)}: rate limited: next try {until}")
+    from .queue import held_by_order
+
+    for account, (count, first) in sorted(held_by_order(store, due_by=now).items()):
+        said.append(f"{_posts(count)} of {account} {_wait(count)} behind post {first}, planned earlier "
+                    f"('disseminator post ahead ID' lets one go first)")
     others = [waits for account, waits in retries.items() if account not in resting]
     if others:
         count = sum(n for n, _ in others)

@@ -162,6 +162,9 @@ def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
         return f"account paused{why}: waits for 'disseminator accounts resume {account}'"
     if post.get("waiting_for_account") is not None:
         return f"account needs attention: waits for 'disseminator accounts check {account}'"
+    if post.get("waiting_behind"):
+        return (f"waits behind post {post['waiting_behind']} (planned earlier for {account}); "
+                f"'disseminator post ahead {post['id']}' lets it go first")
     later = post.get("next_attempt_at")
     limit = post.get("rate_limited_until")
     if limit and (not later or dt.datetime.fromisoformat(later) <= dt.datetime.fromisoformat(limit)):

@@ -15,6 +15,12 @@ def test_a_retry_holds_back_later_posts_until_an_officer_lets_one_go_ahead(env: 
     assert [(r["id"], r["status"]) for r in run.json()] == [(first, "scheduled")]
     assert env.posts_on("sandbox_fb") == []
     assert env.cli("run-due", "--json").json() == []  # the second still waits behind the first
+    # And the officer is told, not "Nothing due.".
+    told = env.cli("run-due")
+    assert f"1 post of sandbox_fb waits behind post {first}" in " ".join(told.out.split()), told.out
+    queued = {r["id"]: r for r in env.cli("queue", "--json").json()}
+    assert queued[second]["waiting_behind"] == first
+    assert f"waits behind post {first}" in " ".join(env.cli("queue").out.split())
 
     ahead = env.cli("post", "ahead", str(second))
     assert ahead.code == 0 and "no longer waits" in ahead.out
