@@ -99,7 +99,9 @@ def _url_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
     # A TLD must not run on into a letter, digit, '@', '+' or '-'.
     tld = "(?:" + _trie_pattern([*GTLDS, *CCTLDS]) + ")(?=[^0-9a-zA-Z@+-]|$)"
-    domain = f"(?:{_SUBDOMAIN}*{_DOMAIN_NAME}(?:{tld}|{_PUNYCODE}))"
+    # At most 126 subdomains (DNS allows 127 labels): unbounded, every try in a long run
+    # of "a.a.a..." would run to its end and back, quadratic in the run.
+    domain = f"(?:{_SUBDOMAIN}{{0,126}}{_DOMAIN_NAME}(?:{tld}|{_PUNYCODE}))"
     url = re.compile(
         f"({_BEFORE})"  # 1: the character before, consumed
         "("  # 2: the URL
