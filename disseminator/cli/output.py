@@ -72,9 +72,24 @@ def emit_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
     writer = csv.writer(sys.stdout)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(
-            ["|".join(str(x) for x in v) if isinstance(v, list) else ("" if v is None else v) for v in (row.get(c) for c in columns)]
-        )
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+
+
+#: A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    """One CSV cell.  Text from outside (an article's title) that a spreadsheet would run
+    as a formula (``=HYPERLINK(...)``) is written with a leading apostrophe, as OWASP
+    advises: officers open these files in Excel."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "|".join(str(x) for x in value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 #: Width of text output when stdout is not a terminal (cron logs, pipes) and $COLUMNS is unset.

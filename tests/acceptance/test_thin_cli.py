@@ -169,3 +169,13 @@ def test_listing_commands_print_csv_with_a_header(cli, argv: list[str]) -> None:
     assert header.startswith(("id,", "account,")) and "," in header
     both = cli(*argv, "--csv", "--json")
     assert both.code == 2 and "not both" in both.err
+
+
+def test_csv_never_hands_a_spreadsheet_a_formula(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers import article_file
+
+    path = article_file(tmp_path, "jahat.md", title='=HYPERLINK("http://evil.example/","klik")', url="https://a.go.id/j")
+    added = cli("article", "add", str(path))
+    assert added.code == 0, added.err
+    out = cli("article", "list", "--csv").out
+    assert "'=HYPERLINK" in out and ',=HYPERLINK' not in out and '"=HYPERLINK' not in out
