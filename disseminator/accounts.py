@@ -135,8 +135,12 @@ def pause(settings: Settings, store: Store, name: str, reason: str = "") -> dict
     from .store import HoldKind
 
     settings.account(name, resolve=False)  # an unknown name is an error
+    already = holds.reasons(store, HoldKind.PAUSE).get(name)
+    if already is not None and not reason:
+        # Paused again without a reason: keep the reason given first ("berkabung").
+        return {"account": name, "paused": True, "reason": already or None, "changed": False}
     holds.place(store, name, HoldKind.PAUSE, reason=reason or "")
-    return {"account": name, "paused": True, "reason": reason or None, "changed": True}
+    return {"account": name, "paused": True, "reason": reason or None, "changed": already is None or already != reason}
 
 
 def resume(settings: Settings, store: Store, name: str) -> dict[str, Any]:

@@ -84,7 +84,9 @@ def pause(app: App, name: str, reason: str, output: Output) -> None:
     if output.structured:
         output.emit(state)
     else:
-        click.echo(f"Paused {name}: its posts wait" + (f" ({reason})" if reason else "") + f"; resume with 'disseminator accounts resume {name}'")
+        why = f" ({state['reason']})" if state["reason"] else ""
+        was = "was already paused" if not state["changed"] else "paused"
+        click.echo(f"{name} {was}{why}: its posts wait; resume with 'disseminator accounts resume {name}'")
 
 
 @accounts.command("resume")

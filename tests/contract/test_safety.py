@@ -303,6 +303,8 @@ def test_an_officer_pauses_and_resumes_an_account(env: Env) -> None:
     x_post = env.queue_one("sandbox_x", 1)
     fb_post = env.queue_one("sandbox_fb", 2)
     assert env.cli("accounts", "pause", "sandbox_x", "--reason", "hari berkabung").code == 0
+    again = env.cli("accounts", "pause", "sandbox_x")  # a second pause keeps the reason given first
+    assert again.code == 0 and "already paused (hari berkabung)" in again.out
     run = env.cli("run-due")
     assert run.code == 0  # a decision, not a failure
     assert "account sandbox_x is paused (hari berkabung)" in run.err
