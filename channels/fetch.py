@@ -143,6 +143,11 @@ class Fetcher:
         except requests.RequestException as exc:
             from .http import describe
 
+            if not self.policy.allows_host(host):
+                # A refused connection never reached the peer check: a private host must
+                # be refused the same whether its port is open or closed (no port probing,
+                # and no "try again" that can never succeed).
+                self._check_by_name(url, host, why)
             raise Unreachable(url, describe(exc) + why) from None
 
     def _proxied(self, url: str) -> bool:

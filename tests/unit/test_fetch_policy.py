@@ -174,3 +174,18 @@ def test_through_a_proxy_the_name_is_resolved_and_checked(web: Web, monkeypatch:
     monkeypatch.setenv("HTTP_PROXY", web.url)  # our test server stands in for the proxy
     with pytest.raises(ImageError, match=r"^refusing to fetch http://localhost:\d+/foto.jpg: localhost resolves to a loopback address;"):
         load_image_bytes(f"http://localhost:{web.port}/foto.jpg")
+
+
+def test_a_private_host_on_a_closed_port_is_refused_not_try_again() -> None:
+    """Open or closed, a loopback port gives the same answer: refused by the policy."""
+    import socket
+
+    from channels.address_policy import FetchPolicy as Policy
+    from channels.fetch import Fetcher, FetchRefused
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed once the block ends
+    with pytest.raises(FetchRefused, match="loopback"):
+        with Fetcher(Policy(timeout=5)) as fetcher:
+            fetcher.get(f"http://localhost:{port}/x.jpg", max_bytes=1000)
