@@ -129,6 +129,7 @@ def _each(settings: Settings, store: Store, post_ids: Sequence[int], change: Cal
     result = Changed()
     for pid in dict.fromkeys(post_ids):  # once each, in the order given
         try:
+            store.post(pid)  # an unknown id (or one no id column can hold) is "no post with id"
             result.rows.append(_view(settings, store, change(pid)))
         except UserError as exc:
             result.refused.append(exc.message)

@@ -45,3 +45,9 @@ def test_the_largest_id_a_column_holds_is_still_looked_up(store: Store) -> None:
     assert store.article(article_id).title == "Judul"
     with pytest.raises(NotFound, match="no article with id 2147483647 "):
         store.article(2**31 - 1)  # the largest a PostgreSQL INTEGER holds
+
+
+@pytest.mark.parametrize("command", [["cancel"], ["retry"], ["reschedule", "--at", "2099-01-05 09:00"]])
+def test_changes_to_an_id_out_of_range_say_no_such_post(command: list[str], cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli(*command[:1], "99999999999999999999", *command[1:])
+    assert result.code == 1 and "no post with id 99999999999999999999" in result.err, result.err
