@@ -107,13 +107,14 @@ def claim_next(
     now: dt.datetime,
     lease: dt.timedelta,
     skip_ids: Collection[int] = (),
+    skip_accounts: Collection[str] = (),
 ) -> PostRow | None:
     """Claim the most overdue post that is due at ``now``, or return None when none is left.
 
     Posts of accounts with a hold in force wait (one clause, :func:`holds.blocking`).  A
     post whose account already has one in flight is passed over until that one is done.
     """
-    busy: set[str] = set()
+    busy: set[str] = set(skip_accounts)
     while True:
         clock_now = store.clock.now()
         with store.session() as s:
@@ -175,19 +176,21 @@ def _earlier_waiting() -> ColumnElement[bool]:
 def waiting_behind(store: Store, post_ids: Collection[int]) -> dict[int, int]:
     """For each of ``post_ids`` held back by the per-account order rule: the earliest
     post of its account it waits behind (one query, for a page of posts)."""
-    if not post_ids:
-        return {}
+    found: dict[int, int] = {}
+    ids = list(post_ids)
     earlier = aliased(PostRow)
     with store.session() as s:
-        rows = s.execute(
-            select(PostRow.id, func.min(earlier.id))
-            .join(earlier, (earlier.account == PostRow.account) & (earlier.status == S.SCHEDULED)
-                  & ((earlier.scheduled_at < PostRow.scheduled_at)
-                     | ((earlier.scheduled_at == PostRow.scheduled_at) & (earlier.id < PostRow.id))))
-            .where(PostRow.id.in_(list(post_ids)), PostRow.status == S.SCHEDULED, ~PostRow.overtake)
-            .group_by(PostRow.id)
-        )
-        return {int(pid): int(first) for pid, first in rows}
+        for start in range(0, len(ids), 10_000):  # PostgreSQL takes 65,535 parameters at most
+            rows = s.execute(
+                select(PostRow.id, func.min(earlier.id))
+                .join(earlier, (earlier.account == PostRow.account) & (earlier.status == S.SCHEDULED)
+                      & ((earlier.scheduled_at < PostRow.scheduled_at)
+                         | ((earlier.scheduled_at == PostRow.scheduled_at) & (earlier.id < PostRow.id))))
+                .where(PostRow.id.in_(ids[start:start + 10_000]), PostRow.status == S.SCHEDULED, ~PostRow.overtake)
+                .group_by(PostRow.id)
+            )
+            found.update({int(pid): int(first) for pid, first in rows})
+    return found
 
 
 def held_by_order(store: Store, *, due_by: dt.datetime) -> dict[str, tuple[int, int]]:

@@ -105,13 +105,17 @@ class Worker:
         # Recover first, so that posts a dead worker left are due in this very run.
         report = RunReport(recovered=queue.recover_expired(self.store))
         now = now or self.clock.now()
-        seen = self._misconfigured(now, report)  # never claimed in this run
+        broken = self._misconfigured(now, report)  # never claimed in this run
+        # Posts this run put back in the queue; with a ``now`` ahead of the clock (a test,
+        # a catch-up) their retry time may already count as due.  Published and failed
+        # posts leave the queue by themselves, so the set stays small.
+        again: set[int] = set()
         while not (stop and stop()):
-            post = queue.claim_next(self.store, worker=self.worker_id, now=now, lease=self.lease, skip_ids=seen)
+            post = queue.claim_next(self.store, worker=self.worker_id, now=now, lease=self.lease,
+                                    skip_ids=again, skip_accounts=broken)
             if post is None:
-                report.waiting = holds.waiting(self.store, HoldKind.ATTENTION, due_by=now, exclude=seen)
+                report.waiting = holds.waiting(self.store, HoldKind.ATTENTION, due_by=now, exclude=again)
                 return report
-            seen.add(post.id)
             try:
                 report.outcomes.append(self.publish(post))
             except DatabaseError:
@@ -121,22 +125,26 @@ class Worker:
                 log.exception("post.crashed post=%s account=%s", post.id, post.account)
                 row = self.store.post(post.id)
                 report.outcomes.append(Outcome(post.id, post.account, row.status, "unknown", self.settings.redactor.redact(f"{type(exc).__name__}: {exc}")))
+            if report.outcomes[-1].status not in (PostStatus.PUBLISHED, PostStatus.FAILED):
+                again.add(post.id)
             if on_outcome is not None:  # outside the try: a failing listener is not a crashed post
                 on_outcome(report.outcomes[-1])
         return report
 
-    def _misconfigured(self, now: dt.datetime, report: RunReport) -> set[int]:
-        """The due posts of accounts the configuration cannot publish for, counted in
-        ``report``.  Asked every run and never stored, so fixing the file or the
-        environment is enough; the whole queue is read only while some account is broken."""
-        broken = self.settings.account_problems()
+    def _misconfigured(self, now: dt.datetime, report: RunReport) -> set[str]:
+        """The accounts the configuration cannot publish for, with their due posts counted
+        in ``report`` (one grouped query).  Asked every run and never stored, so fixing the
+        file or the environment is enough."""
+        broken = dict(self.settings.account_problems())
+        known = set(self.settings.account_names())
+        for account in self.store.queued_accounts():
+            if account not in known:  # removed from the file: its posts wait, said each run
+                broken[account] = f"account {account!r} is not in the configuration (any more)"
         if not broken:
             return set()
-        due = [p for p in self.store.posts([PostStatus.SCHEDULED]) if p.account in broken and p.next_attempt_at <= now]
-        for post in due:
-            count, why = report.misconfigured.get(post.account, (0, broken[post.account]))
-            report.misconfigured[post.account] = (count + 1, why)
-        return {p.id for p in due}
+        for account, count in self.store.count_due_by_account(now, list(broken)).items():
+            report.misconfigured[account] = (count, broken[account])
+        return set(broken)
 
     # ------------------------------------------------------------------ one post
 

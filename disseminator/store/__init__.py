@@ -404,11 +404,31 @@ class Store:
 
     def publish_calls(self, post_ids: Sequence[int] | None = None) -> dict[int, int]:
         """How many publishing calls were made for each post (look-ups not counted)."""
+        found: dict[int, int] = {}
         with self.session() as s:
-            q = select(AttemptRow.post_id, func.count()).where(AttemptRow.action == "publish").group_by(AttemptRow.post_id)
-            if post_ids is not None:
-                q = q.where(AttemptRow.post_id.in_(list(post_ids)))
-            return {int(pid): int(n) for pid, n in s.execute(q)}
+            for ids in _chunks(post_ids):
+                q = select(AttemptRow.post_id, func.count()).where(AttemptRow.action == "publish").group_by(AttemptRow.post_id)
+                if ids is not None:
+                    q = q.where(AttemptRow.post_id.in_(ids))
+                found.update({int(pid): int(n) for pid, n in s.execute(q)})
+        return found
+
+    def queued_accounts(self) -> set[str]:
+        """The accounts that have scheduled posts (one query; as many rows as accounts)."""
+        with self.session() as s:
+            return {str(a) for a in s.scalars(select(PostRow.account).where(PostRow.status == PostStatus.SCHEDULED)
+                                              .distinct())}
+
+    def count_due_by_account(self, now: dt.datetime, accounts: Sequence[str]) -> dict[str, int]:
+        """Scheduled posts due by ``now`` of each of ``accounts`` (one grouped query)."""
+        with self.session() as s:
+            rows = s.execute(
+                select(PostRow.account, func.count())
+                .where(PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at <= now,
+                       PostRow.account.in_(list(accounts)))
+                .group_by(PostRow.account)
+            )
+            return {str(a): int(n) for a, n in rows}
 
     def record_attempt(self, attempt: AttemptRow) -> None:
         """Record one call to a network.  The one place calls are counted
@@ -429,6 +449,20 @@ class Store:
     def count_posts(self, status: str) -> int:
         with self.session() as s:
             return int(s.scalar(select(func.count()).select_from(PostRow).where(PostRow.status == status)) or 0)
+
+
+#: Ids per query: PostgreSQL takes at most 65,535 parameters in one statement.
+CHUNK = 10_000
+
+
+def _chunks(ids: Sequence[int] | None) -> Iterator[list[int] | None]:
+    """``ids`` in slices a statement can take (one ``None``: no filter)."""
+    if ids is None:
+        yield None
+        return
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

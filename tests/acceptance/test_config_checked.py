@@ -145,3 +145,22 @@ def test_unset_variables_keep_posts_waiting_and_nothing_is_stored(tmp_path: Path
     assert fixed.code == 0, fixed.out + fixed.err
     [outcome] = fixed.json()
     assert outcome["account"] == "real_x" and outcome["status"] == "published"
+
+
+def test_posts_of_an_account_removed_from_the_file_wait_and_are_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from disseminator.config import load_settings
+    from disseminator.store import Store
+    from disseminator.worker import Worker
+    from tests.helpers import article_file, run_cli, write_config
+
+    config = write_config(tmp_path, sandbox_url="http://127.0.0.1:9", database=f"sqlite:///{tmp_path}/t.db")
+    run = lambda *a: run_cli(["--config", str(config), *a])  # noqa: E731
+    assert run("init").code == 0
+    run("article", "add", str(article_file(tmp_path)))
+    assert run("schedule", "1", "--account", "sandbox_fb", "--now").code == 0
+    text = config.read_text()
+    config.write_text(text[:text.index("[accounts.sandbox_fb]")] + text[text.index("[accounts.sandbox_ig]"):])
+    settings = load_settings(config)
+    report = Worker(settings, Store(settings.database)).run_due()
+    assert report.outcomes == [] and report.misconfigured == {
+        "sandbox_fb": (1, "account 'sandbox_fb' is not in the configuration (any more)")}

@@ -294,3 +294,12 @@ def test_waiting_behind_names_the_post_that_holds_each_one_back(store: Store) ->
     assert queue.waiting_behind(store, [first, second, third, alone]) == {second: first, third: first}
     queue.let_overtake(store, third)
     assert queue.waiting_behind(store, [second, third]) == {second: first}
+
+
+def test_look_ups_by_id_take_more_ids_than_one_statement_can(store: Store) -> None:
+    """A page of 70,000 posts (PostgreSQL takes 65,535 parameters in one statement)."""
+    pid = _post(store, _article(store), "a")
+    ids = list(range(1, 70_001))
+    assert store.publish_calls(ids) == {}
+    assert queue.waiting_behind(store, ids) == {}
+    assert pid in ids
