@@ -42,7 +42,7 @@ def add_articles(settings: Settings, store: Store, paths: list[str]) -> list[dic
     problems = []
     for path in paths:
         try:
-            loaded.append((path, _localise(load_article(path), settings.tz)))
+            loaded.append((path, localise(load_article(path), settings.tz)))
         except ArticleError as exc:
             problems.append(exc.message)
     if problems:
@@ -59,7 +59,7 @@ def add_articles(settings: Settings, store: Store, paths: list[str]) -> list[dic
     return results
 
 
-def _localise(art: Article, tz: dt.tzinfo) -> Article:
+def localise(art: Article, tz: dt.tzinfo) -> Article:
     """A publication time without an offset is read in the configured zone."""
     if art.published is not None and art.published.tzinfo is None:
         return dataclasses.replace(art, published=art.published.replace(tzinfo=tz))

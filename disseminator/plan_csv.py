@@ -76,7 +76,7 @@ def schedule_plan(settings: Settings, store: Store, path: str, *, now: dt.dateti
 
 def _read(settings: Settings, store: Store, path: str, now: dt.datetime) -> tuple[list[_Row], list[str]]:
     from .articles import load_article
-    from .catalog import _localise
+    from .catalog import localise
     from .planner import choose_accounts
     from .timeparse import parse_when
 
@@ -110,7 +110,7 @@ def _read(settings: Settings, store: Store, path: str, now: dt.datetime) -> tupl
                 article = store.to_article(store.article(int(ref)))
             else:
                 file = str(ref if Path(ref).is_absolute() or Path(ref).exists() else base / ref)
-                article = _localise(load_article(file), settings.tz)
+                article = localise(load_article(file), settings.tz)
             accounts = choose_accounts(settings, [a for a in re.split(r"[\s,;]+", r.get("accounts", "")) if a])
             when = parse_when(r.get("at", ""), tz=settings.tz, now=now)
         except UserError as exc:
