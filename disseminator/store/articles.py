@@ -1,0 +1,132 @@
+"""Articles and their revisions: the store's half that knows about sources.
+
+Mixed into :class:`disseminator.store.Store`, whose sessions and clock it uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import AbstractContextManager
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from channels.base import Article, Media
+from channels.clock import Clock
+
+from ..errors import NotFound
+from .models import ArticleRow, RevisionRow
+
+
+class ArticleAdded(NamedTuple):
+    """What :meth:`Store.add_article` did."""
+
+    id: int
+    created: bool
+    #: The revision this one replaced (None: a new article, or the same content again).
+    revised_from: int | None
+
+
+def _article_fields(article: Article) -> dict[str, Any]:
+    """An article's fields as JSON values (what a revision keeps and compares)."""
+    return {
+        "title": article.title, "url": article.url, "summary": article.summary, "body": article.body,
+        "image": article.image, "image_alt": article.image_alt,
+        "gallery": [{"url": m.url, "alt": m.alt} for m in article.gallery], "tags": list(article.tags),
+        "author": article.author, "published_at": article.published.isoformat() if article.published else None,
+    }
+
+
+class ArticleStore:
+    """Article reads and writes (a mixin of :class:`Store`)."""
+
+    clock: Clock
+
+    def session(self) -> AbstractContextManager[Session]:  # provided by Store
+        raise NotImplementedError
+
+    def add_article(self, article: Article, *, source: str | None, content_hash: str) -> ArticleAdded:
+        """Store ``article``: the same content twice is one row (``created`` false).
+
+        An article with the same canonical URL but new content becomes the next revision
+        of that row (``revised_from`` is the revision it replaced); every revision is kept
+        with the fields that changed (:meth:`revisions`).
+        """
+        now = self.clock.now()
+        fields = _article_fields(article)
+        with self.session() as s:
+            existing = s.scalar(select(ArticleRow).where(ArticleRow.content_hash == content_hash))
+            if existing is not None:
+                return ArticleAdded(existing.id, False, None)
+            row = None
+            if article.url:
+                row = s.scalar(
+                    select(ArticleRow).where(ArticleRow.url == article.url).order_by(ArticleRow.id.desc())
+                )
+            created = row is None
+            before: dict[str, Any] = {}
+            if row is None:
+                row = ArticleRow(created_at=now, revision=1)
+                s.add(row)
+            else:
+                before = _article_fields(self.to_article(row))
+                row.revision += 1
+            row.source = source
+            row.url = article.url
+            row.title = article.title
+            row.summary = article.summary
+            row.body = article.body
+            row.image = article.image
+            row.image_alt = article.image_alt
+            row.gallery = [{"url": m.url, "alt": m.alt} for m in article.gallery]
+            row.tags = list(article.tags)
+            row.author = article.author
+            row.published_at = _aware(article.published)
+            row.content_hash = content_hash
+            row.updated_at = now
+            s.flush()
+            changed = [k for k in fields if before and before.get(k) != fields[k]]
+            s.add(RevisionRow(article_id=row.id, revision=row.revision, content_hash=content_hash, fields=fields,
+                              changed=changed, source=source, created_at=now))
+            return ArticleAdded(row.id, created, None if created else row.revision - 1)
+
+    def revisions(self, article_id: int) -> list[RevisionRow]:
+        """Every revision of the article, oldest first."""
+        with self.session() as s:
+            return list(s.scalars(select(RevisionRow).where(RevisionRow.article_id == article_id)
+                                  .order_by(RevisionRow.revision)))
+
+    def article(self, article_id: int) -> ArticleRow:
+        with self.session() as s:
+            # An id no INTEGER column (32 bits on PostgreSQL) holds names no row; asked, the driver overflows.
+            row = s.get(ArticleRow, article_id) if 0 < article_id < 2**31 else None
+            if row is None:
+                raise NotFound(f"no article with id {article_id} (see 'disseminator article list')")
+            return row
+
+    def articles(self) -> list[ArticleRow]:
+        with self.session() as s:
+            return list(s.scalars(select(ArticleRow).order_by(ArticleRow.id)))
+
+    @staticmethod
+    def to_article(row: ArticleRow) -> Article:
+        return Article(
+            title=row.title,
+            url=row.url,
+            summary=row.summary,
+            body=row.body or "",
+            image=row.image,
+            image_alt=row.image_alt,
+            gallery=tuple(Media.from_record(m) for m in row.gallery or ()),
+            tags=tuple(row.tags or ()),
+            published=row.published_at,
+            author=row.author,
+        )
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
