@@ -212,7 +212,9 @@ class Worker:
                     fence.check()  # never write for a claim we cannot prove we still hold
                     receipt = self._write(post, channel, draft, index, reply_to=previous)
             except ChannelError as exc:
-                decision = self.strategy.decide(exc, failures=self._failures(post), now=self.clock.now(), in_doubt=in_doubt)
+                lookups = self.store.failed_lookups(post.id) if isinstance(exc, LookupFailed) else 0
+                decision = self.strategy.decide(exc, failures=self._failures(post), now=self.clock.now(),
+                                                in_doubt=in_doubt, lookups=lookups)
                 if decision.action is Action.RECONCILE:
                     receipt = self._lookup(post, channel, draft, index, since, quiet=True)
                     if receipt is None:

@@ -55,15 +55,10 @@ COUNTED_ACTIONS = frozenset({"publish", "crash"})
 
 
 def counts_as_try(attempt: AttemptRow) -> bool:
-    """Whether ``attempt`` spends one of its post's tries: a publishing call or a crash,
-    and a look-up that failed (a network whose read side is down must not keep a post,
-    and the account's later posts, waiting forever); not an answer that holds the account,
-    nor a look-up that answered."""
-    if attempt.outcome in NOT_COUNTED:
-        return False
-    if attempt.action == "reconcile":
-        return attempt.outcome not in ("found", "not_found")
-    return attempt.action in COUNTED_ACTIONS
+    """Whether ``attempt`` spends one of its post's tries: a publishing call or a crash;
+    not an answer that holds the account, nor a look-up (failed look-ups have a budget of
+    their own: :meth:`Store.failed_lookups`)."""
+    return attempt.action in COUNTED_ACTIONS and attempt.outcome not in NOT_COUNTED
 
 
 def text_hash(text: str) -> str:
@@ -314,6 +309,16 @@ class Store(ArticleStore):
                 found.update({int(pid): int(n) for pid, n in s.execute(q)})
         return found
 
+    def failed_lookups(self, post_id: int) -> int:
+        """Look-ups on the network for this post that got no answer (one count query): a
+        post whose write may have landed is given up on only after enough of these."""
+        with self.session() as s:
+            return int(s.scalar(
+                select(func.count()).select_from(AttemptRow).where(
+                    AttemptRow.post_id == post_id, AttemptRow.action == "reconcile",
+                    AttemptRow.outcome.not_in(["found", "not_found", *NOT_COUNTED]))
+            ) or 0)
+
     def queued_accounts(self) -> set[str]:
         """The accounts that have scheduled posts (one query; as many rows as accounts)."""
         with self.session() as s:
@@ -334,7 +339,7 @@ class Store(ArticleStore):
     def record_attempt(self, attempt: AttemptRow) -> None:
         """Record one call to a network.  The one place calls are counted
         (:func:`counts_as_try`): a publishing call adds to its post's and its part's
-        ``attempts``, a failed look-up to its post's."""
+        ``attempts``."""
         with self.session() as s:
             s.add(attempt)
             if not counts_as_try(attempt):

@@ -66,3 +66,13 @@ def test_an_interruption_is_looked_up_before_the_next_write() -> None:
     d = STRATEGY.interrupted(failures=2, now=NOW)
     assert d.action is Action.RETRY and d.reconcile and d.at == NOW + dt.timedelta(seconds=120)
     assert STRATEGY.may_write_after_lookup(failures=2) and not STRATEGY.may_write_after_lookup(failures=3)
+
+
+def test_a_write_in_doubt_is_given_up_only_after_enough_unanswered_look_ups() -> None:
+    from disseminator.retry import LookupFailed
+
+    asked = LookupFailed("could not check whether it was already published: 503")
+    # Retries used up, but the network was never answered: keep asking ...
+    assert STRATEGY.decide(asked, failures=9, now=NOW, in_doubt=True, lookups=2).action is Action.RETRY
+    # ... until as many look-ups as tries went unanswered: then say it may be out.
+    assert STRATEGY.decide(asked, failures=1, now=NOW, in_doubt=True, lookups=3).action is Action.FAIL
