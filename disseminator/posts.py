@@ -200,7 +200,8 @@ def _with_holds(settings: Settings, store: Store, page: list[tuple[PostRow, str]
     rows = posts_view(store, [r for r, _ in page], settings.tz, attention, titles={r.id: t for r, t in page})
     from .queue import waiting_behind
 
-    behind = waiting_behind(store, [r["id"] for r in rows if r["status"] == "scheduled"])
+    due_by = now or store.clock.now()  # a post not yet due waits for its time, not for another
+    behind = waiting_behind(store, [r.id for r, _ in page if r.status == "scheduled" and r.next_attempt_at <= due_by])
     for r in rows:
         if r["id"] in behind:
             r["waiting_behind"] = behind[r["id"]]

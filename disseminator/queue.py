@@ -165,12 +165,15 @@ def _earlier_waiting() -> ColumnElement[bool]:
     """An earlier-planned post of the same account is still queued (waiting for a retry,
     say): the account's posts go out in their planned order."""
     earlier = aliased(PostRow)
-    return exists().where(
-        earlier.account == PostRow.account,
-        earlier.status == S.SCHEDULED,
-        (earlier.scheduled_at < PostRow.scheduled_at)
-        | ((earlier.scheduled_at == PostRow.scheduled_at) & (earlier.id < PostRow.id)),
-    )
+    return exists().where(_queued_before(earlier))
+
+
+def _queued_before(earlier: Any) -> ColumnElement[bool]:
+    """``earlier`` (an alias of posts) is a queued post of the same account planned before
+    the post in ``PostRow`` (the per-account order; ties go by id)."""
+    return ((earlier.account == PostRow.account) & (earlier.status == S.SCHEDULED)
+            & ((earlier.scheduled_at < PostRow.scheduled_at)
+               | ((earlier.scheduled_at == PostRow.scheduled_at) & (earlier.id < PostRow.id))))
 
 
 def waiting_behind(store: Store, post_ids: Collection[int]) -> dict[int, int]:
@@ -183,9 +186,7 @@ def waiting_behind(store: Store, post_ids: Collection[int]) -> dict[int, int]:
         for start in range(0, len(ids), 10_000):  # PostgreSQL takes 65,535 parameters at most
             rows = s.execute(
                 select(PostRow.id, func.min(earlier.id))
-                .join(earlier, (earlier.account == PostRow.account) & (earlier.status == S.SCHEDULED)
-                      & ((earlier.scheduled_at < PostRow.scheduled_at)
-                         | ((earlier.scheduled_at == PostRow.scheduled_at) & (earlier.id < PostRow.id))))
+                .join(earlier, _queued_before(earlier))
                 .where(PostRow.id.in_(ids[start:start + 10_000]), PostRow.status == S.SCHEDULED, ~PostRow.overtake)
                 .group_by(PostRow.id)
             )
@@ -200,9 +201,7 @@ def held_by_order(store: Store, *, due_by: dt.datetime) -> dict[str, tuple[int, 
     with store.session() as s:
         rows = s.execute(
             select(PostRow.account, func.count(func.distinct(PostRow.id)), func.min(earlier.id))
-            .join(earlier, (earlier.account == PostRow.account) & (earlier.status == S.SCHEDULED)
-                  & ((earlier.scheduled_at < PostRow.scheduled_at)
-                     | ((earlier.scheduled_at == PostRow.scheduled_at) & (earlier.id < PostRow.id))))
+            .join(earlier, _queued_before(earlier))
             .where(PostRow.status == S.SCHEDULED, PostRow.next_attempt_at <= due_by, ~PostRow.overtake)
             .group_by(PostRow.account)
         )
@@ -348,7 +347,7 @@ def revive(store: Store, post_id: int, *, when: dt.datetime) -> PostRow:
 
 
 def edit(store: Store, post_id: int, parts: Sequence[str], *, draft: Draft | None = None,
-         reason: str = "text edited by an officer") -> PostRow:
+         reason: str = "text edited by an officer") -> PostRow:  # revisions.OFFICER_EDIT
     """Replace a scheduled post's text with ``parts`` (already validated), or its whole
     rendering with ``draft`` (a new article revision: text, media, warnings, link),
     keeping the old text on the post's history.  Raises :class:`UserError` unless it is

@@ -17,6 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+#: The reason an officer's own edit is recorded with (a revision never overwrites it).
+OFFICER_EDIT = "text edited by an officer"
+
 if TYPE_CHECKING:
     from .config import Settings
     from .store import Store
@@ -71,6 +74,9 @@ def follow(settings: Settings, store: Store, article_id: int) -> Revised:
                                     "check it once it is out")
             continue
         if post.status not in (PostStatus.SCHEDULED, PostStatus.FAILED):
+            continue
+        if any(e.edge == "edit" and e.reason == OFFICER_EDIT for e in store.events(pid)):
+            result.kept.append(f"{label} keeps the text an officer wrote; 'disseminator edit {pid}' changes it")
             continue
         [p] = plan(settings, article, [post.account])
         if p.draft is None:

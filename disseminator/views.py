@@ -87,8 +87,11 @@ def article_view(row: ArticleRow, tz: ZoneInfo, *, body: bool = True) -> dict[st
 
 def event_view(event: EventRow, tz: ZoneInfo) -> dict[str, Any]:
     """One move of a post along its lifecycle (``post show``)."""
-    return {"at": show(event.at, tz), "move": event.edge, "from": event.from_status, "to": event.to_status,
+    data: dict[str, Any] = {"at": show(event.at, tz), "move": event.edge, "from": event.from_status, "to": event.to_status,
             "worker": event.worker, "reason": event.reason}
+    if event.detail and "old_parts" in event.detail:  # an edit: the text it replaced
+        data["old_text"] = list(event.detail["old_parts"])
+    return data
 
 
 def attempt_view(attempt: AttemptRow, tz: ZoneInfo) -> dict[str, Any]:
@@ -173,7 +176,7 @@ def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
         later = None  # due: it goes at the next run
     if post.get("in_doubt"):
         at = f" at {show_soon(later, tz, now=now)}" if later else ""
-        return f"answer lost: will look it up on the network before trying again{at}"
+        return f"the last write may have landed: it is looked up on the network before the next try{at}"
     if post.get("error"):
         at = f"next try {show_soon(later, tz, now=now)}" if later else "next try at the next run"
         return f"{at}: {post['error']}"

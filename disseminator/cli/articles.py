@@ -43,7 +43,7 @@ def add(app: App, paths: tuple[str, ...], output: Output) -> None:
         click.echo(f"Article {r['id']} is now revision {revised['revision']} (changed: {changed}): {r['title']}")
         if revised["updated_posts"]:
             ids = ", ".join(str(i) for i in revised["updated_posts"])
-            click.echo(f"  queued posts {ids} now carry the new text")
+            click.echo(f"  posts {ids} now carry the new text")
         for line in revised["kept"]:
             click.echo(f"  warning: {line}", err=True)
         for line in revised["published_before"]:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..views import show_human
 from .output import Output, output_options
 
 if TYPE_CHECKING:
@@ -32,7 +33,10 @@ def reschedule(app: App, post_ids: tuple[int, ...], at: str, output: Output) -> 
     """Move scheduled posts to another time (a post being published is left alone)."""
     from ..post_changes import reschedule as move
 
-    _report(move(app.settings, app.store, post_ids, at), output, "Post {id} on {account} now goes at {scheduled_at}")
+    changed = move(app.settings, app.store, post_ids, at)
+    for row in changed.rows:
+        row["_when"] = show_human(row["scheduled_at"], app.settings.tz)
+    _report(changed, output, "Post {id} on {account} now goes at {_when}")
 
 
 @click.command()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import Group
+from ..post_changes import PART_BREAK
 from .output import Output, output_options, table
 
 if TYPE_CHECKING:
@@ -78,6 +79,10 @@ def show_text(data: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
                          e["reason"] or "") for e in data["events"]],
                        ["WHEN", "MOVE", "STATE", "WORKER", "WHY"], wrap=("WHEN", "STATE", "WHY"), cut=("WORKER",),
                        columns=columns))
+    for e in data["events"]:
+        if e.get("old_text"):  # an edit keeps the text it replaced
+            lines.append(f"\n-- text before the {e['move']} of {show_human(e['at'], tz, now=now)}:")
+            lines.append(f"\n{PART_BREAK}\n".join(e["old_text"]))
     return "\n".join(lines)
 
 

@@ -233,9 +233,10 @@ class Store(ArticleStore):
     ) -> list[tuple[PostRow, str]]:
         """Posts with their article's title, filtered and cut in SQL (one query, whatever
         the size of the table): ``since <= time < until``, the time being ``scheduled_at``
-        or, with ``by_done_time``, when it was published (else scheduled).  Soonest first,
+        or, with ``by_done_time``, when it was done (published, failed or cancelled).  Soonest first,
         or newest first; at most ``limit`` rows."""
-        when = func.coalesce(PostRow.published_at, PostRow.scheduled_at) if by_done_time else PostRow.scheduled_at
+        # A done post's last change is when it went out, failed or was cancelled.
+        when = func.coalesce(PostRow.published_at, PostRow.updated_at) if by_done_time else PostRow.scheduled_at
         q = select(PostRow, ArticleRow.title).join(ArticleRow, ArticleRow.id == PostRow.article_id)
         if statuses is not None:
             q = q.where(PostRow.status.in_(list(statuses)))

@@ -86,3 +86,13 @@ def test_cancel_several_or_a_whole_article(env: Env) -> None:
     assert whole.code == 0 and sorted(r["id"] for r in whole.json()) == sorted([b, c])
     assert env.cli("queue", "--json").json() == []
     assert env.cli("cancel").code == 2
+
+
+def test_history_limit_keeps_the_latest_done_not_the_latest_planned(env: Env) -> None:
+    future = env.cli("schedule", "1", "--account", "sandbox_fb", "--at", "2099-01-05 09:00", "--json") \
+        if env.queue_one("sandbox_x", 1) else None
+    assert future is not None and future.code == 0
+    assert env.cli("cancel", str(future.json()[0]["id"])).code == 0  # planned for 2099, cancelled first
+    assert [o.status for o in env.worker().run_due().outcomes] == ["published"]  # then this one went out
+    [latest] = env.cli("history", "--limit", "1", "--json").json()
+    assert latest["status"] == "published"

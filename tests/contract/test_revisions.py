@@ -18,7 +18,7 @@ def test_adding_a_changed_article_re_renders_its_queued_posts(env: Env) -> None:
                         image_alt="Foto kegiatan", tags=["Kunjungan Kerja"])
     added = env.cli("article", "add", str(path))
     assert added.code == 0, added.err
-    assert "is now revision 2 (changed: title)" in added.out and f"queued posts {fb} now carry the new text" in added.out
+    assert "is now revision 2 (changed: title)" in added.out and f"posts {fb} now carry the new text" in added.out
     assert f"post {x} (sandbox_x) went out before this revision" in added.out
     after = env.cli("post", "show", str(fb), "--json").json()
     assert after["parts_text"] != before and "(ralat)" in after["parts_text"][0]
@@ -54,10 +54,25 @@ def test_a_failed_post_takes_the_revision_and_one_being_published_is_listed(env:
                         url="https://humas.example.go.id/k/1", image=f"{env.sandbox.url}/media/foto.jpg",  # type: ignore[attr-defined]
                         image_alt="Foto kegiatan", tags=["Kunjungan Kerja"])
     added = env.cli("article", "add", str(path))
-    assert f"queued posts {failed} now carry the new text" in added.out
+    assert f"posts {failed} now carry the new text" in added.out
     assert f"post {busy} (sandbox_x) is being published right now with the previous revision" in added.out
     # A retry of the failed post sends the corrected text.
     assert env.cli("retry", str(failed)).code == 0
     assert [o.status for o in env.worker().run_due().outcomes] == ["published"]
     [post] = env.posts_on("sandbox_fb")
     assert "(ralat)" in post["text"]
+
+
+def test_an_officers_edit_survives_a_new_revision_and_post_show_keeps_the_old_text(env: Env) -> None:
+    pid = env.queue_one("sandbox_fb", 1)
+    original = env.cli("post", "show", str(pid), "--json").json()["parts_text"]
+    assert env.cli("edit", str(pid), "--text", "Teks dari petugas, jangan ditimpa").code == 0
+    path = article_file(env.tmp, "a1.md", title="Kunjungan kerja nomor 1 ke daerah (ralat)",
+                        url="https://humas.example.go.id/k/1", image=f"{env.sandbox.url}/media/foto.jpg",  # type: ignore[attr-defined]
+                        image_alt="Foto kegiatan", tags=["Kunjungan Kerja"])
+    added = env.cli("article", "add", str(path))
+    assert f"post {pid} (sandbox_fb) keeps the text an officer wrote" in added.err
+    shown = env.cli("post", "show", str(pid), "--json").json()
+    assert shown["parts_text"] == ["Teks dari petugas, jangan ditimpa"]
+    assert [e.get("old_text") for e in shown["events"] if e["move"] == "edit"] == [original]
+    assert original[0].splitlines()[0] in env.cli("post", "show", str(pid)).out

@@ -67,7 +67,7 @@ def test_scheduling_twice_is_refused_unless_new_variant(cli, sandbox, tmp_path: 
     # so a variant would still say the same thing as it.
     revised = cli("article", "add", str(article_file(tmp_path, "revisi.md", image=_image(tmp_path, sandbox),
                                                      summary="Pembaruan: program dimulai di 10 provinsi.")))
-    assert "queued posts 1 now carry the new text" in revised.out
+    assert "posts 1 now carry the new text" in revised.out
     assert "10 provinsi" in cli("post", "show", "1", "--json").json()["parts_text"][0]
     same_again = cli("schedule", "1", "--account", "sandbox_x", "--at", "besok 10:00", "--variant", "sore")
     assert same_again.code == 1 and "the same text is already scheduled" in same_again.err
