@@ -104,6 +104,9 @@ def edit(settings: Settings, store: Store, post_id: int, text: str) -> Changed:
     old = store.to_draft(row)
     draft = Draft(parts=parts, media=old.media, warnings=old.warnings, link=old.link)
     channel = make_channel(settings.account(row.account, resolve=False), context=settings.context)
+    if len(parts) > 1 and not getattr(channel, "threads", False):
+        raise UserError(f"post {post_id}: {row.account} does not post threads (its text has {len(parts)} parts "
+                        f"separated by '{PART_BREAK}'); the post keeps its text")
     try:
         channel.validate(draft)
     except Rejected as exc:

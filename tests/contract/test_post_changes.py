@@ -96,3 +96,9 @@ def test_history_limit_keeps_the_latest_done_not_the_latest_planned(env: Env) ->
     assert [o.status for o in env.worker().run_due().outcomes] == ["published"]  # then this one went out
     [latest] = env.cli("history", "--limit", "1", "--json").json()
     assert latest["status"] == "published"
+
+
+def test_edit_does_not_make_a_thread_on_an_account_that_posts_none(env: Env) -> None:
+    pid = env.queue_one("sandbox_fb")
+    refused = env.cli("edit", str(pid), "--text", "satu\n---\ndua")
+    assert refused.code == 1 and "does not post threads" in refused.err
