@@ -41,6 +41,8 @@ _WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }
 _ID_DAYS = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
+#: A short Indonesian day name before a "day month" date, as :func:`show_human` writes it.
+_SHOWN_DAY = re.compile(r"(?P<day>sen|sel|rab|kam|jum|sab|min)\s+(?=\d{1,2}\s+[a-z])")
 _ID_MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -154,6 +156,11 @@ def show(when: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:
 
 def _resolve(shown: str, tz: zoneinfo.ZoneInfo, now: dt.datetime) -> dt.datetime:
     text = shown.lower().replace("jum'at", "jumat").replace("jum\u2019at", "jumat")
+    # Our own way of showing a time ("Sel 1 Des 09.00 WIB") reads back: the short day
+    # name before a date is only a check on that date.
+    shown_day = _SHOWN_DAY.match(text)
+    if shown_day:
+        text = text[shown_day.end():]
     if text in _NOW:
         return now
     relative = _relative(text)
@@ -165,7 +172,12 @@ def _resolve(shown: str, tz: zoneinfo.ZoneInfo, now: dt.datetime) -> dt.datetime
         return _not_past(shown, when.astimezone(dt.timezone.utc), tz, now)
     read = _pieces(text)
     zone = zoneinfo.ZoneInfo(_ZONES[read.zone]) if read.zone else tz
-    return _not_past(shown, _on_day(read, shown, zone, now), zone, now)
+    when = _not_past(shown, _on_day(read, shown, zone, now), zone, now)
+    if shown_day and _ID_DAYS[when.astimezone(zone).weekday()].lower() != shown_day.group("day"):
+        local = when.astimezone(zone)
+        raise _Refusal(f"{local.day} {_ID_MONTHS[local.month - 1]} {local.year} is {_ID_DAYS[local.weekday()]} "
+                       f"({_DAY_NAMES[local.weekday()]}), not {shown_day.group('day').title()}", "besok 09.00")
+    return when
 
 
 def _relative(text: str) -> dt.timedelta | None:

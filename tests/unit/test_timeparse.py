@@ -311,3 +311,16 @@ def test_every_phrase_the_readme_lists_is_read(now: dt.datetime) -> None:
     assert len(phrases) > 30 and "jam 23.00" in phrases and "Senin depan 08.00" in phrases
     for phrase in phrases:
         assert parse_when(phrase, tz=WIB, now=now) >= now, phrase
+
+
+def test_our_own_way_of_showing_a_time_reads_back() -> None:
+    import zoneinfo
+
+    from disseminator.views import show_human
+
+    tz = zoneinfo.ZoneInfo("Asia/Jakarta")
+    now = dt.datetime(2026, 11, 29, 16, 0, tzinfo=dt.timezone.utc)
+    for when in (dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc), dt.datetime(2027, 1, 3, 1, 30, tzinfo=dt.timezone.utc)):
+        assert parse_when(show_human(when, tz, now=now), tz=tz, now=now) == when
+    with pytest.raises(ScheduleError, match="is Sel .Tuesday., not Rab"):
+        parse_when("Rab 1 Des 09.00", tz=tz, now=now)
