@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from disseminator.config import _Lines, load_settings
+from disseminator.config import load_settings
+from disseminator.config_keys import _Lines
 from disseminator.errors import ConfigError
 from disseminator.registry import channel_class
 from tests.helpers import REPO

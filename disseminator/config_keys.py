@@ -1,0 +1,182 @@
+"""Configuration keys checked like code: an unknown key or section is an error naming the
+file, the line and the closest known key ("did you mean 'database'?"), and the lines of
+keys are found in the file's text (tomllib gives none).
+
+Used by :func:`disseminator.config.parse_settings`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+from . import setting_ranges
+from .errors import ConfigError
+
+#: Every key the file may have, by table; ``[accounts.NAME]`` tables take their
+#: channel's keys and :data:`ACCOUNT_KEYS`.
+KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
+    (): frozenset({"timezone", "database", "media", "worker", "fetch", "accounts"}),
+    ("media",): frozenset({"dir", "public_base_url", *setting_ranges.MEDIA}),
+    ("worker",): frozenset(setting_ranges.WORKER),
+    ("fetch",): frozenset({"allow_hosts"}),
+}
+#: Keys every account has whatever its channel (read by :meth:`Settings.account`).
+ACCOUNT_KEYS = ("channel", "base_url")
+
+
+def _check_keys(data: Mapping[str, Any], at: Callable[..., str]) -> None:
+    """Refuse any key or section the program does not read, and any account whose channel
+    is unknown: one :class:`ConfigError` naming the line and the closest known name."""
+    for table, known in KNOWN.items():
+        found = data.get(table[0], {}) if table else data
+        if not isinstance(found, dict):
+            raise ConfigError(f"{at(*table)}: {_dotted(table)}: expected a table, got {_kind(found)}")
+        _unknown_keys(found, table, known, at, "setting")
+    accounts = data.get("accounts", {})
+    if not isinstance(accounts, dict):
+        raise ConfigError(f"{at('accounts')}: accounts: expected a table of accounts, got {_kind(accounts)}")
+    for name, table in accounts.items():
+        key = ("accounts", name)
+        if not isinstance(table, dict):
+            raise ConfigError(f"{at(*key)}: {_dotted(key)}: expected a table, got {_kind(table)}")
+        channel = table.get("channel")
+        if not isinstance(channel, str) or not channel:
+            raise ConfigError(f"{at(*key, 'channel')}: {_dotted((*key, 'channel'))}: expected a channel name "
+                              "such as twitter, facebook or instagram")
+        cls = _channel(channel, f"{at(*key, 'channel')}: {_dotted((*key, 'channel'))}")
+        keys = {*ACCOUNT_KEYS, *cls.required_settings, *cls.secret_keys, *cls.optional_settings}
+        _unknown_keys(table, key, keys, at, f"setting for a {channel} account", channel=channel)
+
+
+def _channel(name: str, where: str) -> Any:
+    """The channel class registered as ``name``; else a :class:`ConfigError` saying ``where``."""
+    from .registry import channel_class, channel_names
+
+    try:
+        return channel_class(name)
+    except ConfigError as exc:
+        close = _closest(name, [n for n in channel_names() if n != name])
+        raise ConfigError(f"{where}: {exc.message}" + (f"; did you mean {close!r}?" if close else "")) from exc
+
+
+def _unknown_keys(table: Mapping[str, Any], prefix: tuple[str, ...], known: Collection[str],
+                  at: Callable[..., str], what: str, *, channel: str | None = None) -> None:
+    for key, value in table.items():
+        if key in known:
+            continue
+        path = (*prefix, key)
+        kind = "section" if isinstance(value, dict) and not prefix else what
+        close = _closest(key, known)
+        owners = _channels_reading(key, besides=channel) if channel else []
+        if owners:
+            hint = f"{key} is a setting of {' and '.join(owners)} accounts"
+        elif close:
+            hint = f"did you mean {close!r}?"
+        elif prefix and key in KNOWN[()]:
+            hint = f"{key} belongs at the top of the file, before the first [section]"
+        else:
+            hint = f"known: {', '.join(sorted(known))}"
+        raise ConfigError(f"{at(*path)}: {_dotted(path)}: unknown {kind} ({hint})")
+
+
+def _channels_reading(key: str, *, besides: str) -> list[str]:
+    """The other channels whose accounts take ``key`` (only asked for a key refused)."""
+    from .registry import channel_class, channel_names
+
+    owners = []
+    for name in channel_names():
+        try:
+            cls = channel_class(name)
+        except ConfigError:  # a broken plugin: it cannot own the key
+            continue
+        if name != besides and key in {*cls.required_settings, *cls.secret_keys, *cls.optional_settings}:
+            owners.append(name)
+    return owners
+
+
+def _closest(word: str, known: Collection[str]) -> str | None:
+    """The known name ``word`` was most likely meant to be: the closest by spelling, else the
+    one name it abbreviates (``fb`` for ``facebook``: same first letter, letters in order)."""
+    close = difflib.get_close_matches(word, sorted(known), n=1)
+    if close:
+        return close[0]
+    lowered = word.lower()
+
+    def abbreviates(name: str) -> bool:
+        rest = iter(name.lower())
+        return name[:1].lower() == lowered[:1] and all(c in rest for c in lowered)
+
+    found = [name for name in sorted(known) if len(word) >= 2 and abbreviates(name)]
+    return found[0] if len(found) == 1 else None
+
+
+def _dotted(path: tuple[str, ...]) -> str:
+    """``accounts.humas_x.channel``; a part that is not a bare key is quoted as TOML would."""
+    return ".".join(p if re.fullmatch(r"[A-Za-z0-9_-]+", p) else json.dumps(p) for p in path)
+
+
+def _kind(value: Any) -> str:
+    return {str: "a string", dict: "a table", list: "a list", bool: "true or false"}.get(type(value), type(value).__name__)
+
+
+_KEY = r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'"""
+_DOTTED_KEY = rf"(?:{_KEY})(?:\s*\.\s*(?:{_KEY}))*"
+_HEADER = re.compile(rf"\s*\[\[?\s*({_DOTTED_KEY})\s*\]")
+_ASSIGN = re.compile(rf"\s*({_DOTTED_KEY})\s*=")
+
+
+class _Lines:
+    """Where each key is written in a TOML text: the line of ``("worker", "tick_seconds")``.
+
+    tomllib gives values, not positions, so the text is scanned for ``[table]`` headers and
+    ``key =`` lines (skipping multi-line strings).  A key inside an inline table, or one the
+    scan cannot see, takes the line of the nearest key holding it.
+    """
+
+    def __init__(self, text: str | None) -> None:
+        self._first: dict[tuple[str, ...], int] = {}
+        table: tuple[str, ...] = ()
+        closing: str | None = None
+        for number, line in enumerate((text or "").splitlines(), 1):
+            if closing:
+                if closing in line:
+                    closing = None
+                continue
+            if header := _HEADER.match(line):
+                table = _key_parts(header.group(1))
+                self._note(table, number)
+            elif assign := _ASSIGN.match(line):
+                self._note((*table, *_key_parts(assign.group(1))), number)
+                rest = line[assign.end():]
+                closing = next((q for q in ('"""', "'''") if rest.count(q) % 2), None)
+
+    def _note(self, path: tuple[str, ...], number: int) -> None:
+        for end in range(1, len(path) + 1):
+            self._first.setdefault(path[:end], number)
+
+    def of(self, path: tuple[str, ...]) -> int | None:
+        """The line of ``path``, else of the nearest table holding it (None: not in the text)."""
+        while path:
+            if path in self._first:
+                return self._first[path]
+            path = path[:-1]
+        return None
+
+
+def _key_parts(dotted: str) -> tuple[str, ...]:
+    parts = []
+    for match in re.finditer(_KEY, dotted):
+        part = match.group(0)
+        if part.startswith('"'):
+            try:
+                part = json.loads(part)
+            except ValueError:  # a TOML escape JSON does not know: close enough for a line number
+                part = part[1:-1]
+        elif part.startswith("'"):
+            part = part[1:-1]
+        parts.append(part)
+    return tuple(parts)
