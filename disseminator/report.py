@@ -132,7 +132,19 @@ def outcome_line(settings: Settings, store: Store, outcome: Outcome) -> str:
     if outcome.status == "scheduled":
         step = what_next(post_now(settings, store, outcome.post_id), settings.tz, now=store.clock.now())
         return f"{head} not published yet: {step or outcome.error}"
-    return f"{head} {outcome.status} ({outcome.error_kind}): {outcome.error}"
+    line = f"{head} {outcome.status} ({outcome.error_kind}): {outcome.error}"
+    if outcome.status == "failed":
+        line += _after_failure(outcome)
+    return line
+
+
+def _after_failure(outcome: Outcome) -> str:
+    """The officer's next step after a failed post (unless its message already says one)."""
+    if "disseminator retry" in (outcome.error or ""):
+        return ""
+    if outcome.error_kind == "rejected":  # the network refused this content: change it first
+        return f"; change it with 'disseminator edit {outcome.post_id}', then 'disseminator retry {outcome.post_id}'"
+    return f"; 'disseminator retry {outcome.post_id}' sends it again"
 
 
 def summarise(report: RunReport, paused: dict[str, tuple[int, str]], *, lines: list[str] | None = None,

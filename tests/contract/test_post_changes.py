@@ -102,3 +102,10 @@ def test_edit_does_not_make_a_thread_on_an_account_that_posts_none(env: Env) -> 
     pid = env.queue_one("sandbox_fb")
     refused = env.cli("edit", str(pid), "--text", "satu\n---\ndua")
     assert refused.code == 1 and "does not post threads" in refused.err
+
+
+def test_run_due_says_what_to_do_after_a_failure(env: Env) -> None:
+    pid = env.queue_one("sandbox_fb")
+    env.sandbox.set_faults({"next": [{**WRITE["sandbox_fb"], "status": 400, "graph_code": 100, "count": 1}]})  # type: ignore[attr-defined]
+    told = " ".join(env.cli("run-due").out.split())
+    assert f"failed (rejected)" in told and f"'disseminator edit {pid}', then 'disseminator retry {pid}'" in told
