@@ -181,7 +181,7 @@ def queue(settings: Settings, store: Store, status: str | None = None, *, filter
     Raises :class:`~disseminator.errors.UserError` for a ``since``/``until`` it cannot read.
     """
     statuses = None if status == "all" else ([status] if status else list(QUEUED))
-    page = store.post_page(statuses, **_where(settings, filters), limit=filters.limit)
+    page = store.post_page(statuses, **_where(settings, store, filters), limit=filters.limit)
     attention, rows = _with_holds(settings, store, page, now)
     return Queue(rows, attention)
 
@@ -217,14 +217,24 @@ def history(settings: Settings, store: Store, status: str | None = None, *, filt
     ``since``/``until`` are on when they were published (else scheduled), and ``limit``
     keeps the latest.  Raises :class:`~disseminator.errors.UserError` for a bound it cannot read."""
     statuses = None if status == "all" else ([status] if status else list(DONE))
-    page = store.post_page(statuses, **_where(settings, filters), by_done_time=True,
+    page = store.post_page(statuses, **_where(settings, store, filters), by_done_time=True,
                            newest_first=filters.limit is not None, limit=filters.limit)
     if filters.limit is not None:
         page.reverse()  # the latest rows, shown oldest first like the rest
     return posts_view(store, [r for r, _ in page], settings.tz, titles={r.id: t for r, t in page})
 
 
-def _where(settings: Settings, filters: Filters) -> dict[str, Any]:
+def _where(settings: Settings, store: Store, filters: Filters) -> dict[str, Any]:
+    """The filters as the store's query takes them; an account name that is neither
+    configured nor on any post is refused naming the known ones (a typo would otherwise
+    list nothing, silently)."""
+    from .errors import UserError
+
+    known = set(settings.account_names())
+    unknown = [a for a in filters.accounts if a not in known]
+    if unknown and not set(unknown) <= store.accounts_with_posts(unknown):
+        missing = ", ".join(a for a in unknown if a not in store.accounts_with_posts(unknown))
+        raise UserError(f"--account: no account {missing} (configured: {', '.join(sorted(known)) or 'none'})")
     return {"article_id": filters.article_id, "accounts": filters.accounts,
             "since": _bound(filters.since, settings, "--since"), "until": _bound(filters.until, settings, "--until", end=True)}
 

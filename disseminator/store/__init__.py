@@ -320,6 +320,12 @@ class Store(ArticleStore):
                     AttemptRow.outcome.not_in(["found", "not_found", *NOT_COUNTED]))
             ) or 0)
 
+    def accounts_with_posts(self, accounts: Sequence[str]) -> set[str]:
+        """Which of ``accounts`` have any post at all (one query)."""
+        with self.session() as s:
+            return {str(a) for a in s.scalars(select(PostRow.account).where(PostRow.account.in_(list(accounts)))
+                                              .distinct())}
+
     def queued_accounts(self) -> set[str]:
         """The accounts that have scheduled posts (one query; as many rows as accounts)."""
         with self.session() as s:

@@ -109,3 +109,10 @@ def test_run_due_says_what_to_do_after_a_failure(env: Env) -> None:
     env.sandbox.set_faults({"next": [{**WRITE["sandbox_fb"], "status": 400, "graph_code": 100, "count": 1}]})  # type: ignore[attr-defined]
     told = " ".join(env.cli("run-due").out.split())
     assert f"failed (rejected)" in told and f"'disseminator edit {pid}', then 'disseminator retry {pid}'" in told
+
+
+def test_a_misspelt_account_filter_names_the_known_accounts(env: Env) -> None:
+    env.queue_one("sandbox_fb")
+    typo = env.cli("queue", "--account", "sandbox_fbb")
+    assert typo.code == 1 and "no account sandbox_fbb (configured: sandbox_fb, sandbox_ig, sandbox_x)" in typo.err
+    assert len(env.cli("queue", "--account", "sandbox_fb", "--json").json()) == 1
