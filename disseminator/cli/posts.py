@@ -211,7 +211,7 @@ def week_grid(grid: Week, tz: ZoneInfo, *, columns: int | None = None) -> str:
         for account in grid.accounts:
             posts = by_cell.get((day, account), [])
             if counts_only or len(posts) > 3:
-                cells.append(str(len(posts)) if posts else "")
+                cells.append((f"{len(posts)} post" if len(posts) == 1 else f"{len(posts)} posts") if posts else "")
             else:
                 cells.append("\n".join(f"{_clock(p['scheduled_at'], tz)} {_title(p)}".strip() for p in posts))
         rows.append((day, *cells))

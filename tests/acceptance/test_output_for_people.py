@@ -221,3 +221,21 @@ def test_run_due_json_is_unchanged_by_the_lines(cli: Any, sandbox: Any, tmp_path
     result = cli("run-due", "--json")
     # The JSON is the whole of stdout: no post's line printed before it.
     assert result.code == 0 and [r["status"] for r in json.loads(result.out)] == ["published"]
+
+
+def test_week_cells_with_many_posts_say_posts_not_a_bare_number() -> None:
+    import datetime as dt
+    import zoneinfo
+
+    from disseminator.cli.posts import week_grid
+    from disseminator.posts import Week
+
+    tz = zoneinfo.ZoneInfo("Asia/Jakarta")
+    start = dt.datetime(2026, 11, 30, tzinfo=tz)
+    week = Week(days=[(start + dt.timedelta(days=n)).date() for n in range(7)],
+                accounts=[f"akun{n}" for n in range(5)],  # more than four: counts only
+                rows=[{"scheduled_at": (start + dt.timedelta(hours=9)).isoformat(), "account": "akun0",
+                       "article_title": "x"}] * 2,
+                start=start)
+    drawn = week_grid(week, tz, columns=80)
+    assert "2 posts" in drawn
