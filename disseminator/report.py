@@ -103,6 +103,8 @@ def what_waits(settings: Settings, store: Store, now: dt.datetime) -> list[str]:
     from .queue import held_by_order
 
     for account, (count, first) in sorted(held_by_order(store, due_by=now).items()):
+        if account in resting:
+            continue  # the whole account waits for its rate limit: said above
         said.append(f"{_posts(count)} of {account} {_wait(count)} behind post {first}, planned earlier "
                     f"('disseminator post ahead ID' lets one go first)")
     others = [waits for account, waits in retries.items() if account not in resting]

@@ -64,3 +64,12 @@ def test_a_post_that_can_never_be_looked_up_fails_and_frees_its_account(strict_e
     row = worker.store.post(first)
     assert "it may be on the network" in row.error_message and f"retry {first}" in row.error_message
     assert len(env.posts_on("sandbox_x")) == 2  # the first (landed, answer lost) and the second: nothing twice
+
+
+def test_a_rate_limited_account_is_said_once_not_also_as_waiting_behind(env: Env) -> None:
+    env.queue_one("sandbox_fb", 1)
+    env.queue_one("sandbox_fb", 2)
+    env.sandbox.set_faults({"rate_limit": [{**WRITE["sandbox_fb"], "graph_code": 80001, "reset_in": 600}]})  # type: ignore[attr-defined]
+    env.cli("run-due")
+    told = " ".join(env.cli("run-due").out.split())
+    assert "2 posts of sandbox_fb wait: rate limited" in told and "behind" not in told, told
