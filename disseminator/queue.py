@@ -170,8 +170,11 @@ def _earlier_waiting() -> ColumnElement[bool]:
 
 def _queued_before(earlier: Any) -> ColumnElement[bool]:
     """``earlier`` (an alias of posts) is a queued post of the same account planned before
-    the post in ``PostRow`` (the per-account order; ties go by id)."""
-    return ((earlier.account == PostRow.account) & (earlier.status == S.SCHEDULED)
+    the post in ``PostRow`` (the per-account order; ties go by id).  A post whose write may
+    already be out and whose look-up got no answer holds nothing back: it may be on the
+    network already, and its look-up may take long while the network's read side is down."""
+    stuck = earlier.needs_reconcile.is_(True) & (earlier.error_kind == "lookup_failed")
+    return ((earlier.account == PostRow.account) & (earlier.status == S.SCHEDULED) & ~stuck
             & ((earlier.scheduled_at < PostRow.scheduled_at)
                | ((earlier.scheduled_at == PostRow.scheduled_at) & (earlier.id < PostRow.id))))
 

@@ -17,8 +17,8 @@ Rejected               fail (retry with a look-up if a write was in doubt)
 Transient              retry with backoff while under ``max_attempts``, else fail
                        (retry with a look-up if the write may have landed)
 interrupted            retry with backoff, with a look-up first
-LookupFailed           (a look-up before a write in doubt) retry until
-                       ``max_attempts`` look-ups got no answer, then fail: "may be out"
+LookupFailed           (a look-up before a write in doubt) retry the look-up with
+                       backoff, never fail: "failed" would tell an officer it is not out
 =====================  ==========================================================
 """
 
@@ -42,6 +42,8 @@ RESET_SLACK = dt.timedelta(seconds=2)
 
 class LookupFailed(Transient):
     """The network could not be asked whether a post is already there."""
+
+    kind = "lookup_failed"
 
 
 class Action(enum.StrEnum):
@@ -78,18 +80,13 @@ class RetryStrategy:
         seconds = self.base_seconds * self.factor ** max(failures - 1, 0)
         return dt.timedelta(seconds=min(seconds, self.cap_seconds))
 
-    def decide(self, error: ChannelError, *, failures: int, now: dt.datetime, in_doubt: bool = False,
-               lookups: int = 0) -> RetryDecision:
-        """The next step after ``error``, given ``failures`` counted calls so far and
-        ``lookups`` look-ups that got no answer.
+    def decide(self, error: ChannelError, *, failures: int, now: dt.datetime, in_doubt: bool = False) -> RetryDecision:
+        """The next step after ``error``, given ``failures`` counted calls so far.
 
         ``in_doubt``: an earlier write of this part may have landed and a look-up has not
         settled it (the error may come from the look-up itself).
         """
         landed = in_doubt or (isinstance(error, Transient) and error.may_have_landed)
-        if isinstance(error, LookupFailed) and lookups >= self.max_attempts:
-            # Asked again and again, never answered: stop, and say the post may be out.
-            return RetryDecision(Action.FAIL)
         if isinstance(error, RateLimited):
             # The hold carries the wait, so lifting it (a passing check) frees the post too.
             until = max(error.retry_at, now) + RESET_SLACK if error.retry_at else now + DEFAULT_RATE_LIMIT_WAIT

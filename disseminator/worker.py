@@ -212,19 +212,15 @@ class Worker:
                     fence.check()  # never write for a claim we cannot prove we still hold
                     receipt = self._write(post, channel, draft, index, reply_to=previous)
             except ChannelError as exc:
-                lookups = self.store.failed_lookups(post.id) if isinstance(exc, LookupFailed) else 0
                 decision = self.strategy.decide(exc, failures=self._failures(post), now=self.clock.now(),
-                                                in_doubt=in_doubt, lookups=lookups)
+                                                in_doubt=in_doubt)
                 if decision.action is Action.RECONCILE:
                     receipt = self._lookup(post, channel, draft, index, since, quiet=True)
                     if receipt is None:
                         return self._settle(post, RetryDecision(Action.FAIL), kind=exc.kind, message=_part(index, draft, exc.message))
                 else:
                     message = _part(index, draft, exc.message)
-                    if decision.action is Action.FAIL and isinstance(exc, LookupFailed):
-                        message += (f"; it may be on the network: check {post.account} there, then "
-                                    f"'disseminator retry {post.id}' (it looks first) or 'disseminator cancel {post.id}'")
-                    elif decision.action is Action.FAIL and index > 0:
+                    if decision.action is Action.FAIL and index > 0:
                         message += "; the parts before it are published"
                     return self._settle(post, decision, kind=exc.kind, message=message)
             queue.save_part(self.store, post.id, worker=self.worker_id, index=index,

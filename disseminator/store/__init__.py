@@ -56,8 +56,7 @@ COUNTED_ACTIONS = frozenset({"publish", "crash"})
 
 def counts_as_try(attempt: AttemptRow) -> bool:
     """Whether ``attempt`` spends one of its post's tries: a publishing call or a crash;
-    not an answer that holds the account, nor a look-up (failed look-ups have a budget of
-    their own: :meth:`Store.failed_lookups`)."""
+    not an answer that holds the account, nor a look-up."""
     return attempt.action in COUNTED_ACTIONS and attempt.outcome not in NOT_COUNTED
 
 
@@ -309,16 +308,6 @@ class Store(ArticleStore):
                     q = q.where(AttemptRow.post_id.in_(ids))
                 found.update({int(pid): int(n) for pid, n in s.execute(q)})
         return found
-
-    def failed_lookups(self, post_id: int) -> int:
-        """Look-ups on the network for this post that got no answer (one count query): a
-        post whose write may have landed is given up on only after enough of these."""
-        with self.session() as s:
-            return int(s.scalar(
-                select(func.count()).select_from(AttemptRow).where(
-                    AttemptRow.post_id == post_id, AttemptRow.action == "reconcile",
-                    AttemptRow.outcome.not_in(["found", "not_found", *NOT_COUNTED]))
-            ) or 0)
 
     def accounts_with_posts(self, accounts: Sequence[str]) -> set[str]:
         """Which of ``accounts`` have any post at all (one query)."""
