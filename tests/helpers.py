@@ -79,3 +79,32 @@ def article_file(folder: Path, name: str = "artikel.md", **fields: Any) -> Path:
     path = folder / name
     path.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + body + "\n", encoding="utf-8")
     return path
+
+
+@contextlib.contextmanager
+def serve_http(respond: Any) -> Any:
+    """A web server on 127.0.0.1 for the test's duration: ``respond(path)`` returns
+    ``(status, content_type, body)`` for each GET; yields the server's base URL."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            status, kind, body = respond(self.path)
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -3,8 +3,6 @@ as Instagram will: a media folder not served there would fail every post with 90
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 
 from channels.base import Context
 from channels.media_fetch import check_served
-from tests.helpers import run_cli, write_config
+from tests.helpers import run_cli, serve_http, write_config
 
 
 def _check(tmp_path: Path, sandbox_url: str, public_base_url: str) -> tuple[int, str, list[dict[str, object]]]:
@@ -47,31 +45,16 @@ def test_a_wrong_public_base_url_fails_the_check_and_says_why(sandbox, tmp_path:
 def odd_server(tmp_path: Path) -> Iterator[str]:
     """/html/... answers a web page, /forbidden/... 403, /media/... serves tmp_path/media."""
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            if self.path.startswith("/html/"):
-                status, kind, body = 200, "text/html; charset=utf-8", b"<html><body>Beranda</body></html>"
-            elif self.path.startswith("/forbidden/"):
-                status, kind, body = 403, "text/html", b"Forbidden"
-            else:
-                path = tmp_path / "media" / self.path.removeprefix("/media/")
-                status, kind, body = (200, "image/jpeg", path.read_bytes()) if path.is_file() else (404, "text/plain", b"")
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def respond(url_path: str) -> tuple[int, str, bytes]:
+        if url_path.startswith("/html/"):
+            return 200, "text/html; charset=utf-8", b"<html><body>Beranda</body></html>"
+        if url_path.startswith("/forbidden/"):
+            return 403, "text/html", b"Forbidden"
+        path = tmp_path / "media" / url_path.removeprefix("/media/")
+        return (200, "image/jpeg", path.read_bytes()) if path.is_file() else (404, "text/plain", b"")
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_http(respond) as url:
+        yield url
 
 
 @pytest.mark.parametrize(("prefix", "expected"), [

@@ -8,8 +8,6 @@ mentions are warnings.
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +15,7 @@ import pytest
 from disseminator import holds
 from disseminator.store import HoldKind
 from tests.contract.conftest import Env
-from tests.helpers import REPO, article_file
+from tests.helpers import REPO, article_file, serve_http
 
 JPEG = (REPO / "disseminator" / "data" / "contoh-bendungan.jpg").read_bytes()
 
@@ -26,27 +24,12 @@ JPEG = (REPO / "disseminator" / "data" / "contoh-bendungan.jpg").read_bytes()
 def web() -> Iterator[str]:
     """An image host on 127.0.0.1 answering /STATUS.jpg with that HTTP status (200: a JPEG)."""
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            status = int(self.path.strip("/").split(".")[0])
-            body = JPEG if status == 200 else b"<html>gone</html>"
-            self.send_response(status)
-            self.send_header("Content-Type", "image/jpeg" if status == 200 else "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def respond(url_path: str) -> tuple[int, str, bytes]:
+        status = int(url_path.strip("/").split(".")[0])
+        return (status, "image/jpeg", JPEG) if status == 200 else (status, "text/html", b"<html>gone</html>")
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_http(respond) as url:
+        yield url
 
 
 def _add(env: Env, name: str, **fields: object) -> str:
