@@ -28,6 +28,7 @@ from typing import Any
 
 from channels.address_policy import DEFAULT_MAX_IMAGE_BYTES, DEFAULT_TIMEOUT, FetchPolicy
 from channels.base import Account, Context
+from channels.i18n import LANGUAGES, _
 from channels.redact import Redactor
 
 from . import setting_ranges
@@ -77,6 +78,8 @@ class Settings:
     path: Path | None
     database: str
     timezone: str
+    #: ``id`` or ``en`` as written (``DISSEMINATOR_LANGUAGE`` first), or None: the locale's.
+    language: str | None = None
     accounts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     media: MediaSettings = field(default_factory=lambda: MediaSettings(dir=Path("media")))
     worker: WorkerSettings = field(default_factory=WorkerSettings)
@@ -227,6 +230,19 @@ def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     return user if user.is_file() else None
 
 
+def configured_language(explicit: str | os.PathLike[str] | None = None) -> str | None:
+    """The ``language`` the configuration file asks for, read before anything else (the
+    help text is already in it), or None.  Lenient: a file that cannot be found or read
+    says nothing here; the command's own reading of it reports the problem."""
+    try:
+        path = find_config(explicit)
+        data = tomllib.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (ConfigError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    value = data.get("language")
+    return value if isinstance(value, str) else None
+
+
 def load_settings(explicit: str | os.PathLike[str] | None = None) -> Settings:
     """Find, read and validate the configuration.  Raises :class:`ConfigError`."""
     path = find_config(explicit)
@@ -281,6 +297,13 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
             f"{at('timezone')}: timezone: unknown time zone {timezone!r} (expected a name such as Asia/Jakarta)"
         ) from exc
 
+    language = os.environ.get("DISSEMINATOR_LANGUAGE") or data.get("language")
+    if language is not None and language not in LANGUAGES:
+        choices = ", ".join(f'"{code}" ({name})' for code, name in LANGUAGES.items())
+        where_from = at("language") if "DISSEMINATOR_LANGUAGE" not in os.environ else "DISSEMINATOR_LANGUAGE"
+        raise ConfigError(_("{where}: language: unknown language {value!r} (expected {choices})").format(
+            where=where_from, value=language, choices=choices))
+
     accounts: dict[str, Mapping[str, Any]] = {}
     for name, table in data.get("accounts", {}).items():
         base_url = table.get("base_url")
@@ -318,6 +341,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         path=path,
         database=database,
         timezone=timezone,
+        language=language,
         accounts=accounts,
         media=media,
         worker=WorkerSettings(**ints),

@@ -19,7 +19,7 @@ from .errors import ConfigError
 #: Every key the file may have, by table; ``[accounts.NAME]`` tables take their
 #: channel's keys and :data:`ACCOUNT_KEYS`.
 KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
-    (): frozenset({"timezone", "database", "media", "worker", "fetch", "accounts"}),
+    (): frozenset({"language", "timezone", "database", "media", "worker", "fetch", "accounts"}),
     ("media",): frozenset({"dir", "public_base_url", *setting_ranges.MEDIA}),
     ("worker",): frozenset(setting_ranges.WORKER),
     ("fetch",): frozenset({"allow_hosts"}),

@@ -7,6 +7,7 @@ from .sandbox.credentials import DEFAULT as SB
 HEADER = """\
 # Disseminator configuration. Reference: README.md, section "Configuration".
 # Credentials are written as ${ENV_VAR} and read from the environment when publishing.
+language = "id"                            # messages in Bahasa Indonesia; "en" for English
 timezone = "Asia/Jakarta"
 database = "sqlite:///disseminator.db"     # or "postgresql://user@host/dbname"
 

@@ -11,6 +11,10 @@ import pytest
 
 from tests.helpers import CliResult, run_cli, write_config
 
+# Messages in English whatever the machine's locale or a starter config's language (the
+# tests of the Indonesian catalog ask for it themselves).
+os.environ["DISSEMINATOR_LANGUAGE"] = "en"
+
 PG_URL = os.environ.get("DISSEMINATOR_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 

@@ -135,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     """
     from ..errors import RunFailed, UserError
 
-    debug = "--debug" in (argv if argv is not None else sys.argv)
+    args = list(argv if argv is not None else sys.argv[1:])
+    debug = "--debug" in args
+    _choose_language(args)
     try:
         result = cli.main(args=argv, prog_name="disseminator", standalone_mode=False)
     except click.exceptions.Abort:
@@ -172,6 +174,26 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     # --help and --version end in click's Exit, whose status click returns here.
     return result if isinstance(result, int) else 0
+
+
+def _choose_language(args: list[str]) -> None:
+    """Speak the language the configuration or the locale asks for, before click parses
+    anything: the help text and click's own words are in it too."""
+    import os
+
+    from channels import i18n
+
+    from ..config import configured_language
+
+    explicit = None
+    for i, arg in enumerate(args):
+        if arg == "--config" and i + 1 < len(args):
+            explicit = args[i + 1]
+        elif arg.startswith("--config="):
+            explicit = arg.split("=", 1)[1]
+        elif not arg.startswith("-"):
+            break  # the command's name: global options come before it
+    i18n.use(i18n.choose(configured_language(explicit), os.environ))
 
 
 def _say(exc: UserError) -> None:
