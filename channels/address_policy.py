@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
+from .i18n import _
+
 __all__ = ["DEFAULT_MAX_IMAGE_BYTES", "DEFAULT_TIMEOUT", "FetchError", "FetchPolicy", "FetchRefused", "address_problem", "host_of"]
 
 #: Seconds one whole download may take: connecting, every redirect and the body.
@@ -48,8 +50,11 @@ class FetchRefused(FetchError):
     """The address policy refuses this URL: retrying will not help, configuration may."""
 
     def __init__(self, url: str, reason: str, *, hint: bool = True) -> None:
-        tail = "; add the host to [fetch] allow_hosts if it is yours" if hint else ""
-        super().__init__(url, reason, message=f"refusing to fetch {url}: {reason}{tail}")
+        if hint:
+            message = _("refusing to fetch {url}: {reason}; add the host to [fetch] allow_hosts if it is yours")
+        else:
+            message = _("refusing to fetch {url}: {reason}")
+        super().__init__(url, reason, message=message.format(url=url, reason=reason))
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,7 @@ def address_problem(address: str) -> str | None:
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0].strip("[]"))
     except ValueError:
-        return f"{address!r} is not an IP address"
+        return _("{address!r} is not an IP address").format(address=address)
     problem = _problem(ip)
     if problem or not isinstance(ip, ipaddress.IPv6Address):
         return problem
@@ -131,17 +136,17 @@ def _problem(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         return _problem(ip.ipv4_mapped)
     if ip.is_unspecified:
-        return "unspecified address"
+        return _("unspecified address")
     if ip.is_loopback:
-        return "loopback address"
+        return _("loopback address")
     if ip.is_link_local:
-        return "link-local address"
+        return _("link-local address")
     if ip.is_multicast:
-        return "multicast address"
+        return _("multicast address")
     if ip.is_reserved:  # before private: Python counts 240.0.0.0/4 as both
-        return "reserved address"
+        return _("reserved address")
     if ip.is_private:
-        return "private address"
+        return _("private address")
     if not ip.is_global:
-        return "not a public address"
+        return _("not a public address")
     return None

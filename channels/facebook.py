@@ -7,6 +7,7 @@ import datetime as dt
 from . import graph
 from .base import AccountCheck, Article, Draft, Media, Receipt, Rejected
 from .http import web_url
+from .i18n import _
 
 MAX_LENGTH = 63_206  # Graph's documented message limit
 DEFAULT_HASHTAGS = 3
@@ -41,11 +42,12 @@ class FacebookChannel(graph.GraphChannel):
 
     def validate(self, draft: Draft) -> None:
         if len(draft.parts) != 1:
-            raise Rejected("a Facebook post has exactly one part")
+            raise Rejected(_("a Facebook post has exactly one part"))
         if not draft.parts[0].strip() and not draft.link:
-            raise Rejected("a Facebook post needs a message or a link")
+            raise Rejected(_("a Facebook post needs a message or a link"))
         if len(draft.parts[0]) > MAX_LENGTH:
-            raise Rejected(f"the message is {len(draft.parts[0])} characters; Facebook takes {MAX_LENGTH}")
+            raise Rejected(_("the message is {length} characters; Facebook takes {limit}").format(
+                length=len(draft.parts[0]), limit=MAX_LENGTH))
 
     @property
     def page_id(self) -> str:
@@ -92,8 +94,8 @@ class FacebookChannel(graph.GraphChannel):
 
     def check(self) -> AccountCheck:
         page = self.call(lambda: self.graph().get_object(self.page_id, fields="id,name"), write=False, expect="id")
-        return AccountCheck(ok=True, identity=f"{page.get('name', '?')} (page {page['id']})",
-                            quota=self.usage() or "no call-budget headers in the answer")
+        return AccountCheck(ok=True, identity=_("{name} (page {id})").format(name=page.get("name", "?"), id=page["id"]),
+                            quota=self.usage() or _("no call-budget headers in the answer"))
 
     def _url(self, post_id: str) -> str:
         return web_url(self.account.base_url, "facebook", post_id, f"https://www.facebook.com/{post_id}")

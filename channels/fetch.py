@@ -39,6 +39,7 @@ import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
 from .address_policy import FetchError, FetchPolicy, FetchRefused, address_problem
+from .i18n import _
 
 __all__ = ["MAX_REDIRECTS", "FetchError", "FetchRefused", "Fetched", "Fetcher", "HTTPStatusError", "TooLarge", "Unreachable"]
 
@@ -51,8 +52,11 @@ class TooLarge(FetchError):
 
     def __init__(self, url: str, *, limit: int, declared: int | None = None) -> None:
         self.limit, self.declared = limit, declared
-        super().__init__(url, f"{declared if declared is not None else 'more than ' + str(limit)} bytes, "
-                              f"more than the {limit} allowed")
+        if declared is not None:
+            reason = _("{size} bytes, more than the {limit} allowed").format(size=declared, limit=limit)
+        else:
+            reason = _("more than {size} bytes, more than the {limit} allowed").format(size=limit, limit=limit)
+        super().__init__(url, reason)
 
 
 class HTTPStatusError(FetchError):
@@ -60,7 +64,7 @@ class HTTPStatusError(FetchError):
 
     def __init__(self, url: str, status: int) -> None:
         self.status = status
-        super().__init__(url, f"the server answered HTTP {status}")
+        super().__init__(url, _("the server answered HTTP {status}").format(status=status))
 
 
 class Unreachable(FetchError):
@@ -101,7 +105,7 @@ class Fetcher:
         seconds = self.policy.timeout if timeout is None else timeout
         end = time.monotonic() + seconds
         current, came_from = url, None
-        for _ in range(MAX_REDIRECTS + 1):
+        for _hop in range(MAX_REDIRECTS + 1):
             resp = self._open(current, came_from, end, seconds, accept)
             with resp:
                 target = self.session.get_redirect_target(resp)
@@ -115,31 +119,31 @@ class Fetcher:
                     raise TooLarge(current, limit=max_bytes, declared=int(declared))
                 body = _read(resp, current, max_bytes=max_bytes, end=end, seconds=seconds)
                 return Fetched(url=current, content_type=resp.headers.get("Content-Type"), body=body)
-        raise FetchRefused(url, f"more than {MAX_REDIRECTS} redirects", hint=False)
+        raise FetchRefused(url, _("more than {n} redirects").format(n=MAX_REDIRECTS), hint=False)
 
     def _open(self, url: str, came_from: str | None, end: float, seconds: float, accept: str) -> requests.Response:
         """The answer's head for one hop, every check made before a byte is sent."""
         parts = urlsplit(url)
-        why = f" (redirected from {came_from})" if came_from else ""
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchRefused(url, f"only http(s) URLs are fetched{why}", hint=False)
+            raise FetchRefused(url, _redirected(_("only http(s) URLs are fetched"), came_from), hint=False)
         host = parts.hostname
         if not self.policy.allows_host(host):
             literal = _literal(host)
-            if literal is not None and address_problem(literal):
-                raise FetchRefused(url, f"{address_problem(literal)}{why}")
+            problem = address_problem(literal) if literal is not None else None
+            if problem:
+                raise FetchRefused(url, _redirected(problem, came_from))
             if self._proxied(url):
-                self._check_by_name(url, host, why)
+                self._check_by_name(url, host, came_from)
         left = end - time.monotonic()
         if left <= 0:
-            raise Unreachable(url, f"no complete answer within {seconds:g} s{why}")
+            raise Unreachable(url, _redirected(_late(seconds), came_from))
         try:
             return self.session.get(url, stream=True, allow_redirects=False, timeout=(left, left),
                                     headers={"Accept": accept, "Accept-Encoding": "identity"})
         except FetchRefused as exc:  # raised by the guarded connection, which knows no URL
-            raise FetchRefused(url, exc.reason + why) from None
+            raise FetchRefused(url, _redirected(exc.reason, came_from)) from None
         except requests.Timeout:
-            raise Unreachable(url, f"no complete answer within {seconds:g} s{why}") from None
+            raise Unreachable(url, _redirected(_late(seconds), came_from)) from None
         except requests.RequestException as exc:
             from .http import describe
 
@@ -147,14 +151,14 @@ class Fetcher:
                 # A refused connection never reached the peer check: a private host must
                 # be refused the same whether its port is open or closed (no port probing,
                 # and no "try again" that can never succeed).
-                self._check_by_name(url, host, why)
-            raise Unreachable(url, describe(exc) + why) from None
+                self._check_by_name(url, host, came_from)
+            raise Unreachable(url, _redirected(describe(exc), came_from)) from None
 
     def _proxied(self, url: str) -> bool:
         env = self.session.merge_environment_settings(url, {}, None, None, None)
         return bool(requests.utils.select_proxy(url, env.get("proxies") or {}))
 
-    def _check_by_name(self, url: str, host: str, why: str) -> None:
+    def _check_by_name(self, url: str, host: str, came_from: str | None) -> None:
         try:
             infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
         except OSError:
@@ -162,7 +166,19 @@ class Fetcher:
         for info in infos:
             problem = address_problem(str(info[4][0]))
             if problem:
-                raise FetchRefused(url, f"{host} resolves to a {problem}{why}")
+                reason = _("{host} resolves to a {problem}").format(host=host, problem=problem)
+                raise FetchRefused(url, _redirected(reason, came_from))
+
+
+def _redirected(reason: str, came_from: str | None) -> str:
+    """``reason``, saying which URL redirected here when one did."""
+    if not came_from:
+        return reason
+    return _("{reason} (redirected from {url})").format(reason=reason, url=came_from)
+
+
+def _late(seconds: float) -> str:
+    return _("no complete answer within {seconds:g} s").format(seconds=seconds)
 
 
 def _literal(host: str) -> str | None:
@@ -181,16 +197,16 @@ def _read(resp: requests.Response, url: str, *, max_bytes: int, end: float, seco
     while True:
         left = end - time.monotonic()
         if left <= 0:
-            raise Unreachable(url, f"no complete answer within {seconds:g} s")
+            raise Unreachable(url, _late(seconds))
         sock = getattr(getattr(raw, "connection", None), "sock", None)
         if sock is not None:  # this read may wait only for the time left
             sock.settimeout(left)
         try:
             chunk = raw.read1(_CHUNK, decode_content=True)
         except (urllib3.exceptions.TimeoutError, TimeoutError):
-            raise Unreachable(url, f"no complete answer within {seconds:g} s") from None
+            raise Unreachable(url, _late(seconds)) from None
         except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise Unreachable(url, f"the answer was cut off ({type(exc).__name__})") from None
+            raise Unreachable(url, _("the answer was cut off ({error})").format(error=type(exc).__name__)) from None
         if not chunk:
             return bytes(buf)
         buf += chunk

@@ -18,6 +18,7 @@ from typing import Any
 
 from . import compose
 from .base import Account, Article, Context, Rejected
+from .i18n import _
 
 #: A summary shortened to fewer characters than this is dropped instead.
 MIN_SUMMARY = 40
@@ -142,7 +143,8 @@ def fit(
         dropped = len(f.tags) - len(kept)
         f = dataclasses.replace(f, tags=tuple(kept))
         if dropped:
-            warnings.append(f"{dropped} hashtag(s) left out to fit {network}'s {limit} characters")
+            warnings.append(_("{n} hashtag(s) left out to fit {network}'s {limit} characters").format(
+                n=dropped, network=network, limit=limit))
         if kept:
             text = render(f)
             size = measure(text)
@@ -159,7 +161,7 @@ def fit(
         room = measure(value) - over
         short = truncate(value, room, measure=measure) if room >= MIN_SUMMARY else ""
         f = dataclasses.replace(f, body=short) if name == "body" else dataclasses.replace(f, summary=short)
-        warnings.append(f"{name} {'shortened' if short else 'left out'} to fit {network}'s {limit} characters")
+        warnings.append(_fitted(name, short).format(network=network, limit=limit))
         text = render(f)
         size = measure(text)
         if size <= limit:
@@ -169,16 +171,28 @@ def fit(
     room = measure(f.title) - over
     if room > 0:
         f = dataclasses.replace(f, title=truncate(f.title, room, measure=measure))
-        warnings.append(f"title shortened to fit {network}'s {limit} characters")
+        warnings.append(_("title shortened to fit {network}'s {limit} characters").format(network=network, limit=limit))
         text = render(f)
         if measure(text) <= limit:
             return text
     # 4. The account's own hashtags, then a plain cut as the last resort.
     if f.own_tags:
         f = dataclasses.replace(f, own_tags=())
-        warnings.append("the account's own hashtags left out: nothing else fits")
+        warnings.append(_("the account's own hashtags left out: nothing else fits"))
         text = render(f)
         if measure(text) <= limit:
             return text
-    warnings.append(f"text cut to {network}'s {limit} characters")
+    warnings.append(_("text cut to {network}'s {limit} characters").format(network=network, limit=limit))
     return truncate(text, limit, measure=measure)
+
+
+def _fitted(name: str, short: str) -> str:
+    """The warning (to format with ``network`` and ``limit``) for the body or summary
+    shortened (``short`` is what is left) or left out."""
+    if name == "body" and short:
+        return _("body shortened to fit {network}'s {limit} characters")
+    if name == "body":
+        return _("body left out to fit {network}'s {limit} characters")
+    if short:
+        return _("summary shortened to fit {network}'s {limit} characters")
+    return _("summary left out to fit {network}'s {limit} characters")

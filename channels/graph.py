@@ -18,6 +18,7 @@ from .base import Account, Channel, ChannelError, Context
 from .clock import SYSTEM, Clock
 from .graph_errors import app_usage, as_int, graph_error, usage_entries
 from .http import Session, is_transport, last_headers, make_session
+from .i18n import _
 
 DEFAULT_VERSION = "v25.0"
 T = TypeVar("T")
@@ -117,4 +118,6 @@ def describe_usage(headers: Mapping[str, str]) -> str | None:
     if not shares:
         app = app_usage(headers)
         shares = [max(as_int(app.get(k)) for k in keys)] if app else []
-    return f"{max(shares)}% of the hourly call budget used" if shares else None
+    if not shares:
+        return None
+    return _("{percent}% of the hourly call budget used").format(percent=max(shares))

@@ -41,6 +41,7 @@ import requests
 from .base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Transient
 from .clock import SYSTEM, Clock
 from .http import describe, never_sent
+from .i18n import _
 from .redact import Redactor
 from .x_errors import describe_body
 
@@ -82,16 +83,19 @@ def graph_error(
     if isinstance(err, dict):
         return _from_error_object(err, response, write=write, hide=hide, clock=clock, status=status)
     if response is None:
-        what = f" ({type(exc).__name__})" if exc is not None else ""
-        return Transient(f"no readable answer from the Graph API{what}", may_have_landed=write)
+        if exc is not None:
+            unread = _("no readable answer from the Graph API ({error})").format(error=type(exc).__name__)
+        else:
+            unread = _("no readable answer from the Graph API")
+        return Transient(unread, may_have_landed=write)
 
     assert status is not None
     shape = describe_body(response)
+    if 200 <= status < 300 and expected and isinstance(body, (dict, list)):
+        shape = _("JSON without {expected!r}").format(expected=expected)
+    message = _("the Graph API answered HTTP {status} with {shape}").format(status=status, shape=shape)
     if 200 <= status < 300:
-        if expected and isinstance(body, (dict, list)):
-            shape = f"JSON without {expected!r}"
-        return Transient(f"the Graph API answered HTTP {status} with {shape}", may_have_landed=write, http_status=status)
-    message = f"the Graph API answered HTTP {status} with {shape}"
+        return Transient(message, may_have_landed=write, http_status=status)
     if status == 429:
         return RateLimited(message, retry_at=regain_at(response.headers, clock) or clock.now() + DEFAULT_WAIT,
                            http_status=status)
@@ -112,9 +116,9 @@ def _from_error_object(
     status: int | None,
 ) -> ChannelError:
     code_raw, subcode = err.get("code"), err.get("error_subcode")
-    message = hide(str(err.get("error_user_msg") or err.get("message") or "no message"))
+    message = hide(str(err.get("error_user_msg") or err.get("message") or _("no message")))
     label = f"{code_raw}/{subcode}" if subcode else (str(code_raw) if code_raw is not None else None)
-    full = f"Graph error {label}: {message}" if label else message
+    full = _("Graph error {code}: {message}").format(code=label, message=message) if label else message
     try:
         code = int(code_raw)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -122,7 +126,8 @@ def _from_error_object(
             return Transient(full, may_have_landed=write, http_status=status)
         return Rejected(full, code=label, http_status=status)
     if code in BLOCKED_CODES or subcode in BLOCKED_SUBCODES:
-        return AuthError(f"{full} (the account is blocked or restricted)", code=label, http_status=status)
+        blocked = _("{error} (the account is blocked or restricted)").format(error=full)
+        return AuthError(blocked, code=label, http_status=status)
     if (code, subcode) == IG_QUOTA:
         return RateLimited(full, retry_at=clock.now() + dt.timedelta(hours=24), code=label, http_status=status)
     if code in RATE_LIMIT_CODES:

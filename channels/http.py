@@ -24,6 +24,7 @@ import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
+from .i18n import _
 from .redact import RedactingFilter, Redactor
 
 __all__ = [
@@ -194,21 +195,23 @@ def describe(exc: BaseException) -> str:
     where = urlsplit(url).netloc if isinstance(url, str) else ""
     cause = _cause(exc)
     if isinstance(exc, requests.ConnectTimeout):
-        what = "timed out connecting"
+        what = _("timed out connecting")
     elif isinstance(exc, requests.ReadTimeout):
-        what = "no answer in time (the request may have arrived)"
+        what = _("no answer in time (the request may have arrived)")
     elif _NAME_RESOLUTION and isinstance(cause, _NAME_RESOLUTION):
-        what = "host name not found"
+        what = _("host name not found")
     elif isinstance(cause, urllib3.exceptions.NewConnectionError):
-        what = "connection refused"
+        what = _("connection refused")
     elif isinstance(exc, requests.exceptions.SSLError):
-        what = "TLS handshake failed"
+        what = _("TLS handshake failed")
     elif isinstance(exc, requests.exceptions.ProxyError):
-        what = "proxy refused the connection"
+        what = _("proxy refused the connection")
     elif isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
-        what = "the answer was cut off (the request may have arrived)"
+        what = _("the answer was cut off (the request may have arrived)")
     elif isinstance(exc, requests.ConnectionError):
-        what = "connection dropped before the answer (the request may have arrived)"
+        what = _("connection dropped before the answer (the request may have arrived)")
     else:
         what = type(exc).__name__
-    return f"network unreachable: {what}" + (f" ({where})" if where else "")
+    if where:
+        return _("network unreachable: {what} ({where})").format(what=what, where=where)
+    return _("network unreachable: {what}").format(what=what)

@@ -112,7 +112,9 @@ def _compiled() -> list[tuple[re.Pattern[str], str]]:
             pieces.append(f"(?P<{name}>.+?)")
             last = field.end()
         else:
-            if names:
+            # A message that is mostly placeholders ("{where}: {problem}") would match
+            # any text: only messages with words of their own are looked for.
+            if names and len(re.findall(r"[^\W\d_]", _FIELD.sub("", msgid))) >= 4:
                 pieces.append(re.escape(msgid[last:].replace("{{", "{").replace("}}", "}")))
                 literal = len(_FIELD.sub("", msgid))
                 found.append((literal, re.compile("".join(pieces), re.DOTALL), msgid))

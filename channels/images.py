@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .base import Account, Context, Media, Rejected, Transient
+from .i18n import _
 
 if TYPE_CHECKING:
     from .media import PreparedImage
@@ -54,7 +55,7 @@ def prepare(
         return ()
     if context is None:
         if network == "x":
-            warnings.append(f"{len(images)} image(s) left out: no media folder to prepare them in")
+            warnings.append(_("{n} image(s) left out: no media folder to prepare them in").format(n=len(images)))
             return ()
         return tuple(images)
     from .fetch import Fetcher
@@ -71,18 +72,19 @@ def prepare(
             try:
                 prepared = preparer(load_image_bytes(item.url, fetcher=fetcher), item.url)
             except ImageFetchError as exc:
-                raise Transient(f"{exc}; try again when the image can be fetched") from None
+                raise Transient(_("{error}; try again when the image can be fetched").format(error=exc)) from None
             except ImageError as exc:
                 if required and i == 0:
-                    raise Rejected(f"{exc}; check the URL ({_label(network)} needs this image)") from None
-                warnings.append(f"image left out: {exc}")
+                    raise Rejected(_("{error}; check the URL ({network} needs this image)").format(
+                        error=exc, network=_label(network))) from None
+                warnings.append(_("image left out: {error}").format(error=exc))
                 continue
             warnings.extend(prepared.warnings)
             kept.append(_stored(prepared, item, context))
     finally:
         fetcher.close()
     if network == "instagram" and kept and not context.media_base_url:
-        warnings.append("media.public_base_url is not set: Instagram gets the original images")
+        warnings.append(_("media.public_base_url is not set: Instagram gets the original images"))
     return tuple(kept)
 
 
@@ -96,8 +98,8 @@ def _stored(prepared: PreparedImage, item: Media, context: Context) -> Media:
         name = prepared.save(context.media_dir)
     except OSError as exc:
         raise Transient(
-            f"the prepared image cannot be written to the media folder {context.media_dir} "
-            f"({exc.strerror or exc}); try again when it can"
+            _("the prepared image cannot be written to the media folder {folder} ({error}); "
+              "try again when it can").format(folder=context.media_dir, error=exc.strerror or exc)
         ) from None
     url = f"{context.media_base_url}/{name}" if context.media_base_url else item.url
     return Media(url=url, alt=item.alt, file=name, sha256=prepared.sha256)
@@ -117,7 +119,8 @@ def _preparer(network: str, account: Account) -> Callable[[bytes, str], Prepared
             # only an animated GIF may be larger than Facebook takes.
             prepared = prepare_for_x(data, source=source)
             if len(prepared.data) > FACEBOOK_MAX_BYTES:
-                raise ImageError(f"{source}: {mb(len(prepared.data))} is more than Facebook's {mb(FACEBOOK_MAX_BYTES)}")
+                raise ImageError(_("{source}: {size} is more than Facebook's {limit}").format(
+                    source=source, size=mb(len(prepared.data)), limit=mb(FACEBOOK_MAX_BYTES)))
             return prepared
 
         return for_facebook

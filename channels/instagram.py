@@ -12,6 +12,7 @@ import datetime as dt
 from . import graph
 from .base import AccountCheck, Article, Draft, Receipt, Rejected, Transient
 from .http import web_url
+from .i18n import _
 
 MAX_CAPTION = 2200
 MAX_HASHTAGS = 30
@@ -37,7 +38,7 @@ class InstagramChannel(graph.GraphChannel):
         from .formatting import fields_for, fit, renderer
 
         if not article.image:
-            raise Rejected("Instagram needs an image and the article has none (set 'image' in the article)")
+            raise Rejected(_("Instagram needs an image and the article has none (set 'image' in the article)"))
         warnings: list[str] = []
         fields = fields_for(article, self.account, max_tags=MAX_HASHTAGS)
         capped = len(fields_for(article, self.account).hashtags) - len(fields.hashtags)
@@ -53,25 +54,30 @@ class InstagramChannel(graph.GraphChannel):
         media = prepare(article.images()[:MAX_CAROUSEL], network="instagram", account=self.account,
                         context=self.context, warnings=warnings, required=True)
         if len(article.images()) > MAX_CAROUSEL:
-            warnings.append(f"{len(article.images()) - MAX_CAROUSEL} image(s) beyond Instagram's {MAX_CAROUSEL} left out")
+            warnings.append(_("{n} image(s) beyond Instagram's {most} left out").format(
+                n=len(article.images()) - MAX_CAROUSEL, most=MAX_CAROUSEL))
         return Draft(parts=(caption,), media=media, warnings=tuple(warnings))
 
     def validate(self, draft: Draft) -> None:
         from .text import count_hashtags, count_mentions
 
         if len(draft.parts) != 1:
-            raise Rejected("an Instagram post has exactly one caption")
+            raise Rejected(_("an Instagram post has exactly one caption"))
         caption = draft.parts[0]
         if not draft.media:
-            raise Rejected("Instagram needs an image")
+            raise Rejected(_("Instagram needs an image"))
         if len(draft.media) > MAX_CAROUSEL:
-            raise Rejected(f"an Instagram carousel takes at most {MAX_CAROUSEL} images, the draft has {len(draft.media)}")
+            raise Rejected(_("an Instagram carousel takes at most {most} images, the draft has {n}").format(
+                most=MAX_CAROUSEL, n=len(draft.media)))
         if len(caption) > MAX_CAPTION:
-            raise Rejected(f"the caption is {len(caption)} characters; Instagram takes {MAX_CAPTION}")
+            raise Rejected(_("the caption is {length} characters; Instagram takes {limit}").format(
+                length=len(caption), limit=MAX_CAPTION))
         if count_hashtags(caption) > MAX_HASHTAGS:
-            raise Rejected(f"the caption has {count_hashtags(caption)} hashtags; Instagram takes {MAX_HASHTAGS}")
+            raise Rejected(_("the caption has {n} hashtags; Instagram takes {most}").format(
+                n=count_hashtags(caption), most=MAX_HASHTAGS))
         if count_mentions(caption) > MAX_MENTIONS:
-            raise Rejected(f"the caption has {count_mentions(caption)} mentions; Instagram takes {MAX_MENTIONS}")
+            raise Rejected(_("the caption has {n} mentions; Instagram takes {most}").format(
+                n=count_mentions(caption), most=MAX_MENTIONS))
 
     @property
     def ig_user_id(self) -> str:
@@ -128,9 +134,10 @@ class InstagramChannel(graph.GraphChannel):
             if code in ("FINISHED", "PUBLISHED"):
                 return
             if code in ("ERROR", "EXPIRED"):
-                raise Rejected(f"Instagram could not prepare the image: {state.get('status') or code}")
+                raise Rejected(_("Instagram could not prepare the image: {status}").format(status=state.get("status") or code))
             if clock.monotonic() > deadline:
-                raise Transient(f"Instagram media container {container} still {code} after waiting")
+                raise Transient(_("Instagram media container {container} still {code} after waiting").format(
+                    container=container, code=code))
             clock.sleep(interval)
 
     def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
@@ -158,7 +165,8 @@ class InstagramChannel(graph.GraphChannel):
         data = (limit.get("data") or [{}])[0]
         total = (data.get("config") or {}).get("quota_total")
         if total is not None:
-            quota = f"{int(total) - int(data.get('quota_usage', 0))}/{total} posts left in 24 hours"
+            quota = _("{left}/{total} posts left in 24 hours").format(left=int(total) - int(data.get("quota_usage", 0)),
+                                                                     total=total)
         # Instagram fetches every image from media.public_base_url: one not served there
         # fails every post with error 9004, so the check fetches one as Instagram would.
         from .media_fetch import check_served
@@ -182,7 +190,8 @@ def _drop_extra_mentions(caption: str, warnings: list[str]) -> str:
         at = caption.rfind("@", 0, entity.start + 1)
         if at >= 0:
             caption = caption[:at] + caption[at + 1:]
-    warnings.append(f"{len(mentions) - MAX_MENTIONS} mention(s) beyond Instagram's {MAX_MENTIONS} dropped")
+    warnings.append(_("{n} mention(s) beyond Instagram's {most} dropped").format(n=len(mentions) - MAX_MENTIONS,
+                                                                                 most=MAX_MENTIONS))
     return caption
 
 
@@ -203,5 +212,5 @@ def _drop_extra_hashtags(caption: str, *, keep: tuple[str, ...], capped: int, wa
             caption = caption[:entity.start] + caption[entity.start + 1:]  # the # (or its full-width twin)
     dropped = capped + max(0, excess)
     if dropped:
-        warnings.append(f"{dropped} hashtag(s) beyond Instagram's {MAX_HASHTAGS} dropped")
+        warnings.append(_("{n} hashtag(s) beyond Instagram's {most} dropped").format(n=dropped, most=MAX_HASHTAGS))
     return caption

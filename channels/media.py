@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .i18n import _
 from .media_fetch import ImageError, load_image_bytes
 from .media_fetch import mb as _mb
 
@@ -118,11 +119,13 @@ def prepare_for_instagram(
     """
     from PIL import Image, ImageColor
 
-    label = source or "image"
+    label = source or _("image")
     try:
         fill = ImageColor.getrgb(background)[:3]
     except ValueError as exc:
-        raise ValueError(f"background colour {background!r} is not a colour; expected e.g. '#FFFFFF'") from exc
+        raise ValueError(
+            _("background colour {background!r} is not a colour; expected e.g. '#FFFFFF'").format(background=background)
+        ) from exc
     # A JPEG may decode at 1/2, 1/4 or 1/8 scale while both sides stay >= 1440, which is
     # all the output can use: a 24-megapixel photo then costs a third of the time.
     img, notes = _decode(data, label, draft=(IG_MAX_WIDTH, IG_MAX_WIDTH))
@@ -137,15 +140,16 @@ def prepare_for_instagram(
     share = (w * h) / (pad_w * pad_h)
     if share < IG_MIN_CONTENT_SHARE:
         raise ImageError(
-            f"{label}: {shown[0]}×{shown[1]} pixels is too thin for Instagram; padding it to "
-            f"between 4:5 and 1.91:1 would leave a mostly blank picture; expected an image "
-            f"closer to that shape"
+            _("{label}: {width}×{height} pixels is too thin for Instagram; padding it to "
+              "between 4:5 and 1.91:1 would leave a mostly blank picture; expected an image "
+              "closer to that shape").format(label=label, width=shown[0], height=shown[1])
         )
     if (pad_w, pad_h) != (w, h):
         padded = _pad_to_ratio(*shown)
         notes.append(
-            f"image padded from {shown[0]}×{shown[1]} to {padded[0]}×{padded[1]} "
-            "to fit Instagram's aspect ratio"
+            _("image padded from {width}×{height} to {new_width}×{new_height} "
+              "to fit Instagram's aspect ratio").format(
+                width=shown[0], height=shown[1], new_width=padded[0], new_height=padded[1])
         )
 
     out_w = min(max(pad_w, IG_MIN_WIDTH), IG_MAX_WIDTH)
@@ -154,8 +158,9 @@ def prepare_for_instagram(
     out_h = max(out_h, -(-out_w * IG_MAX_RATIO[1] // IG_MAX_RATIO[0]))
     if out_w > pad_w:
         notes.append(
-            f"image scaled up from {pad_w}×{pad_h} to {out_w}×{out_h}: Instagram needs at least "
-            f"{IG_MIN_WIDTH} pixels wide, so it may look blurry"
+            _("image scaled up from {width}×{height} to {new_width}×{new_height}: Instagram needs at least "
+              "{min_width} pixels wide, so it may look blurry").format(
+                width=pad_w, height=pad_h, new_width=out_w, new_height=out_h, min_width=IG_MIN_WIDTH)
         )
     if (pad_w, pad_h) == (w, h):
         # No padding: stretch by at most a pixel of rounding instead of a 1-pixel border.
@@ -171,11 +176,12 @@ def prepare_for_instagram(
         encoded = _encode(canvas, "JPEG", quality=quality)
         if len(encoded) <= IG_MAX_BYTES:
             if quality != _JPEG_QUALITIES[0]:
-                notes.append(f"image saved at JPEG quality {quality} to stay within {_mb(IG_MAX_BYTES)}")
+                notes.append(_("image saved at JPEG quality {quality} to stay within {limit}").format(
+                    quality=quality, limit=_mb(IG_MAX_BYTES)))
             return PreparedImage(encoded, "image/jpeg", ".jpg", out_w, out_h, tuple(notes))
     raise ImageError(
-        f"{label}: still {_mb(len(encoded))} at JPEG quality {_JPEG_QUALITIES[-1]}; "
-        f"Instagram accepts at most {_mb(IG_MAX_BYTES)}"
+        _("{label}: still {size} at JPEG quality {quality}; Instagram accepts at most {limit}").format(
+            label=label, size=_mb(len(encoded)), quality=_JPEG_QUALITIES[-1], limit=_mb(IG_MAX_BYTES))
     )
 
 
@@ -187,18 +193,18 @@ def prepare_for_x(data: bytes, *, source: str = "") -> PreparedImage:
     GIF up to 15 MB is passed through unchanged. Raises :class:`ImageError` for anything
     that is not a usable image, and for an animated GIF over 15 MB.
     """
-    label = source or "image"
+    label = source or _("image")
     img, notes = _decode(data, label, allow_animation=True)
     fmt = img.format or ""
     if fmt == "GIF" and getattr(img, "is_animated", False):
         if len(data) > X_GIF_MAX_BYTES:
             raise ImageError(
-                f"{label}: animated GIF of {_mb(len(data))}; X accepts animated GIFs up to "
-                f"{_mb(X_GIF_MAX_BYTES)}"
+                _("{label}: animated GIF of {size}; X accepts animated GIFs up to {limit}").format(
+                    label=label, size=_mb(len(data)), limit=_mb(X_GIF_MAX_BYTES))
             )
         return PreparedImage(bytes(data), "image/gif", ".gif", img.width, img.height, ())
     if getattr(img, "is_animated", False):
-        notes.append("only the first frame of the animated image is kept")
+        notes.append(_("only the first frame of the animated image is kept"))
     img = _upright_srgb(img, label, notes)
 
     if fmt in X_KEPT_FORMATS:
@@ -214,14 +220,15 @@ def prepare_for_x(data: bytes, *, source: str = "") -> PreparedImage:
     for encoded, size in _shrinking_jpegs(flat):
         if len(encoded) <= X_MAX_BYTES:
             if fmt not in X_KEPT_FORMATS:
-                notes.append(f"image converted from {fmt or 'an unknown format'} to JPEG "
-                             "(X takes JPEG, PNG, GIF or WEBP)")
+                notes.append(_("image converted from {format} to JPEG (X takes JPEG, PNG, GIF or WEBP)").format(
+                    format=fmt or _("an unknown format")))
             if size != flat.size:
-                notes.append(f"image scaled to {size[0]}×{size[1]} to stay within X's {_mb(X_MAX_BYTES)}")
+                notes.append(_("image scaled to {width}×{height} to stay within X's {limit}").format(
+                    width=size[0], height=size[1], limit=_mb(X_MAX_BYTES)))
             elif fmt in X_KEPT_FORMATS:
-                notes.append(f"image re-encoded as JPEG to stay within X's {_mb(X_MAX_BYTES)}")
+                notes.append(_("image re-encoded as JPEG to stay within X's {limit}").format(limit=_mb(X_MAX_BYTES)))
             return PreparedImage(encoded, "image/jpeg", ".jpg", size[0], size[1], tuple(notes))
-    raise ImageError(f"{label}: cannot be brought under X's {_mb(X_MAX_BYTES)} limit")
+    raise ImageError(_("{label}: cannot be brought under X's {limit} limit").format(label=label, limit=_mb(X_MAX_BYTES)))
 
 
 def alt_text(text: str | None, *, limit: int = 1000) -> str | None:
@@ -265,28 +272,30 @@ def _decode(
     from PIL import Image, UnidentifiedImageError
 
     if not data:
-        raise ImageError(f"{label}: empty file; expected an image")
+        raise ImageError(_("{label}: empty file; expected an image").format(label=label))
     if len(data) > MAX_SOURCE_BYTES:
-        raise ImageError(f"{label}: {_mb(len(data))} is too large; images up to {_mb(MAX_SOURCE_BYTES)} are accepted")
+        raise ImageError(_("{label}: {size} is too large; images up to {limit} are accepted").format(
+            label=label, size=_mb(len(data)), limit=_mb(MAX_SOURCE_BYTES)))
     try:
         with warnings.catch_warnings():
             # Pillow warns between 1x and 2x its limit; we refuse those ourselves below.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
-        raise ImageError(f"{label}: too many pixels to decode safely (possible decompression bomb)") from exc
+        raise ImageError(_bomb(label)) from exc
     except UnidentifiedImageError as exc:
-        raise ImageError(f"{label}: not an image; expected JPEG, PNG, GIF or WEBP") from exc
+        raise ImageError(_("{label}: not an image; expected JPEG, PNG, GIF or WEBP").format(label=label)) from exc
     except Exception as exc:  # Pillow plugins raise many types for a broken header
-        raise ImageError(f"{label}: truncated or corrupt image header ({exc}); expected a complete image file") from exc
+        raise ImageError(_("{label}: truncated or corrupt image header ({error}); expected a complete image file").format(
+            label=label, error=exc)) from exc
     limit = Image.MAX_IMAGE_PIXELS or 89_478_485
     if img.width * img.height > limit:
         raise ImageError(
-            f"{label}: {img.width}×{img.height} is too many pixels to decode safely; "
-            f"at most {limit:,} pixels are accepted"
+            _("{label}: {width}×{height} is too many pixels to decode safely; "
+              "at most {limit:,} pixels are accepted").format(label=label, width=img.width, height=img.height, limit=limit)
         )
     if img.width < 1 or img.height < 1:
-        raise ImageError(f"{label}: has no pixels; expected an image")
+        raise ImageError(_("{label}: has no pixels; expected an image").format(label=label))
     if draft is not None and img.format == "JPEG":
         source_width = img.width
         img.draft("RGB" if img.mode == "RGB" else None, draft)
@@ -294,13 +303,18 @@ def _decode(
     try:
         img.load()
     except Image.DecompressionBombError as exc:
-        raise ImageError(f"{label}: too many pixels to decode safely (possible decompression bomb)") from exc
+        raise ImageError(_bomb(label)) from exc
     except Exception as exc:  # truncated data surfaces as OSError, SyntaxError, ValueError...
-        raise ImageError(f"{label}: truncated or corrupt image ({exc}); expected a complete image file") from exc
+        raise ImageError(_("{label}: truncated or corrupt image ({error}); expected a complete image file").format(
+            label=label, error=exc)) from exc
     notes: list[str] = []
     if not allow_animation and getattr(img, "is_animated", False):
-        notes.append("only the first frame of the animated image is used")
+        notes.append(_("only the first frame of the animated image is used"))
     return img, notes
+
+
+def _bomb(label: str) -> str:
+    return _("{label}: too many pixels to decode safely (possible decompression bomb)").format(label=label)
 
 
 def _upright_srgb(img: Image.Image, label: str, notes: list[str]) -> Image.Image:
@@ -310,7 +324,7 @@ def _upright_srgb(img: Image.Image, label: str, notes: list[str]) -> Image.Image
     try:
         upright = ImageOps.exif_transpose(img)
     except Exception:  # a corrupt EXIF block must not stop the post
-        notes.append("the image's EXIF orientation could not be read; it is used as stored")
+        notes.append(_("the image's EXIF orientation could not be read; it is used as stored"))
         upright = img.copy()
     upright = _to_srgb(upright or img.copy(), notes)
     if upright.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
@@ -342,7 +356,7 @@ def _to_srgb(img: Image.Image, notes: list[str]) -> Image.Image:
         out.info = dict(img.info)
         return out
     except Exception:
-        notes.append("the image's colour profile could not be read; colours may look different")
+        notes.append(_("the image's colour profile could not be read; colours may look different"))
         return img
 
 
@@ -357,7 +371,7 @@ def _flatten(img: Image.Image, fill: tuple[int, ...], notes: list[str]) -> Image
     alpha = rgba.getchannel("A")
     lowest = alpha.getextrema()[0]  # (min, max) for a single band
     if isinstance(lowest, (int, float)) and lowest < 255:
-        notes.append("transparent areas filled with the background colour (JPEG has no transparency)")
+        notes.append(_("transparent areas filled with the background colour (JPEG has no transparency)"))
     flat = Image.new("RGB", img.size, fill[:3])
     flat.paste(rgba, mask=alpha)
     return flat

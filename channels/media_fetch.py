@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from .i18n import N_, _
+
 if TYPE_CHECKING:
     from .address_policy import FetchPolicy
     from .base import Context
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 
 MB = 1_000_000
 #: Answers that say the image is not at that address: retrying will not bring it back.
-GONE = {404: "not found", 410: "gone"}
+GONE = {404: N_("not found"), 410: N_("gone")}
 #: Answers that say "not now" (with every 5xx): a retry may work.
 NOT_NOW = (408, 429)
 
@@ -67,23 +69,25 @@ def load_image_bytes(
     if scheme == "file":
         parts = urlsplit(source)
         if parts.netloc not in ("", "localhost"):
-            raise ImageError(f"{source}: file URL on another host; expected a local file")
+            raise ImageError(_("{source}: file URL on another host; expected a local file").format(source=source))
         path = Path(url2pathname(unquote(parts.path)))
     elif scheme and len(scheme) > 1:  # one letter is a Windows drive, not a scheme
-        raise ImageError(f"{source}: unsupported URL scheme {scheme!r}; expected http(s) or a file")
+        raise ImageError(_("{source}: unsupported URL scheme {scheme!r}; expected http(s) or a file").format(
+            source=source, scheme=scheme))
     else:
         path = Path(source).expanduser()
     try:
         size = path.stat().st_size
         if size > limit:
-            raise ImageError(f"{source}: {mb(size)} is larger than the {mb(limit)} allowed")
+            raise ImageError(_("{source}: {size} is larger than the {limit} allowed").format(
+                source=source, size=mb(size), limit=mb(limit)))
         return path.read_bytes()
     except FileNotFoundError as exc:
-        raise ImageError(f"{source}: no such file; expected an image file") from exc
+        raise ImageError(_("{source}: no such file; expected an image file").format(source=source)) from exc
     except IsADirectoryError as exc:
-        raise ImageError(f"{source}: is a folder; expected an image file") from exc
+        raise ImageError(_("{source}: is a folder; expected an image file").format(source=source)) from exc
     except OSError as exc:
-        raise ImageError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
+        raise ImageError(_("{source}: cannot be read ({error})").format(source=source, error=exc.strerror or exc)) from exc
 
 
 def _download(
@@ -97,17 +101,21 @@ def _download(
         return http.get(url, max_bytes=max_bytes, timeout=timeout, accept="image/*").body
     except HTTPStatusError as exc:
         if exc.status in GONE:
-            raise ImageError(f"{exc.url}: no image there (HTTP {exc.status}: {GONE[exc.status]})") from None
+            raise ImageError(_("{url}: no image there (HTTP {status}: {reason})").format(
+                url=exc.url, status=exc.status, reason=_(GONE[exc.status]))) from None
         kind = ImageFetchError if exc.status >= 500 or exc.status in NOT_NOW else ImageError
-        raise kind(f"{exc.url}: the server answered HTTP {exc.status}; expected the image") from None
+        raise kind(_("{url}: the server answered HTTP {status}; expected the image").format(
+            url=exc.url, status=exc.status)) from None
     except TooLarge as exc:
         if exc.declared is not None:
-            raise ImageError(f"{exc.url}: {mb(exc.declared)} is larger than the {mb(max_bytes)} allowed") from None
-        raise ImageError(f"{exc.url}: larger than the {mb(max_bytes)} allowed; download stopped") from None
+            raise ImageError(_("{source}: {size} is larger than the {limit} allowed").format(
+                source=exc.url, size=mb(exc.declared), limit=mb(max_bytes))) from None
+        raise ImageError(_("{url}: larger than the {limit} allowed; download stopped").format(
+            url=exc.url, limit=mb(max_bytes))) from None
     except FetchRefused as exc:
         raise ImageError(str(exc)) from None
     except Unreachable as exc:
-        raise ImageFetchError(f"{exc.url}: download failed ({exc.reason})") from None
+        raise ImageFetchError(_("{url}: download failed ({reason})").format(url=exc.url, reason=exc.reason)) from None
     finally:
         if own:
             http.close()
@@ -132,21 +140,36 @@ def check_served(context: Context) -> str | None:
     try:
         name = write(data, ext=".jpg", media_dir=context.media_dir)
     except OSError as exc:
-        return f"the media folder {context.media_dir} cannot be written ({exc.strerror or exc})"
+        return _("the media folder {folder} cannot be written ({error})").format(
+            folder=context.media_dir, error=exc.strerror or exc)
     url = f"{base.rstrip('/')}/{name}"
-    lead = f"media.public_base_url does not serve the media folder {context.media_dir}: {url}"
-    tail = "; Instagram would refuse every post (error 9004)"
+    folder = context.media_dir
     with Fetcher(context.fetch_policy.allowing(base)) as fetcher:
         try:
             got = fetcher.get(url, max_bytes=1_000_000, accept="image/jpeg")
         except HTTPStatusError as exc:
-            why = {403: " (forbidden: can the web server read the files?)", 404: " (not found: is that URL this folder?)"}
-            return f"{lead} answered HTTP {exc.status}{why.get(exc.status, '')}{tail}"
+            if exc.status == 403:
+                said = _("media.public_base_url does not serve the media folder {folder}: {url} answered HTTP "
+                         "{status} (forbidden: can the web server read the files?); Instagram would refuse "
+                         "every post (error 9004)")
+            elif exc.status == 404:
+                said = _("media.public_base_url does not serve the media folder {folder}: {url} answered HTTP "
+                         "{status} (not found: is that URL this folder?); Instagram would refuse every post "
+                         "(error 9004)")
+            else:
+                said = _("media.public_base_url does not serve the media folder {folder}: {url} answered HTTP "
+                         "{status}; Instagram would refuse every post (error 9004)")
+            return said.format(folder=folder, url=url, status=exc.status)
         except FetchError as exc:
-            return f"{lead} could not be fetched: {exc}{tail}"
+            return _("media.public_base_url does not serve the media folder {folder}: {url} could not be "
+                     "fetched: {error}; Instagram would refuse every post (error 9004)").format(
+                folder=folder, url=url, error=exc)
     kind = (got.content_type or "").split(";")[0].strip().lower()
     if got.body != data or (kind and not kind.startswith("image/")):
-        return f"{lead} answered with something else ({kind or 'no type'}, {len(got.body)} bytes), not the image written there{tail}"
+        return _("media.public_base_url does not serve the media folder {folder}: {url} answered with "
+                 "something else ({kind}, {size} bytes), not the image written there; Instagram would "
+                 "refuse every post (error 9004)").format(
+            folder=folder, url=url, kind=kind or _("no type"), size=len(got.body))
     return None
 
 

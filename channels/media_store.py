@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .base import Context, Media, Rejected
+from .i18n import _
 
 #: The types X and Facebook are told, by the prepared file's extension.
 MIME_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp"}
@@ -98,26 +99,32 @@ def read(media: Media, context: Context | None) -> StoredImage:
     """
     if not media.file or not media.sha256:
         raise PreparedImageGone(
-            f"the image {media.url} was not prepared when the post was rendered; "
-            "render the post again (cancel it and schedule the article again)"
+            _("the image {url} was not prepared when the post was rendered; "
+              "render the post again (cancel it and schedule the article again)").format(url=media.url)
         )
     if context is None:
-        raise PreparedImageGone(f"no media folder is configured, so the prepared image {media.file} cannot be read")
+        raise PreparedImageGone(
+            _("no media folder is configured, so the prepared image {file} cannot be read").format(file=media.file)
+        )
     if Path(media.file).name != media.file or media.file.startswith("."):
-        raise PreparedImageGone(f"the prepared image name {media.file!r} is not a file in the media folder")
+        raise PreparedImageGone(
+            _("the prepared image name {file!r} is not a file in the media folder").format(file=media.file)
+        )
     path = context.media_dir / media.file
     try:
         data = path.read_bytes()
     except OSError as exc:
-        why = "is gone" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc.strerror or exc})"
-        raise PreparedImageGone(
-            f"the prepared image {path} (from {media.url}) {why}; "
-            "render the post again (cancel it and schedule the article again)"
-        ) from None
+        if isinstance(exc, FileNotFoundError):
+            gone = _("the prepared image {path} (from {url}) is gone; "
+                     "render the post again (cancel it and schedule the article again)")
+        else:
+            gone = _("the prepared image {path} (from {url}) cannot be read ({error}); "
+                     "render the post again (cancel it and schedule the article again)")
+        raise PreparedImageGone(gone.format(path=path, url=media.url, error=exc.strerror or exc)) from None
     if digest(data) != media.sha256:
         raise PreparedImageGone(
-            f"the prepared image {path} (from {media.url}) has changed since the post was rendered; "
-            "render the post again (cancel it and schedule the article again)"
+            _("the prepared image {path} (from {url}) has changed since the post was rendered; "
+              "render the post again (cancel it and schedule the article again)").format(path=path, url=media.url)
         )
     return StoredImage(name=media.file, data=data)
 

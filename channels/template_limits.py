@@ -40,6 +40,8 @@ from jinja2.exceptions import TemplateRuntimeError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .i18n import _
+
 #: Seconds one render may take (a default template takes about a millisecond).
 MAX_SECONDS = 2.0
 #: Characters one render may produce: twice the largest article (5 MB), so every article
@@ -82,7 +84,7 @@ def render(template: Template, values: Mapping[str, Any]) -> str:
         for piece in stream:
             size += len(piece)
             if size > MAX_OUTPUT:
-                raise TemplateLimit(f"the text is longer than {MAX_OUTPUT:,} characters",
+                raise TemplateLimit(_("the text is longer than {most:,} characters").format(most=MAX_OUTPUT),
                                     lineno=_running_line(stream, template))
             try:
                 _check_time()
@@ -99,9 +101,11 @@ def render(template: Template, values: Mapping[str, Any]) -> str:
 def checked(value: Any) -> Any:
     """``value`` itself, unless it is larger than a template may build."""
     if isinstance(value, _SIZED) and len(value) > MAX_VALUE:
-        raise TemplateLimit(f"a value of {len(value):,} characters or items is too large (at most {MAX_VALUE:,})")
+        raise TemplateLimit(_("a value of {size:,} characters or items is too large (at most {most:,})").format(
+            size=len(value), most=MAX_VALUE))
     if isinstance(value, int) and _digits(value) > MAX_INT_DIGITS:
-        raise TemplateLimit(f"a number of about {_digits(value):,.0f} digits is too large (at most {MAX_INT_DIGITS:,})")
+        raise TemplateLimit(_("a number of about {digits:,.0f} digits is too large (at most {most:,})").format(
+            digits=_digits(value), most=MAX_INT_DIGITS))
     return value
 
 
@@ -160,7 +164,8 @@ def limited_range(*args: int) -> range:
     except OverflowError:
         count = MAX_RANGE + 1
     if count > MAX_RANGE:
-        raise TemplateLimit(f"range() of {count:,} items is too long (at most {MAX_RANGE:,})")
+        raise TemplateLimit(_("range() of {count:,} items is too long (at most {most:,})").format(
+            count=count, most=MAX_RANGE))
     return numbers
 
 
@@ -204,13 +209,14 @@ class _OutputBuffer(list):  # type: ignore[type-arg]
         _check_time()
         self.size += len(piece) if isinstance(piece, str) else 0
         if self.size > MAX_OUTPUT:
-            raise TemplateLimit(f"the text is longer than {MAX_OUTPUT:,} characters")
+            raise TemplateLimit(_("the text is longer than {most:,} characters").format(most=MAX_OUTPUT))
 
 
 def _check_time() -> None:
     deadline = _DEADLINE.get()
     if deadline is not None and time.monotonic() > deadline:
-        raise TemplateLimit(f"stopped after {MAX_SECONDS:g} s: a template must render within {MAX_SECONDS:g} s")
+        raise TemplateLimit(_("stopped after {seconds:g} s: a template must render within {most:g} s").format(
+            seconds=MAX_SECONDS, most=MAX_SECONDS))
 
 
 def _running_line(stream: Any, template: Template) -> int | None:
@@ -227,21 +233,24 @@ def _digits(number: int) -> float:
 
 def _refuse_size(what: str, size: float) -> None:
     if size > MAX_VALUE:
-        raise TemplateLimit(f"{what} would make a value of {size:,.0f} characters or items (at most {MAX_VALUE:,})")
+        raise TemplateLimit(_("{what} would make a value of {size:,.0f} characters or items (at most {most:,})").format(
+            what=what, size=size, most=MAX_VALUE))
 
 
 def _refuse_width(what: str, width: Any) -> None:
     if isinstance(width, str):
         width = len(width)
     if isinstance(width, int) and width > MAX_WIDTH:
-        raise TemplateLimit(f"{what} of {width:,} is too wide (at most {MAX_WIDTH:,})")
+        raise TemplateLimit(_("{what} of {width:,} is too wide (at most {most:,})").format(
+            what=what, width=width, most=MAX_WIDTH))
 
 
 def _before_multiply(left: Any, right: Any) -> None:
     if isinstance(left, int) and isinstance(right, int):
         digits = _digits(left) + _digits(right)
         if digits > MAX_INT_DIGITS:
-            raise TemplateLimit(f"'*' would make a number of about {digits:,.0f} digits (at most {MAX_INT_DIGITS:,})")
+            raise TemplateLimit(_("'*' would make a number of about {digits:,.0f} digits (at most {most:,})").format(
+                digits=digits, most=MAX_INT_DIGITS))
     elif isinstance(left, _SIZED) and isinstance(right, int):
         _refuse_size("'*'", len(left) * right)
     elif isinstance(right, _SIZED) and isinstance(left, int):
@@ -252,7 +261,8 @@ def _before_power(base: Any, exponent: Any) -> None:
     if isinstance(base, int) and isinstance(exponent, int) and exponent > 0 and abs(base) > 1:
         digits = exponent * math.log10(abs(base)) + 1
         if digits > MAX_INT_DIGITS:
-            raise TemplateLimit(f"'**' would make a number of about {digits:,.0f} digits (at most {MAX_INT_DIGITS:,})")
+            raise TemplateLimit(_("'**' would make a number of about {digits:,.0f} digits (at most {most:,})").format(
+                digits=digits, most=MAX_INT_DIGITS))
 
 
 def _number(digits: str) -> int:
@@ -264,9 +274,9 @@ def _check_percent_widths(fmt: str) -> None:
     for match in _PERCENT.finditer(fmt):
         for width in match.groups():
             if width == "*":
-                raise TemplateLimit("a '*' width in a format string is not allowed in templates")
+                raise TemplateLimit(_("a '*' width in a format string is not allowed in templates"))
             if width:
-                _refuse_width("a format width", _number(width))
+                _refuse_width(_("a format width"), _number(width))
 
 
 def _check_brace_widths(fmt: str) -> None:
@@ -274,11 +284,11 @@ def _check_brace_widths(fmt: str) -> None:
         fields = list(string.Formatter().parse(fmt))
     except ValueError:  # the call itself reports a malformed format string
         return
-    for _, _, spec, _ in fields:
+    for _text, _name, spec, _conversion in fields:
         if spec and "{" in spec:
-            raise TemplateLimit("a format width taken from an argument is not allowed in templates")
+            raise TemplateLimit(_("a format width taken from an argument is not allowed in templates"))
         for width in re.findall(r"\d+", spec or ""):
-            _refuse_width("a format width", _number(width))
+            _refuse_width(_("a format width"), _number(width))
 
 
 def _replace_size(text: Any, old: Any, new: Any, count: Any = -1) -> float:
@@ -293,7 +303,7 @@ def _before_str_method(name: str, owner: str | bytes, args: tuple[Any, ...], kwa
     call it with (an iterable given to ``join`` is read here, once)."""
     try:
         if name in ("center", "ljust", "rjust", "zfill"):
-            _refuse_width(f"{name}() width", args[0] if args else kwargs.get("width"))
+            _refuse_width(_("{name}() width").format(name=name), args[0] if args else kwargs.get("width"))
         elif name == "expandtabs":
             size = args[0] if args else kwargs.get("tabsize", 8)
             tabs = owner.count("\t") if isinstance(owner, str) else owner.count(b"\t")
@@ -362,7 +372,7 @@ def _widths_check(*named: tuple[int, str, Any]) -> _Check:
     """A check that each (position, name, default) argument is no wider than MAX_WIDTH."""
     def run(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
         for index, name, default in named:
-            _refuse_width(f"the {name} argument", _arg(args, kwargs, index, name, default) or 0)
+            _refuse_width(_("the {name} argument").format(name=name), _arg(args, kwargs, index, name, default) or 0)
         return args
     return run
 
@@ -382,7 +392,8 @@ def _count_check(name: str, index: int, most: int) -> _Check:
     def run(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
         value = _arg(args, kwargs, index, name)
         if isinstance(value, int) and value > most:
-            raise TemplateLimit(f"{name} of {value:,} is too large (at most {most:,})")
+            raise TemplateLimit(_("{name} of {value:,} is too large (at most {most:,})").format(
+                name=name, value=value, most=most))
         return args
     return run
 

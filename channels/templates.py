@@ -26,6 +26,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .i18n import _
+
 if TYPE_CHECKING:
     from jinja2 import Environment, Template
 
@@ -78,9 +80,13 @@ class TemplateProblem(ValueError):
         self.template = template
         self.line = line
         self.what = what
-        where = f"template {template}" + (f", line {line}" if line else "")
         # One line for the terminal, whatever Jinja or the template put in the message.
-        super().__init__(f"{where}: {' '.join(what.split())}")
+        what = " ".join(what.split())
+        if line:
+            message = _("template {template}, line {line}: {what}").format(template=template, line=line, what=what)
+        else:
+            message = _("template {template}: {what}").format(template=template, what=what)
+        super().__init__(message)
 
 
 def default_template_source(channel: str) -> str:
@@ -92,7 +98,7 @@ def default_template_source(channel: str) -> str:
     display = _DEFAULT_DISPLAY.format(channel=channel)
     if channel not in DEFAULT_CHANNELS:
         raise TemplateProblem(
-            f"no default template for channel {channel!r}; set a template for the account",
+            _("no default template for channel {channel!r}; set a template for the account").format(channel=channel),
             template=display,
         )
     packaged = resources.files("channels") / "default_templates" / f"{channel}.j2"
@@ -102,7 +108,7 @@ def default_template_source(channel: str) -> str:
     try:
         return checkout.read_text(encoding="utf-8")
     except OSError as exc:
-        raise TemplateProblem("default template is missing from this installation", template=display) from exc
+        raise TemplateProblem(_("default template is missing from this installation"), template=display) from exc
 
 
 def render_template(
@@ -176,9 +182,9 @@ def _locate(channel: str, override: str | None, search_dirs: Sequence[Path]) -> 
             try:
                 return override, candidate.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                raise TemplateProblem(f"cannot be read ({exc})", template=override) from exc
+                raise TemplateProblem(_("cannot be read ({error})").format(error=exc), template=override) from exc
     looked = ", ".join(str(c) for c in candidates)
-    raise TemplateProblem(f"file not found (looked for {looked})", template=override)
+    raise TemplateProblem(_("file not found (looked for {looked})").format(looked=looked), template=override)
 
 
 @functools.lru_cache(maxsize=1)

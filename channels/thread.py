@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import regex
 
+from channels.i18n import _
 from channels.text import (
     extract_hashtags_with_indices,
     extract_mentions_with_indices,
@@ -55,9 +56,14 @@ class TooManyParts(ValueError):
     """
 
     def __init__(self, needed: int, allowed: int | None = None, *, estimated: bool = False) -> None:
-        limit = f", more than the {allowed} allowed" if allowed is not None else ""
-        about = "about " if estimated else ""
-        super().__init__(f"the thread needs {about}{needed} parts{limit}")
+        if allowed is None:
+            message = (_("the thread needs about {needed} parts") if estimated
+                       else _("the thread needs {needed} parts")).format(needed=needed)
+        else:
+            message = (_("the thread needs about {needed} parts, more than the {allowed} allowed") if estimated
+                       else _("the thread needs {needed} parts, more than the {allowed} allowed")).format(
+                needed=needed, allowed=allowed)
+        super().__init__(message)
         self.needed = needed
         self.allowed = allowed
         self.estimated = estimated
@@ -251,7 +257,7 @@ class _Packer:
             found = _last_fitting(pool, fits)
             if found is not None:
                 return _Cut(pool[found], pool[found], 0)
-        raise ValueError("the limit leaves no room for text beside the numbering")
+        raise ValueError(_("the limit leaves no room for text beside the numbering"))
 
 
 def _numbered(parts: list[str], numbering: str) -> list[str]:
@@ -307,7 +313,7 @@ def split_thread(
     most = max(max_parts, EXACT_PARTS)
     n = 2
     parts: list[str] = []
-    for _ in range(_MAX_ROUNDS):
+    for _round in range(_MAX_ROUNDS):
 
         def budget(i: int, n: int = n) -> int:
             return limit - weighted_length(" " + numbering.format(i=i, n=n))
@@ -316,7 +322,7 @@ def split_thread(
         if packed is None and appended is not None:
             packed = appended.pack(budget, most)
         if packed is None:
-            raise ValueError("the link does not fit in the first part with its numbering")
+            raise ValueError(_("the link does not fit in the first part with its numbering"))
         parts = packed
         if len(parts) > most:
             raise TooManyParts(_estimate(weight, limit, numbering, len(parts)), max_parts, estimated=True)

@@ -25,6 +25,7 @@ from .base import (
 )
 from .clock import SYSTEM, Clock
 from .http import Session, is_transport, make_session, web_url
+from .i18n import _
 from .x_errors import x_error
 from .x_media import Uploader
 
@@ -96,25 +97,27 @@ class TwitterChannel(Channel):
                 first_must_contain=link,
             )
         except TooManyParts as exc:
-            warnings.append(f"a thread would need {exc.needed} parts (at most {most}); shortened to one post instead")
+            warnings.append(_("a thread would need {needed} parts (at most {most}); shortened to one post instead").format(
+                needed=exc.needed, most=most))
             return ()
         if len(parts) > 1:
-            warnings.append(f"split into a thread of {len(parts)} parts")
+            warnings.append(_("split into a thread of {n} parts").format(n=len(parts)))
         return tuple(parts)
 
     def validate(self, draft: Draft) -> None:
         from .text import weighted_length
 
         if not draft.parts:
-            raise Rejected("nothing to post")
+            raise Rejected(_("nothing to post"))
         for i, part in enumerate(draft.parts, 1):
             length = weighted_length(part)
             if length == 0:
-                raise Rejected(f"part {i} is empty")
+                raise Rejected(_("part {i} is empty").format(i=i))
             if length > self.limit:
-                raise Rejected(f"part {i} is {length} characters as X counts them; the limit is {self.limit}")
+                raise Rejected(_("part {i} is {length} characters as X counts them; the limit is {limit}").format(
+                    i=i, length=length, limit=self.limit))
         if len(draft.media) > 4:
-            raise Rejected(f"X takes at most 4 images, the draft has {len(draft.media)}")
+            raise Rejected(_("X takes at most 4 images, the draft has {n}").format(n=len(draft.media)))
 
     # ------------------------------------------------------------------ network
 
@@ -207,10 +210,10 @@ class TwitterChannel(Channel):
                 ),
                 write=False,
             )
-            page = self._body(response, write=False, expected="a list of posts")
+            page = self._body(response, write=False, expected=_("a list of posts"))
             tweets = page.get("data", [])
             if not isinstance(tweets, list) or not all(isinstance(t, dict) and "id" in t and "text" in t for t in tweets):
-                raise self._error(response, write=False, expected="a list of posts")
+                raise self._error(response, write=False, expected=_("a list of posts"))
             for tweet in tweets:
                 if _comparable(str(tweet["text"]), links=links) == wanted:
                     return Receipt(remote_id=str(tweet["id"]), remote_url=self._url(str(tweet["id"])))
@@ -228,10 +231,14 @@ class TwitterChannel(Channel):
         # posting: X sends the 24-hour posting quota (x-user-limit-24hour-*,
         # x-app-limit-24hour-*) on a post's answer, so a check cannot know it beforehand.
         h = response.headers
-        quota = "posting quota: unknown until the first post (X reports it on each post)"
-        for who, prefix in (("user", "x-user-limit-24hour"), ("app", "x-app-limit-24hour")):
+        quota = _("posting quota: unknown until the first post (X reports it on each post)")
+        for prefix in ("x-user-limit-24hour", "x-app-limit-24hour"):
             if f"{prefix}-remaining" in h:
-                quota = f"posting quota: {h[f'{prefix}-remaining']}/{h.get(f'{prefix}-limit', '?')} posts left in 24 hours ({who})"
+                if prefix == "x-user-limit-24hour":
+                    quota = _("posting quota: {left}/{total} posts left in 24 hours (user)")
+                else:
+                    quota = _("posting quota: {left}/{total} posts left in 24 hours (app)")
+                quota = quota.format(left=h[f"{prefix}-remaining"], total=h.get(f"{prefix}-limit", "?"))
                 break
         return AccountCheck(ok=True, identity=f"@{user['username']} ({user['id']})", quota=quota)
 

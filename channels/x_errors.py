@@ -33,6 +33,7 @@ import requests
 from .base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Transient
 from .clock import SYSTEM, Clock
 from .http import describe, never_sent
+from .i18n import _
 from .redact import Redactor
 
 #: Problem types that mean the app or account may not post at all (a person must act).
@@ -65,16 +66,20 @@ def x_error(
     if response is None:
         if isinstance(exc, requests.RequestException):
             return Transient(hide(describe(exc)), may_have_landed=write and not never_sent(exc))
-        what = type(exc).__name__ if exc is not None else "nothing"
-        return Transient(f"no answer from X ({what})", may_have_landed=write)
+        what = type(exc).__name__ if exc is not None else _("nothing")
+        return Transient(_("no answer from X ({what})").format(what=what), may_have_landed=write)
 
     status = response.status_code
     body = _json(response)
     problem = str(body.get("type", "")) if isinstance(body, dict) else ""
     message = hide(_message(body, response))
     if 200 <= status < 300:
-        wanted = f"without {expected}" if expected else "with something unexpected"
-        return Transient(f"X answered HTTP {status} {wanted}: {message}"[:300], may_have_landed=write, http_status=status)
+        if expected:
+            odd = _("X answered HTTP {status} without {expected}: {message}").format(
+                status=status, expected=expected, message=message)
+        else:
+            odd = _("X answered HTTP {status} with something unexpected: {message}").format(status=status, message=message)
+        return Transient(odd[:300], may_have_landed=write, http_status=status)
     if status == 429:
         return RateLimited(message, retry_at=retry_at(response), http_status=status)
     if status == 401:
@@ -160,11 +165,12 @@ def describe_body(response: requests.Response) -> str:
     try:
         data = response.content
     except requests.RequestException:
-        return "an answer cut off"
+        return _("an answer cut off")
     if not data:
-        return "an empty answer"
+        return _("an empty answer")
     if "html" in content_type or data.lstrip()[:1] == b"<":
-        return "an HTML page"
+        return _("an HTML page")
     if "json" in content_type:
-        return "JSON that could not be read" if _json(response) is None else "JSON of an unexpected shape"
-    return f"a {content_type or 'untyped'} body of {len(data)} bytes"
+        return _("JSON that could not be read") if _json(response) is None else _("JSON of an unexpected shape")
+    kind = content_type or _("untyped")
+    return _("a {content_type} body of {size} bytes").format(content_type=kind, size=len(data))

@@ -15,6 +15,7 @@ import requests
 
 from .base import ChannelError, Context, Media
 from .http import Session, is_transport
+from .i18n import _
 
 API = "https://api.x.com"
 MAX_IMAGES = 4
@@ -107,5 +108,5 @@ def _post(up: Uploader, url: str, *, expected: str | None, **kwargs: Any) -> dic
         body = None
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(body, dict) or (expected == "data.id" and not (isinstance(data, dict) and data.get("id"))):
-        raise up.error(response, None, write=False, expected=expected or "a JSON answer")
+        raise up.error(response, None, write=False, expected=expected or _("a JSON answer"))
     return body

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from channels.i18n import _
+
 from .errors import ConfigError, RunFailed
 
 if TYPE_CHECKING:
@@ -98,15 +100,16 @@ def _check_one(settings: Settings, store: Store, name: str, channel_factory: Cal
     except ValueError as exc:  # the account's template: no post is rendered with it until fixed
         row["error"] = str(exc)
     except AuthError as exc:
-        row["error"] = f"credentials refused: {exc.message}"
-        holds.place(store, name, HoldKind.ATTENTION, reason=row["error"])
+        row["error"] = _("credentials refused: {detail}").format(detail=exc.message)
+        # The reason is kept in English, as the database keeps messages, and shown translated.
+        holds.place(store, name, HoldKind.ATTENTION, reason=f"credentials refused: {exc.message}")
     except ChannelError as exc:  # the network did not answer: what we knew still stands
-        row["error"] = f"could not check ({exc.kind}): {exc.message}"
+        row["error"] = _("could not check ({kind}): {detail}").format(kind=exc.kind, detail=exc.message)
         row["unreachable"] = True
     else:
         row.update(ok=result.ok, identity=result.identity, quota=result.quota)
         if not result.ok:  # credentials fine, something else not (Instagram's media URL): nothing released
-            row["error"] = result.message or "the check did not pass"
+            row["error"] = result.message or _("the check did not pass")
             return row
         released = holds.release(store, name, HoldKind.ATTENTION, HoldKind.RATE_LIMIT)
         if released:

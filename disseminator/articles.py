@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from channels.base import Article, Media
+from channels.i18n import _
 
 from .errors import ArticleError
 
@@ -54,13 +55,16 @@ def load_article(path: str | Path) -> Article:
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise ArticleError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+            raise ArticleError(_("{path}: not valid JSON (line {line}: {problem})").format(
+                path=path, line=exc.lineno, problem=exc.msg)) from exc
         except RecursionError:
-            raise ArticleError(f"{path}: JSON nested too deeply to read (expected an object of article fields)") from None
+            raise ArticleError(_("{path}: JSON nested too deeply to read (expected an object of article fields)").format(
+                path=path)) from None
         except ValueError as exc:  # e.g. an integer with more digits than Python converts
-            raise ArticleError(f"{path}: not valid JSON ({_first_line(exc)})") from exc
+            raise ArticleError(_("{path}: not valid JSON ({problem})").format(path=path, problem=_first_line(exc))) from exc
         if not isinstance(data, dict):
-            raise ArticleError(f"{path}: expected a JSON object with a title, got {type(data).__name__}")
+            raise ArticleError(_("{path}: expected a JSON object with a title, got {type}").format(
+                path=path, type=type(data).__name__))
         return article_from_mapping(data, where=str(path))
     return _from_markdown(raw, path)
 
@@ -69,10 +73,10 @@ def article_from_mapping(data: Mapping[str, Any], *, where: str) -> Article:
     """Validate a mapping of article fields.  Unknown fields are ignored."""
     title = _text(data.get("title"), where, "title")
     if not title:
-        raise ArticleError(f"{where}: missing title (expected a non-empty 'title' field)")
+        raise ArticleError(_("{where}: missing title (expected a non-empty 'title' field)").format(where=where))
     body = data.get("body") or ""
     if not isinstance(body, str):
-        raise ArticleError(f"{where}: body: expected text")
+        raise ArticleError(_("{where}: body: expected text").format(where=where))
     return Article(
         title=title,
         url=_http_url(data.get("url"), where, "url"),
@@ -109,9 +113,10 @@ def _gallery(value: Any, where: str) -> tuple[Media, ...]:
     if value in (None, "", []):
         return ()
     if not isinstance(value, list):
-        raise ArticleError(f"{where}: gallery: expected a list of image URLs or {{url, alt}} tables")
+        raise ArticleError(_("{where}: gallery: expected a list of image URLs or {{url, alt}} tables").format(where=where))
     if len(value) > MAX_GALLERY:
-        raise ArticleError(f"{where}: gallery: {len(value)} images, more than an article can have ({MAX_GALLERY})")
+        raise ArticleError(_("{where}: gallery: {n} images, more than an article can have ({most})").format(
+            where=where, n=len(value), most=MAX_GALLERY))
     images = []
     for i, item in enumerate(value, 1):
         key = f"gallery[{i}]"
@@ -121,9 +126,9 @@ def _gallery(value: Any, where: str) -> tuple[Media, ...]:
             url = _http_url(item.get("url"), where, f"{key}.url", cap="image")
             alt = _text(item.get("alt"), where, f"{key}.alt", cap="image_alt")
         else:
-            raise ArticleError(f"{where}: {key}: expected an image URL or a {{url, alt}} table")
+            raise ArticleError(_("{where}: {key}: expected an image URL or a {{url, alt}} table").format(where=where, key=key))
         if url is None:
-            raise ArticleError(f"{where}: {key}: missing url")
+            raise ArticleError(_("{where}: {key}: missing url").format(where=where, key=key))
         images.append(Media(url=url, alt=alt))
     return tuple(images)
 
@@ -132,24 +137,26 @@ def _read(path: Path) -> str:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise ArticleError(f"{path}: file not found") from None
+        raise ArticleError(_("{path}: file not found").format(path=path)) from None
     except OSError as exc:
-        raise ArticleError(f"{path}: cannot be read ({exc.strerror})") from exc
+        raise ArticleError(_("{path}: cannot be read ({reason})").format(path=path, reason=exc.strerror)) from exc
     if path.is_dir():
-        raise ArticleError(f"{path}: is a folder, expected an article file (.md or .json)")
+        raise ArticleError(_("{path}: is a folder, expected an article file (.md or .json)").format(path=path))
     if size == 0:
-        raise ArticleError(f"{path}: file is empty (expected Markdown with front matter, or JSON)")
+        raise ArticleError(_("{path}: file is empty (expected Markdown with front matter, or JSON)").format(path=path))
     if size > MAX_BYTES:
-        raise ArticleError(f"{path}: file is {size} bytes, more than an article can be ({MAX_BYTES})")
+        raise ArticleError(_("{path}: file is {size} bytes, more than an article can be ({most})").format(
+            path=path, size=size, most=MAX_BYTES))
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
-        raise ArticleError(f"{path}: looks like a binary file (expected UTF-8 text: Markdown or JSON)")
+        raise ArticleError(_("{path}: looks like a binary file (expected UTF-8 text: Markdown or JSON)").format(path=path))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ArticleError(f"{path}: not UTF-8 text (byte {exc.start}); expected Markdown or JSON") from exc
+        raise ArticleError(_("{path}: not UTF-8 text (byte {byte}); expected Markdown or JSON").format(
+            path=path, byte=exc.start)) from exc
     if not text.strip():
-        raise ArticleError(f"{path}: file is empty (expected Markdown with front matter, or JSON)")
+        raise ArticleError(_("{path}: file is empty (expected Markdown with front matter, or JSON)").format(path=path))
     return text
 
 
@@ -159,24 +166,28 @@ def _from_markdown(raw: str, path: Path) -> Article:
     match = _FRONT.match(raw)
     if not match:
         if raw.lstrip().startswith("---"):
-            raise ArticleError(f"{path}: front matter is not closed (expected a line '---' after it)")
-        raise ArticleError(f"{path}: missing front matter (expected '---', YAML fields with a title, '---')")
+            raise ArticleError(_("{path}: front matter is not closed (expected a line '---' after it)").format(path=path))
+        raise ArticleError(_("{path}: missing front matter (expected '---', YAML fields with a title, '---')").format(
+            path=path))
     try:
         meta = yaml.safe_load(match.group(1))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f" line {mark.line + 2}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ArticleError(f"{path}: malformed front matter{line}: {problem}") from exc
+        if mark is not None:
+            raise ArticleError(_("{path}: malformed front matter line {line}: {problem}").format(
+                path=path, line=mark.line + 2, problem=problem)) from exc
+        raise ArticleError(_("{path}: malformed front matter: {problem}").format(path=path, problem=problem)) from exc
     except RecursionError:
-        raise ArticleError(f"{path}: front matter nested too deeply to read (expected 'field: value' lines)") from None
+        raise ArticleError(_("{path}: front matter nested too deeply to read (expected 'field: value' lines)").format(
+            path=path)) from None
     except Exception as exc:  # noqa: BLE001 - a value Python cannot hold, or PyYAML tripping on odd input
         # (0000-01-01 is a YAML date but not Python's; "!!timestamp 'x'" raises AttributeError)
-        raise ArticleError(f"{path}: malformed front matter: {_first_line(exc)}") from exc
+        raise ArticleError(_("{path}: malformed front matter: {problem}").format(path=path, problem=_first_line(exc))) from exc
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise ArticleError(f"{path}: malformed front matter: expected 'field: value' lines")
+        raise ArticleError(_("{path}: malformed front matter: expected 'field: value' lines").format(path=path))
     data = dict(meta)
     data["body"] = raw[match.end():]
     return article_from_mapping(data, where=str(path))
@@ -189,7 +200,7 @@ def _text(value: Any, where: str, key: str, *, cap: str | None = None) -> str | 
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = _number(value, where, key)
     if not isinstance(value, str):
-        raise ArticleError(f"{where}: {key}: expected text, got {type(value).__name__}")
+        raise ArticleError(_("{where}: {key}: expected text, got {type}").format(where=where, key=key, type=type(value).__name__))
     return _checked(value.strip(), where, key, CAPS[cap or key]) or None
 
 
@@ -197,22 +208,26 @@ def _number(value: int | float, where: str, key: str) -> str:
     try:
         return str(value)
     except ValueError:  # an integer with more digits than Python converts
-        raise ArticleError(f"{where}: {key}: expected text, got a number too long to read") from None
+        raise ArticleError(_("{where}: {key}: expected text, got a number too long to read").format(
+            where=where, key=key)) from None
 
 
 def _checked(text: str, where: str, key: str, cap: int) -> str:
     """``text`` when it is at most ``cap`` characters and holds no control character."""
     if len(text) > cap:
-        raise ArticleError(f"{where}: {key}: {len(text):,} characters, more than it can have ({cap:,})")
+        raise ArticleError(_("{where}: {key}: {n:,} characters, more than it can have ({most:,})").format(
+            where=where, key=key, n=len(text), most=cap))
     bad = _CONTROL.search(text)
     if bad is not None:
         raise ArticleError(
-            f"{where}: {key}: control character U+{ord(bad.group()):04X} at character {bad.start() + 1}"
-            " (only tab and line breaks may appear in text)"
+            _("{where}: {key}: control character U+{code:04X} at character {at}"
+              " (only tab and line breaks may appear in text)").format(
+                where=where, key=key, code=ord(bad.group()), at=bad.start() + 1)
         )
     bad = _SURROGATE.search(text)
     if bad is not None:
-        raise ArticleError(f"{where}: {key}: lone surrogate U+{ord(bad.group()):04X} at character {bad.start() + 1} (not text)")
+        raise ArticleError(_("{where}: {key}: lone surrogate U+{code:04X} at character {at} (not text)").format(
+            where=where, key=key, code=ord(bad.group()), at=bad.start() + 1))
     return text
 
 
@@ -221,9 +236,10 @@ def _tags(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(tags, str):
         tags = [t for t in (s.strip() for s in tags.split(",")) if t]
     if not isinstance(tags, list) or not all(isinstance(t, (str, int, float)) for t in tags):
-        raise ArticleError(f"{where}: tags: expected a list of words or a comma-separated string")
+        raise ArticleError(_("{where}: tags: expected a list of words or a comma-separated string").format(where=where))
     if len(tags) > MAX_TAGS:
-        raise ArticleError(f"{where}: tags: {len(tags)} tags, more than an article can have ({MAX_TAGS})")
+        raise ArticleError(_("{where}: tags: {n} tags, more than an article can have ({most})").format(
+            where=where, n=len(tags), most=MAX_TAGS))
     words = (_number(t, where, "tags") if not isinstance(t, str) else t for t in tags)
     return tuple(_checked(w.strip(), where, "tags", CAPS["tag"]) for w in words if w.strip())
 
@@ -243,7 +259,7 @@ def _http_url(value: Any, where: str, key: str, *, cap: str | None = None) -> st
     if text is None:
         return None
     if not re.match(r"^https?://[^\s/?#]+\.?[^\s]*$", text, re.I) or re.search(r"\s", text):
-        raise ArticleError(f"{where}: {key}: {_shown(text)!r} is not an http(s) URL")
+        raise ArticleError(_("{where}: {key}: {value!r} is not an http(s) URL").format(where=where, key=key, value=_shown(text)))
     return text
 
 
@@ -259,10 +275,12 @@ def _when(value: Any, where: str) -> dt.datetime | None:
             when = dt.datetime.fromisoformat(value.strip())
         except ValueError:
             raise ArticleError(
-                f"{where}: published: {_shown(value)!r} is not a date (expected ISO 8601, e.g. 2026-11-10T09:00+07:00)"
+                _("{where}: published: {value!r} is not a date (expected ISO 8601, e.g. 2026-11-10T09:00+07:00)").format(
+                    where=where, value=_shown(value))
             ) from None
     else:
-        raise ArticleError(f"{where}: published: expected a date, got {type(value).__name__}")
+        raise ArticleError(_("{where}: published: expected a date, got {type}").format(where=where, type=type(value).__name__))
     if when.year not in YEARS:
-        raise ArticleError(f"{where}: published: year {when.year} is out of range ({YEARS[0]} to {YEARS[-1]})")
+        raise ArticleError(_("{where}: published: year {year} is out of range ({first} to {last})").format(
+            where=where, year=when.year, first=YEARS[0], last=YEARS[-1]))
     return when

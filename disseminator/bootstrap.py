@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from channels.i18n import _
+
 from .config import redact_url
 from .errors import UsageError
 
@@ -34,7 +36,7 @@ def write_starter_config(config_path: str | None, *, sandbox_url: str | None = N
     from .starter import starter_config
 
     if sandbox_url and not sandbox_url.startswith(("http://", "https://")):
-        raise UsageError(f"--sandbox: {sandbox_url!r} is not an http(s) URL")
+        raise UsageError(_("--sandbox: {url!r} is not an http(s) URL").format(url=sandbox_url))
     # A named path that does not exist yet is where to write.
     named = Path(config_path) if config_path else None
     existing = named if named and named.is_file() else (None if named else find_config(None))

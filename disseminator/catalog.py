@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from channels.i18n import _
+
 from .articles import content_hash, load_article
 from .errors import ArticleError
 from .views import article_view
@@ -23,7 +25,8 @@ class ArticlesRefused(ArticleError):
     """Article files that cannot be used; none of the files given was added."""
 
     def __init__(self, problems: list[str], *, several: bool) -> None:
-        self.problems = problems[:-1] + [problems[-1] + (" (no article was added)" if several else "")]
+        last = _("{problem} (no article was added)").format(problem=problems[-1]) if several else problems[-1]
+        self.problems = problems[:-1] + [last]
         super().__init__(self.problems[-1])
 
     @property

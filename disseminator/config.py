@@ -125,8 +125,8 @@ class Settings:
         (enough for formatting, which needs no credentials).
         """
         if name not in self.accounts:
-            known = ", ".join(self.accounts) or "none configured"
-            raise ConfigError(f"unknown account {name!r} (accounts: {known})")
+            known = ", ".join(self.accounts) or _("none configured")
+            raise ConfigError(_("unknown account {name!r} (accounts: {known})").format(name=name, known=known))
         table = dict(self.accounts[name])
         if resolve:
             missing: list[tuple[str, str]] = []
@@ -170,14 +170,15 @@ class Settings:
         for key, var in missing:
             keys.setdefault(var, []).append(key)
         if len(keys) == 1:
-            [(var, [key, *_])] = keys.items()
-            return f"{self._where()}: accounts.{account}.{key}: environment variable {var} is not set"
+            [(var, [key, *_others])] = keys.items()
+            return _("{where}: accounts.{account}.{key}: environment variable {var} is not set").format(
+                where=self._where(), account=account, key=key, var=var)
         named = [f"{var} ({', '.join(dict.fromkeys(ks))})" for var, ks in keys.items()]
-        return (f"{self._where()}: accounts.{account}: environment variables "
-                f"{', '.join(named[:-1])} and {named[-1]} are not set")
+        return _("{where}: accounts.{account}: environment variables {names} and {last} are not set").format(
+            where=self._where(), account=account, names=", ".join(named[:-1]), last=named[-1])
 
     def _where(self) -> str:
-        return str(self.path) if self.path else "configuration"
+        return str(self.path) if self.path else _("configuration")
 
     @cached_property
     def redactor(self) -> Redactor:
@@ -214,13 +215,13 @@ def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     if explicit:
         path = Path(explicit)
         if not path.is_file():
-            raise ConfigError(f"{path}: configuration file not found")
+            raise ConfigError(_("{path}: configuration file not found").format(path=path))
         return path
     env = os.environ.get("DISSEMINATOR_CONFIG")
     if env:
         path = Path(env)
         if not path.is_file():
-            raise ConfigError(f"{path}: configuration file not found (from DISSEMINATOR_CONFIG)")
+            raise ConfigError(_("{path}: configuration file not found (from DISSEMINATOR_CONFIG)").format(path=path))
         return path
     local = Path(LOCAL_FILE)
     if local.is_file():
@@ -253,9 +254,9 @@ def load_settings(explicit: str | os.PathLike[str] | None = None) -> Settings:
             text = path.read_text(encoding="utf-8")
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+            raise ConfigError(_("{path}: not valid TOML: {error}").format(path=path, error=exc)) from exc
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+            raise ConfigError(_("{path}: cannot be read: {error}").format(path=path, error=exc)) from exc
     return parse_settings(data, path=path, text=text)
 
 
@@ -265,7 +266,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
     ``text`` is the document as written: with it, messages give the line of the key.
     Raises :class:`ConfigError` for the first problem (unknown keys before wrong values).
     """
-    where = str(path) if path else "configuration"
+    where = str(path) if path else _("configuration")
     lines = _Lines(text)
 
     def at(*key: str) -> str:
@@ -275,32 +276,35 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
 
     def expect(key: str, value: Any, kind: type, what: str) -> Any:
         if not isinstance(value, kind):
-            raise ConfigError(f"{at(*key.split('.'))}: {key}: expected {what}, got {type(value).__name__}")
+            raise ConfigError(_("{where}: {key}: expected {what}, got {kind}").format(
+                where=at(*key.split('.')), key=key, what=what, kind=type(value).__name__))
         return value
 
     _check_keys(data, at)
 
     database = os.environ.get("DISSEMINATOR_DATABASE") or data.get("database", DEFAULT_DATABASE)
-    expect("database", database, str, "a database URL such as sqlite:///disseminator.db")
+    expect("database", database, str, _("a database URL such as sqlite:///disseminator.db"))
     base_dir = path.parent if path else Path.cwd()
     try:
         database = _absolute_sqlite(database, base_dir)
     except (ValueError, OSError) as exc:  # a NUL byte, say: no file could have that name
-        raise ConfigError(f"{at('database')}: database: not a usable SQLite path ({exc})") from exc
+        raise ConfigError(_("{where}: database: not a usable SQLite path ({error})").format(
+            where=at('database'), error=exc)) from exc
 
     timezone = os.environ.get("DISSEMINATOR_TIMEZONE") or data.get("timezone", DEFAULT_TIMEZONE)
-    expect("timezone", timezone, str, "an IANA time zone name such as Asia/Jakarta")
+    expect("timezone", timezone, str, _("an IANA time zone name such as Asia/Jakarta"))
     try:
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(
-            f"{at('timezone')}: timezone: unknown time zone {timezone!r} (expected a name such as Asia/Jakarta)"
+            _("{where}: timezone: unknown time zone {timezone!r} (expected a name such as Asia/Jakarta)").format(
+                where=at('timezone'), timezone=timezone)
         ) from exc
 
     language = os.environ.get("DISSEMINATOR_LANGUAGE") or data.get("language")
     if language is not None and language not in LANGUAGES:
         choices = ", ".join(f'"{code}" ({name})' for code, name in LANGUAGES.items())
-        where_from = at("language") if "DISSEMINATOR_LANGUAGE" not in os.environ else "DISSEMINATOR_LANGUAGE"
+        where_from = "DISSEMINATOR_LANGUAGE" if os.environ.get("DISSEMINATOR_LANGUAGE") else at("language")
         raise ConfigError(_("{where}: language: unknown language {value!r} (expected {choices})").format(
             where=where_from, value=language, choices=choices))
 
@@ -310,15 +314,16 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         if base_url is not None and not (
             isinstance(base_url, str) and re.match(r"^https?://[^\s/]+", base_url)
         ):
-            raise ConfigError(f"{at('accounts', name, 'base_url')}: accounts.{name}.base_url: expected an http(s) URL")
+            raise ConfigError(_("{where}: accounts.{name}.base_url: expected an http(s) URL").format(
+                where=at('accounts', name, 'base_url'), name=name))
         setting_ranges.check_account(partial(at, "accounts", name), name, table)
         accounts[name] = dict(table)
 
-    media_raw = expect("media", data.get("media", {}), dict, "a table")
-    media_dir = Path(expect("media.dir", media_raw.get("dir", "media"), str, "a folder path"))
+    media_raw = expect("media", data.get("media", {}), dict, _("a table"))
+    media_dir = Path(expect("media.dir", media_raw.get("dir", "media"), str, _("a folder path")))
     public = media_raw.get("public_base_url")
     if public is not None:
-        expect("media.public_base_url", public, str, "an http(s) URL")
+        expect("media.public_base_url", public, str, _("an http(s) URL"))
     limits = {key: float(setting_ranges.check(at("media", key), f"media.{key}", rng,
                                               media_raw.get(key, getattr(MediaSettings, key))))
               for key, rng in setting_ranges.MEDIA.items()}
@@ -329,12 +334,13 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         max_image_mb=limits["max_image_mb"],
     )
 
-    fetch_raw = expect("fetch", data.get("fetch", {}), dict, "a table")
+    fetch_raw = expect("fetch", data.get("fetch", {}), dict, _("a table"))
     allow = fetch_raw.get("allow_hosts", [])
     if not isinstance(allow, list) or not all(isinstance(h, str) and h.strip() and not re.search(r"[\s/]", h.strip()) for h in allow):
-        raise ConfigError(f'{at("fetch", "allow_hosts")}: fetch.allow_hosts: expected a list of host names such as ["intranet.example.go.id"]')
+        raise ConfigError(_('{where}: fetch.allow_hosts: expected a list of host names such as ["intranet.example.go.id"]').format(
+            where=at("fetch", "allow_hosts")))
 
-    worker_raw = expect("worker", data.get("worker", {}), dict, "a table")
+    worker_raw = expect("worker", data.get("worker", {}), dict, _("a table"))
     ints = {key: setting_ranges.check(at("worker", key), f"worker.{key}", rng, worker_raw[key])
             for key, rng in setting_ranges.WORKER.items() if key in worker_raw}
     return Settings(

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+from channels.i18n import N_, _
+
 from . import setting_ranges
 from .errors import ConfigError
 
@@ -34,22 +36,25 @@ def _check_keys(data: Mapping[str, Any], at: Callable[..., str]) -> None:
     for table, known in KNOWN.items():
         found = data.get(table[0], {}) if table else data
         if not isinstance(found, dict):
-            raise ConfigError(f"{at(*table)}: {_dotted(table)}: expected a table, got {_kind(found)}")
-        _unknown_keys(found, table, known, at, "setting")
+            raise ConfigError(_("{where}: {key}: expected a table, got {kind}").format(
+                where=at(*table), key=_dotted(table), kind=_kind(found)))
+        _unknown_keys(found, table, known, at, _("setting"))
     accounts = data.get("accounts", {})
     if not isinstance(accounts, dict):
-        raise ConfigError(f"{at('accounts')}: accounts: expected a table of accounts, got {_kind(accounts)}")
+        raise ConfigError(_("{where}: accounts: expected a table of accounts, got {kind}").format(
+            where=at('accounts'), kind=_kind(accounts)))
     for name, table in accounts.items():
         key = ("accounts", name)
         if not isinstance(table, dict):
-            raise ConfigError(f"{at(*key)}: {_dotted(key)}: expected a table, got {_kind(table)}")
+            raise ConfigError(_("{where}: {key}: expected a table, got {kind}").format(
+                where=at(*key), key=_dotted(key), kind=_kind(table)))
         channel = table.get("channel")
         if not isinstance(channel, str) or not channel:
-            raise ConfigError(f"{at(*key, 'channel')}: {_dotted((*key, 'channel'))}: expected a channel name "
-                              "such as twitter, facebook or instagram")
+            raise ConfigError(_("{where}: {key}: expected a channel name such as twitter, facebook or instagram").format(
+                where=at(*key, 'channel'), key=_dotted((*key, 'channel'))))
         cls = _channel(channel, f"{at(*key, 'channel')}: {_dotted((*key, 'channel'))}")
         keys = {*ACCOUNT_KEYS, *cls.required_settings, *cls.secret_keys, *cls.optional_settings}
-        _unknown_keys(table, key, keys, at, f"setting for a {channel} account", channel=channel)
+        _unknown_keys(table, key, keys, at, _("setting for a {channel} account").format(channel=channel), channel=channel)
 
 
 def _channel(name: str, where: str) -> Any:
@@ -60,7 +65,10 @@ def _channel(name: str, where: str) -> Any:
         return channel_class(name)
     except ConfigError as exc:
         close = _closest(name, [n for n in channel_names() if n != name])
-        raise ConfigError(f"{where}: {exc.message}" + (f"; did you mean {close!r}?" if close else "")) from exc
+        if close:
+            raise ConfigError(_("{where}: {problem}; did you mean {close!r}?").format(
+                where=where, problem=exc.message, close=close)) from exc
+        raise ConfigError(f"{where}: {exc.message}") from exc
 
 
 def _unknown_keys(table: Mapping[str, Any], prefix: tuple[str, ...], known: Collection[str],
@@ -69,18 +77,27 @@ def _unknown_keys(table: Mapping[str, Any], prefix: tuple[str, ...], known: Coll
         if key in known:
             continue
         path = (*prefix, key)
-        kind = "section" if isinstance(value, dict) and not prefix else what
+        kind = _("section") if isinstance(value, dict) and not prefix else what
         close = _closest(key, known)
         owners = _channels_reading(key, besides=channel) if channel else []
         if owners:
-            hint = f"{key} is a setting of {' and '.join(owners)} accounts"
+            hint = _("{key} is a setting of {channels} accounts").format(key=key, channels=_joined(owners))
         elif close:
-            hint = f"did you mean {close!r}?"
+            hint = _("did you mean {close!r}?").format(close=close)
         elif prefix and key in KNOWN[()]:
-            hint = f"{key} belongs at the top of the file, before the first [section]"
+            hint = _("{key} belongs at the top of the file, before the first [section]").format(key=key)
         else:
-            hint = f"known: {', '.join(sorted(known))}"
-        raise ConfigError(f"{at(*path)}: {_dotted(path)}: unknown {kind} ({hint})")
+            hint = _("known: {names}").format(names=", ".join(sorted(known)))
+        raise ConfigError(_("{where}: {key}: unknown {kind} ({hint})").format(
+            where=at(*path), key=_dotted(path), kind=kind, hint=hint))
+
+
+def _joined(names: list[str]) -> str:
+    """``a and b and c``: the names joined with the language's "and"."""
+    text = names[0]
+    for name in names[1:]:
+        text = _("{names} and {last}").format(names=text, last=name)
+    return text
 
 
 def _channels_reading(key: str, *, besides: str) -> list[str]:
@@ -119,8 +136,13 @@ def _dotted(path: tuple[str, ...]) -> str:
     return ".".join(p if re.fullmatch(r"[A-Za-z0-9_-]+", p) else json.dumps(p) for p in path)
 
 
+#: What a value of each TOML type is called in a message (translated where shown).
+_KIND_NAMES: dict[type, str] = {str: N_("a string"), dict: N_("a table"), list: N_("a list"), bool: N_("true or false")}
+
+
 def _kind(value: Any) -> str:
-    return {str: "a string", dict: "a table", list: "a list", bool: "true or false"}.get(type(value), type(value).__name__)
+    name = _KIND_NAMES.get(type(value))
+    return _(name) if name else type(value).__name__
 
 
 _KEY = r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'"""

@@ -19,15 +19,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from channels.i18n import N_, _
+
 
 class UserError(Exception):
     """Something the user asked for cannot be done."""
 
     #: The process exit status this error ends the command with.
     exit_code = 1
+    #: What the user is told when no message is given (translated when raised).
+    default_message = N_("Something the user asked for cannot be done.")
 
     def __init__(self, message: str | None = None) -> None:
-        self.message = message or (self.__doc__ or "").strip()
+        self.message = message or _(self.default_message)
         super().__init__(self.message)
 
     @property
@@ -40,24 +44,32 @@ class ConfigError(UserError):
     """The configuration is not valid."""
 
     exit_code = 2
+    default_message = N_("The configuration is not valid.")
 
 
 class UsageError(UserError):
     """The request cannot be acted on as given."""
 
     exit_code = 2
+    default_message = N_("The request cannot be acted on as given.")
 
 
 class ArticleError(UserError):
     """The article cannot be read."""
 
+    default_message = N_("The article cannot be read.")
+
 
 class NotFound(UserError):
     """No such thing."""
 
+    default_message = N_("No such thing.")
+
 
 class ScheduleError(UserError):
     """The post cannot be scheduled."""
+
+    default_message = N_("The post cannot be scheduled.")
 
 
 class RunFailed(UserError):
@@ -66,6 +78,8 @@ class RunFailed(UserError):
     ``problems`` are the lines still to tell the user (none when the command's own output
     already said what failed, as ``run-due`` and ``accounts check`` do).
     """
+
+    default_message = N_("Part of the work failed.")
 
     def __init__(self, problems: Sequence[str] = ()) -> None:
         self.problems = list(problems)

@@ -19,6 +19,8 @@ from collections.abc import Collection
 
 from sqlalchemy import ColumnElement, delete, exists, func, or_, select
 
+from channels.i18n import N_, _, stored
+
 from .store import HoldRow, PostRow, PostStatus, Store
 from .store.models import HoldKind
 
@@ -144,12 +146,19 @@ def of_kind(holds: dict[str, list[Hold]], kind: HoldKind) -> dict[str, Hold]:
     return {acc: h for acc, hs in holds.items() for h in hs if h.kind is kind}
 
 
+#: What each kind of hold is called where an officer reads it.
+LABELS = {
+    HoldKind.RATE_LIMIT: N_("rate limited"),
+    HoldKind.ATTENTION: N_("needs attention"),
+    HoldKind.PAUSE: N_("paused"),
+    HoldKind.BUDGET: N_("posting budget used up"),
+}
+
+
 def describe(hold: Hold) -> str:
-    """A short reason an officer reads ("paused: berkabung", "rate limited")."""
-    label = {
-        HoldKind.RATE_LIMIT: "rate limited",
-        HoldKind.ATTENTION: "needs attention",
-        HoldKind.PAUSE: "paused",
-        HoldKind.BUDGET: "posting budget used up",
-    }[hold.kind]
-    return f"{label}: {hold.reason}" if hold.reason else label
+    """A short reason an officer reads ("paused: berkabung", "rate limited"), in the
+    current language (a reason stored in English too: :func:`channels.i18n.stored`)."""
+    label = _(LABELS[hold.kind])
+    if not hold.reason:
+        return label
+    return f"{label}: {stored(hold.reason)}"

@@ -15,6 +15,8 @@ import datetime as dt
 import logging
 import threading
 
+from channels.i18n import _
+
 from . import queue
 from .queue import LostClaim
 from .store import Store
@@ -64,7 +66,9 @@ class Heartbeat:
         try:
             held = not self.lost and queue.extend_lease(self.store, self.post_id, worker=self.worker, lease=self.lease)
         except Exception as exc:  # noqa: BLE001
-            raise LostClaim(f"post {self.post_id}: cannot confirm the claim ({type(exc).__name__}); not writing") from exc
+            raise LostClaim(_("post {id}: cannot confirm the claim ({error}); not writing").format(
+                id=self.post_id, error=type(exc).__name__)) from exc
         if not held:
             self.lost = True
-            raise LostClaim(f"post {self.post_id}: the claim expired and another worker may have it; not writing")
+            raise LostClaim(_("post {id}: the claim expired and another worker may have it; not writing").format(
+                id=self.post_id))

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from channels.i18n import N_, _
+
 from .errors import ScheduleError, UserError
 
 if TYPE_CHECKING:
@@ -33,6 +35,12 @@ if TYPE_CHECKING:
 
 REQUIRED = ("article", "at")
 KNOWN = ("article", "accounts", "at", "variant")
+#: A text already queued or out for an account, by the state of the post that has it.
+_SAME_TEXT = {
+    "scheduled": N_("{path} line {line}: {account}: the same text is already scheduled (post {id})"),
+    "publishing": N_("{path} line {line}: {account}: the same text is already publishing (post {id})"),
+    "published": N_("{path} line {line}: {account}: the same text is already published (post {id})"),
+}
 
 
 class PlanRefused(ScheduleError):
@@ -44,7 +52,7 @@ class PlanRefused(ScheduleError):
 
     @property
     def lines(self) -> list[str]:
-        return [*self.problems, "nothing from the plan was queued; fix these rows and run it again"]
+        return [*self.problems, _("nothing from the plan was queued; fix these rows and run it again")]
 
 
 @dataclass(frozen=True)
@@ -86,25 +94,25 @@ def _read(settings: Settings, store: Store, path: str, now: dt.datetime) -> tupl
             header = [h.strip().lower() for h in reader.fieldnames or []]
             missing = [c for c in REQUIRED if c not in header]
             if missing:
-                raise UserError(f"{path}: not a plan: the first line must name the columns "
-                                f"{', '.join(KNOWN)} (missing: {', '.join(missing)})")
+                raise UserError(_("{path}: not a plan: the first line must name the columns "
+                                  "{columns} (missing: {missing})").format(
+                    path=path, columns=", ".join(KNOWN), missing=", ".join(missing)))
             raw = [(reader.line_num, {(k or "").strip().lower(): (v or "").strip() for k, v in r.items()})
                    for r in reader]
     except OSError as exc:
-        raise UserError(f"{path}: cannot read the plan ({exc.strerror or exc})") from None
+        raise UserError(_("{path}: cannot read the plan ({reason})").format(path=path, reason=exc.strerror or exc)) from None
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise UserError(f"{path}: not a CSV plan in UTF-8 ({exc})") from None
+        raise UserError(_("{path}: not a CSV plan in UTF-8 ({reason})").format(path=path, reason=exc)) from None
     if not raw:
-        raise UserError(f"{path}: the plan has no rows")
+        raise UserError(_("{path}: the plan has no rows").format(path=path))
     base = Path(path).parent
     rows: list[_Row] = []
     problems: list[str] = []
     for line, r in raw:
-        where = f"{path} line {line}"
         try:
             ref = r.get("article", "")
             if not ref:
-                raise UserError("no article given")
+                raise UserError(_("no article given"))
             file: str | None = None
             if ref.isdigit() and not (base / ref).exists():
                 article = store.to_article(store.article(int(ref)))
@@ -114,7 +122,7 @@ def _read(settings: Settings, store: Store, path: str, now: dt.datetime) -> tupl
             accounts = choose_accounts(settings, [a for a in re.split(r"[\s,;]+", r.get("accounts", "")) if a])
             when = parse_when(r.get("at", ""), tz=settings.tz, now=now)
         except UserError as exc:
-            problems.append(f"{where}: {exc.message}")
+            problems.append(_("{path} line {line}: {problem}").format(path=path, line=line, problem=exc.message))
             continue
         rows.append(_Row(line, ref, file, article, accounts, when, r.get("variant") or "default"))
     return rows, problems
@@ -132,23 +140,31 @@ def _check(settings: Settings, store: Store, rows: list[_Row], path: str) -> lis
     texts: dict[tuple[str, str], int] = {}
     for row in rows:
         for p in plan(settings, row.article, row.accounts):
-            where = f"{path} line {row.line}"
+            where = {"path": path, "line": row.line}
             key = (row.article.url or content_hash(row.article), p.account, row.variant)
             if key in articles:
-                problems.append(f"{where}: {p.account} already gets this article on line {articles[key]}")
+                problems.append(_("{path} line {line}: {account} already gets this article on line {first}").format(
+                    **where, account=p.account, first=articles[key]))
                 continue
             articles[key] = row.line
             if p.draft is None:
-                problems.append(f"{where}: {p.account}: {p.refused}")
+                problems.append(_("{path} line {line}: {account}: {problem}").format(
+                    **where, account=p.account, problem=p.refused))
                 continue
             text = (p.account, p.draft.parts[0])
             if text in texts:
-                problems.append(f"{where}: {p.account} would post the same text as on line {texts[text]}")
+                problems.append(_("{path} line {line}: {account} would post the same text as on line {first}").format(
+                    **where, account=p.account, first=texts[text]))
                 continue
             texts[text] = row.line
             twin = store.same_text(p.account, p.draft.parts[0], published_since=row.when - REPEAT_WINDOW)
             if twin is not None:
-                problems.append(f"{where}: {p.account}: the same text is already {twin.status} (post {twin.id})")
+                same = _SAME_TEXT.get(str(twin.status))
+                if same is None:  # a state the store's query does not return today
+                    problems.append(_("{path} line {line}: {account}: the same text is already {status} "
+                                      "(post {id})").format(**where, account=p.account, status=twin.status, id=twin.id))
+                else:
+                    problems.append(_(same).format(**where, account=p.account, id=twin.id))
     return problems
 
 

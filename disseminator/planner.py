@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from channels.base import Article, ChannelError, Draft
+from channels.i18n import _
 
 from .config import Settings
 from .errors import UserError
@@ -32,7 +33,8 @@ def choose_accounts(settings: Settings, names: Sequence[str]) -> list[str]:
     """``names`` checked against the configuration; all accounts when none are named."""
     if not names:
         if not settings.accounts:
-            raise UserError("no accounts are configured (add [accounts.NAME] tables, or run 'disseminator init --sandbox URL')")
+            raise UserError(_("no accounts are configured (add [accounts.NAME] tables, or run "
+                              "'disseminator init --sandbox URL')"))
         return settings.account_names()
     for name in names:
         settings.account(name, resolve=False)  # raises for an unknown name
@@ -81,8 +83,8 @@ def schedule(
             # The networks refuse (X, Facebook) or repeat (Instagram) the same text; and a
             # look-up for it could not tell the two posts apart.
             refused.append(Plan(account=p.account, channel=p.channel, refused=(
-                f"the same text is already {twin.status} for {p.account} (post {twin.id}); change the article "
-                "or its template so the new post differs")))
+                _("the same text is already {status} for {account} (post {post}); change the article "
+                  "or its template so the new post differs").format(status=twin.status, account=p.account, post=twin.id))))
             continue
         try:
             queued.append(

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from channels.i18n import _
+
 from .errors import RunFailed, UserError
 
 if TYPE_CHECKING:
@@ -73,14 +75,14 @@ def cancel(settings: Settings, store: Store, post_ids: Sequence[int], *, article
                 .where(PostRow.article_id == article, PostRow.status == PostStatus.SCHEDULED)
                 .order_by(PostRow.id))]
         if not ids:
-            raise UserError(f"article {article} has no scheduled post to cancel")
+            raise UserError(_("article {id} has no scheduled post to cancel").format(id=article))
     result = _each(settings, store, ids, lambda pid: queue.cancel(store, pid, force=force))
     if force:
         for row in result.rows:
             post = store.post(row["id"])
             if post.needs_reconcile or any(post.remote_ids):
-                result.warnings.append(f"post {post.id} may be partly on the network; it will not be published "
-                                       f"further: check {post.account} there")
+                result.warnings.append(_("post {id} may be partly on the network; it will not be published "
+                                         "further: check {account} there").format(id=post.id, account=post.account))
     return result
 
 
@@ -100,18 +102,20 @@ def edit(settings: Settings, store: Store, post_id: int, text: str) -> Changed:
     row = store.post(post_id)
     parts = tuple(p.strip() for p in _split(text) if p.strip())
     if not parts:
-        raise UserError(f"post {post_id}: the new text is empty; the post keeps its text")
+        raise UserError(_("post {id}: the new text is empty; the post keeps its text").format(id=post_id))
     old = store.to_draft(row)
     draft = Draft(parts=parts, media=old.media, warnings=old.warnings, link=old.link)
     channel = make_channel(settings.account(row.account, resolve=False), context=settings.context)
     if len(parts) > 1 and not getattr(channel, "threads", False):
-        raise UserError(f"post {post_id}: {row.account} does not post threads (its text has {len(parts)} parts "
-                        f"separated by '{PART_BREAK}'); the post keeps its text")
+        # Always two parts or more here, so one (plural) message.
+        raise UserError(_("post {id}: {account} does not post threads (its text has {n} parts "
+                          "separated by '{separator}'); the post keeps its text").format(
+            id=post_id, account=row.account, n=len(parts), separator=PART_BREAK))
     try:
         channel.validate(draft)
     except Rejected as exc:
-        raise UserError(f"post {post_id}: {row.channel} would refuse the new text ({exc.message}); "
-                        "the post keeps its text") from None
+        raise UserError(_("post {id}: {channel} would refuse the new text ({reason}); "
+                          "the post keeps its text").format(id=post_id, channel=row.channel, reason=exc.message)) from None
     return Changed([_view(settings, store, queue.edit(store, post_id, parts))])
 
 

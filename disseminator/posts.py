@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from channels.i18n import _
+
 from .errors import RunFailed
 from .timeparse import show
 from .views import attempt_view, event_view, post_view, posts_view
@@ -104,7 +106,8 @@ def schedule(settings: Settings, store: Store, article_id: int, accounts: Sequen
     rows = [{"id": r.id, "account": r.account, "channel": r.channel, "status": r.status,
              "scheduled_at": show(r.scheduled_at, settings.tz), "warnings": list(r.warnings or []),
              "waiting": waiting.get(r.account)} for r in queued]
-    return Scheduled(rows, [f"{p.account}: not queued: {p.refused}" for p in refused])
+    return Scheduled(rows, [_("{account}: not queued: {reason}").format(account=p.account, reason=p.refused)
+                            for p in refused])
 
 
 def schedule_refs(settings: Settings, store: Store, refs: Sequence[str], accounts: Sequence[str], *,
@@ -135,13 +138,15 @@ def _waiting(settings: Settings, store: Store, accounts: set[str], when: dt.date
     from .store import HoldKind
 
     until = {
-        HoldKind.PAUSE: lambda a, h: f"it goes after 'disseminator accounts resume {a}'",
-        HoldKind.ATTENTION: lambda a, h: f"it goes after 'disseminator accounts check {a}' passes",
+        HoldKind.PAUSE: lambda a, h: _("it goes after 'disseminator accounts resume {account}'").format(account=a),
+        HoldKind.ATTENTION: lambda a, h: _("it goes after 'disseminator accounts check {account}' passes").format(
+            account=a),
     }
     said: dict[str, str] = {}
     for account, found in holds.active(store).items():
         lines = [f"{holds.describe(h)}; " + (until[h.kind](account, h) if h.kind in until else
-                                             f"it goes after {show(h.until, settings.tz)}" if h.until else "it waits")
+                                             _("it goes after {when}").format(when=show(h.until, settings.tz))
+                                             if h.until else _("it waits"))
                  for h in found if account in accounts and (h.until is None or h.until > when)]
         if lines:
             said[account] = "; ".join(lines)
@@ -197,11 +202,11 @@ def _with_holds(settings: Settings, store: Store, page: list[tuple[PostRow, str]
     attention.update(settings.account_problems())  # the configuration's own word, never stored
     resting = {a: h.until for a, h in holds.of_kind(held, HoldKind.RATE_LIMIT).items() if h.until}
     paused = {a: h.reason or "" for a, h in holds.of_kind(held, HoldKind.PAUSE).items()}
-    rows = posts_view(store, [r for r, _ in page], settings.tz, attention, titles={r.id: t for r, t in page})
+    rows = posts_view(store, [r for r, _t in page], settings.tz, attention, titles={r.id: t for r, t in page})
     from .queue import waiting_behind
 
     due_by = now or store.clock.now()  # a post not yet due waits for its time, not for another
-    behind = waiting_behind(store, [r.id for r, _ in page if r.status == "scheduled" and r.next_attempt_at <= due_by])
+    behind = waiting_behind(store, [r.id for r, _t in page if r.status == "scheduled" and r.next_attempt_at <= due_by])
     for r in rows:
         if r["id"] in behind:
             r["waiting_behind"] = behind[r["id"]]
@@ -221,7 +226,7 @@ def history(settings: Settings, store: Store, status: str | None = None, *, filt
                            newest_first=filters.limit is not None, limit=filters.limit)
     if filters.limit is not None:
         page.reverse()  # the latest rows, shown oldest first like the rest
-    return posts_view(store, [r for r, _ in page], settings.tz, titles={r.id: t for r, t in page})
+    return posts_view(store, [r for r, _t in page], settings.tz, titles={r.id: t for r, t in page})
 
 
 def _where(settings: Settings, store: Store, filters: Filters) -> dict[str, Any]:
@@ -234,7 +239,8 @@ def _where(settings: Settings, store: Store, filters: Filters) -> dict[str, Any]
     unknown = [a for a in filters.accounts if a not in known]
     if unknown and not set(unknown) <= store.accounts_with_posts(unknown):
         missing = ", ".join(a for a in unknown if a not in store.accounts_with_posts(unknown))
-        raise UserError(f"--account: no account {missing} (configured: {', '.join(sorted(known)) or 'none'})")
+        raise UserError(_("--account: no account {missing} (configured: {known})").format(
+            missing=missing, known=", ".join(sorted(known)) or _("none")))
     return {"article_id": filters.article_id, "accounts": filters.accounts,
             "since": _bound(filters.since, settings, "--since"), "until": _bound(filters.until, settings, "--until", end=True)}
 
@@ -254,8 +260,8 @@ def _bound(text: str | None, settings: Settings, option: str, *, end: bool = Fal
         else:
             when = dt.datetime.fromisoformat(raw)
     except ValueError:
-        raise UserError(f"{option}: cannot read {raw!r} as a date or time (expected e.g. '2026-11-30' or "
-                        "'2026-11-30 09:00')") from None
+        raise UserError(_("{option}: cannot read {value!r} as a date or time (expected e.g. '2026-11-30' or "
+                          "'2026-11-30 09:00')").format(option=option, value=raw)) from None
     return (when if when.tzinfo else when.replace(tzinfo=settings.tz)).astimezone(dt.timezone.utc)
 
 
@@ -268,7 +274,7 @@ def week(settings: Settings, store: Store, *, filters: Filters = Filters(), now:
     days = [(start + dt.timedelta(days=i)).date() for i in range(7)]
     end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(), tzinfo=settings.tz)
     page = store.post_page(list(QUEUED), article_id=filters.article_id, accounts=filters.accounts, until=end)
-    _, rows = _with_holds(settings, store, page, now)
+    _attention, rows = _with_holds(settings, store, page, now)
     configured = settings.account_names()
     accounts = list(filters.accounts) or configured + sorted({r["account"] for r in rows} - set(configured))
     return Week(days=days, accounts=accounts, rows=rows, start=start)
@@ -288,7 +294,7 @@ def post_now(settings: Settings, store: Store, post_id: int) -> dict[str, Any]:
     """One post's view as ``queue`` shows it (its article's title, the hold that keeps it
     back), for saying what happens to it next (:func:`disseminator.views.what_next`)."""
     row = store.post(post_id)
-    _, [data] = _with_holds(settings, store, [(row, store.article(row.article_id).title)], None)
+    _attention, [data] = _with_holds(settings, store, [(row, store.article(row.article_id).title)], None)
     return data
 
 

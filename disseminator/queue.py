@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 
 from . import holds
 from channels.base import Draft
+from channels.i18n import N_, _, ngettext
 
 from .errors import UserError
 from .states import Edge, Guard, InvalidTransition, edge
@@ -216,9 +217,9 @@ def let_overtake(store: Store, post_id: int) -> PostRow:
 
     Raises :class:`UserError` unless the post is scheduled.
     """
-    if transition(store, post_id, "ahead", reason="let ahead by an officer", overtake=True):
+    if transition(store, post_id, "ahead", reason=_("let ahead by an officer"), overtake=True):
         return store.post(post_id)
-    raise UserError(_not_scheduled(store.post(post_id), "let ahead of others"))
+    raise UserError(_not_scheduled(store.post(post_id), "ahead"))
 
 
 def _claim(s: Any, post_id: int, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> bool:
@@ -270,7 +271,8 @@ def save_part(store: Store, post_id: int, *, worker: str, index: int, remote_id:
                     **({"remote_url": remote_url} if index == 0 and remote_url else {}))
         )
         if _rows(held) != 1:
-            raise LostClaim(f"post {post_id} is no longer claimed by {worker}; not recording part {index + 1}")
+            raise LostClaim(_("post {id} is no longer claimed by {worker}; not recording part {part}").format(
+                id=post_id, worker=worker, part=index + 1))
         s.execute(
             update(PartRow)
             .where(PartRow.post_id == post_id, PartRow.index == index)
@@ -287,11 +289,11 @@ def recover_expired(store: Store) -> list[int]:
         post_id for post_id in ids
         if transition(
             store, post_id, "recover",
-            reason="lease expired",
+            reason=_("lease expired"),
             needs_reconcile=True,
             next_attempt_at=now,
             error_kind="unknown",
-            error_message="the worker stopped while publishing; the network will be checked before retrying",
+            error_message=_("the worker stopped while publishing; the network will be checked before retrying"),
         )
     ]
 
@@ -304,19 +306,20 @@ def cancel(store: Store, post_id: int, *, force: bool = False) -> PostRow:
     The guard is part of the UPDATE (``nothing_out``), so a part landing between a look
     and the cancel cannot slip through.
     """
-    if transition(store, post_id, "force_cancel" if force else "cancel", reason="cancelled by an officer"):
+    if transition(store, post_id, "force_cancel" if force else "cancel", reason=_("cancelled by an officer")):
         return store.post(post_id)
     row = store.post(post_id)
     if row.status is S.SCHEDULED:
         done = sum(1 for r in row.remote_ids if r)
-        why = f"{done} of its parts are already published" if done else "it may already be on the network"
+        why = (ngettext("{n} of its parts are already published", "{n} of its parts are already published", done)
+               .format(n=done) if done else _("it may already be on the network"))
         raise UserError(
-            f"post {post_id} cannot be cancelled: {why}; let the worker finish, or check the network "
-            "yourself and use --force"
+            _("post {id} cannot be cancelled: {why}; let the worker finish, or check the network "
+              "yourself and use --force").format(id=post_id, why=why)
         )
     if row.status is S.PUBLISHING:
-        raise UserError(f"post {post_id} is being published right now and cannot be cancelled")
-    raise UserError(f"post {post_id} is {row.status}; only scheduled posts can be cancelled")
+        raise UserError(_("post {id} is being published right now and cannot be cancelled").format(id=post_id))
+    raise UserError(_("post {id} is {status}; only scheduled posts can be cancelled").format(id=post_id, status=row.status))
 
 
 # --------------------------------------------------------------------------- an officer's moves
@@ -325,10 +328,10 @@ def cancel(store: Store, post_id: int, *, force: bool = False) -> PostRow:
 def reschedule(store: Store, post_id: int, when: dt.datetime) -> PostRow:
     """Move a scheduled post to ``when``.  Raises :class:`UserError` unless it is scheduled
     (a post being published is never touched)."""
-    if transition(store, post_id, "reschedule", reason="rescheduled by an officer", scheduled_at=when,
+    if transition(store, post_id, "reschedule", reason=_("rescheduled by an officer"), scheduled_at=when,
                   next_attempt_at=when):
         return store.post(post_id)
-    raise UserError(_not_scheduled(store.post(post_id), "rescheduled"))
+    raise UserError(_not_scheduled(store.post(post_id), "reschedule"))
 
 
 def revive(store: Store, post_id: int, *, when: dt.datetime) -> PostRow:
@@ -339,18 +342,19 @@ def revive(store: Store, post_id: int, *, when: dt.datetime) -> PostRow:
     row = store.post(post_id)
     in_doubt = row.error_kind != "rejected" and bool(store.publish_calls([post_id]).get(post_id))
     try:
-        moved = transition(store, post_id, "revive", reason="sent again by an officer", next_attempt_at=when,
+        moved = transition(store, post_id, "revive", reason=_("sent again by an officer"), next_attempt_at=when,
                            attempts=0, needs_reconcile=in_doubt, error_kind=None, error_message=None)
     except IntegrityError:
-        raise UserError(f"post {post_id} cannot be sent again: its article is queued again for {row.account}; "
-                        "cancel that post first") from None
+        raise UserError(_("post {id} cannot be sent again: its article is queued again for {account}; "
+                          "cancel that post first").format(id=post_id, account=row.account)) from None
     if moved:
         return store.post(post_id)
-    raise UserError(f"post {post_id} is {store.post(post_id).status}; only a failed post can be sent again")
+    raise UserError(_("post {id} is {status}; only a failed post can be sent again").format(
+        id=post_id, status=store.post(post_id).status))
 
 
 def edit(store: Store, post_id: int, parts: Sequence[str], *, draft: Draft | None = None,
-         reason: str = "text edited by an officer") -> PostRow:  # revisions.OFFICER_EDIT
+         reason: str = "text edited by an officer") -> PostRow:  # revisions.OFFICER_EDIT: compared, kept in English
     """Replace a scheduled post's text with ``parts`` (already validated), or its whole
     rendering with ``draft`` (a new article revision: text, media, warnings, link),
     keeping the old text on the post's history.  Raises :class:`UserError` unless it is
@@ -371,11 +375,23 @@ def edit(store: Store, post_id: int, parts: Sequence[str], *, draft: Draft | Non
         return store.post(post_id)
     row = store.post(post_id)
     if row.status is S.SCHEDULED:
-        raise UserError(f"post {post_id} cannot be edited: part of it may already be on the network")
-    raise UserError(_not_scheduled(row, "edited"))
+        raise UserError(_("post {id} cannot be edited: part of it may already be on the network").format(id=post_id))
+    raise UserError(_not_scheduled(row, "edit"))
 
 
-def _not_scheduled(row: PostRow, what: str) -> str:
+#: Why an officer's move is refused, by move: (the post is being published, it is not scheduled).
+_NOT_SCHEDULED: dict[str, tuple[str, str]] = {
+    "ahead": (N_("post {id} is being published right now and cannot be let ahead of others"),
+              N_("post {id} is {status}; only a scheduled post can be let ahead of others")),
+    "reschedule": (N_("post {id} is being published right now and cannot be rescheduled"),
+                   N_("post {id} is {status}; only a scheduled post can be rescheduled")),
+    "edit": (N_("post {id} is being published right now and cannot be edited"),
+             N_("post {id} is {status}; only a scheduled post can be edited")),
+}
+
+
+def _not_scheduled(row: PostRow, move: str) -> str:
+    publishing, not_scheduled = _NOT_SCHEDULED[move]
     if row.status is S.PUBLISHING:
-        return f"post {row.id} is being published right now and cannot be {what}"
-    return f"post {row.id} is {row.status}; only a scheduled post can be {what}"
+        return _(publishing).format(id=row.id)
+    return _(not_scheduled).format(id=row.id, status=row.status)

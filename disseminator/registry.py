@@ -26,6 +26,7 @@ from functools import cache
 from importlib.metadata import EntryPoint
 
 from channels.base import Account, Channel, Context
+from channels.i18n import _
 
 from .errors import ConfigError
 
@@ -61,7 +62,7 @@ def _registrations() -> dict[str, tuple[Registration, ...]]:
     # entry_points() already lists one copy of each distribution (the first on sys.path),
     # so two copies of one package are not a clash; two packages are.
     for ep in entry_points(group=GROUP):
-        dist = ep.dist.name if ep.dist is not None else "an unknown distribution"
+        dist = ep.dist.name if ep.dist is not None else _("an unknown distribution")
         found.setdefault(ep.name, []).append(Registration(ep.name, ep.value, dist, ep))
     return {name: tuple(regs) for name, regs in found.items()}
 
@@ -87,12 +88,14 @@ def registration(name: str) -> Registration:
     """
     regs = _registrations().get(name)
     if not regs:
-        raise ConfigError(f"unknown channel {name!r} (known: {', '.join(channel_names()) or 'none'})")
+        raise ConfigError(_("unknown channel {name!r} (known: {known})").format(
+            name=name, known=", ".join(channel_names()) or _("none")))
     if len(regs) > 1:
-        who = ", ".join(str(r) for r in regs[:-1]) + f" and {regs[-1]}"
+        who = _("{names} and {last}").format(names=", ".join(str(r) for r in regs[:-1]), last=regs[-1])
         raise ConfigError(
-            f"channel {name!r} is registered by {len(regs)} distributions: {who}; "
-            f"uninstall one, or give the plugin's entry point in {GROUP!r} another name"
+            _("channel {name!r} is registered by {count} distributions: {who}; "
+              "uninstall one, or give the plugin's entry point in {group!r} another name").format(
+                name=name, count=len(regs), who=who, group=GROUP)
         )
     return regs[0]
 
@@ -120,21 +123,26 @@ def make_channel(account: Account, *, context: Context | None = None) -> Channel
     missing = [k for k in cls.required_settings if not account.get(k)]
     if missing:
         raise ConfigError(
-            f"accounts.{account.name}: missing {', '.join(missing)} (required for {account.channel})"
+            _("accounts.{account}: missing {keys} (required for {channel})").format(
+                account=account.name, keys=", ".join(missing), channel=account.channel)
         )
     return cls(account, context=context)
 
 
 def _load(reg: Registration) -> type[Channel]:
-    where = f"channel {reg.name!r} from {reg}"
+    where = _("channel {name!r} from {source}").format(name=reg.name, source=reg)
     try:
         obj = reg.entry_point.load()
     except (ImportError, AttributeError) as exc:
-        raise ConfigError(f"{where} cannot be loaded: {type(exc).__name__}: {exc}") from exc
+        raise ConfigError(_("{where} cannot be loaded: {error}").format(
+            where=where, error=f"{type(exc).__name__}: {exc}")) from exc
     if not (isinstance(obj, type) and issubclass(obj, Channel)):
-        what = f"the class {obj.__qualname__}" if isinstance(obj, type) else f"a {type(obj).__name__}"
-        raise ConfigError(f"{where} is {what}, not a subclass of channels.base.Channel")
+        if isinstance(obj, type):
+            what = _("the class {name}").format(name=obj.__qualname__)
+        else:
+            what = _("a {type}").format(type=type(obj).__name__)
+        raise ConfigError(_("{where} is {what}, not a subclass of channels.base.Channel").format(where=where, what=what))
     if inspect.isabstract(obj):
         missing = ", ".join(sorted(getattr(obj, "__abstractmethods__", ())))
-        raise ConfigError(f"{where} is abstract: it does not implement {missing}")
+        raise ConfigError(_("{where} is abstract: it does not implement {missing}").format(where=where, missing=missing))
     return obj

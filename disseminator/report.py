@@ -13,7 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from channels.i18n import _, ngettext, stored
+
 from .errors import RunFailed
+from .states import label
 from .views import show_human, show_soon, what_next
 
 if TYPE_CHECKING:
@@ -98,55 +101,69 @@ def what_waits(settings: Settings, store: Store, now: dt.datetime) -> list[str]:
     held = holds.waiting(store, HoldKind.RATE_LIMIT, due_by=now)
     for account in sorted(set(held) | (set(retries) & set(resting))):
         count = held.get(account, (0, ""))[0] + retries.get(account, (0, now))[0]
-        until = show_soon(resting.get(account), settings.tz, now=now) or "when the limit ends"
-        said.append(f"{_posts(count)} of {account} {_wait(count)}: rate limited: next try {until}")
+        until = show_soon(resting.get(account), settings.tz, now=now) or _("when the limit ends")
+        said.append(ngettext("{n} post of {account} waits: rate limited: next try {until}",
+                             "{n} posts of {account} wait: rate limited: next try {until}", count).format(
+            n=count, account=account, until=until))
     from .queue import held_by_order
 
     for account, (count, first) in sorted(held_by_order(store, due_by=now).items()):
         if account in resting:
             continue  # the whole account waits for its rate limit: said above
-        said.append(f"{_posts(count)} of {account} {_wait(count)} behind post {first}, planned earlier "
-                    f"('disseminator post ahead ID' lets one go first)")
+        said.append(ngettext("{n} post of {account} waits behind post {first}, planned earlier "
+                             "('disseminator post ahead ID' lets one go first)",
+                             "{n} posts of {account} wait behind post {first}, planned earlier "
+                             "('disseminator post ahead ID' lets one go first)", count).format(
+            n=count, account=account, first=first))
     others = [waits for account, waits in retries.items() if account not in resting]
     if others:
-        count = sum(n for n, _ in others)
-        soonest = min(at for _, at in others)
-        said.append(f"{_posts(count)} {_wait(count)} for a retry: next at {show_human(soonest, settings.tz, now=now)}")
+        count = sum(n for n, _at in others)
+        soonest = min(at for _n, at in others)
+        said.append(ngettext("{n} post waits for a retry: next at {when}", "{n} posts wait for a retry: next at {when}",
+                             count).format(n=count, when=show_human(soonest, settings.tz, now=now)))
     return said
-
-
-def _posts(n: int) -> str:
-    return f"{n} post" if n == 1 else f"{n} posts"
-
-
-def _wait(n: int) -> str:
-    return "waits" if n == 1 else "wait"
 
 
 def outcome_line(settings: Settings, store: Store, outcome: Outcome) -> str:
     """What ``run-due`` says of one post: published with its link, or what happens next
-    and when (``rate limited: next try 09.14``)."""
+    and when (``rate limited: next try 09:14``)."""
     from .posts import post_now
 
     if outcome.status == "published":
-        return f"Published post {outcome.post_id} on {outcome.account}: {outcome.remote_url}"
-    head = f"Post {outcome.post_id} on {outcome.account}"
+        return _published(outcome.post_id, outcome.account, outcome.remote_url)
     if outcome.status == "scheduled":
         step = what_next(post_now(settings, store, outcome.post_id), settings.tz, now=store.clock.now())
-        return f"{head} not published yet: {step or outcome.error}"
-    line = f"{head} {outcome.status} ({outcome.error_kind}): {outcome.error}"
+        return _("Post {id} on {account} not published yet: {step}").format(
+            id=outcome.post_id, account=outcome.account, step=step or _stored(outcome.error))
+    line = _ended(outcome.post_id, outcome.account, outcome.status, outcome.error_kind, outcome.error)
     if outcome.status == "failed":
         line += _after_failure(outcome)
     return line
 
 
+def _published(post_id: int, account: str, url: str | None) -> str:
+    return _("Published post {id} on {account}: {url}").format(id=post_id, account=account, url=url)
+
+
+def _ended(post_id: int, account: str, status: str, kind: str | None, error: str | None) -> str:
+    """``Post 3 on humas_fb failed (rejected): ...``: the status in words, the kind as its code."""
+    return _("Post {id} on {account} {status} ({kind}): {error}").format(
+        id=post_id, account=account, status=label(status), kind=kind, error=_stored(error))
+
+
+def _stored(error: str | None) -> str | None:
+    """A stored (English) error in the current language; None stays None."""
+    return stored(error) if error else error
+
+
 def _after_failure(outcome: Outcome) -> str:
     """The officer's next step after a failed post (unless its message already says one)."""
-    if "disseminator retry" in (outcome.error or ""):
+    if "disseminator retry" in (outcome.error or ""):  # the stored English message, before translation
         return ""
     if outcome.error_kind == "rejected":  # the network refused this content: change it first
-        return f"; change it with 'disseminator edit {outcome.post_id}', then 'disseminator retry {outcome.post_id}'"
-    return f"; 'disseminator retry {outcome.post_id}' sends it again"
+        return "; " + _("change it with 'disseminator edit {id}', then 'disseminator retry {id}'").format(
+            id=outcome.post_id)
+    return "; " + _("'disseminator retry {id}' sends it again").format(id=outcome.post_id)
 
 
 def summarise(report: RunReport, paused: dict[str, tuple[int, str]], *, lines: list[str] | None = None,
@@ -159,31 +176,40 @@ def summarise(report: RunReport, paused: dict[str, tuple[int, str]], *, lines: l
     rows = [{"id": o.post_id, "account": o.account, "status": o.status, "error_kind": o.error_kind, "error": o.error,
              "remote_url": o.remote_url} for o in report.outcomes]
     told = list(lines) if lines is not None else [_outcome(r) for r in rows]
-    out = [f"Post {pid} was left mid-publish by a stopped worker; it will be checked on the network first"
-           for pid in report.recovered]
+    out = [_("Post {id} was left mid-publish by a stopped worker; it will be checked on the network first").format(
+        id=pid) for pid in report.recovered]
     if not rows:
-        out.extend(waits or ([] if paused or report.waiting or report.misconfigured else ["Nothing due."]))
-    err = [f"note: {count} due post(s) wait: account {account} is paused" + (f" ({reason})" if reason else "")
-           for account, (count, reason) in paused.items()]
-    err.extend(f"warning: {count} due post(s) wait for account {account}, which needs attention: {reason} "
-               f"(fix it, then run 'disseminator accounts check {account}')"
+        out.extend(waits or ([] if paused or report.waiting or report.misconfigured else [_("Nothing due.")]))
+    err = [_paused(account, count, reason) for account, (count, reason) in paused.items()]
+    err.extend(_("warning: {count} due post(s) wait for account {account}, which needs attention: {reason} "
+                 "(fix it, then run 'disseminator accounts check {account}')").format(
+                   count=count, account=account, reason=stored(reason))
                for account, (count, reason) in report.waiting.items())
     err.extend(_misconfigured(report))
     return RunSummary(rows, told, Said(out, err), report.failed)
 
 
+def _paused(account: str, count: int, reason: str) -> str:
+    if reason:  # the officer's own words
+        return _("note: {count} due post(s) wait: account {account} is paused ({reason})").format(
+            count=count, account=account, reason=reason)
+    return _("note: {count} due post(s) wait: account {account} is paused").format(count=count, account=account)
+
+
 def _misconfigured(report: RunReport) -> list[str]:
-    return [f"warning: {count} due post(s) wait for account {account}, which this configuration cannot "
-            f"publish for: {reason} (fix it; the posts go out at the next run)"
+    return [_("warning: {count} due post(s) wait for account {account}, which this configuration cannot "
+              "publish for: {reason} (fix it; the posts go out at the next run)").format(
+                count=count, account=account, reason=stored(reason))
             for account, (count, reason) in report.misconfigured.items()]
 
 
 def _outcome(r: dict[str, Any]) -> str:
     if r["status"] == "published":
-        return f"Published post {r['id']} on {r['account']}: {r['remote_url']}"
+        return _published(r["id"], r["account"], r["remote_url"])
     if r["status"] == "scheduled":
-        return f"Post {r['id']} on {r['account']} not published yet ({r['error_kind']}): {r['error']}; will try again"
-    return f"Post {r['id']} on {r['account']} {r['status']} ({r['error_kind']}): {r['error']}"
+        return _("Post {id} on {account} not published yet ({kind}): {error}; will try again").format(
+            id=r["id"], account=r["account"], kind=r["error_kind"], error=_stored(r["error"]))
+    return _ended(r["id"], r["account"], r["status"], r["error_kind"], r["error"])
 
 
 class DaemonNarrator:
@@ -197,12 +223,13 @@ class DaemonNarrator:
         said = Said()
         for o in report.outcomes:
             if o.status == "published":
-                said.out.append(f"Published post {o.post_id} on {o.account}: {o.remote_url}")
+                said.out.append(_published(o.post_id, o.account, o.remote_url))
             else:
-                said.err.append(f"Post {o.post_id} on {o.account} {o.status} ({o.error_kind}): {o.error}")
+                said.err.append(_ended(o.post_id, o.account, o.status, o.error_kind, o.error))
         if report.waiting != self._waiting:  # say it when it changes, not every tick
-            said.err.extend(f"warning: {count} due post(s) wait for account {account}: {reason}"
-                            for account, (count, reason) in report.waiting.items())
+            said.err.extend(_("warning: {count} due post(s) wait for account {account}: {reason}").format(
+                count=count, account=account, reason=stored(reason))
+                for account, (count, reason) in report.waiting.items())
             self._waiting = dict(report.waiting)
         if report.misconfigured != self._misconfigured:
             said.err.extend(_misconfigured(report))

@@ -17,8 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from channels.i18n import N_, _
+
 #: The reason an officer's own edit is recorded with (a revision never overwrites it).
-OFFICER_EDIT = "text edited by an officer"
+#: Stored in English (it is compared); marked so the catalogs can translate it where it is shown.
+OFFICER_EDIT = N_("text edited by an officer")
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -63,31 +66,39 @@ def follow(settings: Settings, store: Store, article_id: int) -> Revised:
         post_ids = list(s.scalars(select(PostRow.id).where(PostRow.article_id == article_id).order_by(PostRow.id)))
     for pid in post_ids:
         post = store.post(pid)
-        label = f"post {pid} ({post.account})"
         if post.status is PostStatus.PUBLISHED or (post.status is PostStatus.SCHEDULED and any(post.remote_ids)):
-            when = show(post.published_at, settings.tz) if post.published_at else "partly"
-            result.published.append(f"{label} went out before this revision ({when}): "
-                                    "decide whether a correction is needed")
+            if post.published_at:
+                result.published.append(_("post {id} ({account}) went out before this revision ({when}): "
+                                          "decide whether a correction is needed").format(
+                    id=pid, account=post.account, when=show(post.published_at, settings.tz)))
+            else:
+                result.published.append(_("post {id} ({account}) went out before this revision (partly): "
+                                          "decide whether a correction is needed").format(id=pid, account=post.account))
             continue
         if post.status is PostStatus.PUBLISHING:
-            result.published.append(f"{label} is being published right now with the previous revision: "
-                                    "check it once it is out")
+            result.published.append(_("post {id} ({account}) is being published right now with the previous "
+                                      "revision: check it once it is out").format(id=pid, account=post.account))
             continue
         if post.status not in (PostStatus.SCHEDULED, PostStatus.FAILED):
             continue
         if any(e.edge == "edit" and e.reason == OFFICER_EDIT for e in store.events(pid)):
-            result.kept.append(f"{label} keeps the text an officer wrote; 'disseminator edit {pid}' changes it")
+            result.kept.append(_("post {id} ({account}) keeps the text an officer wrote; 'disseminator edit {id}' "
+                                 "changes it").format(id=pid, account=post.account))
             continue
         [p] = plan(settings, article, [post.account])
         if p.draft is None:
-            result.kept.append(f"{label} keeps its text: the new revision is refused ({p.refused})")
+            result.kept.append(_("post {id} ({account}) keeps its text: the new revision is refused ({reason})").format(
+                id=pid, account=post.account, reason=p.refused))
             continue
         if tuple(post.parts) == p.draft.parts and post.media == [m.to_record() for m in p.draft.media]:
             continue
         try:
-            edit(store, pid, p.draft.parts, draft=p.draft, reason=f"article revision {row.revision}")
+            # Stored in English; marked so the catalogs can translate it where it is shown.
+            edit(store, pid, p.draft.parts, draft=p.draft,
+                 reason=N_("article revision {revision}").format(revision=row.revision))
         except UserError as exc:
-            result.kept.append(f"{label} keeps its text: {exc.message}")
+            result.kept.append(_("post {id} ({account}) keeps its text: {reason}").format(
+                id=pid, account=post.account, reason=exc.message))
             continue
         result.updated.append(pid)
     return result

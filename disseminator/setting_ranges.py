@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from channels.i18n import N_, _, current
+
 from .errors import ConfigError
 
 
@@ -22,41 +24,48 @@ class Range:
     low: float
     high: float
     whole: bool = False
+    #: An ``N_``-marked word (``seconds``), translated where it is shown; "" for none.
     unit: str = ""
 
     def describe(self) -> str:
         """``a whole number of seconds from 1 to 86,400``."""
-        kind = "a whole number" if self.whole else "a number"
-        unit = f" of {self.unit}" if self.unit else ""
-        return f"{kind}{unit} from {self.low:,g} to {self.high:,g}"
+        low, high = _number(self.low), _number(self.high)
+        if self.unit:
+            unit = _(self.unit)
+            if self.whole:
+                return _("a whole number of {unit} from {low} to {high}").format(unit=unit, low=low, high=high)
+            return _("a number of {unit} from {low} to {high}").format(unit=unit, low=low, high=high)
+        if self.whole:
+            return _("a whole number from {low} to {high}").format(low=low, high=high)
+        return _("a number from {low} to {high}").format(low=low, high=high)
 
     def problem(self, value: Any) -> str | None:
         """What is wrong with ``value`` (None when it is in range)."""
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (self.whole and not isinstance(value, int)):
-            return f"expected {self.describe()}, got {_shown(value)}"
+            return _("expected {range}, got {value}").format(range=self.describe(), value=_shown(value))
         if not (self.low <= value <= self.high):  # NaN fails this too
-            return f"expected {self.describe()}, got {_shown(value)}"
+            return _("expected {range}, got {value}").format(range=self.describe(), value=_shown(value))
         return None
 
 
 #: ``[worker]``: how the worker claims, retries and ticks.
 WORKER: Mapping[str, Range] = {
-    "lease_seconds": Range(1, 86_400, whole=True, unit="seconds"),
+    "lease_seconds": Range(1, 86_400, whole=True, unit=N_("seconds")),
     "max_attempts": Range(1, 100, whole=True),
-    "tick_seconds": Range(0.1, 3_600, unit="seconds"),
+    "tick_seconds": Range(0.1, 3_600, unit=N_("seconds")),
 }
 
 #: ``[media]``: one image download's deadline and size cap (see channels/fetch.py).
 MEDIA: Mapping[str, Range] = {
-    "fetch_timeout": Range(1, 600, unit="seconds"),
-    "max_image_mb": Range(1, 100, unit="MB"),
+    "fetch_timeout": Range(1, 600, unit=N_("seconds")),
+    "max_image_mb": Range(1, 100, unit=N_("MB")),
 }
 
 #: Numeric settings an account may have (the channels read them with ``account.get``).
 ACCOUNT: Mapping[str, Range] = {
-    "timeout": Range(0.1, 300, unit="seconds"),          # facebook, instagram: each Graph call
-    "poll_seconds": Range(0.05, 60, unit="seconds"),     # instagram: between container checks
-    "poll_timeout": Range(1, 3_600, unit="seconds"),     # instagram: waiting for a container
+    "timeout": Range(0.1, 300, unit=N_("seconds")),      # facebook, instagram: each Graph call
+    "poll_seconds": Range(0.05, 60, unit=N_("seconds")), # instagram: between container checks
+    "poll_timeout": Range(1, 3_600, unit=N_("seconds")), # instagram: waiting for a container
     "max_length": Range(100, 25_000, whole=True),         # twitter: X's long posts go to 25,000
     "thread_max_parts": Range(1, 50, whole=True),        # twitter
     "max_hashtags": Range(0, 30, whole=True),            # facebook
@@ -65,12 +74,13 @@ ACCOUNT: Mapping[str, Range] = {
 #: On/off account settings: ``true`` or ``false`` (a string "false" would count as on).
 ACCOUNT_FLAGS = ("thread", "images", "photo")
 
-#: Account settings that are text, a list of text or a table (what the channels expect).
+#: Account settings that are text, a list of text or a table (what the channels expect);
+#: the descriptions are ``N_``-marked, translated where they are shown.
 ACCOUNT_KINDS: Mapping[str, tuple[type, str]] = {
-    **{key: (str, "text") for key in ("template", "username", "link_phrase", "api_version",
-                                     "image_background", "thread_numbering")},
-    "hashtags": (list, "a list of hashtags such as [\"#HumasRI\"]"),
-    "utm": (dict, "a table such as { utm_source = \"x\" }"),
+    **{key: (str, N_("text")) for key in ("template", "username", "link_phrase", "api_version",
+                                         "image_background", "thread_numbering")},
+    "hashtags": (list, N_("a list of hashtags such as [\"#HumasRI\"]")),
+    "utm": (dict, N_("a table such as { utm_source = \"x\" }")),
 }
 
 #: ``daemon --tick``: the same range as ``worker.tick_seconds``.
@@ -92,12 +102,20 @@ def check_account(where: Callable[[str], str], name: str, table: Mapping[str, An
         if key in ACCOUNT:
             check(where(key), f"accounts.{name}.{key}", ACCOUNT[key], value)
         elif key in ACCOUNT_FLAGS and not isinstance(value, bool):
-            raise ConfigError(f"{where(key)}: accounts.{name}.{key}: expected true or false, got {_shown(value)}")
+            raise ConfigError(_("{where}: accounts.{name}.{key}: expected true or false, got {value}").format(
+                where=where(key), name=name, key=key, value=_shown(value)))
         elif key in ACCOUNT_KINDS:
             kind, what = ACCOUNT_KINDS[key]
             items = value if isinstance(value, (list, dict)) else ()
             if not isinstance(value, kind) or not all(isinstance(i, str) for i in (items.values() if isinstance(items, dict) else items)):
-                raise ConfigError(f"{where(key)}: accounts.{name}.{key}: expected {what}, got {_shown(value)}")
+                raise ConfigError(_("{where}: accounts.{name}.{key}: expected {what}, got {value}").format(
+                    where=where(key), name=name, key=key, what=_(what), value=_shown(value)))
+
+
+def _number(value: float) -> str:
+    """``86,400`` and ``0.1``; in Indonesian ``86.400`` and ``0,1`` (its separators)."""
+    text = f"{value:,g}"
+    return text.translate(str.maketrans(",.", ".,")) if current() == "id" else text
 
 
 def _shown(value: Any) -> str:
@@ -106,7 +124,8 @@ def _shown(value: Any) -> str:
         return str(value).lower()
     if isinstance(value, (int, float)):
         return repr(value)
-    return _KINDS.get(type(value), type(value).__name__)
+    kind = _KINDS.get(type(value))
+    return _(kind) if kind else type(value).__name__
 
 
-_KINDS: dict[type, str] = {str: "a string", dict: "a table", list: "a list"}
+_KINDS: dict[type, str] = {str: N_("a string"), dict: N_("a table"), list: N_("a list")}

@@ -19,9 +19,20 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from channels.i18n import N_, _
+
 from .store.models import PostStatus
 
 S = PostStatus
+
+#: How text output names each status (``--json`` and ``--csv`` keep the codes).
+LABELS: dict[str, str] = {
+    S.SCHEDULED: N_("scheduled"),
+    S.PUBLISHING: N_("publishing"),
+    S.PUBLISHED: N_("published"),
+    S.FAILED: N_("failed"),
+    S.CANCELLED: N_("cancelled"),
+}
 
 
 class Guard(enum.StrEnum):
@@ -90,6 +101,12 @@ def find(source: PostStatus, target: PostStatus) -> list[Edge]:
 def final(status: PostStatus) -> bool:
     """True when no edge leaves ``status``."""
     return not any(e.source == status for e in EDGES)
+
+
+def label(status: str) -> str:
+    """A status as text output shows it, in the current language (``failed``: ``gagal``);
+    a status this version does not know is shown as it is."""
+    return _(LABELS[status]) if status in LABELS else status
 
 
 def diagram() -> str:

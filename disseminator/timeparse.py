@@ -29,6 +29,8 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from channels.i18n import N_, _
+
 from .errors import ScheduleError
 
 #: A clock time reached less than this long ago means "now", which we ask the officer to
@@ -40,13 +42,21 @@ _WEEKDAYS = {
     "senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "sabtu": 5, "minggu": 6, "ahad": 6,
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }
+#: Day and month abbreviations as times are shown to people (Monday first, as
+#: ``date.weekday()`` counts), translated where shown: ``Sen``, ``Sel`` ... and ``Mei``,
+#: ``Agu``, ``Okt``, ``Des`` in Indonesian.
+DAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"), N_("Aug"), N_("Sep"),
+          N_("Oct"), N_("Nov"), N_("Dec"))
 _ID_DAYS = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
-#: A short Indonesian day name before a "day month" date, as :func:`show_human` writes it.
-_SHOWN_DAY = re.compile(r"(?P<day>sen|sel|rab|kam|jum|sab|min)\s+(?=\d{1,2}\s+[a-z])")
-_ID_MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December")
+#: Short day names, in either language, as :func:`show_time` writes them.
+_SHOWN_DAYS = {name.lower(): day for names in (_ID_DAYS, DAYS) for day, name in enumerate(names)}
+#: A short day name before a "day month" date, as :func:`show_time` writes it.
+_SHOWN_DAY = re.compile(rf"(?P<day>{'|'.join(_SHOWN_DAYS)})\s+(?=\d{{1,2}}\s+[a-z])")
+_DAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+              N_("Sunday"))
+_MONTH_NAMES = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
+                N_("August"), N_("September"), N_("October"), N_("November"), N_("December"))
 _MONTHS = {
     "januari": 1, "january": 1, "jan": 1, "februari": 2, "february": 2, "feb": 2, "peb": 2, "maret": 3,
     "march": 3, "mar": 3, "april": 4, "apr": 4, "mei": 5, "may": 5, "juni": 6, "june": 6, "jun": 6,
@@ -138,15 +148,16 @@ def parse_when(text: str, *, tz: zoneinfo.ZoneInfo, now: dt.datetime | None = No
     shown = " ".join(text.split())  # one line, whatever was typed
     try:
         if not shown:
-            raise _Refusal("empty time", whole=True)
+            raise _Refusal(_("empty time"), whole=True)
         try:
             return _resolve(shown, tz, now)
         except OverflowError:  # year 1 or 9999 moved across a zone
-            raise _Refusal("that date is out of range", "besok 09.00") from None
+            raise _Refusal(_("that date is out of range"), "besok 09.00") from None
     except _Refusal as refusal:
-        reason = refusal.reason if refusal.whole else f'cannot read "{shown}" as a time: {refusal.reason}'
+        reason = refusal.reason if refusal.whole else \
+            _('cannot read "{text}" as a time: {reason}').format(text=shown, reason=refusal.reason)
         examples = ", ".join(f'"{e}"' for e in _working(refusal.examples, tz, now))
-        raise ScheduleError(f"{reason}, e.g. {examples}") from None
+        raise ScheduleError(_("{reason}, e.g. {examples}").format(reason=reason, examples=examples)) from None
 
 
 def show(when: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:
@@ -154,10 +165,32 @@ def show(when: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:
     return when.astimezone(tz).isoformat(timespec="seconds") if when else ""
 
 
+# The formats below name ``local`` twice: a message whose placeholders repeat is never taken
+# for the pattern of a stored English text (:func:`channels.i18n.stored`), which a format
+# made of placeholders alone would match in almost any text.
+
+def show_time(local: dt.datetime, zone: str, *, year: bool) -> str:
+    """A local time as people read it, in the current language: ``Mon 30 Nov 09:00 WIB``
+    (``Sen 30 Nov 09.00 WIB`` in Indonesian), with the year when ``year``:
+    ``Mon 30 Nov 2026 09:00 WIB``.  ``zone`` is the name or offset shown at the end.
+    Both languages' forms are read back by :func:`parse_when`."""
+    weekday, month = _(DAYS[local.weekday()]), _(MONTHS[local.month - 1])
+    if year:
+        return _("{weekday} {local.day} {month} {local.year} {local.hour:02d}:{local.minute:02d} {zone}").format(
+            weekday=weekday, month=month, local=local, zone=zone)
+    return _("{weekday} {local.day} {month} {local.hour:02d}:{local.minute:02d} {zone}").format(
+        weekday=weekday, month=month, local=local, zone=zone)
+
+
+def show_clock(local: dt.datetime) -> str:
+    """The time of day alone, in the current language: ``09:14`` (``09.14`` in Indonesian)."""
+    return _("{local.hour:02d}:{local.minute:02d}").format(local=local)
+
+
 def _resolve(shown: str, tz: zoneinfo.ZoneInfo, now: dt.datetime) -> dt.datetime:
     text = shown.lower().replace("jum'at", "jumat").replace("jum\u2019at", "jumat")
-    # Our own way of showing a time ("Sel 1 Des 09.00 WIB") reads back: the short day
-    # name before a date is only a check on that date.
+    # Our own way of showing a time ("Tue 1 Dec 09:00 WIB", "Sel 1 Des 09.00 WIB") reads
+    # back: the short day name before a date is only a check on that date.
     shown_day = _SHOWN_DAY.match(text)
     if shown_day:
         text = text[shown_day.end():]
@@ -173,10 +206,13 @@ def _resolve(shown: str, tz: zoneinfo.ZoneInfo, now: dt.datetime) -> dt.datetime
     read = _pieces(text)
     zone = zoneinfo.ZoneInfo(_ZONES[read.zone]) if read.zone else tz
     when = _not_past(shown, _on_day(read, shown, zone, now), zone, now)
-    if shown_day and _ID_DAYS[when.astimezone(zone).weekday()].lower() != shown_day.group("day"):
-        local = when.astimezone(zone)
-        raise _Refusal(f"{local.day} {_ID_MONTHS[local.month - 1]} {local.year} is {_ID_DAYS[local.weekday()]} "
-                       f"({_DAY_NAMES[local.weekday()]}), not {shown_day.group('day').title()}", "besok 09.00")
+    local = when.astimezone(zone)
+    if shown_day and _SHOWN_DAYS[shown_day.group("day")] != local.weekday():
+        written = shown_day.group("day")
+        short = (_ID_DAYS if written in (d.lower() for d in _ID_DAYS) else DAYS)[local.weekday()]  # as written
+        raise _Refusal(_("{date} is {short} ({weekday}), not {written}").format(
+            date=f"{local.day} {_(MONTHS[local.month - 1])} {local.year}", short=short,
+            weekday=_(_DAY_NAMES[local.weekday()]), written=written.title()), "besok 09.00")
     return when
 
 
@@ -220,10 +256,11 @@ def _pieces(text: str) -> _Read:
     left = [w for w in rest.replace(",", " ").split() if w not in _FILLER]
     number = next((w for w in left if w.isdigit()), None)
     if number is not None:
-        raise _Refusal(f'"{number}" alone is not a time of day: write "jam {number}" or "{int(number):02d}.00"',
-                       f"jam {number}", "besok 09.00")
+        raise _Refusal(_('"{number}" alone is not a time of day: write "jam {number}" or "{hour:02d}.00"').format(
+            number=number, hour=int(number)), f"jam {number}", "besok 09.00")
     if left:
-        raise _Refusal(f'"{" ".join(left)}" is not a day or a time we read', "besok 09.00", "jam 14.00")
+        raise _Refusal(_('"{words}" is not a day or a time we read').format(words=" ".join(left)),
+                       "besok 09.00", "jam 14.00")
     return read
 
 
@@ -236,36 +273,37 @@ def _take(read: _Read, kind: str, match: re.Match[str]) -> None:
     """Record one piece; a second piece of the same kind is refused, never picked from."""
     groups = match.groupdict()
     if kind == "zone":
-        _once(read.zone, "two zones")
+        _once(read.zone, N_("it names two zones"))
         read.zone = groups["zone"]
     elif kind in ("iso_date", "dmy_date", "named_date"):
-        _once(read.date, "two dates")
+        _once(read.date, N_("it names two dates"))
         month = int(groups["m"]) if kind != "named_date" else _MONTHS[groups["month"]]
         read.date = (int(groups["y"]) if groups["y"] else None, month, int(groups["d"]))
     elif kind == "days_ahead":
-        _once(read.days_ahead, "two days")
+        _once(read.days_ahead, N_("it names two days"))
         read.days_ahead = int(groups["n"] or groups["n2"])
     elif kind == "day_word":
-        _once(read.days_ahead, "two days")
+        _once(read.days_ahead, N_("it names two days"))
         read.days_ahead = _DAY_WORDS[groups["word"]]
     elif kind == "weekday":
-        _once(read.weekday, "two weekdays")
+        _once(read.weekday, N_("it names two weekdays"))
         if groups["weekday"] == "minggu" and groups["depan"] == "depan":
-            raise _Refusal('"minggu depan" may mean next week or next Sunday: name the day, or say Sunday '
-                           'as "Ahad depan"', "Senin depan 08.00", "Ahad depan 08.00")
+            raise _Refusal(_('"minggu depan" may mean next week or next Sunday: name the day, or say Sunday '
+                             'as "Ahad depan"'), "Senin depan 08.00", "Ahad depan 08.00")
         read.weekday = _WEEKDAYS[groups["weekday"]]
         read.next_week = groups["next"] == "next" or (groups["depan"] or "ini") != "ini"
     elif kind == "next_week":
-        raise _Refusal(f'"{match.group(0)}" names no day: say which', "Senin depan 08.00", "Jumat depan 14.00")
+        raise _Refusal(_('"{text}" names no day: say which').format(text=match.group(0)),
+                       "Senin depan 08.00", "Jumat depan 14.00")
     elif kind == "clock":
         if read.hour is not None:
-            raise _Refusal("it names two times of day", "besok 09.00", "jam 14.00")
+            raise _Refusal(_("it names two times of day"), "besok 09.00", "jam 14.00")
         read.hour, read.minute = int(groups["h"]), int(groups["min"] or 0)
         read.clock_text = match.group(0).strip()
         ampm = (groups["ampm"] or "").replace(".", "")
         if ampm:
             if not 1 <= read.hour <= 12 or groups["part"]:
-                raise _Refusal(f'"{read.clock_text}" is no such time', "9am", "9:30 pm")
+                raise _Refusal(_('"{clock}" is no such time').format(clock=read.clock_text), "9am", "9:30 pm")
             read.hour = read.hour % 12 + (12 if ampm == "pm" else 0)
         if groups["part"]:
             _set_part(read, groups["part"])
@@ -275,14 +313,15 @@ def _take(read: _Read, kind: str, match: re.Match[str]) -> None:
             read.days_ahead = 0 if read.days_ahead is None else read.days_ahead
 
 
-def _once(value: object, what: str) -> None:
+def _once(value: object, message: str) -> None:
+    """Refuses a second piece of a kind (``message``: an ``N_``-marked reason)."""
     if value is not None:
-        raise _Refusal(f"it names {what}", "besok 09.00", "Senin 08.00")
+        raise _Refusal(_(message), "besok 09.00", "Senin 08.00")
 
 
 def _set_part(read: _Read, part: str) -> None:
     if read.part is not None and read.part != part:
-        raise _Refusal("it names two parts of the day", "besok sore jam 4", "jam 7 malam")
+        raise _Refusal(_("it names two parts of the day"), "besok sore jam 4", "jam 7 malam")
     read.part = part
 
 
@@ -293,16 +332,17 @@ def _clock(read: _Read) -> tuple[int, int]:
     if read.part is not None:
         twelve, written = _PARTS[read.part]
         if read.part == "malam" and hour in (12, 0, 1, 2, 3, 4, 5):
-            raise _Refusal(f'"jam {hour} malam" is after midnight: which night? Write the day and a '
-                           '24-hour time such as 00.00 or 01.00, or say 23.59', "besok 00.00", "Sabtu 23.59")
+            raise _Refusal(_('"jam {hour} malam" is after midnight: which night? Write the day and a '
+                             '24-hour time such as 00.00 or 01.00, or say 23.59').format(hour=hour),
+                           "besok 00.00", "Sabtu 23.59")
         if hour in twelve and not (hour in written and hour >= 13):
             hour = twelve[hour]
         elif hour not in written:
             example = f"jam {_PART_EXAMPLE[read.part]} {read.part}"
-            raise _Refusal(f"{read.hour} is not an hour of the {read.part} ({_PART_SPAN[read.part]})", example,
-                           "jam 16.00")
+            raise _Refusal(_("{hour} is not an hour of the {part} ({span})").format(
+                hour=read.hour, part=read.part, span=_PART_SPAN[read.part]), example, "jam 16.00")
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise _Refusal(f'"{read.clock_text}" is no such time', "besok 09.00", "jam 23.30")
+        raise _Refusal(_('"{clock}" is no such time').format(clock=read.clock_text), "besok 09.00", "jam 23.30")
     return hour, minute
 
 
@@ -312,10 +352,10 @@ def _on_day(read: _Read, shown: str, zone: zoneinfo.ZoneInfo, now: dt.datetime) 
     if read.hour is None:
         if read.part is not None:
             hour = _PART_EXAMPLE[read.part]
-            raise _Refusal("say the hour too", f"{shown} jam {hour}", "Senin 08.00", "2 jam lagi")
+            raise _Refusal(_("say the hour too"), f"{shown} jam {hour}", "Senin 08.00", "2 jam lagi")
         if day_named:
-            raise _Refusal("say the time of day too", f"{shown} 09.00", "Senin 08.00", "2 jam lagi")
-        raise _Refusal("it names no day or time we read", "jam 14.00", "besok 09.00", "Senin 08.00", "2 jam lagi")
+            raise _Refusal(_("say the time of day too"), f"{shown} 09.00", "Senin 08.00", "2 jam lagi")
+        raise _Refusal(_("it names no day or time we read"), "jam 14.00", "besok 09.00", "Senin 08.00", "2 jam lagi")
     clock = dt.time(*_clock(read))
     today = now.astimezone(zone).date()
 
@@ -329,9 +369,10 @@ def _on_day(read: _Read, shown: str, zone: zoneinfo.ZoneInfo, now: dt.datetime) 
             if year is None and at(day) <= now:
                 day = dt.date(today.year + 1, month, day_of_month)  # the next one
         except ValueError:
-            raise _Refusal(f"there is no such date ({day_of_month}/{month})", "1 Desember 09.00") from None
+            raise _Refusal(_("there is no such date ({day}/{month})").format(day=day_of_month, month=month),
+                           "1 Desember 09.00") from None
         if read.days_ahead is not None:
-            raise _Refusal("it names a date and another day", "1 Desember 09.00", "besok 09.00")
+            raise _Refusal(_("it names a date and another day"), "1 Desember 09.00", "besok 09.00")
     elif read.days_ahead is not None:
         day = today + dt.timedelta(days=read.days_ahead)
     elif read.weekday is not None and read.next_week:
@@ -345,32 +386,35 @@ def _on_day(read: _Read, shown: str, zone: zoneinfo.ZoneInfo, now: dt.datetime) 
         day = today if at(today) > now - GRACE else today + dt.timedelta(days=1)
         return _not_now(shown, at(day), now, zone)
     if read.weekday is not None and day.weekday() != read.weekday:
-        raise _Refusal(f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year} is a {_DAY_NAMES[day.weekday()]}, "
-                       f"not a {_DAY_NAMES[read.weekday]}",
-                       f"{_DAY_NAMES[day.weekday()]} {day.day}/{day.month}/{day.year} 09.00", "Senin 08.00")
+        raise _Refusal(_("{date} is a {weekday}, not a {named}").format(
+            date=f"{day.day} {_(_MONTH_NAMES[day.month - 1])} {day.year}", weekday=_(_DAY_NAMES[day.weekday()]),
+            named=_(_DAY_NAMES[read.weekday])),
+            f"{_DAY_NAMES[day.weekday()]} {day.day}/{day.month}/{day.year} 09.00", "Senin 08.00")
     return at(day)
 
 
 def _shown(when: dt.datetime, zone: zoneinfo.ZoneInfo) -> str:
-    """``Jum 27 Nov 2026 09.00 WIB``: the form ``queue`` and ``schedule`` show times in."""
+    """``Fri 27 Nov 2026 09:00 WIB`` (``Jum 27 Nov 2026 09.00 WIB`` in Indonesian): the
+    form ``queue`` and ``schedule`` show times in (:func:`show_time`), with the year."""
     local = when.astimezone(zone)
     name = local.strftime("%Z")
     name = name if name and name[0] not in "+-" else "UTC" + local.strftime("%z")
-    return f"{_ID_DAYS[local.weekday()]} {local.day} {_ID_MONTHS[local.month - 1]} {local.year} {local:%H.%M} {name}"
+    return show_time(local, name, year=True)
 
 
 def _not_now(shown: str, when: dt.datetime, now: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     """A clock time reached within the last minute is refused, not moved to the next day."""
     if when <= now:
-        raise _Refusal(f'"{shown}" is now ({_shown(when, zone)}): use --now or "sekarang" '
-                       "to publish at once, or a later time", "sekarang", "30 menit lagi", whole=True)
+        raise _Refusal(_('"{text}" is now ({when}): use --now or "sekarang" to publish at once, or a later '
+                         'time').format(text=shown, when=_shown(when, zone)), "sekarang", "30 menit lagi", whole=True)
     return when
 
 
 def _not_past(shown: str, when: dt.datetime, zone: zoneinfo.ZoneInfo, now: dt.datetime) -> dt.datetime:
     if when <= now:
-        raise _Refusal(f'"{shown}" is in the past ({_shown(when, zone)}): use --now to publish '
-                       "at once, or a later time", "sekarang", "2 jam lagi", "besok 09.00", whole=True)
+        raise _Refusal(_('"{text}" is in the past ({when}): use --now to publish at once, or a later '
+                         'time').format(text=shown, when=_shown(when, zone)), "sekarang", "2 jam lagi", "besok 09.00",
+                       whole=True)
     return when
 
 

@@ -11,7 +11,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING, Any
 
-from .timeparse import show
+from channels.i18n import _, stored
+
+from .timeparse import DAYS as DAYS, MONTHS as MONTHS, show, show_clock, show_time
 
 if TYPE_CHECKING:
     from .store import ArticleRow, AttemptRow, EventRow, PostRow, Store
@@ -103,9 +105,9 @@ def attempt_view(attempt: AttemptRow, tz: ZoneInfo) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- times and next steps for people
 
-#: Indonesian day and month abbreviations (Monday first, as ``date.weekday()`` counts).
-DAYS = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+# DAYS and MONTHS (imported above): day and month abbreviations, N_-marked in English; show
+# them with _(DAYS[d.weekday()]), _(MONTHS[d.month - 1]), or a whole day with show_day().
+
 #: Indonesia's zones by their own names; any other zone is shown by its offset.
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Ujung_Pandang": "WITA",
               "Asia/Jayapura": "WIT"}
@@ -123,61 +125,73 @@ def zone_name(when: dt.datetime, tz: ZoneInfo) -> str:
 
 
 def show_human(when: dt.datetime | str | None, tz: ZoneInfo, *, now: dt.datetime | None = None) -> str:
-    """A time as an officer reads it: ``Sen 30 Nov 09.00 WIB`` (the year is added when it
-    is not ``now``'s: ``Sen 30 Nov 2026 09.00 WIB``).  Takes a datetime or the ISO 8601 text
-    of the JSON shapes; ``""`` for none.  ``--json`` and ``--csv`` keep ISO 8601 (:func:`show`)."""
+    """A time as an officer reads it, in the current language: ``Mon 30 Nov 09:00 WIB``,
+    ``Sen 30 Nov 09.00 WIB`` in Indonesian (the year is added when it is not ``now``'s:
+    ``Mon 30 Nov 2026 09:00 WIB``).  Takes a datetime or the ISO 8601 text of the JSON
+    shapes; ``""`` for none.  ``--json`` and ``--csv`` keep ISO 8601 (:func:`show`)."""
     if not when:
         return ""
     if isinstance(when, str):
         when = dt.datetime.fromisoformat(when)
     local = when.astimezone(tz)
     this_year = (now or dt.datetime.now(dt.timezone.utc)).astimezone(tz).year
-    year = "" if local.year == this_year else f" {local.year}"
-    return (f"{DAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]}{year} "
-            f"{local.hour:02d}.{local.minute:02d} {zone_name(local, tz)}")
+    return show_time(local, zone_name(local, tz), year=local.year != this_year)
+
+
+def show_day(day: dt.date) -> str:
+    """A day as an officer reads it, in the current language: ``Mon 30 Nov`` (``Sen 30 Nov``)."""
+    return f"{_(DAYS[day.weekday()])} {day.day} {_(MONTHS[day.month - 1])}"
 
 
 def show_soon(when: dt.datetime | str | None, tz: ZoneInfo, *, now: dt.datetime | None = None) -> str:
-    """``09.14`` when ``when`` falls on ``now``'s day in ``tz``, else :func:`show_human`."""
+    """``09:14`` (``09.14`` in Indonesian) when ``when`` falls on ``now``'s day in ``tz``,
+    else :func:`show_human`."""
     if not when:
         return ""
     if isinstance(when, str):
         when = dt.datetime.fromisoformat(when)
     local, today = when.astimezone(tz), (now or dt.datetime.now(dt.timezone.utc)).astimezone(tz)
     if local.date() == today.date():
-        return f"{local.hour:02d}.{local.minute:02d}"
+        return show_clock(local)
     return show_human(when, tz, now=now)
 
 
 def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = None) -> str:
     """What will happen to a post and when, from its view (:func:`post_view` plus the
     queue's ``paused``, ``waiting_for_account``, ``rate_limited_until``): ``rate limited:
-    next try 09.14``, ``needs attention: waits for 'disseminator accounts check humas_fb'``.
+    next try 09:14``, ``needs attention: waits for 'disseminator accounts check humas_fb'``,
+    in the current language (a stored error too: :func:`channels.i18n.stored`).
     ``""`` when nothing stands in its way."""
     now = now or dt.datetime.now(dt.timezone.utc)
     status, account = post["status"], post["account"]
     if status == "publishing":
-        return "being published now"
+        return _("being published now")
     if status != "scheduled":
-        return post.get("error") or ""
+        return stored(post.get("error") or "")
     if post.get("paused"):
-        why = f" ({post['paused']})" if isinstance(post["paused"], str) else ""
-        return f"account paused{why}: waits for 'disseminator accounts resume {account}'"
+        if isinstance(post["paused"], str):
+            return _("account paused ({reason}): waits for 'disseminator accounts resume {account}'").format(
+                reason=post["paused"], account=account)
+        return _("account paused: waits for 'disseminator accounts resume {account}'").format(account=account)
     if post.get("waiting_for_account") is not None:
-        return f"account needs attention: waits for 'disseminator accounts check {account}'"
+        return _("account needs attention: waits for 'disseminator accounts check {account}'").format(account=account)
     if post.get("waiting_behind"):
-        return (f"waits behind post {post['waiting_behind']} (planned earlier for {account}); "
-                f"'disseminator post ahead {post['id']}' lets it go first")
+        return _("waits behind post {ahead} (planned earlier for {account}); "
+                 "'disseminator post ahead {id}' lets it go first").format(
+            ahead=post["waiting_behind"], account=account, id=post["id"])
     later = post.get("next_attempt_at")
     limit = post.get("rate_limited_until")
     if limit and (not later or dt.datetime.fromisoformat(later) <= dt.datetime.fromisoformat(limit)):
-        return f"rate limited: next try {show_soon(limit, tz, now=now)}"
+        return _("rate limited: next try {when}").format(when=show_soon(limit, tz, now=now))
     if later and dt.datetime.fromisoformat(later) <= now:
         later = None  # due: it goes at the next run
     if post.get("in_doubt"):
-        at = f" at {show_soon(later, tz, now=now)}" if later else ""
-        return f"the last write may have landed: it is looked up on the network before the next try{at}"
+        if later:
+            return _("the last write may have landed: it is looked up on the network before the next try "
+                     "at {when}").format(when=show_soon(later, tz, now=now))
+        return _("the last write may have landed: it is looked up on the network before the next try")
     if post.get("error"):
-        at = f"next try {show_soon(later, tz, now=now)}" if later else "next try at the next run"
-        return f"{at}: {post['error']}"
-    return "" if later else "due: goes at the next run"
+        if later:
+            return _("next try {when}: {error}").format(when=show_soon(later, tz, now=now), error=stored(post["error"]))
+        return _("next try at the next run: {error}").format(error=stored(post["error"]))
+    return "" if later else _("due: goes at the next run")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, assert_never
 
 from channels.base import AuthError, Channel, ChannelError, Draft, RateLimited, Receipt
+from channels.i18n import _
 
 from . import holds, queue
 from .config import Settings
@@ -139,7 +140,7 @@ class Worker:
         known = set(self.settings.account_names())
         for account in self.store.queued_accounts():
             if account not in known:  # removed from the file: its posts wait, said each run
-                broken[account] = f"account {account!r} is not in the configuration (any more)"
+                broken[account] = _("account {name!r} is not in the configuration (any more)").format(name=account)
         if not broken:
             return set()
         for account, count in self.store.count_due_by_account(now, list(broken)).items():
@@ -171,7 +172,7 @@ class Worker:
 
     def _interrupted(self, post: PostRow, exc: BaseException) -> None:
         attempt = self._in_flight or self._attempt(post, 0, "crash", outcome="unknown")
-        attempt.error_message = f"interrupted: {type(exc).__name__}"
+        attempt.error_message = _("interrupted: {error}").format(error=type(exc).__name__)
         try:
             self._finish(attempt, None)
         except Exception:  # noqa: BLE001 - see below
@@ -179,7 +180,7 @@ class Worker:
         try:
             decision = self.strategy.interrupted(failures=self._failures(post), now=self.clock.now())
             self._settle(post, decision, kind="unknown",
-                         message="interrupted while publishing; the network will be checked before retrying")
+                         message=_("interrupted while publishing; the network will be checked before retrying"))
         except Exception:  # noqa: BLE001 - the interruption (Ctrl-C, a crash) must reach the caller, not this
             # The claim is gone or the database is: the lease runs out and the post is
             # recovered and looked up on the network, as for a worker that died.
@@ -207,7 +208,8 @@ class Worker:
                     if in_doubt and not self.strategy.may_write_after_lookup(failures=self._failures(post)):
                         # Retries are used up and the last write may have landed: we asked,
                         # it is not there, and we do not write again.
-                        why = f"{post.error_message or 'gave up'}; retries used up, not found on the network"
+                        why = _("{error}; retries used up, not found on the network").format(
+                            error=post.error_message or _("gave up"))
                         return self._settle(post, RetryDecision(Action.FAIL), kind="transient", message=_part(index, draft, why))
                     fence.check()  # never write for a claim we cannot prove we still hold
                     receipt = self._write(post, channel, draft, index, reply_to=previous)
@@ -221,7 +223,7 @@ class Worker:
                 else:
                     message = _part(index, draft, exc.message)
                     if decision.action is Action.FAIL and index > 0:
-                        message += "; the parts before it are published"
+                        message = _("{error}; the parts before it are published").format(error=message)
                     return self._settle(post, decision, kind=exc.kind, message=message)
             queue.save_part(self.store, post.id, worker=self.worker_id, index=index,
                             remote_id=receipt.remote_id, remote_url=receipt.remote_url)
@@ -248,7 +250,7 @@ class Worker:
         except LostClaim:
             # The channel confirmed the claim between two calls and it was gone: the
             # post's write was not sent (the next owner looks it up first anyway).
-            attempt.outcome, attempt.error_message = "lost_claim", "claim lost mid-publish; the post was not written"
+            attempt.outcome, attempt.error_message = "lost_claim", _("claim lost mid-publish; the post was not written")
             self._finish(attempt, None)
             raise
         attempt.outcome, attempt.remote_id = "published", receipt.remote_id
@@ -266,11 +268,13 @@ class Worker:
                 return None
             if isinstance(exc, (RateLimited, AuthError)):
                 raise  # wait for the reset / hold the account, as for a write
-            raise LookupFailed(f"could not check whether it was already published: {exc.message}") from None
+            raise LookupFailed(_("could not check whether it was already published: {error}").format(
+                error=exc.message)) from None
         if found is not None and (owner := self.store.remote_id_owner(post.account, found.remote_id, besides=post.id)):
             # That is another post's copy (same text), not this one's.
             log.warning("reconcile.belongs_to_other post=%s other=%s remote_id=%s", post.id, owner, found.remote_id)
-            attempt.error_message = f"found {found.remote_id}, but it is post {owner}'s"
+            attempt.error_message = _("found {remote_id}, but it is post {post}'s").format(
+                remote_id=found.remote_id, post=owner)
             found = None
         if found is not None:
             attempt.outcome, attempt.remote_id = "found", found.remote_id
@@ -321,11 +325,14 @@ class Worker:
             else:
                 assert_never(decision.action)
         if not moved:
-            raise LostClaim(f"post {post.id}: the claim was lost before its result was recorded; it will be checked on the network")
+            raise LostClaim(_("post {id}: the claim was lost before its result was recorded; "
+                              "it will be checked on the network").format(id=post.id))
         final = self.store.post(post.id)
         log.info("post.settled post=%s account=%s status=%s kind=%s", post.id, post.account, final.status, kind)
         return Outcome(post.id, post.account, final.status, kind, message, final.remote_url)
 
 
 def _part(index: int, draft: Draft, message: str) -> str:
-    return f"part {index + 1} of {len(draft.parts)}: {message}" if len(draft.parts) > 1 else message
+    if len(draft.parts) > 1:
+        return _("part {part} of {total}: {error}").format(part=index + 1, total=len(draft.parts), error=message)
+    return message

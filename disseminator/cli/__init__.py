@@ -12,33 +12,55 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
+
+from channels.i18n import N_, _
 
 if TYPE_CHECKING:
     from ..errors import UserError
 
-#: name -> (module:attribute, one-line help shown by --help without importing the module)
+#: name -> (module:attribute, one-line help shown by --help without importing the module;
+#: marked here, translated when shown)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("disseminator.cli.setup:init", "Write a starter config (if none) and create or upgrade the database."),
-    "db": ("disseminator.cli.setup:db", "Database maintenance (upgrade, current)."),
-    "article": ("disseminator.cli.articles:article", "Add, list and show articles."),
-    "preview": ("disseminator.cli.posts:preview", "Show what each account would post for an article."),
-    "schedule": ("disseminator.cli.posts:schedule", "Queue an article's posts for its accounts."),
-    "queue": ("disseminator.cli.posts:queue_cmd", "List queued posts."),
-    "reschedule": ("disseminator.cli.changes:reschedule", "Move scheduled posts to another time."),
-    "edit": ("disseminator.cli.changes:edit", "Change the text of a scheduled post."),
-    "retry": ("disseminator.cli.changes:retry", "Send failed posts again."),
-    "cancel": ("disseminator.cli.changes:cancel", "Cancel scheduled posts (several, or all of an article)."),
-    "post": ("disseminator.cli.post:post", "Show one post with every call made for it."),
-    "history": ("disseminator.cli.posts:history", "Published, failed and cancelled posts."),
-    "run-due": ("disseminator.cli.run:run_due", "Publish every due post once, then exit (cron mode)."),
-    "daemon": ("disseminator.cli.daemon:daemon", "Publish due posts continuously until stopped."),
-    "accounts": ("disseminator.cli.accounts:accounts", "List, check, pause and resume accounts."),
-    "sandbox": ("disseminator.sandbox.cli:sandbox_command", "Run the local X/Facebook/Instagram API sandbox."),
-    "demo": ("disseminator.cli.demo:demo", "Run the whole job once on embedded defaults and the sandbox."),
+    "init": ("disseminator.cli.setup:init", N_("Write a starter config (if none) and create or upgrade the database.")),
+    "db": ("disseminator.cli.setup:db", N_("Database maintenance (upgrade, current).")),
+    "article": ("disseminator.cli.articles:article", N_("Add, list and show articles.")),
+    "preview": ("disseminator.cli.posts:preview", N_("Show what each account would post for an article.")),
+    "schedule": ("disseminator.cli.posts:schedule", N_("Queue an article's posts for its accounts.")),
+    "queue": ("disseminator.cli.posts:queue_cmd", N_("List queued posts.")),
+    "reschedule": ("disseminator.cli.changes:reschedule", N_("Move scheduled posts to another time.")),
+    "edit": ("disseminator.cli.changes:edit", N_("Change the text of a scheduled post.")),
+    "retry": ("disseminator.cli.changes:retry", N_("Send failed posts again.")),
+    "cancel": ("disseminator.cli.changes:cancel", N_("Cancel scheduled posts (several, or all of an article).")),
+    "post": ("disseminator.cli.post:post", N_("Show one post with every call made for it.")),
+    "history": ("disseminator.cli.posts:history", N_("Published, failed and cancelled posts.")),
+    "run-due": ("disseminator.cli.run:run_due", N_("Publish every due post once, then exit (cron mode).")),
+    "daemon": ("disseminator.cli.daemon:daemon", N_("Publish due posts continuously until stopped.")),
+    "accounts": ("disseminator.cli.accounts:accounts", N_("List, check, pause and resume accounts.")),
+    "sandbox": ("disseminator.sandbox.cli:sandbox_command", N_("Run the local X/Facebook/Instagram API sandbox.")),
+    "demo": ("disseminator.cli.demo:demo", N_("Run the whole job once on embedded defaults and the sandbox.")),
 }
+
+#: The help of :func:`cli` and of its options.  This module is imported before the language
+#: is chosen (:func:`main` chooses it), so they are marked here and translated when shown.
+HELP = N_("Disseminator: one article to X, Facebook and Instagram, on time, exactly once.")
+CONFIG_HELP = N_("Configuration file (default: $DISSEMINATOR_CONFIG, ./disseminator.toml, ~/.config/disseminator/config.toml).")
+DEBUG_HELP = N_("Log every step and show tracebacks.")
+VERSION_HELP = N_("Show the version and exit.")
+
+
+class LateHelpOption(click.Option):
+    """An option of :func:`cli`, whose help (a marked constant) is translated when shown."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.msgid = self.help
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        self.help = _(self.msgid) if self.msgid else self.msgid
+        return super().get_help_record(ctx)
 
 
 class Group(click.Group):
@@ -51,7 +73,9 @@ class Group(click.Group):
             import difflib
 
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
-            raise click.UsageError(f"no command {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""), ctx=ctx)
+            message = (_("no command {name!r}; did you mean {close!r}?").format(name=name, close=close[0]) if close
+                       else _("no command {name!r}").format(name=name))
+            raise click.UsageError(message, ctx=ctx)
         return super().resolve_command(ctx, args)
 
 
@@ -62,23 +86,39 @@ class LazyGroup(Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
-        module, _, attr = COMMANDS[name][0].partition(":")
+        module, _sep, attr = COMMANDS[name][0].partition(":")
         return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.help = _(HELP)  # translated when shown: see HELP
+        super().format_help_text(ctx, formatter)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # The listing uses the static one-liners, so --help imports no command module.
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, text) for name, (_, text) in COMMANDS.items()])
+        with formatter.section(_("Commands")):
+            formatter.write_dl([(name, _(text)) for name, (_where, text) in COMMANDS.items()])
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", metavar="PATH", envvar="DISSEMINATOR_CONFIG",
-              help="Configuration file (default: $DISSEMINATOR_CONFIG, ./disseminator.toml, ~/.config/disseminator/config.toml).")
-@click.option("--debug", is_flag=True, help="Log every step and show tracebacks.")
-@click.version_option(package_name="disseminator")
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--version``, as click's version option says it, but in the language chosen when
+    it runs (click's own option takes its words when this module is imported)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    click.echo(_("%(prog)s, version %(version)s") % {"prog": ctx.find_root().info_name, "version": version("disseminator")})
+    ctx.exit()
+
+
+@click.group(cls=LazyGroup, help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", metavar="PATH", envvar="DISSEMINATOR_CONFIG", cls=LateHelpOption,
+              help=CONFIG_HELP)
+@click.option("--debug", is_flag=True, cls=LateHelpOption, help=DEBUG_HELP)
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, cls=LateHelpOption,
+              help=VERSION_HELP)
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None, debug: bool) -> None:
-    """Disseminator: one article to X, Facebook and Instagram, on time, exactly once."""
+    """The group: every command gets the App (the help click shows is HELP, translated)."""
     from .app import App
 
     ctx.obj = App(config_path)
@@ -141,15 +181,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = cli.main(args=argv, prog_name="disseminator", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(_("Aborted."), err=True)
         return 130
     except click.UsageError as exc:
         # One line, like every other error; the command's --help has the details.
         where = f"disseminator {exc.ctx.command_path.split(' ', 1)[1]}" if exc.ctx and " " in exc.ctx.command_path else "disseminator"
-        click.echo(f"error: {exc.format_message()} (see '{where} --help')", err=True)
+        told = _("{message} (see '{where} --help')").format(message=exc.format_message(), where=where)
+        click.echo(_("error: {message}").format(message=told), err=True)
         return exc.exit_code
     except click.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
+        click.echo(_("error: {message}").format(message=exc.format_message()), err=True)
         return exc.exit_code
     except RunFailed as exc:  # the work ran and said what failed: no traceback, even with --debug
         _say(exc)
@@ -160,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         _say(exc)
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+        click.echo(_("Interrupted."), err=True)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence prints one line
         if debug:
@@ -170,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         text = redact(str(exc))  # with the configured secrets too, as the log handlers hide them
         for hide in [f for h in logging.getLogger().handlers for f in h.filters if isinstance(f, RedactingFilter)][:1]:
             text = hide.redact(text)
-        click.echo(f"error: unexpected {type(exc).__name__}: {text[:300]} (run with --debug for details)", err=True)
+        told = _("unexpected {kind}: {detail} (run with --debug for details)").format(kind=type(exc).__name__, detail=text[:300])
+        click.echo(_("error: {message}").format(message=told), err=True)
         return 1
     # --help and --version end in click's Exit, whose status click returns here.
     return result if isinstance(result, int) else 0
@@ -198,4 +240,4 @@ def _choose_language(args: list[str]) -> None:
 
 def _say(exc: UserError) -> None:
     for line in exc.lines:
-        click.echo(f"error: {line}", err=True)
+        click.echo(_("error: {message}").format(message=line), err=True)

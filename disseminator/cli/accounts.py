@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from channels.i18n import _, stored
+
 from . import Group
 from .output import Output, output_options, table
 
@@ -15,40 +17,43 @@ if TYPE_CHECKING:
 ACCOUNT_COLUMNS = ("account", "channel", "base_url", "needs_attention", "paused")
 
 
-@click.group(cls=Group)
+@click.group(cls=Group, help=_("Configured accounts and their credentials."))
 def accounts() -> None:
-    """Configured accounts and their credentials."""
+    pass
 
 
-@accounts.command("list")
+@accounts.command("list", help=_("List configured accounts (never their credentials)."))
 @output_options(csv_columns=ACCOUNT_COLUMNS)
 @click.pass_obj
 def list_(app: App, output: Output) -> None:
-    """List configured accounts (never their credentials)."""
     from ..accounts import list_accounts
 
     rows = list_accounts(app.settings, app.open_store)
     if output.structured:
         output.emit(rows)
     elif not rows:
-        click.echo("No accounts configured.")
+        click.echo(_("No accounts configured."))
     else:
-        click.echo(table([(r["account"], r["channel"], r["base_url"] or "(official API)",
-                           ("paused" + (f": {r['paused']}" if r["paused"] else "")) if r["paused"] is not None
-                           else r["needs_attention"] or "ok") for r in rows],
-                         ["ACCOUNT", "CHANNEL", "ENDPOINT", "STATE"], wrap=("ENDPOINT", "STATE")))
+        headers = [_("ACCOUNT"), _("CHANNEL"), _("ENDPOINT"), _("STATE")]
+        click.echo(table([(r["account"], r["channel"], r["base_url"] or _("(official API)"), _state(r)) for r in rows],
+                         headers, wrap=(headers[2], headers[3])))
 
 
-@accounts.command("check")
+def _state(r: dict[str, Any]) -> str:
+    """An account's STATE cell: paused (and why), what it needs, or ok."""
+    if r["paused"] is not None:
+        return _("paused: {reason}").format(reason=r["paused"]) if r["paused"] else _("paused")
+    return stored(r["needs_attention"]) if r["needs_attention"] else _("ok")
+
+
+@accounts.command("check", help=_(
+    "Verify credentials against each network: who the account posts as, quota left.\n\n"
+    "A refused or expired token marks the account as needing attention (its posts wait); "
+    "a passing check clears that.  Exit status 1 when any account fails."))
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @output_options()
 @click.pass_obj
 def check(app: App, names: tuple[str, ...], output: Output) -> None:
-    """Verify credentials against each network: who the account posts as, quota left.
-
-    A refused or expired token marks the account as needing attention (its posts wait);
-    a passing check clears that.  Exit status 1 when any account fails.
-    """
     from ..accounts import check_accounts
 
     checks = check_accounts(app.settings, app.store, names)
@@ -57,44 +62,56 @@ def check(app: App, names: tuple[str, ...], output: Output) -> None:
     else:
         for r in checks.rows:
             if r["ok"]:
-                click.echo(f"{r['account']}: ok, posts as {r['identity']}" + (f"; {r['quota']}" if r["quota"] else ""))
+                if r["quota"]:
+                    click.echo(_("{account}: ok, posts as {identity}; {quota}").format(
+                        account=r["account"], identity=r["identity"], quota=r["quota"]))
+                else:
+                    click.echo(_("{account}: ok, posts as {identity}").format(account=r["account"], identity=r["identity"]))
                 if r.get("released"):
-                    click.echo(f"  {r['released']} post(s) that waited for this account are due again")
+                    click.echo("  " + _("{n} post(s) that waited for this account are due again").format(n=r["released"]))
             elif r.get("unreachable"):
                 click.echo(f"{r['account']}: {r['error']}")
             else:
-                click.echo(f"{r['account']}: NEEDS ATTENTION: {r['error']}")
+                click.echo(_("{account}: NEEDS ATTENTION: {error}").format(account=r["account"], error=r["error"]))
     checks.raise_if_failed()
 
 
-@accounts.command("pause")
+@accounts.command("pause", help=_(
+    "Stop publishing for an account: its posts stay queued until `accounts resume`.\n\n"
+    "For when something must not go out now (a crisis, a mourning period, a wrong "
+    "template): nothing is lost or cancelled."))
 @click.argument("name")
-@click.option("--reason", default="", help="Why, for the other officers (shown by queue and run-due).")
-@output_options(json_help='Print {"account", "paused", "reason", "changed"}.')
+@click.option("--reason", default="", help=_("Why, for the other officers (shown by queue and run-due)."))
+@output_options(json_help=_("Print {fields}.").format(fields='{"account", "paused", "reason", "changed"}'))
 @click.pass_obj
 def pause(app: App, name: str, reason: str, output: Output) -> None:
-    """Stop publishing for an account: its posts stay queued until `accounts resume`.
-
-    For when something must not go out now (a crisis, a mourning period, a wrong
-    template): nothing is lost or cancelled.
-    """
     from ..accounts import pause as do_pause
 
     state = do_pause(app.settings, app.store, name, reason)
     if output.structured:
         output.emit(state)
     else:
-        why = f" ({state['reason']})" if state["reason"] else ""
-        was = "was already paused" if not state["changed"] else "paused"
-        click.echo(f"{name} {was}{why}: its posts wait; resume with 'disseminator accounts resume {name}'")
+        click.echo(_paused(name, state))
 
 
-@accounts.command("resume")
+def _paused(name: str, state: dict[str, Any]) -> str:
+    if state["changed"]:
+        if state["reason"]:
+            return _("{name} paused ({reason}): its posts wait; resume with 'disseminator accounts resume {name}'").format(
+                name=name, reason=state["reason"])
+        return _("{name} paused: its posts wait; resume with 'disseminator accounts resume {name}'").format(name=name)
+    if state["reason"]:
+        return _("{name} was already paused ({reason}): its posts wait; "
+                 "resume with 'disseminator accounts resume {name}'").format(name=name, reason=state["reason"])
+    return _("{name} was already paused: its posts wait; resume with 'disseminator accounts resume {name}'").format(name=name)
+
+
+@accounts.command("resume", help=_(
+    "Let a paused account publish again; its overdue posts go at the next run (it says how many)."))
 @click.argument("name")
-@output_options(json_help='Print {"account", "paused", "reason", "changed", "due", "still_held"}.')
+@output_options(json_help=_("Print {fields}.").format(fields='{"account", "paused", "reason", "changed", "due", "still_held"}'))
 @click.pass_obj
 def resume(app: App, name: str, output: Output) -> None:
-    """Let a paused account publish again; its overdue posts go at the next run (it says how many)."""
     from ..accounts import resume as do_resume
 
     state = do_resume(app.settings, app.store, name)
@@ -107,7 +124,11 @@ def resume(app: App, name: str, output: Output) -> None:
 def _resumed(state: dict[str, Any]) -> str:
     name, due, held = state["account"], state["due"], "; ".join(state["still_held"])
     if not state["changed"]:
-        return f"{name} was not paused"
+        return _("{name} was not paused").format(name=name)
     if held:
-        return f"Resumed {name}, but " + (f"{due} overdue post(s) still wait: {held}" if due else f"its posts still wait: {held}")
-    return f"Resumed {name}: " + (f"{due} overdue post(s) go out at the next run" if due else "no post is overdue; the others go at their times")
+        if due:
+            return _("Resumed {name}, but {due} overdue post(s) still wait: {held}").format(name=name, due=due, held=held)
+        return _("Resumed {name}, but its posts still wait: {held}").format(name=name, held=held)
+    if due:
+        return _("Resumed {name}: {due} overdue post(s) go out at the next run").format(name=name, due=due)
+    return _("Resumed {name}: no post is overdue; the others go at their times").format(name=name)

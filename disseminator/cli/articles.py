@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from channels.i18n import N_, _
+
 from ..views import ARTICLE_COLUMNS
 from . import Group
 from .output import Output, output_options, table
@@ -13,21 +15,31 @@ from .output import Output, output_options, table
 if TYPE_CHECKING:
     from .app import App
 
+#: An article's fields as ``article show`` names them (and a revision's changes).
+FIELD_LABELS = {
+    "id": N_("id"), "title": N_("title"), "url": N_("url"), "summary": N_("summary"), "body": N_("body"),
+    "image": N_("image"), "image_alt": N_("image_alt"), "gallery": N_("gallery"), "tags": N_("tags"),
+    "author": N_("author"), "published": N_("published"), "source": N_("source"), "revision": N_("revision"),
+}
 
-@click.group(cls=Group)
+
+def field_label(key: str) -> str:
+    """The name of an article's field ``key`` in the current language."""
+    return _(FIELD_LABELS[key]) if key in FIELD_LABELS else key
+
+
+@click.group(cls=Group, help=_("Add, list and show articles."))
 def article() -> None:
-    """Add, list and show articles."""
+    pass
 
 
-@article.command("add")
+@article.command("add", help=_(
+    "Read article files (Markdown with front matter, or JSON) into the database.\n\n"
+    "Every file is checked first; if any is bad, none is added."))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
-@output_options(json_help='Print [{"id", "title"}].')
+@output_options(json_help=_("Print {fields}.").format(fields='[{"id", "title"}]'))
 @click.pass_obj
 def add(app: App, paths: tuple[str, ...], output: Output) -> None:
-    """Read article files (Markdown with front matter, or JSON) into the database.
-
-    Every file is checked first; if any is bad, none is added.
-    """
     from ..catalog import add_articles
 
     results = add_articles(app.settings, app.store, list(paths))
@@ -37,24 +49,25 @@ def add(app: App, paths: tuple[str, ...], output: Output) -> None:
     for r in results:
         revised = r.get("revision")
         if revised is None:
-            click.echo(f"{'Added' if r['created'] else 'Already have'} article {r['id']}: {r['title']}")
+            added = _("Added article {id}: {title}") if r["created"] else _("Already have article {id}: {title}")
+            click.echo(added.format(id=r["id"], title=r["title"]))
             continue
-        changed = ", ".join(revised["changed"]) or "nothing visible"
-        click.echo(f"Article {r['id']} is now revision {revised['revision']} (changed: {changed}): {r['title']}")
+        changed = ", ".join(field_label(f) for f in revised["changed"]) or _("nothing visible")
+        click.echo(_("Article {id} is now revision {revision} (changed: {changed}): {title}").format(
+            id=r["id"], revision=revised["revision"], changed=changed, title=r["title"]))
         if revised["updated_posts"]:
             ids = ", ".join(str(i) for i in revised["updated_posts"])
-            click.echo(f"  posts {ids} now carry the new text")
+            click.echo("  " + _("posts {ids} now carry the new text").format(ids=ids))
         for line in revised["kept"]:
-            click.echo(f"  warning: {line}", err=True)
+            click.echo("  " + _("warning: {line}").format(line=line), err=True)
         for line in revised["published_before"]:
-            click.echo(f"  note: {line}")
+            click.echo("  " + _("note: {line}").format(line=line))
 
 
-@article.command("list")
+@article.command("list", help=_("List stored articles."))
 @output_options(csv_columns=ARTICLE_COLUMNS)
 @click.pass_obj
 def list_(app: App, output: Output) -> None:
-    """List stored articles."""
     from ..catalog import list_articles
 
     rows = list_articles(app.settings, app.store)
@@ -62,35 +75,42 @@ def list_(app: App, output: Output) -> None:
         output.emit(rows)
         return
     if not rows:
-        click.echo("No articles yet: disseminator article add FILE")
+        click.echo(_("No articles yet: disseminator article add FILE"))
         return
+    headers = [_("ID"), _("TITLE"), _("URL"), _("TAGS")]
     click.echo(table([(r["id"], r["title"], r["url"] or "", len(r["tags"] or [])) for r in rows],
-                     ["ID", "TITLE", "URL", "TAGS"], wrap=("TITLE", "URL")))
+                     headers, wrap=(headers[1], headers[2])))
 
 
-@article.command("show")
+@article.command("show", help=_("Show one article, with its revisions and what each changed."))
 @click.argument("article_id", type=int)
 @output_options()
 @click.pass_obj
 def show_(app: App, article_id: int, output: Output) -> None:
-    """Show one article, with its revisions and what each changed."""
     from ..catalog import show_article
 
     data = show_article(app.settings, app.store, article_id)
     if output.structured:
         output.emit(data)
         return
-    for key in ("id", "title", "url", "summary", "image", "image_alt", "gallery", "tags", "author", "published", "source", "revision"):
+    keys = ("id", "title", "url", "summary", "image", "image_alt", "gallery", "tags", "author", "published", "source", "revision")
+    labels = {key: field_label(key) for key in keys}
+    width = max(10, *(len(label) for label in labels.values()))
+    for key in keys:
         value = data[key]
         if key == "gallery" and value:
             value = [g["url"] for g in value]
         if value:
-            click.echo(f"{key:>10}: {', '.join(value) if isinstance(value, list) else value}")
+            click.echo(f"{labels[key]:>{width}}: {', '.join(value) if isinstance(value, list) else value}")
     if data["body"]:
         click.echo("")
         click.echo(data["body"])
     if len(data["revisions"]) > 1:
         click.echo("")
         for r in data["revisions"]:
-            what = f"changed: {', '.join(r['changed'])}" if r["changed"] else "first version"
-            click.echo(f"revision {r['revision']} ({r['at']}): {what}")
+            if r["changed"]:
+                line = _("revision {revision} ({at}): changed: {changed}").format(
+                    revision=r["revision"], at=r["at"], changed=", ".join(field_label(f) for f in r["changed"]))
+            else:
+                line = _("revision {revision} ({at}): first version").format(revision=r["revision"], at=r["at"])
+            click.echo(line)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from channels.i18n import _
+
 from ..views import show_human
 from .output import Output, output_options
 
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
 
 
 def _report(changed: Changed, output: Output, done: str) -> None:
+    """Each changed post's line: ``done`` (translated) filled with the post's row."""
     if output.structured:
         output.emit(changed.rows)
     else:
@@ -23,55 +26,50 @@ def _report(changed: Changed, output: Output, done: str) -> None:
     changed.raise_if_failed()  # each refused post is one error line; exit 1
 
 
-@click.command()
+@click.command(help=_("Move scheduled posts to another time (a post being published is left alone)."))
 @click.argument("post_ids", type=int, nargs=-1, required=True)
 @click.option("--at", "at", required=True, metavar="WHEN",
-              help='New time: "besok 09.00", "Senin 08.00", "2 jam lagi", "2026-12-01 09:00" (the zone of the config).')
-@output_options(json_help="Print the rescheduled posts as JSON.")
+              help=_('New time: "besok 09.00", "Senin 08.00", "2 jam lagi", "2026-12-01 09:00" (the zone of the config).'))
+@output_options(json_help=_("Print the rescheduled posts as JSON."))
 @click.pass_obj
 def reschedule(app: App, post_ids: tuple[int, ...], at: str, output: Output) -> None:
-    """Move scheduled posts to another time (a post being published is left alone)."""
     from ..post_changes import reschedule as move
 
     changed = move(app.settings, app.store, post_ids, at)
     for row in changed.rows:
         row["_when"] = show_human(row["scheduled_at"], app.settings.tz)
-    _report(changed, output, "Post {id} on {account} now goes at {_when}")
+    _report(changed, output, _("Post {id} on {account} now goes at {_when}"))
 
 
-@click.command()
+@click.command(help=_(
+    "Send failed posts again at the next run, with a fresh set of tries.\n\n"
+    "A post whose last write may have reached the network is looked up there first, so it "
+    "is never posted twice."))
 @click.argument("post_ids", type=int, nargs=-1, required=True)
-@output_options(json_help="Print the posts sent again as JSON.")
+@output_options(json_help=_("Print the posts sent again as JSON."))
 @click.pass_obj
 def retry(app: App, post_ids: tuple[int, ...], output: Output) -> None:
-    """Send failed posts again at the next run, with a fresh set of tries.
-
-    A post whose last write may have reached the network is looked up there first, so it
-    is never posted twice.
-    """
     from ..post_changes import retry as again
 
     _report(again(app.settings, app.store, post_ids), output,
-            "Post {id} on {account} is queued again; it goes at the next run")
+            _("Post {id} on {account} is queued again; it goes at the next run"))
 
 
-@click.command()
+@click.command(help=_(
+    "Change the text of a scheduled post, checked against its network's rules.\n\n"
+    "Without --text or --file the text opens in $EDITOR.  The old text is kept on the "
+    "post's record ('post show')."))
 @click.argument("post_id", type=int)
-@click.option("--text", help="The new text.  For an X thread, separate the parts with a line '---'.")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), help="Read the new text from this file.")
-@output_options(json_help="Print the edited post as JSON.")
+@click.option("--text", help=_("The new text.  For an X thread, separate the parts with a line '---'."))
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), help=_("Read the new text from this file."))
+@output_options(json_help=_("Print the edited post as JSON."))
 @click.pass_obj
 def edit(app: App, post_id: int, text: str | None, path: str | None, output: Output) -> None:
-    """Change the text of a scheduled post, checked against its network's rules.
-
-    Without --text or --file the text opens in $EDITOR.  The old text is kept on the
-    post's record ('post show').
-    """
     from ..post_changes import PART_BREAK, edit as change
     from ..posts import post_detail
 
     if text is not None and path is not None:
-        raise click.UsageError("give --text or --file, not both")
+        raise click.UsageError(_("give --text or --file, not both"))
     if path is not None:
         with open(path, encoding="utf-8") as f:
             text = f.read()
@@ -79,28 +77,28 @@ def edit(app: App, post_id: int, text: str | None, path: str | None, output: Out
         current = post_detail(app.settings, app.store, post_id)["parts_text"]
         text = click.edit(f"\n{PART_BREAK}\n".join(current))
         if text is None:
-            click.echo(f"Post {post_id} left as it was (the editor was closed without saving).")
+            click.echo(_("Post {id} left as it was (the editor was closed without saving).").format(id=post_id))
             return
-    _report(change(app.settings, app.store, post_id, text), output, "Post {id} on {account} has its new text ({parts} part(s))")
+    _report(change(app.settings, app.store, post_id, text), output,
+            _("Post {id} on {account} has its new text ({parts} part(s))"))
 
 
-@click.command()
+@click.command(help=_("Cancel scheduled posts (never one being published or already out)."))
 @click.argument("post_ids", type=int, nargs=-1)
-@click.option("--article", "article", type=int, metavar="ID", help="Cancel every scheduled post of this article.")
-@click.option("--force", is_flag=True, help="Cancel even if part of it may already be on the network (check there first).")
-@output_options(json_help="Print the cancelled post as JSON (a list when several are cancelled).")
+@click.option("--article", "article", type=int, metavar="ID", help=_("Cancel every scheduled post of this article."))
+@click.option("--force", is_flag=True, help=_("Cancel even if part of it may already be on the network (check there first)."))
+@output_options(json_help=_("Print the cancelled post as JSON (a list when several are cancelled)."))
 @click.pass_obj
 def cancel(app: App, post_ids: tuple[int, ...], article: int | None, force: bool, output: Output) -> None:
-    """Cancel scheduled posts (never one being published or already out)."""
     from ..post_changes import cancel as withdraw
 
     if not post_ids and article is None:
-        raise click.UsageError("name the posts to cancel, or --article ID")
+        raise click.UsageError(_("name the posts to cancel, or --article ID"))
     changed = withdraw(app.settings, app.store, post_ids, article=article, force=force)
     for line in changed.warnings:
-        click.echo(f"warning: {line}", err=True)
+        click.echo(_("warning: {line}").format(line=line), err=True)
     if output.structured and len(post_ids) == 1 and article is None and changed.rows:
         output.emit(changed.rows[0])  # one post: the object, as before
         changed.raise_if_failed()
         return
-    _report(changed, output, "Cancelled post {id} ({account})")
+    _report(changed, output, _("Cancelled post {id} ({account})"))

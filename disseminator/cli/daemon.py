@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from channels.i18n import _
+
 from ..setting_ranges import TICK
 from .ranged import RangeParam
 
@@ -14,13 +16,13 @@ if TYPE_CHECKING:
     from .app import App
 
 
-@click.command()
+@click.command(help=_("Publish due posts continuously until stopped (SIGTERM or Ctrl-C finishes the "
+                      "post in hand first).  Several daemons may share one PostgreSQL database."))
 @click.option("--tick", type=RangeParam(TICK), metavar="SECONDS",
-              help=f"How often to look for due posts, {TICK.low:g} to {TICK.high:,g} seconds (default: worker.tick_seconds, 30).")
+              help=_("How often to look for due posts, {low:g} to {high:,g} seconds (default: worker.tick_seconds, 30).").format(
+                  low=TICK.low, high=TICK.high))
 @click.pass_obj
 def daemon(app: App, tick: float | None) -> None:
-    """Publish due posts continuously until stopped (SIGTERM or Ctrl-C finishes the
-    post in hand first).  Several daemons may share one PostgreSQL database."""
     from ..daemon import Daemon
     from ..report import DaemonNarrator
 
@@ -34,6 +36,7 @@ def daemon(app: App, tick: float | None) -> None:
             click.echo(line, err=True)
 
     d = Daemon(app.settings, app.store, tick_seconds=tick, on_report=report)
-    click.echo(f"Daemon started (worker {d.worker.worker_id}, every {d.tick:g} s); Ctrl-C to stop", err=True)
+    click.echo(_("Daemon started (worker {worker}, every {tick:g} s); Ctrl-C to stop").format(
+        worker=d.worker.worker_id, tick=d.tick), err=True)
     d.run()
-    click.echo("Daemon stopped", err=True)
+    click.echo(_("Daemon stopped"), err=True)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from channels.i18n import _, stored
+
 from ..errors import RunFailed
 from .output import table
 
@@ -17,14 +19,13 @@ SAMPLE_ARTICLE = "contoh-artikel.md"
 SAMPLE_IMAGE = "contoh-bendungan.jpg"
 
 
-@click.command()
-@click.option("--keep", is_flag=True, help="Keep the temporary folder (config, database, media) and print its path.")
+@click.command(help=_(
+    "Run the main job once with no set-up: a temporary folder and SQLite database, the "
+    "sandbox on a free port, the sample article (in Indonesian) previewed, scheduled now "
+    "for X, Facebook and Instagram, published, and the results shown."))
+@click.option("--keep", is_flag=True, help=_("Keep the temporary folder (config, database, media) and print its path."))
 @click.pass_context
 def demo(ctx: click.Context, keep: bool) -> None:
-    """Run the main job once with no set-up: a temporary folder and SQLite database, the
-    sandbox on a free port, the sample article (in Indonesian) previewed, scheduled now
-    for X, Facebook and Instagram, published, and the results shown.
-    """
     # The demo is a world of its own: an operator's DISSEMINATOR_DATABASE (or any other
     # override) must not point it at the real database and its real accounts' posts.
     overrides = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("DISSEMINATOR_")}
@@ -55,7 +56,7 @@ def _run_demo(ctx: click.Context, keep: bool) -> None:
         article_path = work / SAMPLE_ARTICLE
         article_path.write_text(article_text, encoding="utf-8")
 
-        click.echo(click.style(f"Sandbox running at {server.url}; working in {work}", dim=True))
+        click.echo(click.style(_("Sandbox running at {url}; working in {folder}").format(url=server.url, folder=work), dim=True))
         sub = App(str(config))
         ctx.obj = sub
         from ..bootstrap import upgrade_database
@@ -64,10 +65,11 @@ def _run_demo(ctx: click.Context, keep: bool) -> None:
         from ..report import run_due
         from . import articles, posts, run
         from .output import Output
+        from ..states import label as status_word
 
         click.echo(click.style(f"\n$ disseminator init --sandbox {server.url}", bold=True))
-        click.echo(f"Wrote configuration {config} (accounts sandbox_x, sandbox_fb, sandbox_ig)")
-        click.echo(f"Database is at schema {upgrade_database(sub.settings.database)['schema']}")
+        click.echo(_("Wrote configuration {config} (accounts sandbox_x, sandbox_fb, sandbox_ig)").format(config=config))
+        click.echo(_("Database is at schema {schema}").format(schema=upgrade_database(sub.settings.database)["schema"]))
         click.echo(click.style(f"\n$ disseminator article add {SAMPLE_ARTICLE}", bold=True))
         ctx.invoke(articles.add, paths=(str(article_path),))
         article_id = list_articles(sub.settings, sub.store)[-1]["id"]
@@ -78,18 +80,21 @@ def _run_demo(ctx: click.Context, keep: bool) -> None:
         click.echo(click.style("\n$ disseminator run-due", bold=True))
         run.say(run_due(sub.settings, sub.store), Output())  # failures show in the table below
         rows = history(sub.settings, sub.store, "all")
-        click.echo(click.style("\nResults", bold=True))
-        click.echo(table([(r["id"], r["account"], r["channel"], r["status"], ", ".join(r["remote_ids"]), r["remote_url"] or r["error"])
-                          for r in rows], ["POST", "ACCOUNT", "CHANNEL", "STATUS", "REMOTE ID", "URL"], wrap=("REMOTE ID", "URL")))
-        click.echo(f"\nThe sandbox holds {len(server.posts())} post(s). It stops with the demo, so the links above "
-                   "end here; to keep one running, see 'Try it by hand' in the README.")
+        click.echo(click.style("\n" + _("Results"), bold=True))
+        headers = [_("POST"), _("ACCOUNT"), _("CHANNEL"), _("STATUS"), _("REMOTE ID"), _("URL")]
+        click.echo(table([(r["id"], r["account"], r["channel"], status_word(r["status"]), ", ".join(r["remote_ids"]),
+                           r["remote_url"] or stored(r["error"] or ""))
+                          for r in rows], headers, wrap=(headers[4], headers[5])))
+        click.echo("\n" + _("The sandbox holds {n} post(s). It stops with the demo, so the links above "
+                            "end here; to keep one running, see 'Try it by hand' in the README.").format(n=len(server.posts())))
         sub.close()
         if not all(r["status"] == "published" for r in rows):
-            raise RunFailed(["the demo did not publish every post; see the table above"])
+            raise RunFailed([_("the demo did not publish every post; see the table above")])
     finally:
         server.stop()
         if keep:
-            click.echo(f"Kept {work} (its accounts point at the stopped sandbox {server.url}; "
-                       f"start one there with: disseminator sandbox --port {server.url.rsplit(':', 1)[1]} --media-dir {work / 'media'})")
+            click.echo(_("Kept {folder} (its accounts point at the stopped sandbox {url}; "
+                         "start one there with: disseminator sandbox --port {port} --media-dir {media})").format(
+                folder=work, url=server.url, port=server.url.rsplit(":", 1)[1], media=work / "media"))
         else:
             shutil.rmtree(work, ignore_errors=True)

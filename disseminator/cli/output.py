@@ -17,6 +17,8 @@ from typing import Any
 
 import click
 
+from channels.i18n import _
+
 
 class OutputOption(click.Option):
     """An option made by :func:`output_options` (the test tells them from hand-made ones)."""
@@ -42,8 +44,9 @@ class Output:
             emit_json(data)
 
 
-def output_options(*, json_help: str = "Print as JSON.", csv_columns: Sequence[str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Add ``--json`` (and ``--csv`` when the command lists rows of ``csv_columns``).
+def output_options(*, json_help: str | None = None, csv_columns: Sequence[str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add ``--json`` (help ``json_help``, translated by the caller; default "Print as
+    JSON.") and ``--csv`` when the command lists rows of ``csv_columns``.
 
     The command receives ``output: Output`` instead of the flags; giving both is a usage
     error.
@@ -53,13 +56,14 @@ def output_options(*, json_help: str = "Print as JSON.", csv_columns: Sequence[s
         @functools.wraps(f)
         def command(*args: Any, as_json: bool, as_csv: bool = False, **kwargs: Any) -> Any:
             if as_json and as_csv:
-                raise click.UsageError("give --json or --csv, not both", ctx=click.get_current_context(silent=True))
+                raise click.UsageError(_("give --json or --csv, not both"), ctx=click.get_current_context(silent=True))
             fmt = "json" if as_json else "csv" if as_csv else "text"
             return f(*args, output=Output(fmt, tuple(csv_columns or ())), **kwargs)
 
         if csv_columns:
-            command = click.option("--csv", "as_csv", is_flag=True, cls=OutputOption, help="Print as CSV.")(command)
-        return click.option("--json", "as_json", is_flag=True, cls=OutputOption, help=json_help)(command)
+            command = click.option("--csv", "as_csv", is_flag=True, cls=OutputOption, help=_("Print as CSV."))(command)
+        return click.option("--json", "as_json", is_flag=True, cls=OutputOption,
+                            help=json_help or _("Print as JSON."))(command)
 
     return decorator
 

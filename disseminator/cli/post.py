@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from channels.i18n import _, stored
+
 from . import Group
 from ..post_changes import PART_BREAK
+from ..states import label as status_word
 from .output import Output, output_options, table
 
 if TYPE_CHECKING:
@@ -16,19 +19,18 @@ if TYPE_CHECKING:
 
     from .app import App
 
-
-@click.group(cls=Group)
+@click.group(cls=Group, help=_("Look at one post."))
 def post() -> None:
-    """Look at one post."""
+    pass
 
 
-@post.command("show")
+@post.command("show", help=_(
+    "Show a post: its text as queued, its state, and every call made to the network "
+    "for it (when, what, the answer, the remote id)."))
 @click.argument("post_id", type=int)
-@output_options(json_help="Print the post and its attempts as JSON.")
+@output_options(json_help=_("Print the post and its attempts as JSON."))
 @click.pass_obj
 def show(app: App, post_id: int, output: Output) -> None:
-    """Show a post: its text as queued, its state, and every call made to the network
-    for it (when, what, the answer, the remote id)."""
     from ..posts import post_detail
 
     data = post_detail(app.settings, app.store, post_id)
@@ -49,53 +51,64 @@ def show_text(data: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
     def fit(text: str, indent: int = 0) -> str:
         return wrapped(text, indent=indent, columns=columns)
 
-    lines = [fit(f"Post {data['id']} on {data['account']} ({data['channel']}), {data['status']}: "
-                 f"article {data['article_id']}, {data['article_title']}", 2),
-             fit(f"scheduled {show_human(data['scheduled_at'], tz, now=now)}"
-                 + (f", published {show_human(data['published_at'], tz, now=now)}" if data["published_at"] else ""), 2)]
+    scheduled = show_human(data["scheduled_at"], tz, now=now)
+    if data["published_at"]:
+        when = _("scheduled {scheduled}, published {published}").format(
+            scheduled=scheduled, published=show_human(data["published_at"], tz, now=now))
+    else:
+        when = _("scheduled {scheduled}").format(scheduled=scheduled)
+    lines = [fit(_("Post {id} on {account} ({channel}), {status}: article {article_id}, {title}").format(
+                 id=data["id"], account=data["account"], channel=data["channel"], status=status_word(data["status"]),
+                 article_id=data["article_id"], title=data["article_title"]), 2),
+             fit(when, 2)]
     if data["remote_url"]:
-        lines.append(fit(f"link: {data['remote_url']}", 2))
+        lines.append(fit(_("link: {url}").format(url=data["remote_url"]), 2))
     step = what_next(data, tz, now=now)
     if data["status"] in ("scheduled", "publishing") and step:
-        lines.append(fit(f"next: {step}", 2))
+        lines.append(fit(_("next: {step}").format(step=step), 2))
     if data["error"]:
-        lines.append(fit(f"last error: {data['error']}", 2))
+        lines.append(fit(_("last error: {error}").format(error=stored(data["error"])), 2))
     if data["status"] == "failed":
-        lines.append(fit(f"send it again with 'disseminator retry {data['id']}'", 2))
+        lines.append(fit(_("send it again with 'disseminator retry {id}'").format(id=data["id"]), 2))
     remote = data["part_remote_ids"]
     for i, text in enumerate(data["parts_text"], 1):
-        lines.append(f"-- part {i}/{len(data['parts_text'])}" + (f" (remote id {remote[i - 1]})" if i <= len(remote) and remote[i - 1] else ""))
+        if i <= len(remote) and remote[i - 1]:
+            head = _("-- part {part}/{parts} (remote id {remote_id})").format(
+                part=i, parts=len(data["parts_text"]), remote_id=remote[i - 1])
+        else:
+            head = _("-- part {part}/{parts}").format(part=i, parts=len(data["parts_text"]))
+        lines.append(head)
         lines.append(fit(text))
     if data["attempts_log"]:
         lines.append("")
+        headers = [_("WHEN"), _("PART"), _("ACTION"), _("OUTCOME"), _("HTTP"), _("REMOTE ID / MESSAGE")]
         lines.append(table([(show_human(a["at"], tz, now=now), a["part"], a["action"], a["outcome"], a["http_status"] or "",
-                             a["remote_id"] or a["message"] or "") for a in data["attempts_log"]],
-                           ["WHEN", "PART", "ACTION", "OUTCOME", "HTTP", "REMOTE ID / MESSAGE"],
-                           wrap=("WHEN", "OUTCOME", "REMOTE ID / MESSAGE"), columns=columns))
+                             a["remote_id"] or stored(a["message"] or "")) for a in data["attempts_log"]],
+                           headers, wrap=(headers[0], headers[3], headers[5]), columns=columns))
     else:
-        lines.append("\nNo calls made yet.")
+        lines.append("\n" + _("No calls made yet."))
     lines.append("")
-    lines.append(table([(show_human(e["at"], tz, now=now), e["move"], f"{e['from'] or '-'} -> {e['to']}", e["worker"] or "",
-                         e["reason"] or "") for e in data["events"]],
-                       ["WHEN", "MOVE", "STATE", "WORKER", "WHY"], wrap=("WHEN", "STATE", "WHY"), cut=("WORKER",),
+    headers = [_("WHEN"), _("MOVE"), _("STATE"), _("WORKER"), _("WHY")]
+    lines.append(table([(show_human(e["at"], tz, now=now), e["move"],
+                         f"{status_word(e['from']) if e['from'] else '-'} -> {status_word(e['to'])}", e["worker"] or "",
+                         stored(e["reason"] or "")) for e in data["events"]],
+                       headers, wrap=(headers[0], headers[2], headers[4]), cut=(headers[3],),
                        columns=columns))
     for e in data["events"]:
         if e.get("old_text"):  # an edit keeps the text it replaced
-            lines.append(f"\n-- text before the {e['move']} of {show_human(e['at'], tz, now=now)}:")
+            lines.append("\n" + _("-- text before the {move} of {when}:").format(move=e["move"], when=show_human(e["at"], tz, now=now)))
             lines.append(f"\n{PART_BREAK}\n".join(e["old_text"]))
     return "\n".join(lines)
 
 
-@post.command("ahead")
+@post.command("ahead", help=_(
+    "Let a scheduled post go before earlier posts of its account that still wait.\n\n"
+    "An account's posts go out in the order they were planned: a post waiting for a retry "
+    "holds back the later ones.  Use this for one urgent post that must not wait."))
 @click.argument("post_id", type=int)
-@output_options(json_help="Print the post as JSON.")
+@output_options(json_help=_("Print the post as JSON."))
 @click.pass_obj
 def ahead(app: App, post_id: int, output: Output) -> None:
-    """Let a scheduled post go before earlier posts of its account that still wait.
-
-    An account's posts go out in the order they were planned: a post waiting for a retry
-    holds back the later ones.  Use this for one urgent post that must not wait.
-    """
     from ..posts import go_ahead
 
     from ..views import show_human
@@ -104,5 +117,6 @@ def ahead(app: App, post_id: int, output: Output) -> None:
     if output.structured:
         output.emit(data)
         return
-    click.echo(f"Post {data['id']} on {data['account']} no longer waits for earlier posts of its account; "
-               f"it goes at {show_human(data['scheduled_at'], app.settings.tz)} or at the next run if that has passed.")
+    click.echo(_("Post {id} on {account} no longer waits for earlier posts of its account; "
+                 "it goes at {when} or at the next run if that has passed.").format(
+        id=data["id"], account=data["account"], when=show_human(data["scheduled_at"], app.settings.tz)))

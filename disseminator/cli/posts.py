@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from channels.i18n import N_, _, ngettext, stored
+
 from ..posts import STATUSES, Filters
 from ..views import DAYS, MONTHS, POST_COLUMNS, show_human, what_next, zone_name
 from .output import Output, output_options, table
@@ -20,13 +22,22 @@ if TYPE_CHECKING:
     from .app import App
 
 
-@click.command()
+#: A post's state as a text table shows it (the codes stay in --json and --csv).
+STATUS_WORDS = {"scheduled": N_("scheduled"), "publishing": N_("publishing"), "published": N_("published"),
+                "failed": N_("failed"), "cancelled": N_("cancelled")}
+
+
+def _status(code: str) -> str:
+    return _(STATUS_WORDS[code]) if code in STATUS_WORDS else code
+
+
+@click.command(help=_("Show what each account would post for an article (by id or file), with counts."))
 @click.argument("ref", metavar="(ID | PATH)")
-@click.option("--account", "accounts", multiple=True, metavar="NAME", help="Only this account (repeatable). Default: all.")
-@output_options(json_help='Print [{"account", "channel", "parts", "media", "warnings"}].')
+@click.option("--account", "accounts", multiple=True, metavar="NAME", help=_("Only this account (repeatable). Default: all."))
+@output_options(json_help=_('Print [{{"account", "channel", "parts", "media", "warnings"}}].').format())
 @click.pass_obj
 def preview(app: App, ref: str, accounts: tuple[str, ...], output: Output) -> None:
-    """Show what each account would post for an article (by id or file), with counts."""
+    """``preview`` (the help click shows is in the decorator, translated)."""
     from ..posts import preview as render
 
     result = render(app.settings, ref, accounts, store=app.open_store)
@@ -41,68 +52,78 @@ def say_preview(result: Preview) -> None:
     for item in result.items:
         click.echo(click.style(f"== {item['account']} ({item['channel']}) ==", bold=True))
         if item["refused"]:
-            click.echo(f"  refused: {item['refused']}")
+            click.echo("  " + _("refused: {reason}").format(reason=item["refused"]))
             continue
         n = len(item["parts"])
         for i, (text, (count, limit)) in enumerate(zip(item["parts"], item["counts"]), 1):
-            label = f"part {i}/{n}, " if n > 1 else ""
-            click.echo(f"-- {label}{count}{'/' + str(limit) if limit else ''} characters")
+            click.echo("-- " + _counted(i, n, count, limit))
             click.echo(text)
         if item["hashtags"]:
-            click.echo(f"-- hashtags: {' '.join(item['hashtags'])}")
+            click.echo("-- " + _("hashtags: {hashtags}").format(hashtags=" ".join(item["hashtags"])))
         for url, alt in zip(item["media"], item["media_alt"]):
-            click.echo(f"-- image: {url}" + (f" (alt: {alt})" if alt else ""))
+            click.echo("-- " + (_("image: {url} (alt: {alt})").format(url=url, alt=alt) if alt
+                                else _("image: {url}").format(url=url)))
         if item["link"] and item["channel"] == "facebook":
-            click.echo(f"-- link: {item['link']}")
+            click.echo("-- " + _("link: {link}").format(link=item["link"]))
         for w in item["warnings"]:
-            click.echo(f"-- warning: {w}")
+            click.echo("-- " + _("warning: {warning}").format(warning=w))
         click.echo("")
 
 
-@click.command()
+def _counted(i: int, n: int, count: int, limit: int | None) -> str:
+    """``part 2/3, 270/280 characters``: the part (when there are several) and its length."""
+    if n > 1:
+        if limit:
+            return _("part {i}/{n}, {count}/{limit} characters").format(i=i, n=n, count=count, limit=limit)
+        return _("part {i}/{n}, {count} characters").format(i=i, n=n, count=count)
+    if limit:
+        return _("{count}/{limit} characters").format(count=count, limit=limit)
+    return _("{count} characters").format(count=count)
+
+
+@click.command(help=_(
+    "Queue an article's posts: one per account, rendered now, published at WHEN.\n\n"
+    "Articles are named by id, or by file (added first, as `article add` does: all or "
+    "none).  Every warning `preview` would show is shown, and so is a hold that keeps a "
+    "post back (a paused account, one that needs attention) with what lets it go.\n\n"
+    "Accounts that cannot take the article (Instagram without an image, say) are refused "
+    "with a reason and the others are queued; the exit status is then 1."))
 @click.argument("refs", nargs=-1, metavar="(ID | PATH)...")
 @click.option("--from", "plan", type=click.Path(exists=True, dir_okay=False), metavar="PLAN.csv",
-              help="Queue every row of a plan (columns article,accounts,at[,variant]); nothing is queued unless every row is good.")
-@click.option("--account", "accounts", multiple=True, metavar="NAME", help="Only this account (repeatable). Default: all.")
-@click.option("--at", "at", metavar="WHEN", help="ISO time or text: '2026-12-01 09:00', 'besok 09:00', 'Senin 08.00'.")
-@click.option("--now", "now", is_flag=True, help="Publish at the next run.")
-@click.option("--variant", default="default", show_default=True, help="Queue another version of an already queued post.")
-@output_options(json_help='Print [{"id", "account", "channel", "status", "scheduled_at"}].')
+              help=_("Queue every row of a plan (columns article,accounts,at[,variant]); nothing is queued unless every row is good."))
+@click.option("--account", "accounts", multiple=True, metavar="NAME", help=_("Only this account (repeatable). Default: all."))
+@click.option("--at", "at", metavar="WHEN", help=_("ISO time or text: '2026-12-01 09:00', 'besok 09:00', 'Senin 08.00'."))
+@click.option("--now", "now", is_flag=True, help=_("Publish at the next run."))
+@click.option("--variant", default="default", show_default=True, help=_("Queue another version of an already queued post."))
+@output_options(json_help=_('Print [{{"id", "account", "channel", "status", "scheduled_at"}}].').format())
 @click.pass_obj
 def schedule(app: App, refs: tuple[str, ...], plan: str | None, accounts: tuple[str, ...], at: str | None, now: bool,
              variant: str, output: Output) -> None:
-    """Queue an article's posts: one per account, rendered now, published at WHEN.
-
-    Articles are named by id, or by file (added first, as `article add` does: all or
-    none).  Every warning `preview` would show is shown, and so is a hold that keeps a
-    post back (a paused account, one that needs attention) with what lets it go.
-
-    Accounts that cannot take the article (Instagram without an image, say) are refused
-    with a reason and the others are queued; the exit status is then 1.
-    """
+    """``schedule`` (the help click shows is in the decorator, translated)."""
     from ..posts import schedule_refs as queue_posts
 
     if plan is not None:
         if refs or accounts or at or now or variant != "default":
-            raise click.UsageError("--from PLAN.csv takes no article, --account, --at, --now or --variant: the plan has them",
+            raise click.UsageError(_("--from PLAN.csv takes no article, --account, --at, --now or --variant: the plan has them"),
                                    ctx=click.get_current_context())
         _schedule_plan(app, plan, output)
         return
     if not refs:
-        raise click.UsageError("name the articles to schedule (ids or files), or give --from PLAN.csv",
+        raise click.UsageError(_("name the articles to schedule (ids or files), or give --from PLAN.csv"),
                                ctx=click.get_current_context())
     if bool(at) == now:
-        raise click.UsageError("give exactly one of --at WHEN or --now", ctx=click.get_current_context())
+        raise click.UsageError(_("give exactly one of --at WHEN or --now"), ctx=click.get_current_context())
     result = queue_posts(app.settings, app.store, refs, accounts, at=None if now else at, variant=variant)
     if output.structured:
         output.emit(result.rows)
     else:
         for r in result.rows:
-            click.echo(f"Queued post {r['id']} for {r['account']} ({r['channel']}) at {show_human(r['scheduled_at'], app.settings.tz)}")
-            for w in r["warnings"]:
-                click.echo(f"  warning: {w}")
+            click.echo(_("Queued post {id} for {account} ({channel}) at {when}").format(
+                id=r["id"], account=r["account"], channel=r["channel"], when=show_human(r["scheduled_at"], app.settings.tz)))
+            for w in r["warnings"]:  # kept with the post, in English
+                click.echo("  " + _("warning: {warning}").format(warning=stored(w)))
             if r["waiting"]:
-                click.echo(f"  waiting: {r['waiting']}")
+                click.echo("  " + _("waiting: {reason}").format(reason=r["waiting"]))
     result.raise_if_failed()
 
 
@@ -115,12 +136,18 @@ def _schedule_plan(app: App, plan: str, output: Output) -> None:
         return
     for r in rows:
         if "revision" in r:
-            click.echo(f"line {r['line']}: article {r['article_id']} is now revision {r['revision']['revision']}")
+            click.echo(_("line {line}: article {article} is now revision {revision}").format(
+                line=r["line"], article=r["article_id"], revision=r["revision"]["revision"]))
         elif "refused" in r:
-            click.echo(f"warning: line {r['line']}: {r['account']}: not queued: {r['refused']}", err=True)
+            click.echo(_("warning: line {line}: {account}: not queued: {reason}").format(
+                line=r["line"], account=r["account"], reason=r["refused"]), err=True)
         else:
-            click.echo(f"line {r['line']}: queued post {r['id']} for {r['account']} at "
-                       f"{show_human(r['scheduled_at'], app.settings.tz)}")
+            click.echo(_("line {line}: queued post {id} for {account} at {when}").format(
+                line=r["line"], id=r["id"], account=r["account"], when=show_human(r["scheduled_at"], app.settings.tz)))
+
+
+#: The values of ``--status``, as typed (the same in every language; quoted in the help).
+_STATES = ", ".join(f"'{s}'" for s in [*STATUSES, "all"])
 
 
 def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -135,24 +162,26 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
         return f(*args, filters=Filters(article, account, since, until, limit), **kwargs)
 
     for option in reversed([
-        click.option("--article", type=int, metavar="ID", help="Only posts of this article."),
-        click.option("--account", multiple=True, metavar="NAME", help="Only this account's posts (repeatable)."),
-        click.option("--since", metavar="WHEN", help="From this time on: '2026-11-30' (the whole day) or '2026-11-30 09:00'."),
-        click.option("--until", metavar="WHEN", help="Before this time; a date alone includes that day."),
-        click.option("--limit", type=click.IntRange(1), metavar="N", help="At most N posts (queue: the soonest; history: the latest)."),
+        click.option("--article", type=int, metavar="ID", help=_("Only posts of this article.")),
+        click.option("--account", multiple=True, metavar="NAME", help=_("Only this account's posts (repeatable).")),
+        click.option("--since", metavar="WHEN", help=_("From this time on: '2026-11-30' (the whole day) or '2026-11-30 09:00'.")),
+        click.option("--until", metavar="WHEN", help=_("Before this time; a date alone includes that day.")),
+        click.option("--limit", type=click.IntRange(1), metavar="N",
+                     help=_("At most N posts (queue: the soonest; history: the latest).")),
     ]):
         command = option(command)
     return command
 
 
-@click.command("queue")
-@click.option("--status", type=click.Choice([*STATUSES, "all"]), help="Only posts in this state (default: scheduled and publishing).")
+@click.command("queue", help=_("List queued posts, soonest first, each saying what happens next and when."))
+@click.option("--status", type=click.Choice([*STATUSES, "all"]), metavar="STATUS",
+              help=_("Only posts in this state ({states}; default: 'scheduled' and 'publishing').").format(states=_STATES))
 @filter_options
-@click.option("--week", is_flag=True, help="Draw the coming seven days as a grid of days by accounts.")
+@click.option("--week", is_flag=True, help=_("Draw the coming seven days as a grid of days by accounts."))
 @output_options(csv_columns=POST_COLUMNS)
 @click.pass_obj
 def queue_cmd(app: App, status: str | None, filters: Filters, week: bool, output: Output) -> None:
-    """List queued posts, soonest first, each saying what happens next and when."""
+    """``queue`` (the help click shows is in the decorator, translated)."""
     from ..posts import queue, week as plan
 
     if week:
@@ -167,20 +196,21 @@ def queue_cmd(app: App, status: str | None, filters: Filters, week: bool, output
         output.emit(result.rows)
         return
     if not result.rows:
-        click.echo("The queue is empty." if filters == Filters() else "No queued post matches.")
+        click.echo(_("The queue is empty.") if filters == Filters() else _("No queued post matches."))
     else:
         click.echo(queue_table(result.rows, app.settings.tz))
     for name, reason in result.attention.items():
-        click.echo(f"warning: account {name} needs attention: {reason} (posts wait; fix it and run "
-                   f"'disseminator accounts check {name}')", err=True)
+        click.echo(_("warning: account {name} needs attention: {reason} (posts wait; fix it and run "
+                     "'disseminator accounts check {name}')").format(name=name, reason=stored(reason)), err=True)
 
 
 def queue_table(rows: list[dict[str, Any]], tz: ZoneInfo, *, now: dt.datetime | None = None, columns: int | None = None) -> str:
     """``queue``'s table: one post a line (its title cut), what happens next wrapped."""
     now = now or dt.datetime.now(dt.timezone.utc)
+    when, article, step = _("WHEN"), _("ARTICLE"), _("NEXT")
     return table([(r["id"], r["account"], show_human(r["scheduled_at"], tz, now=now), _title(r), _note(r, tz, now))
                   for r in rows],
-                 ["ID", "ACCOUNT", "WHEN", "ARTICLE", "NEXT"], wrap=("WHEN", "NEXT"), cut=("ARTICLE",), columns=columns)
+                 [_("ID"), _("ACCOUNT"), when, article, step], wrap=(when, step), cut=(article,), columns=columns)
 
 
 def _title(r: dict[str, Any]) -> str:
@@ -191,7 +221,11 @@ def _note(r: dict[str, Any], tz: ZoneInfo, now: dt.datetime) -> str:
     step = what_next(r, tz, now=now)
     if r["status"] in ("scheduled", "publishing"):
         return step
-    return f"{r['status']}: {step}" if step else r["status"]
+    return f"{_status(r['status'])}: {step}" if step else _status(r["status"])
+
+
+#: The first row of the week's grid: posts still queued from before today (a key, not a label).
+OVERDUE = "overdue"
 
 
 def week_grid(grid: Week, tz: ZoneInfo, *, columns: int | None = None) -> str:
@@ -199,24 +233,24 @@ def week_grid(grid: Week, tz: ZoneInfo, *, columns: int | None = None) -> str:
     (counts alone when there are more than four accounts), posts still queued from
     before today in a first row."""
     by_cell: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    labels = [f"{DAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]}" for d in grid.days]
+    labels = [f"{_(DAYS[d.weekday()])} {d.day} {_(MONTHS[d.month - 1])}" for d in grid.days]
     for r in grid.rows:
         local = dt.datetime.fromisoformat(r["scheduled_at"]).astimezone(tz)
-        day = labels[grid.days.index(local.date())] if local.date() in grid.days else "overdue"
+        day = labels[grid.days.index(local.date())] if local.date() in grid.days else OVERDUE
         by_cell.setdefault((day, r["account"]), []).append(r)
     counts_only = len(grid.accounts) > 4
     rows = []
-    for day in (["overdue"] if any(k[0] == "overdue" for k in by_cell) else []) + labels:
+    for day in ([OVERDUE] if any(k[0] == OVERDUE for k in by_cell) else []) + labels:
         cells = []
         for account in grid.accounts:
             posts = by_cell.get((day, account), [])
             if counts_only or len(posts) > 3:
-                cells.append((f"{len(posts)} post" if len(posts) == 1 else f"{len(posts)} posts") if posts else "")
+                cells.append(ngettext("{n} post", "{n} posts", len(posts)).format(n=len(posts)) if posts else "")
             else:
                 cells.append("\n".join(f"{_clock(p['scheduled_at'], tz)} {_title(p)}".strip() for p in posts))
-        rows.append((day, *cells))
+        rows.append((_("overdue") if day == OVERDUE else day, *cells))
     zone = zone_name(grid.start, tz)
-    return table(rows, [f"DAY ({zone})", *grid.accounts], cut=tuple(grid.accounts), columns=columns)
+    return table(rows, [_("DAY ({zone})").format(zone=zone), *grid.accounts], cut=tuple(grid.accounts), columns=columns)
 
 
 def _clock(iso: str, tz: ZoneInfo) -> str:
@@ -224,20 +258,21 @@ def _clock(iso: str, tz: ZoneInfo) -> str:
     return f"{local.hour:02d}.{local.minute:02d}"
 
 
-@click.command()
+@click.command(help=_("Posts that are done: published (with their remote ids and links), failed, cancelled."))
 @output_options(csv_columns=POST_COLUMNS)
-@click.option("--status", type=click.Choice([*STATUSES, "all"]), help="Only this state (default: published, failed, cancelled).")
+@click.option("--status", type=click.Choice([*STATUSES, "all"]), metavar="STATUS",
+              help=_("Only this state ({states}; default: 'published', 'failed', 'cancelled').").format(states=_STATES))
 @filter_options
 @click.pass_obj
 def history(app: App, status: str | None, filters: Filters, output: Output) -> None:
-    """Posts that are done: published (with their remote ids and links), failed, cancelled."""
+    """``history`` (the help click shows is in the decorator, translated)."""
     from ..posts import history as done
 
     rows = done(app.settings, app.store, status, filters=filters)
     if output.structured:
         output.emit(rows)
     elif not rows:
-        click.echo("Nothing published yet." if filters == Filters() else "No post matches.")
+        click.echo(_("Nothing published yet.") if filters == Filters() else _("No post matches."))
     else:
         click.echo(history_table(rows, app.settings.tz))
 
@@ -246,13 +281,15 @@ def history_table(rows: list[dict[str, Any]], tz: ZoneInfo, *, now: dt.datetime 
     """``history``'s table: when each post went out (or was due), its title cut, the link
     (or the state and the error) wrapped."""
     now = now or dt.datetime.now(dt.timezone.utc)
+    when, article, result = _("WHEN"), _("ARTICLE"), _("RESULT")
     return table([(r["id"], r["account"], show_human(r["published_at"] or r["scheduled_at"], tz, now=now), _title(r),
                    _result(r)) for r in rows],
-                 ["ID", "ACCOUNT", "WHEN", "ARTICLE", "RESULT"], wrap=("WHEN", "RESULT"), cut=("ARTICLE",), columns=columns)
+                 [_("ID"), _("ACCOUNT"), when, article, result], wrap=(when, result), cut=(article,), columns=columns)
 
 
 def _result(r: dict[str, Any]) -> str:
     """A published post's link; otherwise its state and why."""
     if r["status"] == "published":
-        return r["remote_url"] or "published"
-    return f"{r['status']}: {r['error']}" if r["error"] else r["status"]
+        return r["remote_url"] or _status("published")
+    # The error is kept in English in the database: shown in the language spoken.
+    return f"{_status(r['status'])}: {stored(r['error'])}" if r["error"] else _status(r["status"])

@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 
+from channels.i18n import _
+
 from ..setting_ranges import Range
 
 
@@ -24,7 +26,8 @@ class RangeParam(click.ParamType):
             try:
                 value = int(value) if self.rng.whole else float(value)
             except ValueError:
-                self.fail(f"expected {self.rng.describe()}, got {typed!r}", param, ctx)
+                self.fail(_("expected {range}, got {value!r}").format(range=self.rng.describe(), value=typed), param, ctx)
         if self.rng.problem(value):
-            self.fail(f"expected {self.rng.describe()}, got {typed}", param, ctx)  # as typed: -5, not -5.0
+            # as typed: -5, not -5.0
+            self.fail(_("expected {range}, got {value}").format(range=self.rng.describe(), value=typed), param, ctx)
         return float(value)

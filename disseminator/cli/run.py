@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from channels.i18n import _
+
 from .output import Output, output_options, wrapped
 
 if TYPE_CHECKING:
@@ -19,16 +21,15 @@ if TYPE_CHECKING:
 BAR_FROM = 3
 
 
-@click.command("run-due")
-@output_options(json_help="Print each post's outcome as JSON.")
+@click.command("run-due", help=_(
+    "Publish every post whose time has come, once, then exit.\n\n"
+    "Each post's line is printed as soon as it is done.  Exit status 0 when nothing failed "
+    "(rate-limited posts simply wait); 1 when a call failed, whether the post will be "
+    "retried later or has failed for good."))
+@output_options(json_help=_("Print each post's outcome as JSON."))
 @click.pass_obj
 def run_due(app: App, output: Output) -> None:
-    """Publish every post whose time has come, once, then exit.
-
-    Each post's line is printed as soon as it is done.  Exit status 0 when nothing failed
-    (rate-limited posts simply wait); 1 when a call failed, whether the post will be
-    retried later or has failed for good.
-    """
+    """Publish the due posts once (the help click shows is above, translated)."""
     from ..report import due_count, run_due as run
 
     due = due_count(app.store) if wants_bar(output, sys.stdout.isatty()) else 0
@@ -57,9 +58,9 @@ def told(output: Output, due: int) -> Iterator[Callable[[str], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
-    with Progress(TextColumn("publishing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(highlight=False), transient=True) as bar:
-        task = bar.add_task("publishing", total=due)
+        task = bar.add_task(_("publishing"), total=due)
 
         def tell(line: str) -> None:
             bar.console.print(Text(wrapped(line, indent=2, columns=bar.console.width)), soft_wrap=True)

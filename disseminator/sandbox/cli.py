@@ -11,87 +11,96 @@ from typing import Any, TextIO
 
 import click
 
-HELP = """Run a local stand-in for the X API v2, the Facebook Graph API and Instagram
-publishing, with the real paths, status codes, headers and error bodies.
+from channels.i18n import N_, _
 
-\b
-Point an account at it with  base_url = "http://HOST:PORT"  in its config; the
-default sandbox credentials (disseminator/sandbox/credentials.py) are accepted.
-Posts made through it are listed at  GET /_sandbox/posts.
-
-\b
-Rules it enforces: X weighted length 280, duplicate text (403), reply policy,
-media ownership, OAuth 1.0a signatures (401), rate limits (429 + x-rate-limit-*
-headers); Graph duplicate message (506), missing message/link (100), tokens
-(190, 200); Instagram JPEG only (36001), <= 8 MiB (36000), aspect 4:5..1.91:1
-(36003), caption <= 2200 chars / 30 hashtags / 20 mentions (36004), unreachable
-image_url (9004), container not ready (9007), unknown container (24), 24-hour
-publishing quota (9).
-
-\b
-Fault controls (options below set the start values):
-  --latency-ms N        delay every X/Graph response by N ms
-  --error-rate P        answer a fraction P (0..1) of calls with a 5xx (JSON,
-                        HTML or empty body), drawn from random.Random(--seed)
-  --rate-limit-profile  ppu | basic_legacy | free_legacy (the last two add
-                        x-user-limit-24hour-* headers); --legacy-429 answers
-                        429s as {"errors":[{"code":88,...}]}
-  --reply-policy        allow_self (replies to own posts only) | summoned_only
-                        (every reply refused, 403) | open
-  --strict-version      Graph versions below v21.0 get error 2500 instead of
-                        being served as v21.0
-  --container-delay S   Instagram containers stay IN_PROGRESS for S seconds
-  --ig-quota N          Instagram posts allowed per 24 hours (code 9 after)
-  --faults FILE         a JSON fault document, as for POST /_sandbox/faults
-
-\b
-POST /_sandbox/faults replaces the fault set with a JSON document:
+#: ``--legacy-429``'s answer body, and the fault document's shape: JSON, in every language.
+LEGACY_BODY = '{"errors":[{"code":88,...}]}'
+FAULT_DOCUMENT = """\
   {"latency_ms": 200, "error_rate": 0.1, "seed": 7,
    "next": [{"network": "x"|"graph"|"any", "path": "/2/tweets", "method": "POST",
              "status": 503, "body": {...}, "graph_code": 2, "graph_subcode": null,
              "count": 1}],
    "rate_limit": [{"network": "x"|"graph", "path": "*/feed", "reset_in": 60,
                    "graph_code": 80001}],
-   "lose_response": [{"network": "x", "path": "/2/tweets", "count": 1}]}
-  next:          the next N matching calls get that status/body (Graph: the
-                 error object with graph_code/graph_subcode)
-  rate_limit:    X answers 429 with x-rate-limit-remaining 0 until reset_in
-                 passes; Graph answers code 4 / 17 / 32 / 80001 meanwhile
-  lose_response: the write happens and is stored, then the connection is
-                 closed without an answer (the client sees a connection error)
-  path is a shell glob, or a regular expression when it starts with ^.
-  GET /_sandbox/faults shows the set with the counts still to serve.
+   "lose_response": [{"network": "x", "path": "/2/tweets", "count": 1}]}"""
 
-\b
-Other control endpoints:
-  GET  /_sandbox/health, GET /_sandbox/posts[?network=x|facebook|instagram],
-  GET  /_sandbox/posts/NETWORK/ID, POST /_sandbox/reset (posts, media, quotas,
-  revocations, faults), POST /_sandbox/tokens/revoke {"token": "...",
-  "reason": "password_changed"|"expired"|"logged_out"|"permission"},
-  POST /_sandbox/tokens/restore {"token": "..."} (or {} for all),
-  GET  /media/PATH serves --media-dir.
-"""
+# The help's paragraphs; those shown after click's \b mark keep their line breaks.
+HELP_INTRO = N_("Run a local stand-in for the X API v2, the Facebook Graph API and Instagram "
+                "publishing, with the real paths, status codes, headers and error bodies.")
+HELP_POINT = N_("Point an account at it with  base_url = \"http://HOST:PORT\"  in its config; the\n"
+                "default sandbox credentials (disseminator/sandbox/credentials.py) are accepted.\n"
+                "Posts made through it are listed at  GET /_sandbox/posts.")
+HELP_RULES = N_("Rules it enforces: X weighted length 280, duplicate text (403), reply policy,\n"
+                "media ownership, OAuth 1.0a signatures (401), rate limits (429 + x-rate-limit-*\n"
+                "headers); Graph duplicate message (506), missing message/link (100), tokens\n"
+                "(190, 200); Instagram JPEG only (36001), <= 8 MiB (36000), aspect 4:5..1.91:1\n"
+                "(36003), caption <= 2200 chars / 30 hashtags / 20 mentions (36004), unreachable\n"
+                "image_url (9004), container not ready (9007), unknown container (24), 24-hour\n"
+                "publishing quota (9).")
+HELP_CONTROLS = N_("Fault controls (options below set the start values):\n"
+                   "  --latency-ms N        delay every X/Graph response by N ms\n"
+                   "  --error-rate P        answer a fraction P (0..1) of calls with a 5xx (JSON,\n"
+                   "                        HTML or empty body), drawn from random.Random(--seed)\n"
+                   "  --rate-limit-profile  ppu | basic_legacy | free_legacy (the last two add\n"
+                   "                        x-user-limit-24hour-* headers); --legacy-429 answers\n"
+                   "                        429s as {legacy_body}\n"
+                   "  --reply-policy        allow_self (replies to own posts only) | summoned_only\n"
+                   "                        (every reply refused, 403) | open\n"
+                   "  --strict-version      Graph versions below v21.0 get error 2500 instead of\n"
+                   "                        being served as v21.0\n"
+                   "  --container-delay S   Instagram containers stay IN_PROGRESS for S seconds\n"
+                   "  --ig-quota N          Instagram posts allowed per 24 hours (code 9 after)\n"
+                   "  --faults FILE         a JSON fault document, as for POST /_sandbox/faults")
+HELP_FAULTS = N_("POST /_sandbox/faults replaces the fault set with a JSON document:\n"
+                 "{document}\n"
+                 "  next:          the next N matching calls get that status/body (Graph: the\n"
+                 "                 error object with graph_code/graph_subcode)\n"
+                 "  rate_limit:    X answers 429 with x-rate-limit-remaining 0 until reset_in\n"
+                 "                 passes; Graph answers code 4 / 17 / 32 / 80001 meanwhile\n"
+                 "  lose_response: the write happens and is stored, then the connection is\n"
+                 "                 closed without an answer (the client sees a connection error)\n"
+                 "  path is a shell glob, or a regular expression when it starts with ^.\n"
+                 "  GET /_sandbox/faults shows the set with the counts still to serve.")
+HELP_ENDPOINTS = N_("Other control endpoints:\n"
+                    "  GET  /_sandbox/health, GET /_sandbox/posts[?network=x|facebook|instagram],\n"
+                    "  GET  /_sandbox/posts/NETWORK/ID, POST /_sandbox/reset (posts, media, quotas,\n"
+                    "  revocations, faults), POST /_sandbox/tokens/revoke {{\"token\": \"...\",\n"
+                    "  \"reason\": \"password_changed\"|\"expired\"|\"logged_out\"|\"permission\"}},\n"
+                    "  POST /_sandbox/tokens/restore {{\"token\": \"...\"}} (or {{}} for all),\n"
+                    "  GET  /media/PATH serves --media-dir.")
 
 
-@click.command("sandbox", help=HELP)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on (0: any free port).")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False), help="Keep state in DIR across restarts.")
-@click.option("--media-dir", type=click.Path(file_okay=False), help="Serve DIR at /media/ (created if missing).")
-@click.option("--seed", default=0, show_default=True, type=int, help="Seed of every random fault.")
+def _help() -> str:
+    """The command's help in the current language (chosen before this module is imported)."""
+    return "\n\n\b\n".join([
+        _(HELP_INTRO),
+        _(HELP_POINT),
+        _(HELP_RULES),
+        _(HELP_CONTROLS).format(legacy_body=LEGACY_BODY),
+        _(HELP_FAULTS).format(document=FAULT_DOCUMENT),
+        _(HELP_ENDPOINTS).format(),
+    ])
+
+
+@click.command("sandbox", help=_help())
+@click.option("--host", default="127.0.0.1", show_default=True, help=_("Interface to listen on."))
+@click.option("--port", default=8765, show_default=True, type=int, help=_("Port to listen on (0: any free port)."))
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), help=_("Keep state in DIR across restarts."))
+@click.option("--media-dir", type=click.Path(file_okay=False), help=_("Serve DIR at /media/ (created if missing)."))
+@click.option("--seed", default=0, show_default=True, type=int, help=_("Seed of every random fault."))
 @click.option("--container-delay", default=0.0, show_default=True, type=float,
-              help="Seconds an Instagram container stays IN_PROGRESS.")
-@click.option("--ig-quota", default=50, show_default=True, type=int, help="Instagram publishes per 24 hours.")
+              help=_("Seconds an Instagram container stays IN_PROGRESS."))
+@click.option("--ig-quota", default=50, show_default=True, type=int, help=_("Instagram publishes per 24 hours."))
 @click.option("--reply-policy", default="allow_self", show_default=True,
-              type=click.Choice(["allow_self", "summoned_only", "open"]), help="Which X replies are allowed.")
+              type=click.Choice(["allow_self", "summoned_only", "open"]), help=_("Which X replies are allowed."))
 @click.option("--rate-limit-profile", default="ppu", show_default=True,
-              type=click.Choice(["ppu", "basic_legacy", "free_legacy"]), help="X rate-limit tier.")
-@click.option("--legacy-429", is_flag=True, help='Answer X 429s as {"errors":[{"code":88,...}]}.')
-@click.option("--latency-ms", default=0, show_default=True, type=int, help="Delay every network response.")
+              type=click.Choice(["ppu", "basic_legacy", "free_legacy"]), help=_("X rate-limit tier."))
+@click.option("--legacy-429", is_flag=True, help=_("Answer X 429s as {body}.").format(body=LEGACY_BODY))
+@click.option("--latency-ms", default=0, show_default=True, type=int, help=_("Delay every network response."))
 @click.option("--error-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1),
-              help="Fraction of network calls answered with a 5xx.")
-@click.option("--strict-version", is_flag=True, help="Refuse Graph versions below v21.0 (error 2500).")
-@click.option("--faults", "faults_file", type=click.File("r"), help="Initial fault document (JSON).")
+              help=_("Fraction of network calls answered with a 5xx."))
+@click.option("--strict-version", is_flag=True, help=_("Refuse Graph versions below v21.0 (error 2500)."))
+@click.option("--faults", "faults_file", type=click.File("r"), help=_("Initial fault document (JSON)."))
 def sandbox_command(
     host: str,
     port: int,
@@ -116,7 +125,7 @@ def sandbox_command(
         try:
             faults = json.load(faults_file)
         except ValueError as exc:
-            raise click.BadParameter(f"not valid JSON: {exc}", param_hint="--faults") from exc
+            raise click.BadParameter(_("not valid JSON: {error}").format(error=exc), param_hint="--faults") from exc
     _port_free(host, port)
     try:
         options = SandboxOptions(
@@ -125,7 +134,7 @@ def sandbox_command(
             rate_limit_profile=rate_limit_profile, legacy_rate_limit_body=legacy_429,
             latency_ms=latency_ms, error_rate=error_rate, strict_version=strict_version, faults=faults,
         )
-        serve(options, ready=lambda url: click.echo(f"Sandbox listening on {url}"))
+        serve(options, ready=lambda url: click.echo(_("Sandbox listening on {url}").format(url=url)))
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -150,4 +159,5 @@ def _port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from None
+            raise click.ClickException(_("cannot listen on {host}:{port} ({reason}); choose another --port").format(
+                host=host, port=port, reason=exc.strerror)) from None

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from channels.base import Draft, Media
 from channels.clock import Clock
+from channels.i18n import _
 
 from ..config import redact_url
 from ..errors import ConfigError, NotFound, ScheduleError
@@ -89,18 +90,19 @@ class Store(ArticleStore):
 
             path = Path(url.split("sqlite:///", 1)[1].split("?", 1)[0])
             if not path.exists():  # do not leave an empty database file behind
-                raise ConfigError(f"database {url} does not exist yet: run 'disseminator init'")
+                raise ConfigError(_("database {url} does not exist yet: run 'disseminator init'").format(url=url))
         store = cls(url, clock=clock)
         with translated(url):
             revision = current_revision(store.engine)
         if revision is None:
             raise ConfigError(
-                f"database {redact_url(url)} is not initialised: run 'disseminator init'"
+                _("database {url} is not initialised: run 'disseminator init'").format(url=redact_url(url))
             )
         if revision != head_revision():
             raise ConfigError(
-                f"database {redact_url(url)} is at schema {revision}, this version needs "
-                f"{head_revision()}: run 'disseminator db upgrade'"
+                _("database {url} is at schema {revision}, this version needs "
+                  "{head}: run 'disseminator db upgrade'").format(url=redact_url(url), revision=revision,
+                                                                  head=head_revision())
             )
         return store
 
@@ -166,8 +168,8 @@ class Store(ArticleStore):
                     )
                 )
             raise ScheduleError(
-                f"article {article_id} is already queued for {account} (post {other}); "
-                "use --variant NAME to queue another version"
+                _("article {article} is already queued for {account} (post {post}); "
+                  "use --variant NAME to queue another version").format(article=article_id, account=account, post=other)
             ) from None
         return row
 
@@ -207,7 +209,7 @@ class Store(ArticleStore):
             # An id no INTEGER column (32 bits on PostgreSQL) holds names no row; asked, the driver overflows.
             row = s.get(PostRow, post_id) if 0 < post_id < 2**31 else None
             if row is None:
-                raise NotFound(f"no post with id {post_id} (see 'disseminator queue')")
+                raise NotFound(_("no post with id {id} (see 'disseminator queue')").format(id=post_id))
             return row
 
     def posts(self, statuses: Iterable[str] | None = None, *, order_by_time: bool = True) -> list[PostRow]:

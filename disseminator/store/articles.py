@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from channels.base import Article, Media
 from channels.clock import Clock
+from channels.i18n import _
 
 from ..errors import NotFound
 from .models import ArticleRow, RevisionRow
@@ -102,7 +103,7 @@ class ArticleStore:
             # An id no INTEGER column (32 bits on PostgreSQL) holds names no row; asked, the driver overflows.
             row = s.get(ArticleRow, article_id) if 0 < article_id < 2**31 else None
             if row is None:
-                raise NotFound(f"no article with id {article_id} (see 'disseminator article list')")
+                raise NotFound(_("no article with id {id} (see 'disseminator article list')").format(id=article_id))
             return row
 
     def articles(self) -> list[ArticleRow]:

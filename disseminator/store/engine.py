@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from channels.i18n import _
+
 from ..errors import ConfigError
 
 BUSY_TIMEOUT_MS = 30_000
@@ -23,7 +25,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("sqlite:///", 1)[-1]
         if not path.split("?", 1)[0]:
-            raise ConfigError(f"database: {url!r} names no file (expected sqlite:///path/to/disseminator.db)")
+            raise ConfigError(_("database: {url!r} names no file (expected sqlite:///path/to/disseminator.db)").format(url=url))
         if path and not path.startswith(":") and "?" not in path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -34,9 +36,10 @@ def make_engine(url: str) -> Engine:
             return create_engine(url, pool_pre_ping=True)
         except ModuleNotFoundError as exc:
             raise ConfigError(
-                "database: PostgreSQL needs psycopg 3: pip install 'disseminator[postgres]'"
+                _("database: PostgreSQL needs psycopg 3: pip install 'disseminator[postgres]'")
             ) from exc
-    raise ConfigError(f"database: unsupported URL scheme {url.split(':', 1)[0]!r} (expected sqlite:/// or postgresql://)")
+    raise ConfigError(_("database: unsupported URL scheme {scheme!r} (expected sqlite:/// or postgresql://)").format(
+        scheme=url.split(':', 1)[0]))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -13,19 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from channels.i18n import N_, _
+
 from ..config import redact_url
 from ..errors import UserError
 
 #: What a failure means, the next step, and whether the setup is wrong (exit 2) rather
-#: than a run meeting trouble (exit 1), by kind.
+#: than a run meeting trouble (exit 1), by kind.  The words are translated where shown.
 _MEANING: dict[str, tuple[str, str, bool]] = {
-    "readonly": ("is read-only", "give the user running disseminator write access to the file and its folder", True),
-    "cantopen": ("cannot be opened", "check that the folder exists and is writable", True),
-    "full": ("has no room left: the disk is full", "free some space; nothing already queued or recorded was lost", False),
-    "busy": ("is busy (locked by another process)", "try again in a moment", False),
-    "auth": ("refused the user name or password", "check the user and password in 'database'", True),
-    "missing": ("does not exist on the server", "create it, or fix the name in 'database'", True),
-    "unreachable": ("cannot be reached", "check that the server is running and the host and port in 'database'", True),
+    "readonly": (N_("is read-only"), N_("give the user running disseminator write access to the file and its folder"), True),
+    "cantopen": (N_("cannot be opened"), N_("check that the folder exists and is writable"), True),
+    "full": (N_("has no room left: the disk is full"), N_("free some space; nothing already queued or recorded was lost"), False),
+    "busy": (N_("is busy (locked by another process)"), N_("try again in a moment"), False),
+    "auth": (N_("refused the user name or password"), N_("check the user and password in 'database'"), True),
+    "missing": (N_("does not exist on the server"), N_("create it, or fix the name in 'database'"), True),
+    "unreachable": (N_("cannot be reached"), N_("check that the server is running and the host and port in 'database'"), True),
 }
 #: SQLite's result codes (``sqlite3.Error.sqlite_errorname``) by kind.
 _SQLITE = {"SQLITE_READONLY": "readonly", "SQLITE_CANTOPEN": "cantopen", "SQLITE_FULL": "full",
@@ -40,6 +42,8 @@ _CONNECT_WORDS = {"password authentication failed": "auth", 'role "': "auth", "d
 class DatabaseError(UserError):
     """The database failed."""
 
+    default_message = N_("The database failed.")
+
     def __init__(self, message: str, *, configuration: bool) -> None:
         super().__init__(message)
         #: True when the setup is wrong (exit 2); False when a run met trouble (exit 1).
@@ -52,11 +56,12 @@ def describe(exc: BaseException, url: str) -> DatabaseError:
     orig = getattr(exc, "orig", None) or exc
     first = next((line.strip() for line in str(orig).splitlines() if line.strip()), type(orig).__name__)
     kind = _kind(orig)
-    where = f"database {redact_url(url)}"
+    shown = redact_url(url)
     if kind is None:
-        return DatabaseError(f"{where} failed: {first[:200]}", configuration=False)
+        return DatabaseError(_("database {url} failed: {error}").format(url=shown, error=first[:200]), configuration=False)
     what, step, configuration = _MEANING[kind]
-    return DatabaseError(f"{where} {what}; {step}", configuration=configuration)
+    return DatabaseError(_("database {url} {what}; {step}").format(url=shown, what=_(what), step=_(step)),
+                         configuration=configuration)
 
 
 def _kind(orig: BaseException) -> str | None:

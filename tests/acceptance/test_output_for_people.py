@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -80,9 +82,35 @@ def test_every_table_fits_80_columns(cli: Any, sandbox: Any, tmp_path: Path, mon
     # Titles are shown (cut or wrapped), times read as officers write them, not ISO 8601.
     assert "Presiden Resmikan" in outputs["queue"].out and "Menteri Tinjau" in outputs["history"].out
     assert "T09:00" not in outputs["queue --status all"].out and "+07:00" not in outputs["history"].out
-    assert "Sen 5 Jan 2099 09.00" in outputs["queue"].out
-    assert "09.00 Menteri" in outputs["queue --week"].out or "2099" not in outputs["queue --week"].out
-    assert "Sen 5 Jan" not in outputs["queue --week"].out  # 2099 is not in the coming week
+    assert "Mon 5 Jan 2099 09:00" in outputs["queue"].out
+    assert re.search(r"09[.:]00 Menteri", outputs["queue --week"].out) or "2099" not in outputs["queue --week"].out
+    assert "Mon 5 Jan" not in outputs["queue --week"].out  # 2099 is not in the coming week
+
+
+@pytest.fixture
+def english_after() -> Iterator[None]:
+    """The CLI run in Indonesian leaves the process speaking it: back to English after."""
+    from channels import i18n
+
+    yield
+    i18n.use("en")
+
+
+def test_times_for_people_in_indonesian_and_iso_for_programs(cli: Any, sandbox: Any, tmp_path: Path, config: Path,
+                                                             monkeypatch: pytest.MonkeyPatch, english_after: None) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    article = _add(cli, tmp_path, sandbox, 0)
+    assert cli("schedule", str(article), "--at", "2099-01-05 09:00", "--account", "sandbox_fb").code == 0
+    indonesian = {"DISSEMINATOR_LANGUAGE": "id"}
+    queue = run_cli(["--config", str(config), "queue"], env=indonesian)
+    assert queue.code == 0 and "Sen 5 Jan 2099 09.00 WIB" in queue.out, queue.out + queue.err
+    assert "Mon 5 Jan 2099 09:00 WIB" in cli("queue").out
+    rows = run_cli(["--config", str(config), "queue", "--json"], env=indonesian).json()
+    assert rows[0]["scheduled_at"] == "2099-01-05T09:00:00+07:00" and rows[0]["status"] == "scheduled"
+    refused = run_cli(["--config", str(config), "schedule", str(article), "--at", "kapan-kapan"], env=indonesian)
+    assert refused.code == 1 and 'tidak dapat membaca "kapan-kapan" sebagai waktu' in refused.err, refused.err
+    assert 'mis. "besok 09.00"' in refused.err  # the examples of phrases that work stay as they are
+    assert "Tidak ada unggahan yang sudah waktunya." in run_cli(["--config", str(config), "run-due"], env=indonesian).out
 
 
 def test_messages_say_what_will_happen_and_when(cli: Any, sandbox: Any, tmp_path: Path, config: Path,

@@ -11,13 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from channels import i18n
 from disseminator.errors import ScheduleError
 from disseminator.timeparse import parse_when
+
+
+@pytest.fixture
+def indonesian() -> Iterator[None]:
+    i18n.use("id")
+    try:
+        yield
+    finally:
+        i18n.use("en")
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
@@ -181,9 +192,25 @@ def test_a_clock_time_that_just_passed_is_not_silently_tomorrow() -> None:
 
 
 def test_a_refusal_shows_the_day_and_zone_it_read() -> None:
-    with pytest.raises(ScheduleError, match=r"is in the past \(Jum 27 Nov 2026 09\.00 WIB\)"):
+    with pytest.raises(ScheduleError, match=r"is in the past \(Fri 27 Nov 2026 09:00 WIB\)"):
         parse_when("hari ini 09.00", tz=WIB, now=FRI_1000)
-    with pytest.raises(ScheduleError, match=r"is now \(Sab 28 Nov 2026 23\.59 WIB\)"):
+    with pytest.raises(ScheduleError, match=r"is now \(Sat 28 Nov 2026 23:59 WIB\)"):
+        parse_when("jam 23.59", tz=WIB, now=SAT_LATE)
+
+
+def test_refusals_in_indonesian_keep_their_examples(indonesian: None) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_when("hari ini 09.00", tz=WIB, now=FRI_1000)
+    assert str(caught.value) == ('"hari ini 09.00" sudah lewat (Jum 27 Nov 2026 09.00 WIB): gunakan --now untuk langsung '
+                                 'menerbitkan, atau waktu yang lebih lambat, mis. "sekarang", "2 jam lagi", "besok 09.00", '
+                                 '"Senin 08.00"')
+    with pytest.raises(ScheduleError, match=r'^tidak dapat membaca "besok sore" sebagai waktu: sebutkan juga jamnya, '
+                                            r'mis\. "besok sore jam 4", "Senin 08\.00"'):
+        parse_when("besok sore", tz=WIB, now=FRI_1000)
+    with pytest.raises(ScheduleError, match=r"1 Desember 2026 adalah hari Selasa, bukan Rabu, mis\. \"Tuesday 1/12/2026"):
+        parse_when("Rabu, 1 Desember 2026 09.00", tz=WIB, now=FRI_1000)
+    with pytest.raises(ScheduleError,
+                       match=r'^"jam 23\.59" adalah sekarang \(Sab 28 Nov 2026 23\.59 WIB\): gunakan --now atau "sekarang"'):
         parse_when("jam 23.59", tz=WIB, now=SAT_LATE)
 
 
@@ -313,14 +340,37 @@ def test_every_phrase_the_readme_lists_is_read(now: dt.datetime) -> None:
         assert parse_when(phrase, tz=WIB, now=now) >= now, phrase
 
 
-def test_our_own_way_of_showing_a_time_reads_back() -> None:
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_our_own_way_of_showing_a_time_reads_back(language: str) -> None:
     import zoneinfo
 
     from disseminator.views import show_human
 
     tz = zoneinfo.ZoneInfo("Asia/Jakarta")
     now = dt.datetime(2026, 11, 29, 16, 0, tzinfo=dt.timezone.utc)
-    for when in (dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc), dt.datetime(2027, 1, 3, 1, 30, tzinfo=dt.timezone.utc)):
-        assert parse_when(show_human(when, tz, now=now), tz=tz, now=now) == when
-    with pytest.raises(ScheduleError, match="is Sel .Tuesday., not Rab"):
+    i18n.use(language)
+    try:
+        for when in (dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc),
+                     dt.datetime(2027, 1, 3, 1, 30, tzinfo=dt.timezone.utc)):
+            shown = show_human(when, tz, now=now)
+            assert parse_when(shown, tz=tz, now=now) == when, shown
+    finally:
+        i18n.use("en")
+    # Either language's form reads back, whichever language is spoken, with its day checked.
+    assert parse_when("Sel 1 Des 09.00 WIB", tz=tz, now=now) == dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc)
+    assert parse_when("Tue 1 Dec 09:00 WIB", tz=tz, now=now) == dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc)
+    assert parse_when("Sun 3 Jan 2027 08:30 WIB", tz=tz, now=now) == dt.datetime(2027, 1, 3, 1, 30, tzinfo=dt.timezone.utc)
+    with pytest.raises(ScheduleError, match="1 Dec 2026 is Sel .Tuesday., not Rab"):
         parse_when("Rab 1 Des 09.00", tz=tz, now=now)
+    with pytest.raises(ScheduleError, match="1 Dec 2026 is Tue .Tuesday., not Wed"):
+        parse_when("Wed 1 Dec 09:00 WIB", tz=tz, now=now)
+
+
+def test_a_wrong_day_name_is_refused_in_indonesian(indonesian: None) -> None:
+    tz = zoneinfo.ZoneInfo("Asia/Jakarta")
+    now = dt.datetime(2026, 11, 29, 16, 0, tzinfo=dt.timezone.utc)
+    with pytest.raises(ScheduleError, match=r'^tidak dapat membaca "Rab 1 Des 09\.00" sebagai waktu: 1 Des 2026 adalah '
+                                            r'Sel \(Selasa\), bukan Rab, mis\. "besok 09\.00"'):
+        parse_when("Rab 1 Des 09.00", tz=tz, now=now)
+    with pytest.raises(ScheduleError, match=r"1 Des 2026 adalah Tue \(Selasa\), bukan Wed"):
+        parse_when("Wed 1 Dec 09:00 WIB", tz=tz, now=now)
