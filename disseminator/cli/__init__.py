@@ -49,17 +49,41 @@ HELP = N_("Disseminator: one article to X, Facebook and Instagram, on time, exac
 CONFIG_HELP = N_("Configuration file (default: $DISSEMINATOR_CONFIG, ./disseminator.toml, ~/.config/disseminator/config.toml).")
 DEBUG_HELP = N_("Log every step and show tracebacks.")
 VERSION_HELP = N_("Show the version and exit.")
+CONFIG_METAVAR = N_("PATH")
+#: Click's word after the help of a required option ("[required]"): click looks it up in
+#: the catalogs but does not mark it, so it is marked here.
+REQUIRED = N_("required")
+
+
+def localise(command: click.Command) -> click.Command:
+    """``command`` (and its sub-commands) with click's words of the usage line, "[OPTIONS]"
+    and "COMMAND [ARGS]...", in the current language: click sets them in English."""
+    if command.options_metavar:
+        command.options_metavar = _("[OPTIONS]")
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = _("COMMAND [ARGS]...")
+        for sub in command.commands.values():
+            localise(sub)
+    return command
+
+
+def several(metavar: str, *, required: bool = True) -> str:
+    """The metavar of an argument taking several values, as click draws it (``POST_IDS...``,
+    ``[NAME]...``): click adds neither mark to a metavar it is given."""
+    return (metavar if required else "[" + metavar + "]") + "..."
 
 
 class LateHelpOption(click.Option):
-    """An option of :func:`cli`, whose help (a marked constant) is translated when shown."""
+    """An option of :func:`cli`, whose help and metavar (marked constants) are translated when shown."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.msgid = self.help
+        self.metavar_msgid = self.metavar
 
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
         self.help = _(self.msgid) if self.msgid else self.msgid
+        self.metavar = _(self.metavar_msgid) if self.metavar_msgid else self.metavar_msgid
         return super().get_help_record(ctx)
 
 
@@ -87,7 +111,11 @@ class LazyGroup(Group):
         if name not in COMMANDS:
             return None
         module, _sep, attr = COMMANDS[name][0].partition(":")
-        return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+        return localise(getattr(importlib.import_module(module), attr))
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        localise(self)  # the group's own usage line: see localise
+        return super().collect_usage_pieces(ctx)
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         self.help = _(HELP)  # translated when shown: see HELP
@@ -111,7 +139,7 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 
 
 @click.group(cls=LazyGroup, help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", metavar="PATH", envvar="DISSEMINATOR_CONFIG", cls=LateHelpOption,
+@click.option("--config", "config_path", metavar=CONFIG_METAVAR, envvar="DISSEMINATOR_CONFIG", cls=LateHelpOption,
               help=CONFIG_HELP)
 @click.option("--debug", is_flag=True, cls=LateHelpOption, help=DEBUG_HELP)
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, cls=LateHelpOption,

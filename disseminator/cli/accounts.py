@@ -8,7 +8,7 @@ import click
 
 from channels.i18n import _, stored
 
-from . import Group
+from . import Group, several
 from .output import Output, output_options, table
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def _state(r: dict[str, Any]) -> str:
     "Verify credentials against each network: who the account posts as, quota left.\n\n"
     "A refused or expired token marks the account as needing attention (its posts wait); "
     "a passing check clears that.  Exit status 1 when any account fails."))
-@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.argument("names", nargs=-1, metavar=several(_("NAME"), required=False))
 @output_options()
 @click.pass_obj
 def check(app: App, names: tuple[str, ...], output: Output) -> None:
@@ -80,8 +80,8 @@ def check(app: App, names: tuple[str, ...], output: Output) -> None:
     "Stop publishing for an account: its posts stay queued until `accounts resume`.\n\n"
     "For when something must not go out now (a crisis, a mourning period, a wrong "
     "template): nothing is lost or cancelled."))
-@click.argument("name")
-@click.option("--reason", default="", help=_("Why, for the other officers (shown by queue and run-due)."))
+@click.argument("name", metavar=_("NAME"))
+@click.option("--reason", default="", metavar=_("TEXT"), help=_("Why, for the other officers (shown by queue and run-due)."))
 @output_options(json_help=_("Print {fields}.").format(fields='{"account", "paused", "reason", "changed"}'))
 @click.pass_obj
 def pause(app: App, name: str, reason: str, output: Output) -> None:
@@ -108,7 +108,7 @@ def _paused(name: str, state: dict[str, Any]) -> str:
 
 @accounts.command("resume", help=_(
     "Let a paused account publish again; its overdue posts go at the next run (it says how many)."))
-@click.argument("name")
+@click.argument("name", metavar=_("NAME"))
 @output_options(json_help=_("Print {fields}.").format(fields='{"account", "paused", "reason", "changed", "due", "still_held"}'))
 @click.pass_obj
 def resume(app: App, name: str, output: Output) -> None:

@@ -9,7 +9,7 @@ import click
 from channels.i18n import N_, _
 
 from ..views import ARTICLE_COLUMNS
-from . import Group
+from . import Group, several
 from .output import Output, output_options, table
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def article() -> None:
 @article.command("add", help=_(
     "Read article files (Markdown with front matter, or JSON) into the database.\n\n"
     "Every file is checked first; if any is bad, none is added."))
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str), metavar=several(_("PATHS")))
 @output_options(json_help=_("Print {fields}.").format(fields='[{"id", "title"}]'))
 @click.pass_obj
 def add(app: App, paths: tuple[str, ...], output: Output) -> None:
@@ -83,7 +83,7 @@ def list_(app: App, output: Output) -> None:
 
 
 @article.command("show", help=_("Show one article, with its revisions and what each changed."))
-@click.argument("article_id", type=int)
+@click.argument("article_id", type=int, metavar=_("ARTICLE_ID"))
 @output_options()
 @click.pass_obj
 def show_(app: App, article_id: int, output: Output) -> None:

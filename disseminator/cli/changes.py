@@ -9,6 +9,7 @@ import click
 from channels.i18n import _
 
 from ..views import show_human
+from . import several
 from .output import Output, output_options
 
 if TYPE_CHECKING:
@@ -27,8 +28,8 @@ def _report(changed: Changed, output: Output, done: str) -> None:
 
 
 @click.command(help=_("Move scheduled posts to another time (a post being published is left alone)."))
-@click.argument("post_ids", type=int, nargs=-1, required=True)
-@click.option("--at", "at", required=True, metavar="WHEN",
+@click.argument("post_ids", type=int, nargs=-1, required=True, metavar=several(_("POST_IDS")))
+@click.option("--at", "at", required=True, metavar=_("WHEN"),
               help=_('New time: "besok 09.00", "Senin 08.00", "2 jam lagi", "2026-12-01 09:00" (the zone of the config).'))
 @output_options(json_help=_("Print the rescheduled posts as JSON."))
 @click.pass_obj
@@ -45,7 +46,7 @@ def reschedule(app: App, post_ids: tuple[int, ...], at: str, output: Output) -> 
     "Send failed posts again at the next run, with a fresh set of tries.\n\n"
     "A post whose last write may have reached the network is looked up there first, so it "
     "is never posted twice."))
-@click.argument("post_ids", type=int, nargs=-1, required=True)
+@click.argument("post_ids", type=int, nargs=-1, required=True, metavar=several(_("POST_IDS")))
 @output_options(json_help=_("Print the posts sent again as JSON."))
 @click.pass_obj
 def retry(app: App, post_ids: tuple[int, ...], output: Output) -> None:
@@ -59,9 +60,9 @@ def retry(app: App, post_ids: tuple[int, ...], output: Output) -> None:
     "Change the text of a scheduled post, checked against its network's rules.\n\n"
     "Without --text or --file the text opens in $EDITOR.  The old text is kept on the "
     "post's record ('post show')."))
-@click.argument("post_id", type=int)
-@click.option("--text", help=_("The new text.  For an X thread, separate the parts with a line '---'."))
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), help=_("Read the new text from this file."))
+@click.argument("post_id", type=int, metavar=_("POST_ID"))
+@click.option("--text", metavar=_("TEXT"), help=_("The new text.  For an X thread, separate the parts with a line '---'."))
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), metavar=_("FILE"), help=_("Read the new text from this file."))
 @output_options(json_help=_("Print the edited post as JSON."))
 @click.pass_obj
 def edit(app: App, post_id: int, text: str | None, path: str | None, output: Output) -> None:
@@ -84,8 +85,8 @@ def edit(app: App, post_id: int, text: str | None, path: str | None, output: Out
 
 
 @click.command(help=_("Cancel scheduled posts (never one being published or already out)."))
-@click.argument("post_ids", type=int, nargs=-1)
-@click.option("--article", "article", type=int, metavar="ID", help=_("Cancel every scheduled post of this article."))
+@click.argument("post_ids", type=int, nargs=-1, metavar=several(_("POST_IDS"), required=False))
+@click.option("--article", "article", type=int, metavar=_("ID"), help=_("Cancel every scheduled post of this article."))
 @click.option("--force", is_flag=True, help=_("Cancel even if part of it may already be on the network (check there first)."))
 @output_options(json_help=_("Print the cancelled post as JSON (a list when several are cancelled)."))
 @click.pass_obj
@@ -93,7 +94,7 @@ def cancel(app: App, post_ids: tuple[int, ...], article: int | None, force: bool
     from ..post_changes import cancel as withdraw
 
     if not post_ids and article is None:
-        raise click.UsageError(_("name the posts to cancel, or --article ID"))
+        raise click.UsageError(_("name the posts to cancel, or --article {id}").format(id=_("ID")))
     changed = withdraw(app.settings, app.store, post_ids, article=article, force=force)
     for line in changed.warnings:
         click.echo(_("warning: {line}").format(line=line), err=True)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 @click.command(help=_("Publish due posts continuously until stopped (SIGTERM or Ctrl-C finishes the "
                       "post in hand first).  Several daemons may share one PostgreSQL database."))
-@click.option("--tick", type=RangeParam(TICK), metavar="SECONDS",
+@click.option("--tick", type=RangeParam(TICK), metavar=_("SECONDS"),
               help=_("How often to look for due posts, {low:g} to {high:,g} seconds (default: worker.tick_seconds, 30).").format(
                   low=TICK.low, high=TICK.high))
 @click.pass_obj

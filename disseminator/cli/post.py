@@ -27,7 +27,7 @@ def post() -> None:
 @post.command("show", help=_(
     "Show a post: its text as queued, its state, and every call made to the network "
     "for it (when, what, the answer, the remote id)."))
-@click.argument("post_id", type=int)
+@click.argument("post_id", type=int, metavar=_("POST_ID"))
 @output_options(json_help=_("Print the post and its attempts as JSON."))
 @click.pass_obj
 def show(app: App, post_id: int, output: Output) -> None:
@@ -105,7 +105,7 @@ def show_text(data: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
     "Let a scheduled post go before earlier posts of its account that still wait.\n\n"
     "An account's posts go out in the order they were planned: a post waiting for a retry "
     "holds back the later ones.  Use this for one urgent post that must not wait."))
-@click.argument("post_id", type=int)
+@click.argument("post_id", type=int, metavar=_("POST_ID"))
 @output_options(json_help=_("Print the post as JSON."))
 @click.pass_obj
 def ahead(app: App, post_id: int, output: Output) -> None:

@@ -13,6 +13,7 @@ from channels.i18n import N_, _, ngettext, stored
 
 from ..posts import STATUSES, Filters
 from ..views import DAYS, MONTHS, POST_COLUMNS, show_human, what_next, zone_name
+from . import several
 from .output import Output, output_options, table
 
 if TYPE_CHECKING:
@@ -31,9 +32,14 @@ def _status(code: str) -> str:
     return _(STATUS_WORDS[code]) if code in STATUS_WORDS else code
 
 
+def _article_ref() -> str:
+    """The metavar of an article named by id or by file: ``(ID | PATH)``."""
+    return "({id} | {path})".format(id=_("ID"), path=_("PATH"))
+
+
 @click.command(help=_("Show what each account would post for an article (by id or file), with counts."))
-@click.argument("ref", metavar="(ID | PATH)")
-@click.option("--account", "accounts", multiple=True, metavar="NAME", help=_("Only this account (repeatable). Default: all."))
+@click.argument("ref", metavar=_article_ref())
+@click.option("--account", "accounts", multiple=True, metavar=_("NAME"), help=_("Only this account (repeatable). Default: all."))
 @output_options(json_help=_('Print [{{"account", "channel", "parts", "media", "warnings"}}].').format())
 @click.pass_obj
 def preview(app: App, ref: str, accounts: tuple[str, ...], output: Output) -> None:
@@ -82,19 +88,19 @@ def _counted(i: int, n: int, count: int, limit: int | None) -> str:
 
 
 @click.command(help=_(
-    "Queue an article's posts: one per account, rendered now, published at WHEN.\n\n"
+    "Queue an article's posts: one per account, rendered now, published at {when}.\n\n"
     "Articles are named by id, or by file (added first, as `article add` does: all or "
     "none).  Every warning `preview` would show is shown, and so is a hold that keeps a "
     "post back (a paused account, one that needs attention) with what lets it go.\n\n"
     "Accounts that cannot take the article (Instagram without an image, say) are refused "
-    "with a reason and the others are queued; the exit status is then 1."))
-@click.argument("refs", nargs=-1, metavar="(ID | PATH)...")
-@click.option("--from", "plan", type=click.Path(exists=True, dir_okay=False), metavar="PLAN.csv",
+    "with a reason and the others are queued; the exit status is then 1.").format(when=_("WHEN")))
+@click.argument("refs", nargs=-1, metavar=_article_ref() + "...")
+@click.option("--from", "plan", type=click.Path(exists=True, dir_okay=False), metavar=_("PLAN.csv"),
               help=_("Queue every row of a plan (columns article,accounts,at[,variant]); nothing is queued unless every row is good."))
-@click.option("--account", "accounts", multiple=True, metavar="NAME", help=_("Only this account (repeatable). Default: all."))
-@click.option("--at", "at", metavar="WHEN", help=_("ISO time or text: '2026-12-01 09:00', 'besok 09:00', 'Senin 08.00'."))
+@click.option("--account", "accounts", multiple=True, metavar=_("NAME"), help=_("Only this account (repeatable). Default: all."))
+@click.option("--at", "at", metavar=_("WHEN"), help=_("ISO time or text: '2026-12-01 09:00', 'besok 09:00', 'Senin 08.00'."))
 @click.option("--now", "now", is_flag=True, help=_("Publish at the next run."))
-@click.option("--variant", default="default", show_default=True, help=_("Queue another version of an already queued post."))
+@click.option("--variant", default="default", show_default=True, metavar=_("TEXT"), help=_("Queue another version of an already queued post."))
 @output_options(json_help=_('Print [{{"id", "account", "channel", "status", "scheduled_at"}}].').format())
 @click.pass_obj
 def schedule(app: App, refs: tuple[str, ...], plan: str | None, accounts: tuple[str, ...], at: str | None, now: bool,
@@ -104,15 +110,15 @@ def schedule(app: App, refs: tuple[str, ...], plan: str | None, accounts: tuple[
 
     if plan is not None:
         if refs or accounts or at or now or variant != "default":
-            raise click.UsageError(_("--from PLAN.csv takes no article, --account, --at, --now or --variant: the plan has them"),
-                                   ctx=click.get_current_context())
+            raise click.UsageError(_("--from {plan} takes no article, --account, --at, --now or --variant: the plan has them").format(
+                plan=_("PLAN.csv")), ctx=click.get_current_context())
         _schedule_plan(app, plan, output)
         return
     if not refs:
-        raise click.UsageError(_("name the articles to schedule (ids or files), or give --from PLAN.csv"),
+        raise click.UsageError(_("name the articles to schedule (ids or files), or give --from {plan}").format(plan=_("PLAN.csv")),
                                ctx=click.get_current_context())
     if bool(at) == now:
-        raise click.UsageError(_("give exactly one of --at WHEN or --now"), ctx=click.get_current_context())
+        raise click.UsageError(_("give exactly one of --at {when} or --now").format(when=_("WHEN")), ctx=click.get_current_context())
     result = queue_posts(app.settings, app.store, refs, accounts, at=None if now else at, variant=variant)
     if output.structured:
         output.emit(result.rows)
@@ -162,19 +168,19 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
         return f(*args, filters=Filters(article, account, since, until, limit), **kwargs)
 
     for option in reversed([
-        click.option("--article", type=int, metavar="ID", help=_("Only posts of this article.")),
-        click.option("--account", multiple=True, metavar="NAME", help=_("Only this account's posts (repeatable).")),
-        click.option("--since", metavar="WHEN", help=_("From this time on: '2026-11-30' (the whole day) or '2026-11-30 09:00'.")),
-        click.option("--until", metavar="WHEN", help=_("Before this time; a date alone includes that day.")),
-        click.option("--limit", type=click.IntRange(1), metavar="N",
-                     help=_("At most N posts (queue: the soonest; history: the latest).")),
+        click.option("--article", type=int, metavar=_("ID"), help=_("Only posts of this article.")),
+        click.option("--account", multiple=True, metavar=_("NAME"), help=_("Only this account's posts (repeatable).")),
+        click.option("--since", metavar=_("WHEN"), help=_("From this time on: '2026-11-30' (the whole day) or '2026-11-30 09:00'.")),
+        click.option("--until", metavar=_("WHEN"), help=_("Before this time; a date alone includes that day.")),
+        click.option("--limit", type=click.IntRange(1), metavar=_("N"),
+                     help=_("At most {n} posts (queue: the soonest; history: the latest).").format(n=_("N"))),
     ]):
         command = option(command)
     return command
 
 
 @click.command("queue", help=_("List queued posts, soonest first, each saying what happens next and when."))
-@click.option("--status", type=click.Choice([*STATUSES, "all"]), metavar="STATUS",
+@click.option("--status", type=click.Choice([*STATUSES, "all"]), metavar=_("STATUS"),
               help=_("Only posts in this state ({states}; default: 'scheduled' and 'publishing').").format(states=_STATES))
 @filter_options
 @click.option("--week", is_flag=True, help=_("Draw the coming seven days as a grid of days by accounts."))
@@ -260,7 +266,7 @@ def _clock(iso: str, tz: ZoneInfo) -> str:
 
 @click.command(help=_("Posts that are done: published (with their remote ids and links), failed, cancelled."))
 @output_options(csv_columns=POST_COLUMNS)
-@click.option("--status", type=click.Choice([*STATUSES, "all"]), metavar="STATUS",
+@click.option("--status", type=click.Choice([*STATUSES, "all"]), metavar=_("STATUS"),
               help=_("Only this state ({states}; default: 'published', 'failed', 'cancelled').").format(states=_STATES))
 @filter_options
 @click.pass_obj

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     "Write a starter config where none exists, then create or upgrade the database.\n\n"
     "The file is the --config path, or ./disseminator.toml.  An existing file is never "
     "overwritten."))
-@click.option("--sandbox", "sandbox_url", metavar="URL", help=_("Add one account per network pointing at this sandbox URL."))
+@click.option("--sandbox", "sandbox_url", metavar=_("URL"), help=_("Add one account per network pointing at this sandbox URL."))
 @output_options(json_help=_("Print the result as JSON."))
 @click.pass_obj
 def init(app: App, sandbox_url: str | None, output: Output) -> None:

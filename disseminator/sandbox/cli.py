@@ -83,24 +83,24 @@ def _help() -> str:
 
 
 @click.command("sandbox", help=_help())
-@click.option("--host", default="127.0.0.1", show_default=True, help=_("Interface to listen on."))
-@click.option("--port", default=8765, show_default=True, type=int, help=_("Port to listen on (0: any free port)."))
-@click.option("--data", "data_dir", type=click.Path(file_okay=False), help=_("Keep state in DIR across restarts."))
-@click.option("--media-dir", type=click.Path(file_okay=False), help=_("Serve DIR at /media/ (created if missing)."))
-@click.option("--seed", default=0, show_default=True, type=int, help=_("Seed of every random fault."))
-@click.option("--container-delay", default=0.0, show_default=True, type=float,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar=_("TEXT"), help=_("Interface to listen on."))
+@click.option("--port", default=8765, show_default=True, type=int, metavar=_("INTEGER"), help=_("Port to listen on (0: any free port)."))
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), metavar=_("DIRECTORY"), help=_("Keep state in DIR across restarts."))
+@click.option("--media-dir", type=click.Path(file_okay=False), metavar=_("DIRECTORY"), help=_("Serve DIR at /media/ (created if missing)."))
+@click.option("--seed", default=0, show_default=True, type=int, metavar=_("INTEGER"), help=_("Seed of every random fault."))
+@click.option("--container-delay", default=0.0, show_default=True, type=float, metavar=_("FLOAT"),
               help=_("Seconds an Instagram container stays IN_PROGRESS."))
-@click.option("--ig-quota", default=50, show_default=True, type=int, help=_("Instagram publishes per 24 hours."))
+@click.option("--ig-quota", default=50, show_default=True, type=int, metavar=_("INTEGER"), help=_("Instagram publishes per 24 hours."))
 @click.option("--reply-policy", default="allow_self", show_default=True,
               type=click.Choice(["allow_self", "summoned_only", "open"]), help=_("Which X replies are allowed."))
 @click.option("--rate-limit-profile", default="ppu", show_default=True,
               type=click.Choice(["ppu", "basic_legacy", "free_legacy"]), help=_("X rate-limit tier."))
 @click.option("--legacy-429", is_flag=True, help=_("Answer X 429s as {body}.").format(body=LEGACY_BODY))
-@click.option("--latency-ms", default=0, show_default=True, type=int, help=_("Delay every network response."))
-@click.option("--error-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+@click.option("--latency-ms", default=0, show_default=True, type=int, metavar=_("INTEGER"), help=_("Delay every network response."))
+@click.option("--error-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1), metavar=_("FLOAT RANGE"),
               help=_("Fraction of network calls answered with a 5xx."))
 @click.option("--strict-version", is_flag=True, help=_("Refuse Graph versions below v21.0 (error 2500)."))
-@click.option("--faults", "faults_file", type=click.File("r"), help=_("Initial fault document (JSON)."))
+@click.option("--faults", "faults_file", type=click.File("r"), metavar=_("FILENAME"), help=_("Initial fault document (JSON)."))
 def sandbox_command(
     host: str,
     port: int,
