@@ -1,17 +1,22 @@
 """The daemon: APScheduler as the timer, our posts table as the queue.
 
-Every ``tick`` seconds one job runs :meth:`Worker.run_due`.  Never two at once: a tick
-that comes while a run is still going is skipped (one DEBUG line, never APScheduler's
-"maximum number of running instances" warning), and ticks missed while the process was
-busy or asleep become one run, however late (no "was missed by" warning).  APScheduler's job store is never the queue: several
-daemons may run against one PostgreSQL database, and the guarded claims keep them apart.
-On SIGTERM or Ctrl-C the post in hand is finished, no new one is claimed, and the
-process exits.  While the database is down the daemon logs the outage once, retries with
-a backoff (doubling up to a minute), and logs the recovery.
+The timer sleeps until the next moment something may become due (a post's time or next
+try, a lease running out, a hold ending: :meth:`Store.next_wake`, three index lookups),
+and never longer than ``tick`` seconds (a safety net, not a poll).  A change made by any
+process (a post queued, rescheduled, sent again, an account resumed) wakes it at once:
+PostgreSQL's LISTEN/NOTIFY, SQLite's ``PRAGMA data_version``
+(:mod:`disseminator.store.notify`).  Never two runs at once: a wake that comes while a
+run is going makes that run look again when it ends (one DEBUG line, never APScheduler's
+"maximum number of running instances" warning).  APScheduler's job store is never the
+queue: several daemons may run against one PostgreSQL database, and the guarded claims
+keep them apart.  On SIGTERM or Ctrl-C the post in hand is finished, no new one is
+claimed, and the process exits.  While the database is down the daemon logs the outage
+once, retries with a backoff (doubling up to a minute), and logs the recovery.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import threading
@@ -19,10 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from apscheduler.triggers.base import BaseTrigger
+
 from . import setting_ranges
 from .config import Settings
 from .errors import UsageError
 from .store import DatabaseError, Store
+from .store.notify import ChangeWatch, watch
 from .worker import RunReport, Worker
 
 log = logging.getLogger("disseminator.daemon")
@@ -39,7 +47,8 @@ class _Outage:
 
 class Daemon:
     def __init__(self, settings: Settings, store: Store, *, tick_seconds: float | None = None,
-                 on_report: Callable[[RunReport], None] | None = None) -> None:
+                 on_report: Callable[[RunReport], None] | None = None,
+                 changes: Callable[[], ChangeWatch] | None = None) -> None:
         self.settings = settings
         self.store = store
         tick = settings.worker.tick_seconds if tick_seconds is None else tick_seconds
@@ -52,8 +61,62 @@ class Daemon:
         self.worker = Worker(settings, store)
         self._outage: _Outage | None = None
         self._last_failure: str | None = None
+        #: What tells the daemon the queue changed; None: only its own timer wakes it.
+        self._changes = changes if changes is not None else (lambda: watch(settings.database, stop=self.stopping))
+        self._poked = threading.Event()
+        self._trigger = _NextDue(self.tick)
+        self._scheduler: Any = None
+        #: Runs made (each a run_due); tests and the benchmark read it.
+        self.runs = 0
 
     def tick_once(self) -> None:
+        """One run of everything due, again while changes came during it, then the timer
+        is set to the next moment something may become due."""
+        while True:
+            self._poked.clear()
+            self._run_once()
+            if not self._poked.is_set() or self.stopping.is_set() or self._outage is not None:
+                break
+        self._plan_next()
+
+    def poke(self) -> None:
+        """The queue changed: run now (or once more after the run going on)."""
+        self._poked.set()
+        self._at(dt.datetime.now(dt.timezone.utc))
+
+    def _plan_next(self) -> None:
+        clock = self.store.clock
+        try:
+            now = clock.now()
+            wake = self.store.next_wake(now)
+        except DatabaseError:
+            wake, now = None, None
+        delay = self.tick if wake is None or now is None else min((wake - now).total_seconds(), self.tick)
+        if self._outage is not None:  # backing off: wake when the next try is allowed
+            delay = max(0.0, self._outage.retry_at - clock.monotonic())
+        # The database's clock says when; the timer counts on this machine's.
+        self._at(dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=max(delay, 0.0)))
+        log.debug("daemon.next_run in=%.3fs", delay)
+
+    def _at(self, when: dt.datetime) -> None:
+        self._trigger.at = when
+        if self._scheduler is not None and not self.stopping.is_set():
+            try:
+                self._scheduler.modify_job("run_due", next_run_time=when)
+            except Exception:  # noqa: BLE001 - the scheduler is shutting down
+                log.debug("daemon.reschedule_skipped", exc_info=True)
+
+    def _watch_changes(self) -> None:
+        changes = self._changes()
+        try:
+            while not self.stopping.is_set():
+                if changes.wait(1.0) and not self.stopping.is_set():
+                    self.poke()
+        finally:
+            changes.close()
+
+    def _run_once(self) -> None:
+        self.runs += 1
         clock = self.store.clock
         if self._outage is not None and clock.monotonic() < self._outage.retry_at:
             return  # backing off: the database was down at the last try
@@ -100,17 +163,22 @@ class Daemon:
 
         scheduler = BackgroundScheduler(timezone=self.settings.tz, logger=log.getChild("scheduler"),
                                         executors={"default": _skipping_executor()})
-        scheduler.add_job(self.tick_once, "interval", seconds=self.tick, id="run_due", next_run_time=_now(self.settings),
-                          max_instances=1,  # one run at a time; the executor skips a tick that comes during one
-                          coalesce=True,  # ticks missed meanwhile become one run ...
+        scheduler.add_job(self.tick_once, self._trigger, id="run_due", next_run_time=_now(self.settings),
+                          max_instances=1,  # one run at a time; the executor skips a wake that comes during one
+                          coalesce=True,  # wakes missed meanwhile become one run ...
                           misfire_grace_time=None)  # ... however late it starts
+        self._scheduler = scheduler
         previous = {sig: signal.signal(sig, self._signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         scheduler.start()
+        watcher = threading.Thread(target=self._watch_changes, name="queue-changes", daemon=True)
+        watcher.start()
         log.info("daemon.started worker=%s tick=%ss", self.worker.worker_id, self.tick)
         try:
             self.stopping.wait()
         finally:
+            self._scheduler = None
             scheduler.shutdown(wait=True)  # the post in hand is finished first
+            watcher.join(timeout=5)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             log.info("daemon.stopped")
@@ -121,6 +189,25 @@ class Daemon:
     def _signal(self, signum: int, _frame: Any) -> None:
         log.warning("daemon.stopping signal=%s", signal.Signals(signum).name)
         self.stop()
+
+
+class _NextDue(BaseTrigger):  # type: ignore[misc]
+    """APScheduler's trigger for the one job: fire at ``at`` (which the daemon sets after
+    each run and on each change), else ``tick`` after the last run, never sooner."""
+
+    def __init__(self, tick: float) -> None:
+        self.tick = tick
+        self.at: dt.datetime | None = None
+
+    def get_next_fire_time(self, previous_fire_time: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+        if previous_fire_time is None:
+            return self.at or now
+        if self.at is not None and self.at > previous_fire_time:
+            return self.at
+        return previous_fire_time + dt.timedelta(seconds=self.tick)
+
+    def __str__(self) -> str:
+        return f"next due (at most every {self.tick:g}s)"
 
 
 def _skipping_executor() -> Any:

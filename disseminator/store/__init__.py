@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -264,6 +265,22 @@ class Store(ArticleStore):
             q = q.where(~unless)
         with self.session() as s:
             return int(s.scalar(q) or 0)
+
+    def next_wake(self, now: dt.datetime) -> dt.datetime | None:
+        """The soonest moment after ``now`` at which something may become due without
+        anyone touching the queue: a post's time (or next try), a lease running out, a hold
+        ending.  None when nothing is ahead.  Three index lookups in one statement."""
+        times: list[Any] = [
+            select(func.min(PostRow.next_attempt_at)).where(PostRow.status == PostStatus.SCHEDULED,
+                                                            PostRow.next_attempt_at > now).scalar_subquery(),
+            select(func.min(PostRow.lease_until)).where(PostRow.status == PostStatus.PUBLISHING,
+                                                        PostRow.lease_until > now).scalar_subquery(),
+            select(func.min(HoldRow.until)).where(HoldRow.until > now).scalar_subquery(),
+        ]
+        with self.session() as s:
+            found = [_aware(t) for t in s.execute(select(*times)).one()]
+        ahead = [t for t in found if t is not None]
+        return min(ahead) if ahead else None
 
     def retries_waiting(self, now: dt.datetime) -> dict[str, tuple[int, dt.datetime]]:
         """Scheduled posts that failed a call and wait for a later try, by account: how

@@ -82,3 +82,71 @@ def test_the_library_refuses_a_tick_out_of_range_too(tick: float) -> None:
 
     with pytest.raises(UsageError, match=r"^tick: expected a number of seconds from 0.1 to 3,600"):
         Daemon(parse_settings({}), store=None, tick_seconds=tick)  # type: ignore[arg-type]
+
+
+def _wait_for(condition, seconds: float = 30) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return bool(condition())
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_an_idle_daemon_wakes_when_a_post_is_queued_elsewhere(request: pytest.FixtureRequest, sandbox, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                               database: str) -> None:
+    """Its timer says an hour: only the change (NOTIFY on PostgreSQL, the data version on
+    SQLite) can make it publish a post queued by another process right away."""
+    from tests.helpers import run_cli, write_config
+
+    url = f"sqlite:///{tmp_path / 'wake.db'}" if database == "sqlite" else request.getfixturevalue("pg_url")
+    config = write_config(tmp_path, sandbox_url=sandbox.url, database=url)
+    assert run_cli(["--config", str(config), "init"]).code == 0
+    proc = subprocess.Popen([sys.executable, "-m", "disseminator", "--config", str(config), "daemon", "--tick", "3600"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(2)  # started, ran once (nothing due), asleep until the hour is up
+        run_cli(["--config", str(config), "article", "add", str(article_file(tmp_path))])
+        assert run_cli(["--config", str(config), "schedule", "1", "--account", "sandbox_fb", "--now"]).code == 0
+        assert _wait_for(lambda: len(sandbox.posts()) == 1), "the daemon slept through a post queued now"
+        assert run_cli(["--config", str(config), "schedule", "1", "--account", "sandbox_x", "--now"]).code == 0
+        assert _wait_for(lambda: len(sandbox.posts()) == 2), "the daemon woke once, not twice"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert out.count("Published post") == 2
+
+
+def test_the_daemon_sleeps_until_the_next_post_and_no_longer(cli, config: Path, sandbox, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """In process, with a tick of an hour and no change to wake it: the timer alone, set to
+    the post's time, publishes it; meanwhile the daemon does not poll."""
+    import datetime as dt
+    import threading
+
+    from disseminator import queue
+    from disseminator.config import load_settings
+    from disseminator.daemon import Daemon
+    from disseminator.store import Store
+
+    class Deaf:  # hears no change: only the timer can wake the daemon
+        def wait(self, timeout: float) -> bool:
+            time.sleep(min(timeout, 0.2))
+            return False
+
+        def close(self) -> None:
+            pass
+
+    cli("article", "add", str(article_file(tmp_path)))
+    assert cli("schedule", "1", "--account", "sandbox_fb", "--at", "besok 09.00").code == 0
+    settings = load_settings(config)
+    store = Store.open(settings.database)
+    queue.reschedule(store, 1, store.clock.now() + dt.timedelta(seconds=2))
+    daemon = Daemon(settings, store, tick_seconds=3600, changes=Deaf)
+    published = threading.Event()
+    threading.Thread(target=lambda: (_wait_for(lambda: len(sandbox.posts()) == 1, 30), published.set(),
+                                     time.sleep(1.5), daemon.stop()), daemon=True).start()
+    daemon.run()  # in the main thread: it installs signal handlers
+    store.close()
+    assert published.is_set() and len(sandbox.posts()) == 1
+    # One run at start (nothing due yet), one at the post's time; none while it waited.
+    assert daemon.runs <= 3, daemon.runs
