@@ -69,6 +69,9 @@ class WorkerSettings:
     lease_seconds: int = 900
     max_attempts: int = 8
     tick_seconds: float = 30
+    #: Posts published at once by one run (each of another account): network calls wait
+    #: on the network, not on the processor, so more than the cores.
+    concurrency: int = 8
 
 
 @dataclass(frozen=True)

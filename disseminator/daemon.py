@@ -64,6 +64,8 @@ class Daemon:
         #: What tells the daemon the queue changed; None: only its own timer wakes it.
         self._changes = changes if changes is not None else (lambda: watch(settings.database, stop=self.stopping))
         self._poked = threading.Event()
+        #: A change and the timer's next setting never cross: the later one wins, not the slower.
+        self._timer_lock = threading.Lock()
         self._trigger = _NextDue(self.tick)
         self._scheduler: Any = None
         #: Runs made (each a run_due); tests and the benchmark read it.
@@ -81,8 +83,9 @@ class Daemon:
 
     def poke(self) -> None:
         """The queue changed: run now (or once more after the run going on)."""
-        self._poked.set()
-        self._at(dt.datetime.now(dt.timezone.utc))
+        with self._timer_lock:
+            self._poked.set()
+            self._at(dt.datetime.now(dt.timezone.utc))
 
     def _plan_next(self) -> None:
         clock = self.store.clock
@@ -94,8 +97,11 @@ class Daemon:
         delay = self.tick if wake is None or now is None else min((wake - now).total_seconds(), self.tick)
         if self._outage is not None:  # backing off: wake when the next try is allowed
             delay = max(0.0, self._outage.retry_at - clock.monotonic())
-        # The database's clock says when; the timer counts on this machine's.
-        self._at(dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=max(delay, 0.0)))
+        with self._timer_lock:
+            if self._poked.is_set():  # a change came after the last look: look again now
+                delay = 0.0
+            # The database's clock says when; the timer counts on this machine's.
+            self._at(dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=max(delay, 0.0)))
         log.debug("daemon.next_run in=%.3fs", delay)
 
     def _at(self, when: dt.datetime) -> None:

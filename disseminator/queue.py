@@ -138,7 +138,7 @@ def claim_next(
             post_id, account = found
             try:
                 with s.begin_nested():
-                    moved = _claim(s, post_id, worker=worker, now=clock_now, lease=lease)
+                    moved = _claim(s, post_id, worker=worker, now=clock_now, lease=lease, due_by=now)
                     if moved and _overtook(s, post_id):
                         raise _Overtook
             except (IntegrityError, _Overtook):
@@ -222,11 +222,16 @@ def let_overtake(store: Store, post_id: int) -> PostRow:
     raise UserError(_not_scheduled(store.post(post_id), "ahead"))
 
 
-def _claim(s: Any, post_id: int, *, worker: str, now: dt.datetime, lease: dt.timedelta) -> bool:
+def _claim(s: Any, post_id: int, *, worker: str, now: dt.datetime, lease: dt.timedelta, due_by: dt.datetime) -> bool:
+    """The guarded UPDATE: the post must still be scheduled, still due and still free of
+    holds when the UPDATE runs, not only when it was selected (between the two, another
+    worker may have tried it and put it back for later, an officer may have moved it to
+    tomorrow or paused its account)."""
     e = edge("claim")
     result = s.execute(
         update(PostRow)
-        .where(PostRow.id == post_id, PostRow.status == e.source)
+        .where(PostRow.id == post_id, PostRow.status == e.source, PostRow.next_attempt_at <= due_by,
+               ~holds.blocking(now))
         .values(status=e.target, claimed_by=worker, claimed_at=now, lease_until=now + lease, updated_at=now)
     )
     if _rows(result) != 1:

@@ -53,6 +53,7 @@ WORKER: Mapping[str, Range] = {
     "lease_seconds": Range(1, 86_400, whole=True, unit=N_("seconds")),
     "max_attempts": Range(1, 100, whole=True),
     "tick_seconds": Range(0.1, 3_600, unit=N_("seconds")),
+    "concurrency": Range(1, 64, whole=True),
 }
 
 #: ``[media]``: one image download's deadline and size cap (see channels/fetch.py).

@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, assert_never
@@ -30,6 +31,7 @@ from . import holds, queue
 from .config import Settings
 from .errors import ConfigError
 from .lease import Heartbeat, LostClaim
+from .publishers import Drain
 from .registry import make_channel
 from .retry import Action, LookupFailed, RetryDecision, RetryStrategy
 from .store import AttemptRow, DatabaseError, HoldKind, PostRow, PostStatus, Store
@@ -72,8 +74,9 @@ def default_worker_id() -> str:
 
 
 class Worker:
-    """Publishes due posts for one configuration and database, one post at a time
-    (run several workers, in threads or processes, for more)."""
+    """Publishes due posts for one configuration and database: one post at a time itself,
+    with siblings (threads of the same run) for other accounts' posts, and beside other
+    workers (other processes, other machines) on one database."""
 
     def __init__(
         self,
@@ -96,12 +99,14 @@ class Worker:
         self._in_flight: AttemptRow | None = None
 
     def run_due(self, *, now: dt.datetime | None = None, stop: Callable[[], bool] | None = None,
-                on_outcome: Callable[[Outcome], None] | None = None) -> RunReport:
+                on_outcome: Callable[[Outcome], None] | None = None, concurrency: int | None = None) -> RunReport:
         """Publish every post due at ``now`` (the clock's by default) once, then return what happened.
 
-        ``stop`` is asked before each claim; when it answers True the run ends after the
-        post in hand (the daemon's graceful shutdown).  ``on_outcome`` is given each post's
-        outcome as soon as it is settled (``run-due`` says it then, not at the end).
+        Up to ``concurrency`` posts (``worker.concurrency`` by default) are published at
+        once, each of another account (:mod:`disseminator.publishers`).  ``stop`` is asked
+        before each claim; when it answers True the run ends after the posts in hand (the
+        daemon's graceful shutdown).  ``on_outcome`` is given each post's outcome as soon
+        as it is settled (``run-due`` says it then, not at the end), one at a time.
         """
         # Recover first, so that posts a dead worker left are due in this very run.
         report = RunReport(recovered=queue.recover_expired(self.store))
@@ -111,26 +116,48 @@ class Worker:
         # a catch-up) their retry time may already count as due.  Published and failed
         # posts leave the queue by themselves, so the set stays small.
         again: set[int] = set()
-        while not (stop and stop()):
-            post = queue.claim_next(self.store, worker=self.worker_id, now=now, lease=self.lease,
-                                    skip_ids=again, skip_accounts=broken)
-            if post is None:
-                report.waiting = holds.waiting(self.store, HoldKind.ATTENTION, due_by=now, exclude=again)
-                return report
-            try:
-                report.outcomes.append(self.publish(post))
-            except DatabaseError:
-                raise  # the database failed, not this post: the run stops, the lease protects the post
-            except Exception as exc:  # noqa: BLE001 - one broken post must not stop the run
-                # publish() has already put the post back (marked for reconciliation).
-                log.exception("post.crashed post=%s account=%s", post.id, post.account)
-                row = self.store.post(post.id)
-                report.outcomes.append(Outcome(post.id, post.account, row.status, "unknown", self.settings.redactor.redact(f"{type(exc).__name__}: {exc}")))
-            if report.outcomes[-1].status not in (PostStatus.PUBLISHED, PostStatus.FAILED):
-                again.add(post.id)
-            if on_outcome is not None:  # outside the try: a failing listener is not a crashed post
-                on_outcome(report.outcomes[-1])
+        lock = threading.Lock()
+
+        def claim(worker: Worker) -> PostRow | None:
+            with lock:
+                skip = set(again)
+            post = queue.claim_next(self.store, worker=worker.worker_id, now=now, lease=self.lease,
+                                    skip_ids=skip, skip_accounts=broken)
+            if post is not None:
+                with lock:  # before it can go back to the queue: no sibling takes it again
+                    again.add(post.id)
+            return post
+
+        def work(worker: Worker, post: PostRow) -> None:
+            outcome = worker._publish_claimed(post)
+            with lock:
+                report.outcomes.append(outcome)
+                if outcome.status in (PostStatus.PUBLISHED, PostStatus.FAILED):
+                    again.discard(post.id)
+                if on_outcome is not None:  # not inside publishing: a failing listener is not a crashed post
+                    on_outcome(outcome)
+
+        count = concurrency or self.settings.worker.concurrency
+        Drain([self, *(self._sibling(k) for k in range(1, count))], claim, work, stop=stop).run()
+        report.waiting = holds.waiting(self.store, HoldKind.ATTENTION, due_by=now, exclude=again)
         return report
+
+    def _sibling(self, k: int) -> Worker:
+        """Another publisher of this run: its own id, so each proves only its own claims."""
+        return Worker(self.settings, self.store, worker_id=f"{self.worker_id}/{k}", strategy=self.strategy,
+                      channel_factory=self.channel_factory)
+
+    def _publish_claimed(self, post: PostRow) -> Outcome:
+        try:
+            return self.publish(post)
+        except DatabaseError:
+            raise  # the database failed, not this post: the run stops, the lease protects the post
+        except Exception as exc:  # noqa: BLE001 - one broken post must not stop the run
+            # publish() has already put the post back (marked for reconciliation).
+            log.exception("post.crashed post=%s account=%s", post.id, post.account)
+            row = self.store.post(post.id)
+            return Outcome(post.id, post.account, row.status, "unknown",
+                           self.settings.redactor.redact(f"{type(exc).__name__}: {exc}"))
 
     def _misconfigured(self, now: dt.datetime, report: RunReport) -> set[str]:
         """The accounts the configuration cannot publish for, with their due posts counted
