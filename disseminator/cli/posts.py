@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -156,16 +158,28 @@ def _schedule_plan(app: App, plan: str, output: Output) -> None:
 _STATES = ", ".join(f"'{s}'" for s in [*STATUSES, "all"])
 
 
+#: Rows the text tables of ``queue`` and ``history`` show unless ``--all`` or ``--limit``.
+PAGE = 50
+
+
+def _page(filters: Filters, every: bool, output: Output) -> tuple[bool, Filters]:
+    """People read a page: the text table stops at PAGE rows unless asked for more (one row
+    beyond it says whether there are more), so a queue of 100,000 prints at once instead of
+    building every row first.  ``--json`` and ``--csv`` are for programs: every row."""
+    paged = not every and filters.limit is None and not output.structured
+    return paged, (dataclasses.replace(filters, limit=PAGE + 1) if paged else filters)
+
+
 def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--article``, ``--account``, ``--since``, ``--until``, ``--limit`` (queue, history):
     the command receives ``filters: Filters``; they are applied in SQL."""
 
     @functools.wraps(f)
     def command(*args: Any, article: int | None, account: tuple[str, ...], since: str | None, until: str | None,
-                limit: int | None, **kwargs: Any) -> Any:
+                limit: int | None, every: bool, **kwargs: Any) -> Any:
         from ..posts import Filters
 
-        return f(*args, filters=Filters(article, account, since, until, limit), **kwargs)
+        return f(*args, filters=Filters(article, account, since, until, limit), every=every, **kwargs)
 
     for option in reversed([
         click.option("--article", type=int, metavar=_("ID"), help=_("Only posts of this article.")),
@@ -174,6 +188,8 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--until", metavar=_("WHEN"), help=_("Before this time; a date alone includes that day.")),
         click.option("--limit", type=click.IntRange(1), metavar=_("N"),
                      help=_("At most {n} posts (queue: the soonest; history: the latest).").format(n=_("N"))),
+        click.option("--all", "every", is_flag=True,
+                     help=_("Every matching post (the table shows {page} by default; --json and --csv show every one).").format(page=PAGE)),
     ]):
         command = option(command)
     return command
@@ -186,7 +202,7 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--week", is_flag=True, help=_("Draw the coming seven days as a grid of days by accounts."))
 @output_options(csv_columns=POST_COLUMNS)
 @click.pass_obj
-def queue_cmd(app: App, status: str | None, filters: Filters, week: bool, output: Output) -> None:
+def queue_cmd(app: App, status: str | None, filters: Filters, every: bool, week: bool, output: Output) -> None:
     """``queue`` (the help click shows is in the decorator, translated)."""
     from ..posts import queue, week as plan
 
@@ -197,14 +213,19 @@ def queue_cmd(app: App, status: str | None, filters: Filters, week: bool, output
         else:
             click.echo(week_grid(grid, app.settings.tz))
         return
+    paged, filters = _page(filters, every, output)
     result = queue(app.settings, app.store, status, filters=filters)
     if output.structured:
         output.emit(result.rows)
         return
+    more = paged and len(result.rows) > PAGE
     if not result.rows:
-        click.echo(_("The queue is empty.") if filters == Filters() else _("No queued post matches."))
+        unfiltered = dataclasses.replace(filters, limit=None) == Filters()
+        click.echo(_("The queue is empty.") if unfiltered else _("No queued post matches."))
     else:
-        click.echo(queue_table(result.rows, app.settings.tz))
+        click.echo(queue_table(result.rows[:PAGE] if more else result.rows, app.settings.tz))
+    if more:
+        click.echo(_("Showing the {n} soonest; more are queued: --all for every one, or --limit N.").format(n=PAGE))
     for name, reason in result.attention.items():
         click.echo(_("warning: account {name} needs attention: {reason} (posts wait; fix it and run "
                      "'disseminator accounts check {name}')").format(name=name, reason=stored(reason)), err=True)
@@ -270,17 +291,22 @@ def _clock(iso: str, tz: ZoneInfo) -> str:
               help=_("Only this state ({states}; default: 'published', 'failed', 'cancelled').").format(states=_STATES))
 @filter_options
 @click.pass_obj
-def history(app: App, status: str | None, filters: Filters, output: Output) -> None:
+def history(app: App, status: str | None, filters: Filters, every: bool, output: Output) -> None:
     """``history`` (the help click shows is in the decorator, translated)."""
     from ..posts import history as done
 
+    paged, filters = _page(filters, every, output)
     rows = done(app.settings, app.store, status, filters=filters)
+    more = paged and len(rows) > PAGE
     if output.structured:
         output.emit(rows)
     elif not rows:
-        click.echo(_("Nothing published yet.") if filters == Filters() else _("No post matches."))
+        unfiltered = dataclasses.replace(filters, limit=None) == Filters()
+        click.echo(_("Nothing published yet.") if unfiltered else _("No post matches."))
     else:
-        click.echo(history_table(rows, app.settings.tz))
+        click.echo(history_table(rows[-PAGE:] if more else rows, app.settings.tz))
+    if more:
+        click.echo(_("Showing the {n} latest; older posts: --all for every one, or --limit N.").format(n=PAGE))
 
 
 def history_table(rows: list[dict[str, Any]], tz: ZoneInfo, *, now: dt.datetime | None = None, columns: int | None = None) -> str:
