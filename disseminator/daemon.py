@@ -79,7 +79,19 @@ class Daemon:
             self._run_once()
             if not self._poked.is_set() or self.stopping.is_set() or self._outage is not None:
                 break
+        self._beat()
         self._plan_next()
+
+    def _beat(self, **how: bool) -> None:
+        """The heartbeat ``status`` reads; a database that is down only delays it."""
+        from .status import beat
+
+        if self._outage is not None and not how:
+            return
+        try:
+            beat(self.store, self.worker.worker_id, tick=self.tick, **how)
+        except DatabaseError as exc:
+            log.debug("daemon.beat_failed %s", exc.message)
 
     def poke(self) -> None:
         """The queue changed: run now (or once more after the run going on)."""
@@ -175,6 +187,7 @@ class Daemon:
                           misfire_grace_time=None)  # ... however late it starts
         self._scheduler = scheduler
         previous = {sig: signal.signal(sig, self._signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        self._beat(starting=True)
         scheduler.start()
         watcher = threading.Thread(target=self._watch_changes, name="queue-changes", daemon=True)
         watcher.start()
@@ -185,6 +198,7 @@ class Daemon:
             self._scheduler = None
             scheduler.shutdown(wait=True)  # the post in hand is finished first
             watcher.join(timeout=5)
+            self._beat(stopping=True)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             log.info("daemon.stopped")

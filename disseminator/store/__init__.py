@@ -31,6 +31,7 @@ from .errors import DatabaseError, translated
 from .models import (
     ArticleRow,
     AttemptRow,
+    DaemonRow,
     EventRow,
     HoldKind,
     HoldRow,
@@ -43,7 +44,7 @@ from .models import (
 )
 
 __all__ = [
-    "Store", "ArticleRow", "PostRow", "PartRow", "PartState", "EventRow", "AttemptRow", "HoldRow", "HoldKind",
+    "Store", "DaemonRow", "ArticleRow", "PostRow", "PartRow", "PartState", "EventRow", "AttemptRow", "HoldRow", "HoldKind",
     "PostStatus", "utcnow", "text_hash", "DatabaseError", "RevisionRow", "ArticleAdded",
 ]
 

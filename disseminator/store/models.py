@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Float,
     Integer,
     PrimaryKeyConstraint,
     String,
@@ -278,6 +279,23 @@ class AttemptRow(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     remote_id: Mapped[str | None] = mapped_column(String(200))
     sent_text: Mapped[str | None] = mapped_column(Text)
+
+
+class DaemonRow(Base):
+    """A daemon's heartbeat (``status``): one row per worker id, written when it starts,
+    after every run and when it stops cleanly."""
+
+    __tablename__ = "daemons"
+    __table_args__ = (PrimaryKeyConstraint("worker", name="pk_daemons"),)
+
+    worker: Mapped[str] = mapped_column(String(200))
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int] = mapped_column(Integer)
+    version: Mapped[str] = mapped_column(String(50))
+    tick_seconds: Mapped[float] = mapped_column(Float)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_beat: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    stopped_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class HoldRow(Base):

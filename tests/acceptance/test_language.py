@@ -16,7 +16,7 @@ import pytest
 from disseminator.cli import COMMANDS
 from tests.helpers import CliResult, article_file, run_proc, write_config
 
-#: Words of English an Indonesian message would not have.  Words Indonesian shares or
+#: Words of English an Indonesian message would not have.  Words Indonesian shares ("per") or
 #: borrows (media, data, sandbox, token, online) are not in it.
 ENGLISH = frozenset("""
     a an the and or but not no nor yes is are was were be been being will would can cannot
@@ -24,7 +24,7 @@ ENGLISH = frozenset("""
     with without for from to of in on at by as it its into onto than then when where which
     who whom whose what why how all any each every some more most other only also after
     before again now yet already still one two three first next last here there about
-    above below under over between because if else unless until while since per via
+    above below under over between because if else unless until while since via
     queued published failed cancelled scheduled waiting posted posts error errors warning
     warnings usage options option commands command argument arguments missing unknown
     invalid expected found show shows shown list lists add adds run runs check checks
@@ -92,7 +92,7 @@ def test_an_officers_morning_in_indonesian_shows_no_english(kantor: Path, sandbo
         ["queue"], ["queue", "--week"], ["reschedule", "1", "--at", "2 jam lagi"],
         ["edit", "2", "--text", "Bendungan Karian diresmikan hari ini."], ["cancel", "3"],
         ["retry", "3"], ["accounts", "list"], ["accounts", "pause", "sandbox_fb"], ["accounts", "resume", "sandbox_fb"],
-        ["schedule", "1", "--at", "sekarang"], ["run-due"], ["history"], ["post", "1"],
+        ["schedule", "1", "--at", "sekarang"], ["run-due"], ["history"], ["post", "1"], ["status"],
         # Mistakes an officer makes, each answered in Indonesian.
         ["schedule", "1", "--at", "kapan-kapan"], ["schedule", "1", "--at", "besok sore"], ["schedul", "1"],
         ["schedule"], ["queue", "--bogus"], ["post", "999"], ["article", "add", "tidak-ada.md"],

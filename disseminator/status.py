@@ -1,0 +1,157 @@
+"""``status``: is everything going out?  Daemons alive, the queue by account, what waits
+and why, and the problems an operator must act on (each one line; ``status`` exits 1 while
+any holds, so a monitor can run it).
+
+A daemon writes a heartbeat row when it starts, after every run (it wakes at least every
+``tick`` seconds) and when it stops; one that has not beaten for three ticks is reported.
+Everything here is a grouped query or an index lookup: never the whole queue as rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from channels.i18n import _, ngettext, stored
+
+from . import holds
+from .store import DaemonRow, PostRow, PostStatus, Store
+from .store.models import HoldKind
+from .timeparse import show
+
+#: A post still scheduled this long after its time (and not held) is overdue.
+OVERDUE_AFTER = dt.timedelta(minutes=5)
+#: Failed posts of this last stretch are a problem to report.
+FAILED_WITHIN = dt.timedelta(hours=24)
+#: A daemon that has not beaten for this many ticks is presumed stopped.
+MISSED_BEATS = 3
+
+
+@dataclass
+class Status:
+    """What ``status`` shows; ``as_dict`` is its ``--json``."""
+
+    now: dt.datetime
+    daemons: list[dict[str, Any]] = field(default_factory=list)
+    #: account -> {"scheduled": n, "publishing": n, "failed_24h": n, "published_24h": n}
+    accounts: dict[str, dict[str, int]] = field(default_factory=dict)
+    next_due: dict[str, Any] | None = None
+    holds: list[dict[str, Any]] = field(default_factory=list)
+    overdue: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def as_dict(self, tz: Any) -> dict[str, Any]:
+        return {"now": show(self.now, tz), "daemons": self.daemons, "accounts": self.accounts,
+                "next_due": self.next_due, "holds": self.holds, "overdue": self.overdue, "problems": self.problems}
+
+
+# ------------------------------------------------------------------ heartbeats
+
+
+def beat(store: Store, worker: str, *, tick: float, starting: bool = False, stopping: bool = False) -> None:
+    """Record that the daemon ``worker`` is alive (or, ``stopping``, that it stopped cleanly)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    now = store.clock.now()
+    with store.session() as s:
+        row = s.get(DaemonRow, worker)
+        if row is None:
+            try:
+                ours = version("disseminator")
+            except PackageNotFoundError:
+                ours = "unknown"
+            row = DaemonRow(worker=worker, host=socket.gethostname(), pid=os.getpid(), version=ours,
+                            started_at=now, last_beat=now, tick_seconds=tick)
+            s.add(row)
+        if starting:
+            row.started_at, row.stopped_at = now, None
+        row.last_beat = now
+        row.tick_seconds = tick
+        if stopping:
+            row.stopped_at = now
+
+
+# ------------------------------------------------------------------ gathering
+
+
+def gather(settings: Any, store: Store, *, now: dt.datetime | None = None) -> Status:
+    now = now or store.clock.now()
+    status = Status(now=now)
+    tz = settings.tz
+    with store.session() as s:
+        daemons = list(s.scalars(select(DaemonRow).order_by(DaemonRow.last_beat.desc()).limit(50)))
+        live = s.execute(select(PostRow.account, PostRow.status, func.count())
+                         .where(PostRow.status.in_([PostStatus.SCHEDULED, PostStatus.PUBLISHING]))
+                         .group_by(PostRow.account, PostRow.status)).all()
+        recent = s.execute(select(PostRow.account, PostRow.status, func.count())
+                           .where(PostRow.status.in_([PostStatus.FAILED, PostStatus.PUBLISHED]),
+                                  PostRow.updated_at >= now - FAILED_WITHIN)
+                           .group_by(PostRow.account, PostRow.status)).all()
+        soonest = s.execute(select(PostRow.id, PostRow.account, PostRow.next_attempt_at)
+                            .where(PostRow.status == PostStatus.SCHEDULED, ~holds.blocking(now))
+                            .order_by(PostRow.next_attempt_at, PostRow.id).limit(1)).first()
+        late = s.execute(select(PostRow.account, func.count())
+                         .where(PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at < now - OVERDUE_AFTER,
+                                ~holds.blocking(now))
+                         .group_by(PostRow.account)).all()
+    for account, state, n in live:
+        status.accounts.setdefault(account, {})[str(getattr(state, "value", state))] = int(n)
+    for account, state, n in recent:
+        key = "failed_24h" if str(getattr(state, "value", state)) == "failed" else "published_24h"
+        status.accounts.setdefault(account, {})[key] = int(n)
+    if soonest is not None:
+        status.next_due = {"id": soonest[0], "account": soonest[1], "at": show(_aware(soonest[2]), tz)}
+    status.overdue = {account: int(n) for account, n in late}
+    for account, found in sorted(holds.active(store, now).items()):
+        for hold in found:
+            status.holds.append({"account": account, "kind": hold.kind.value, "reason": hold.reason,
+                                 "until": show(hold.until, tz) if hold.until else None})
+    for row in daemons:
+        last = _aware(row.last_beat)
+        alive = row.stopped_at is None and last >= now - dt.timedelta(seconds=MISSED_BEATS * row.tick_seconds)
+        status.daemons.append({"worker": row.worker, "host": row.host, "pid": row.pid, "version": row.version,
+                               "started_at": show(_aware(row.started_at), tz), "last_beat": show(last, tz),
+                               "stopped_at": show(_aware(row.stopped_at), tz) if row.stopped_at else None,
+                               "alive": alive})
+    status.problems = _problems(status, settings)
+    return status
+
+
+def _problems(status: Status, settings: Any) -> list[str]:
+    from .views import show_human
+
+    tz = settings.tz
+    found = []
+    for d in status.daemons:
+        if d["stopped_at"] is None and not d["alive"]:
+            found.append(_("daemon {worker} on {host} stopped beating (last seen {when}); its posts are picked up "
+                           "by any other daemon or run-due").format(worker=d["worker"], host=d["host"],
+                                                                   when=show_human(d["last_beat"], tz)))
+    for account, n in sorted(status.overdue.items()):
+        found.append(ngettext("{account}: {n} post is overdue by more than {minutes} minutes; is a daemon or "
+                              "cron running?", "{account}: {n} posts are overdue by more than {minutes} minutes; "
+                              "is a daemon or cron running?", n).format(
+            account=account, n=n, minutes=int(OVERDUE_AFTER.total_seconds() // 60)))
+    for hold in status.holds:
+        if hold["kind"] == HoldKind.ATTENTION.value:
+            found.append(_("{account} needs attention: {reason} (its posts wait; fix it and run "
+                           "'disseminator accounts check {account}')").format(
+                account=hold["account"], reason=stored(hold["reason"] or "")))
+    for account, counts in sorted(status.accounts.items()):
+        n = counts.get("failed_24h", 0)
+        if n:
+            found.append(ngettext("{account}: {n} post failed in the last 24 hours "
+                                  "('disseminator history --status failed --account {account}')",
+                                  "{account}: {n} posts failed in the last 24 hours "
+                                  "('disseminator history --status failed --account {account}')", n).format(
+                account=account, n=n))
+    return found
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
