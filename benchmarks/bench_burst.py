@@ -19,20 +19,19 @@ from pathlib import Path
 
 from channels.base import Article, Draft
 from disseminator.articles import content_hash
-from disseminator.config import parse_settings
 from disseminator.sandbox import SandboxOptions, start_sandbox
-from disseminator.sandbox.credentials import DEFAULT
 from disseminator.store import Store
 from disseminator.store.migrate import upgrade
 from disseminator.worker import Worker
 
+try:
+    from bench_claim import sandbox_settings  # type: ignore[import-not-found]
+except ImportError:  # run from the repository root
+    from benchmarks.bench_claim import sandbox_settings  # type: ignore[import-not-found,no-redef]
+
 
 def burst(database: str, posts: int, accounts: int, url: str, concurrency: int) -> tuple[float, int]:
-    settings = parse_settings({
-        "database": database,
-        "accounts": {f"fb{i}": {"channel": "facebook", "base_url": url, "page_id": DEFAULT.fb_page_id,
-                                "access_token": DEFAULT.fb_page_token} for i in range(accounts)},
-    })
+    settings = sandbox_settings(database, url, accounts)
     store = Store(settings.database)
     upgrade(store.engine)
     now = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)

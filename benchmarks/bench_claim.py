@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from disseminator.config import parse_settings
+from disseminator.config import Settings, parse_settings
 from disseminator.sandbox import SandboxOptions, start_sandbox
 from disseminator.sandbox.credentials import DEFAULT
 from disseminator.store import ArticleRow, PartRow, PostRow, PostStatus, Store
@@ -57,12 +57,17 @@ def _fill(store: Store, n: int, *, when: dt.datetime, tag: str) -> None:
                  "state": "pending", "attempts": 0} for pid in post_ids])
 
 
-def one_run(database: str, future: int, url: str) -> float:
-    settings = parse_settings({
+def sandbox_settings(database: str, url: str, accounts: int) -> Settings:
+    """A configuration of ``accounts`` Facebook pages (fb0, fb1, ...) on the sandbox at ``url``."""
+    return parse_settings({
         "database": database,
         "accounts": {f"fb{i}": {"channel": "facebook", "base_url": url, "page_id": DEFAULT.fb_page_id,
-                                "access_token": DEFAULT.fb_page_token} for i in range(ACCOUNTS)},
+                                "access_token": DEFAULT.fb_page_token} for i in range(accounts)},
     })
+
+
+def one_run(database: str, future: int, url: str) -> float:
+    settings = sandbox_settings(database, url, ACCOUNTS)
     store = Store(settings.database)
     upgrade(store.engine)
     tag = uuid.uuid4().hex[:8]

@@ -25,28 +25,19 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from disseminator.config import Settings, parse_settings
+from disseminator.config import Settings
 from disseminator.daemon import Daemon
 from disseminator.sandbox import SandboxOptions, start_sandbox
-from disseminator.sandbox.credentials import DEFAULT
 from disseminator.store import PostRow, Store
 from disseminator.store.migrate import upgrade
 from disseminator.worker import Worker
 
 try:
-    from bench_claim import _fill  # type: ignore[import-not-found]
+    from bench_claim import _fill, sandbox_settings  # type: ignore[import-not-found]
 except ImportError:  # run from the repository root
-    from benchmarks.bench_claim import _fill  # type: ignore[import-not-found,no-redef]
+    from benchmarks.bench_claim import _fill, sandbox_settings  # type: ignore[import-not-found,no-redef]
 
 IDLE_SECONDS = 10.0
-
-
-def _settings(database: str, url: str, accounts: int) -> Settings:
-    return parse_settings({
-        "database": database,
-        "accounts": {f"fb{i}": {"channel": "facebook", "base_url": url, "page_id": DEFAULT.fb_page_id,
-                                "access_token": DEFAULT.fb_page_token} for i in range(accounts)},
-    })
 
 
 def _queue_measured(store: Store, posts: int, tag: str) -> list[int]:
@@ -118,7 +109,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             for queued in args.queued:
                 for how in ("daemon (next due)", f"poll every {args.poll:g} s"):
-                    settings = _settings(f"sqlite:///{Path(tmp) / f'{uuid.uuid4().hex}.db'}", server.url, args.posts)
+                    settings = sandbox_settings(f"sqlite:///{Path(tmp) / f'{uuid.uuid4().hex}.db'}", server.url, args.posts)
                     store = Store(settings.database)
                     upgrade(store.engine)
                     if queued:

@@ -19,6 +19,18 @@ PG_URL = os.environ.get("DISSEMINATOR_TEST_PG_URL", "postgresql://postgres@127.0
 
 
 @pytest.fixture
+def indonesian() -> Iterator[None]:
+    """Messages in Indonesian for one test (the rest of the suite speaks English)."""
+    from channels import i18n
+
+    i18n.use("id")
+    try:
+        yield
+    finally:
+        i18n.use("en")
+
+
+@pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[object]:
     """A fresh sandbox on a free port, serving tmp_path/media at /media/."""
     from disseminator.sandbox import SandboxOptions, start_sandbox

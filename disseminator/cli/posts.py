@@ -15,7 +15,6 @@ from channels.i18n import N_, _, ngettext, stored
 
 from ..posts import STATUSES, Filters
 from ..views import DAYS, MONTHS, POST_COLUMNS, show_human, what_next, zone_name
-from . import several
 from .output import Output, output_options, table
 
 if TYPE_CHECKING:

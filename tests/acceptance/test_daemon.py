@@ -150,3 +150,22 @@ def test_the_daemon_sleeps_until_the_next_post_and_no_longer(cli, config: Path, 
     assert published.is_set() and len(sandbox.posts()) == 1
     # One run at start (nothing due yet), one at the post's time; none while it waited.
     assert daemon.runs <= 3, daemon.runs
+
+
+def test_an_idle_daemon_does_not_wake_itself(config: Path) -> None:
+    """Its own writes (the heartbeat, a run's bookkeeping) change the SQLite file too: they
+    must not wake it again and again.  With nothing queued and a tick of an hour, three
+    seconds see the first run and at most the one its first heartbeat causes."""
+    import threading
+
+    from disseminator.config import load_settings
+    from disseminator.daemon import Daemon
+    from disseminator.store import Store
+
+    settings = load_settings(config)
+    store = Store.open(settings.database)
+    daemon = Daemon(settings, store, tick_seconds=3600)  # the real change watch
+    threading.Timer(3, daemon.stop).start()
+    daemon.run()
+    store.close()
+    assert daemon.runs <= 2, daemon.runs

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import pytest
 
 from channels import i18n
 
 
-@pytest.fixture
-def indonesian() -> Iterator[None]:
-    i18n.use("id")
-    try:
-        yield
-    finally:
-        i18n.use("en")
 
 
 @pytest.mark.parametrize(("configured", "environ", "expected"), [

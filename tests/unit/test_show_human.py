@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,13 +15,6 @@ UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def indonesian() -> Iterator[None]:
-    i18n.use("id")
-    try:
-        yield
-    finally:
-        i18n.use("en")
 
 
 SHOWN = [  # (when, zone, in English, in Indonesian)

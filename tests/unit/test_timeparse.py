@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -22,13 +21,6 @@ from disseminator.errors import ScheduleError
 from disseminator.timeparse import parse_when
 
 
-@pytest.fixture
-def indonesian() -> Iterator[None]:
-    i18n.use("id")
-    try:
-        yield
-    finally:
-        i18n.use("en")
 
 WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
