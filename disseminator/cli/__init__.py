@@ -49,6 +49,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 HELP = N_("Disseminator: one article to X, Facebook and Instagram, on time, exactly once.")
 CONFIG_HELP = N_("Configuration file (default: $DISSEMINATOR_CONFIG, ./disseminator.toml, ~/.config/disseminator/config.toml).")
 DEBUG_HELP = N_("Log every step and show tracebacks.")
+LOG_FORMAT_HELP = N_("Log lines as 'text', or as 'json': one JSON object a line for log collectors "
+                     "(default: $DISSEMINATOR_LOG_FORMAT, else 'text').")
+LOG_FORMAT_METAVAR = N_("FORMAT")
 VERSION_HELP = N_("Show the version and exit.")
 CONFIG_METAVAR = N_("PATH")
 #: Click's word after the help of a required option ("[required]"): click looks it up in
@@ -143,20 +146,22 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 @click.option("--config", "config_path", metavar=CONFIG_METAVAR, envvar="DISSEMINATOR_CONFIG", cls=LateHelpOption,
               help=CONFIG_HELP)
 @click.option("--debug", is_flag=True, cls=LateHelpOption, help=DEBUG_HELP)
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", envvar="DISSEMINATOR_LOG_FORMAT",
+              metavar=LOG_FORMAT_METAVAR, cls=LateHelpOption, help=LOG_FORMAT_HELP)
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, cls=LateHelpOption,
               help=VERSION_HELP)
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, config_path: str | None, debug: bool, log_format: str) -> None:
     """The group: every command gets the App (the help click shows is HELP, translated)."""
     from .app import App
 
     ctx.obj = App(config_path)
-    _configure_logging(debug, ctx.obj)
+    _configure_logging(debug, ctx.obj, json_lines=log_format == "json")
     ctx.call_on_close(ctx.obj.close)
     ctx.meta["debug"] = debug
 
 
-def _configure_logging(debug: bool, app: object = None) -> None:
+def _configure_logging(debug: bool, app: object = None, *, json_lines: bool = False) -> None:
     """Logging is configured here only; every handler redacts secrets: the configured
     accounts' (``Settings.redactor``) once the command has read the configuration (before
     that no credential is in the process), token parameters always."""
@@ -167,7 +172,8 @@ def _configure_logging(debug: bool, app: object = None) -> None:
     handler = logging.StreamHandler(sys.stderr)
     # In the configured zone once it is read (the machine's before), with the offset, so a
     # server's UTC clock does not put the daemon's lines hours away from the queue's times.
-    handler.setFormatter(ZonedFormatter(lambda: getattr(settings(), "tz", None)))
+    zone = lambda: getattr(settings(), "tz", None)  # noqa: E731
+    handler.setFormatter(JsonFormatter(zone) if json_lines else ZonedFormatter(zone))
     handler.addFilter(redacting)
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_disseminator", False)]:
@@ -193,6 +199,23 @@ class ZonedFormatter(logging.Formatter):
 
         when = dt.datetime.fromtimestamp(record.created, self._zone() or dt.datetime.now().astimezone().tzinfo)
         return when.strftime(datefmt or self.default_time_format)
+
+
+class JsonFormatter(ZonedFormatter):
+    """One JSON object a line for log collectors (``--log-format json``): ``time`` (ISO 8601
+    in the configured zone), ``level``, ``logger``, ``message`` (already redacted by the
+    handler's filter) and ``exception`` when there is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        import json
+
+        line = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"), "level": record.levelname,
+                "logger": record.name, "message": record.getMessage()}
+        # The redacting filter has already turned a traceback into (redacted) text.
+        exception = record.exc_text or (self.formatException(record.exc_info) if record.exc_info else None)
+        if exception:
+            line["exception"] = exception
+        return json.dumps(line, ensure_ascii=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -257,13 +280,16 @@ def _choose_language(args: list[str]) -> None:
     from ..config import configured_language
 
     explicit = None
-    for i, arg in enumerate(args):
+    i = 0
+    while i < len(args):
+        arg = args[i]
         if arg == "--config" and i + 1 < len(args):
             explicit = args[i + 1]
         elif arg.startswith("--config="):
             explicit = arg.split("=", 1)[1]
         elif not arg.startswith("-"):
             break  # the command's name: global options come before it
+        i += 2 if arg in ("--config", "--log-format") else 1  # past an option's value
     i18n.use(i18n.choose(configured_language(explicit), os.environ))
 
 

@@ -169,3 +169,24 @@ def test_an_idle_daemon_does_not_wake_itself(config: Path) -> None:
     daemon.run()
     store.close()
     assert daemon.runs <= 2, daemon.runs
+
+
+def test_log_lines_as_json_for_log_collectors(config: Path) -> None:
+    """``--log-format json``: one JSON object a line, times in the configured zone, and a
+    secret of the configuration redacted as in text lines."""
+    import json
+
+    proc = subprocess.Popen([sys.executable, "-m", "disseminator", "--log-format", "json", "--config", str(config),
+                             "--debug", "daemon", "--tick", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert any(line["logger"] == "disseminator.daemon" and line["message"].startswith("daemon.started") for line in lines)
+    assert all(set(line) >= {"time", "level", "logger", "message"} for line in lines)
+    assert all(line["time"].endswith("+0700") for line in lines)  # the configured zone, Asia/Jakarta
+    from disseminator.sandbox.credentials import DEFAULT
+
+    assert DEFAULT.fb_page_token not in err
