@@ -179,7 +179,13 @@ def test_log_lines_as_json_for_log_collectors(config: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "disseminator", "--log-format", "json", "--config", str(config),
                              "--debug", "daemon", "--tick", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
+    from tests.helpers import run_cli
+
+    def alive() -> bool:
+        found = run_cli(["--config", str(config), "status", "--json"])
+        return any(d["alive"] for d in found.json()["daemons"])
+
+    assert _wait_for(alive), "the daemon did not start"
     proc.send_signal(signal.SIGTERM)
     _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
