@@ -59,6 +59,29 @@ def _queue(config: Path, tmp_path: Path, sandbox: object, n: int, account: str, 
         assert cli("schedule", str(i), "--account", account, *args).code == 0, cli("schedule", str(i)).err
 
 
+def _freeze_outside_a_write(pid: int, db_url: str) -> None:
+    """SIGSTOP the worker, but not in the middle of a SQLite write (its heartbeat extends
+    the lease several times a second): a process frozen holding SQLite's one write lock
+    stops every other writer, which is SQLite's nature and not what this test is about."""
+    import sqlite3
+
+    for _attempt in range(50):
+        os.kill(pid, signal.SIGSTOP)
+        if not db_url.startswith("sqlite"):
+            return
+        probe = sqlite3.connect(db_url.split("sqlite:///", 1)[1], timeout=0.2, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return
+        except sqlite3.OperationalError:
+            os.kill(pid, signal.SIGCONT)
+            time.sleep(0.01)
+        finally:
+            probe.close()
+    raise AssertionError("the worker never left the database's write lock")
+
+
 def test_a_worker_frozen_mid_instagram_publish_never_posts_a_second_copy(
         tmp_path: Path, slow_instagram: object, db_url: str) -> None:
     sandbox = slow_instagram
@@ -71,7 +94,7 @@ def test_a_worker_frozen_mid_instagram_publish_never_posts_a_second_copy(
         while not sandbox.app.state.data["containers"]:  # type: ignore[attr-defined]
             assert time.monotonic() < deadline and frozen.poll() is None, "the worker made no container"
             time.sleep(0.05)
-        os.kill(frozen.pid, signal.SIGSTOP)  # frozen inside the container wait, holding a claim
+        _freeze_outside_a_write(frozen.pid, db_url)  # frozen inside the container wait, holding a claim
         time.sleep(2.5)  # well past its one-second lease
         settings = load_settings(config)
         rescuer = Worker(settings, Store(settings.database), worker_id="rescuer")
