@@ -196,3 +196,28 @@ def test_log_lines_as_json_for_log_collectors(config: Path) -> None:
     from disseminator.sandbox.credentials import DEFAULT
 
     assert DEFAULT.fb_page_token not in err
+
+
+def test_sigterm_during_a_busy_run_finishes_the_posts_in_hand_and_exits(cli, config: Path, sandbox,  # type: ignore[no-untyped-def]
+                                                                        tmp_path: Path) -> None:
+    """Twelve posts over two accounts at half a second a call: SIGTERM after the first is
+    out.  The daemon claims nothing more, finishes what it holds, exits 0; every post is
+    either published (once) or still scheduled, none left claimed."""
+    sandbox.set_faults({"latency_ms": 500})
+    for i in range(6):
+        path = article_file(tmp_path, f"b{i}.md", title=f"Siaran sibuk {i}", url=f"https://humas.example.go.id/b/{i}")
+        assert cli("schedule", str(path), "--account", "sandbox_x", "--account", "sandbox_fb", "--now").code == 0
+    proc = subprocess.Popen([sys.executable, "-m", "disseminator", "--config", str(config), "daemon"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert _wait_for(lambda: len(sandbox.posts()) >= 1, 60), "nothing was published"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    rows = cli("queue", "--status", "all", "--json").json()
+    assert len(rows) == 12
+    published = [r for r in rows if r["status"] == "published"]
+    assert {r["status"] for r in rows} <= {"published", "scheduled"}, rows
+    assert 1 <= len(published) < 12  # it stopped before the end ...
+    assert len(sandbox.posts()) == len(published)  # ... and what it published went out once
