@@ -306,6 +306,15 @@ class Channel(ABC):
         :class:`ChannelError` when the network cannot be asked.
         """
 
+    def token_expiry(self) -> dt.datetime | None:
+        """When the account's credentials stop working, as the network says (UTC), or None
+        when they do not expire (X's OAuth 1.0a tokens; a never-expiring Page token).
+
+        Raises :class:`AuthError` when the credentials are refused already and another
+        :class:`ChannelError` when the network cannot be asked.
+        """
+        return None
+
     @abstractmethod
     def check(self) -> AccountCheck:
         """Verify the credentials against the network.

@@ -106,6 +106,15 @@ class GraphChannel(Channel):
         """One Graph call; failures (and answers without ``expect``) as the error tree."""
         return call(fn, session=self.graph().session, write=write, clock=self.clock, expect=expect)
 
+    def token_expiry(self) -> dt.datetime | None:
+        """Graph's ``GET /debug_token`` on the account's own token: the earlier of
+        ``expires_at`` and ``data_access_expires_at`` (0 means never)."""
+        token = str(self.account.get("access_token", ""))
+        graph = self.graph()
+        answer = self.call(lambda: graph.request(f"{graph.version}/debug_token", args={"input_token": token}),
+                           write=False, expect="data")
+        return token_expiry(answer["data"])
+
     def usage(self) -> str | None:
         """How much of its Graph call budget the account has used, from the last answer."""
         return describe_usage(last_headers(self.graph().session))
@@ -121,3 +130,20 @@ def describe_usage(headers: Mapping[str, str]) -> str | None:
     if not shares:
         return None
     return _("{percent}% of the hourly call budget used").format(percent=max(shares))
+
+
+def token_expiry(data: Mapping[str, Any]) -> dt.datetime | None:
+    """The moment a token described by ``debug_token``'s ``data`` stops working, or None.
+
+    Raises :class:`AuthError` when Graph says the token is not valid (anymore).
+    """
+    from .base import AuthError
+
+    if not data.get("is_valid", True):
+        found = data.get("error")
+        error: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        raise AuthError(str(error.get("message") or _("the access token is not valid")),
+                        code=str(error.get("code", 190)))
+    moments = [as_int(data.get(key)) for key in ("expires_at", "data_access_expires_at")]
+    moments = [m for m in moments if m > 0]
+    return dt.datetime.fromtimestamp(min(moments), dt.timezone.utc) if moments else None

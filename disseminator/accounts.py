@@ -94,7 +94,8 @@ def _check_one(settings: Settings, store: Store, name: str, channel_factory: Cal
     try:
         account = settings.account(name)
         check_template(settings, account)
-        result = channel_factory(account, context=settings.context).check()
+        channel = channel_factory(account, context=settings.context)
+        result = channel.check()
     except ConfigError as exc:  # a missing ${VAR}, say: the configuration keeps saying so, no mark is stored
         row["error"] = exc.message
     except ValueError as exc:  # the account's template: no post is rendered with it until fixed
@@ -114,7 +115,26 @@ def _check_one(settings: Settings, store: Store, name: str, channel_factory: Cal
         released = holds.release(store, name, HoldKind.ATTENTION, HoldKind.RATE_LIMIT)
         if released:
             row["released"] = released
+        _token_expiry(settings, store, name, channel, row, now)
     return row
+
+
+def _token_expiry(settings: Settings, store: Store, name: str, channel: Channel, row: dict[str, Any],
+                  now: dt.datetime) -> None:
+    """Add ``token_expires_at`` (shown in the configured zone; None: never) and
+    ``token_expires_soon`` to a passing check's row, and keep the answer for ``status``."""
+    from channels.base import ChannelError
+
+    from . import tokens
+    from .timeparse import show
+
+    try:
+        expires_at = tokens.ask(settings, store, name, channel)
+    except ChannelError as exc:  # credentials passed a moment ago: a hiccup, said but not fatal
+        row["token_error"] = exc.message
+        return
+    row["token_expires_at"] = show(expires_at, settings.tz) if expires_at else None
+    row["token_expires_soon"] = bool(expires_at and expires_at <= now + tokens.EXPIRY_WARNING)
 
 
 def check_template(settings: Settings, account: Account) -> None:

@@ -32,6 +32,7 @@ from channels.i18n import LANGUAGES, _
 from channels.redact import Redactor
 
 from . import setting_ranges
+from .alerts_config import AlertSettings, parse_alerts
 from .config_keys import _Lines, _check_keys
 from .errors import ConfigError
 
@@ -72,6 +73,8 @@ class WorkerSettings:
     #: Posts published at once by one run (each of another account): network calls wait
     #: on the network, not on the processor, so more than the cores.
     concurrency: int = 8
+    #: ``daemon --metrics-port``'s default: serve Prometheus metrics there (None: off).
+    metrics_port: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class Settings:
     media: MediaSettings = field(default_factory=lambda: MediaSettings(dir=Path("media")))
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -207,6 +211,7 @@ class Settings:
                     continue
                 if isinstance(value, str) and value:
                     values.append(value)
+        values.extend(self.alerts.secrets())  # the SMTP password, the webhook URL's token
         return Redactor(values)
 
 
@@ -355,6 +360,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         media=media,
         worker=WorkerSettings(**ints),
         fetch=FetchSettings(allow_hosts=tuple(h.strip() for h in allow)),
+        alerts=parse_alerts(data.get("alerts"), at),
     )
 
 

@@ -16,15 +16,17 @@ from typing import Any
 from channels.i18n import N_, _
 
 from . import setting_ranges
+from .alerts_config import KEYS as ALERT_KEYS
 from .errors import ConfigError
 
 #: Every key the file may have, by table; ``[accounts.NAME]`` tables take their
 #: channel's keys and :data:`ACCOUNT_KEYS`.
 KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
-    (): frozenset({"language", "timezone", "database", "media", "worker", "fetch", "accounts"}),
+    (): frozenset({"language", "timezone", "database", "media", "worker", "fetch", "accounts", "alerts"}),
     ("media",): frozenset({"dir", "public_base_url", *setting_ranges.MEDIA}),
     ("worker",): frozenset(setting_ranges.WORKER),
     ("fetch",): frozenset({"allow_hosts"}),
+    ("alerts",): ALERT_KEYS,
 }
 #: Keys every account has whatever its channel (read by :meth:`Settings.account`).
 ACCOUNT_KEYS = ("channel", "base_url")

@@ -48,7 +48,8 @@ class _Outage:
 class Daemon:
     def __init__(self, settings: Settings, store: Store, *, tick_seconds: float | None = None,
                  on_report: Callable[[RunReport], None] | None = None,
-                 changes: Callable[[], ChangeWatch] | None = None) -> None:
+                 changes: Callable[[], ChangeWatch] | None = None, metrics_port: int | None = None,
+                 metrics_host: str = "127.0.0.1") -> None:
         self.settings = settings
         self.store = store
         tick = settings.worker.tick_seconds if tick_seconds is None else tick_seconds
@@ -71,6 +72,12 @@ class Daemon:
         #: Runs made (each a run_due); tests and the benchmark read it.
         self.runs = 0
         self._last_beat = float("-inf")
+        #: ``--metrics-port`` (else ``worker.metrics_port``): Prometheus metrics served there.
+        self.metrics_port = metrics_port if metrics_port is not None else settings.worker.metrics_port
+        self.metrics_host = metrics_host
+        self.metrics: Any = None
+        #: Alerts and the token check run beside the publishing runs (disseminator/ops_loop.py).
+        self.ops: Any = None
 
     def tick_once(self) -> None:
         """One run of everything due, again while changes came during it, then the timer
@@ -161,6 +168,8 @@ class Daemon:
             log.warning("daemon.database_back after=%.0fs tries=%d: publishing again",
                         clock.monotonic() - self._outage.since, self._outage.tries)
             self._outage = None
+        if self.metrics is not None:
+            self.metrics.observe(report)
         if self.on_report:
             self.on_report(report)
 
@@ -193,11 +202,16 @@ class Daemon:
                           coalesce=True,  # wakes missed meanwhile become one run ...
                           misfire_grace_time=None)  # ... however late it starts
         self._scheduler = scheduler
+        self.serve_metrics()
+        from .ops_loop import OpsLoop
+
+        self.ops = OpsLoop(self.settings, self.store, stop=self.stopping)
         previous = {sig: signal.signal(sig, self._signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         self._beat(starting=True)
         scheduler.start()
         watcher = threading.Thread(target=self._watch_changes, name="queue-changes", daemon=True)
         watcher.start()
+        self.ops.start()
         log.info("daemon.started worker=%s tick=%ss", self.worker.worker_id, self.tick)
         try:
             self.stopping.wait()
@@ -205,10 +219,33 @@ class Daemon:
             self._scheduler = None
             scheduler.shutdown(wait=True)  # the post in hand is finished first
             watcher.join(timeout=5)
+            self.ops.join(timeout=5)
             self._beat(stopping=True)
+            if self.metrics is not None:
+                self.metrics.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             log.info("daemon.stopped")
+
+    def serve_metrics(self) -> int | None:
+        """Start serving Prometheus metrics when a port is set (once); returns the port
+        (the one chosen when 0 was asked), None when off.  Raises :class:`UsageError` when
+        the port cannot be had."""
+        if self.metrics_port is None or self.metrics is not None:
+            return self.metrics_port
+        from .metrics import Metrics
+
+        metrics = Metrics(self.settings, self.store)
+        try:
+            self.metrics_port = metrics.serve(self.metrics_port, self.metrics_host)
+        except OSError as exc:
+            from channels.i18n import _
+
+            raise UsageError(_("metrics: cannot listen on {address}: {error}").format(
+                address=f"{self.metrics_host}:{self.metrics_port}", error=exc.strerror or exc)) from exc
+        self.metrics = metrics
+        log.info("daemon.metrics_serving address=http://%s:%s/metrics", self.metrics_host, self.metrics_port)
+        return self.metrics_port
 
     def stop(self) -> None:
         self.stopping.set()

@@ -54,6 +54,7 @@ WORKER: Mapping[str, Range] = {
     "max_attempts": Range(1, 100, whole=True),
     "tick_seconds": Range(0.1, 3_600, unit=N_("seconds")),
     "concurrency": Range(1, 64, whole=True),
+    "metrics_port": Range(1, 65_535, whole=True),
 }
 
 #: ``[media]``: one image download's deadline and size cap (see channels/fetch.py).
@@ -82,6 +83,11 @@ ACCOUNT_KINDS: Mapping[str, tuple[type, str]] = {
                                          "image_background", "thread_numbering")},
     "hashtags": (list, N_("a list of hashtags such as [\"#HumasRI\"]")),
     "utm": (dict, N_("a table such as { utm_source = \"x\" }")),
+}
+
+#: ``[alerts]``: the SMTP server's port (see disseminator/alerts_config.py).
+ALERTS: Mapping[str, Range] = {
+    "smtp_port": Range(1, 65_535, whole=True),
 }
 
 #: ``daemon --tick``: the same range as ``worker.tick_seconds``.

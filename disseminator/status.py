@@ -44,10 +44,13 @@ class Status:
     holds: list[dict[str, Any]] = field(default_factory=list)
     overdue: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    #: Tokens expiring within 7 days (or expired): [{"account", "expires_at", "checked_at"}]
+    tokens: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self, tz: Any) -> dict[str, Any]:
         return {"now": show(self.now, tz), "daemons": self.daemons, "accounts": self.accounts,
-                "next_due": self.next_due, "holds": self.holds, "overdue": self.overdue, "problems": self.problems}
+                "next_due": self.next_due, "holds": self.holds, "overdue": self.overdue, "problems": self.problems,
+                "tokens": self.tokens}
 
 
 # ------------------------------------------------------------------ heartbeats
@@ -113,13 +116,23 @@ def gather(settings: Any, store: Store, *, now: dt.datetime | None = None) -> St
                                  "until": show(hold.until, tz) if hold.until else None})
     for row in daemons:
         last = _aware(row.last_beat)
-        alive = row.stopped_at is None and last >= now - dt.timedelta(seconds=MISSED_BEATS * row.tick_seconds)
+        alive = is_alive(row, now)
         status.daemons.append({"worker": row.worker, "host": row.host, "pid": row.pid, "version": row.version,
                                "started_at": show(_aware(row.started_at), tz), "last_beat": show(last, tz),
                                "stopped_at": show(_aware(row.stopped_at), tz) if row.stopped_at else None,
                                "alive": alive})
+    from .tokens import expiring
+
+    status.tokens = [{"account": e.account, "expires_at": show(e.expires_at, tz), "checked_at": show(e.checked_at, tz)}
+                     for e in expiring(store, settings, now)]
     status.problems = _problems(status, settings)
     return status
+
+
+def is_alive(row: DaemonRow, now: dt.datetime) -> bool:
+    """Whether the daemon of ``row`` still beats: it did not stop and its last beat is
+    less than :data:`MISSED_BEATS` ticks old (the alerts ask the same)."""
+    return row.stopped_at is None and _aware(row.last_beat) >= now - dt.timedelta(seconds=MISSED_BEATS * row.tick_seconds)
 
 
 def _problems(status: Status, settings: Any) -> list[str]:
@@ -142,6 +155,10 @@ def _problems(status: Status, settings: Any) -> list[str]:
             found.append(_("{account} needs attention: {reason} (its posts wait; fix it and run "
                            "'disseminator accounts check {account}')").format(
                 account=hold["account"], reason=stored(hold["reason"] or "")))
+    for token in status.tokens:
+        found.append(_("{account}: its access token expires {when}; renew it, update the configuration and "
+                       "run 'disseminator accounts check {account}'").format(
+            account=token["account"], when=show_human(token["expires_at"], tz)))
     for account, counts in sorted(status.accounts.items()):
         n = counts.get("failed_24h", 0)
         if n:

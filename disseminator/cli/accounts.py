@@ -69,11 +69,28 @@ def check(app: App, names: tuple[str, ...], output: Output) -> None:
                     click.echo(_("{account}: ok, posts as {identity}").format(account=r["account"], identity=r["identity"]))
                 if r.get("released"):
                     click.echo("  " + _("{n} post(s) that waited for this account are due again").format(n=r["released"]))
+                _token_line(app, r)
             elif r.get("unreachable"):
                 click.echo(f"{r['account']}: {r['error']}")
             else:
                 click.echo(_("{account}: NEEDS ATTENTION: {error}").format(account=r["account"], error=r["error"]))
     checks.raise_if_failed()
+
+
+def _token_line(app: App, r: dict[str, Any]) -> None:
+    """What the network said of the account's token, when it was asked (Graph accounts)."""
+    from ..views import show_human
+
+    if r.get("token_error"):
+        click.echo("  " + _("token expiry unknown: {detail}").format(detail=r["token_error"]))
+    elif r.get("token_expires_soon"):
+        click.echo("  " + _("WARNING: the token expires {when}: renew it and update the configuration "
+                            "before then, or its posts will wait").format(
+            when=show_human(r["token_expires_at"], app.settings.tz)))
+    elif r.get("token_expires_at"):
+        click.echo("  " + _("token expires {when}").format(when=show_human(r["token_expires_at"], app.settings.tz)))
+    elif "token_expires_at" in r:
+        click.echo("  " + _("token does not expire"))
 
 
 @accounts.command("pause", help=_(

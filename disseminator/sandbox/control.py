@@ -10,6 +10,9 @@
     POST /_sandbox/tokens/revoke          {"token": "...", "reason": "password_changed" |
                                           "expired" | "logged_out" | "permission"}
     POST /_sandbox/tokens/restore         {"token": "..."}, or {} to restore every token
+    POST /_sandbox/tokens/expiry          {"token": "...", "expires_at": unix seconds
+                                          (0: never), "data_access_expires_at": unix
+                                          seconds}: what GET /debug_token says
     GET  /media/<path>                    a file of --media-dir
 """
 
@@ -58,7 +61,7 @@ ROUTES = Map(
         Rule("/_sandbox/posts/<network>/<post_id>", methods=["GET"], endpoint="post"),
         Rule("/_sandbox/faults", methods=["GET", "POST"], endpoint="faults"),
         Rule("/_sandbox/reset", methods=["POST"], endpoint="reset"),
-        Rule("/_sandbox/tokens/<any(revoke, restore):action>", methods=["POST"], endpoint="tokens"),
+        Rule("/_sandbox/tokens/<any(revoke, restore, expiry):action>", methods=["POST"], endpoint="tokens"),
         Rule("/media/<path:name>", methods=["GET"], endpoint="media"),
     ],
     strict_slashes=False,
@@ -119,6 +122,8 @@ def _tokens(sb: Sandbox, action: str, body: dict[str, Any]) -> Response:
     token = body.get("token")
     with sb.state.lock:
         revoked = sb.state.data["revoked"]
+        if action == "expiry":
+            return _expiry(sb, token, body)
         if action == "revoke":
             reason = body.get("reason", "password_changed")
             if not isinstance(token, str) or not token:
@@ -133,6 +138,22 @@ def _tokens(sb: Sandbox, action: str, body: dict[str, Any]) -> Response:
         sb.state.save()
         # Never echo the tokens themselves: they are credentials, even here.
         return json_response({"revoked": len(revoked)})
+
+
+def _expiry(sb: Sandbox, token: Any, body: dict[str, Any]) -> Response:
+    """Set what ``GET /debug_token`` says of ``token`` (the caller holds the lock)."""
+    if not isinstance(token, str) or not token:
+        raise FaultError("expiry needs {\"token\": \"...\"}")
+    values = {}
+    for key in ("expires_at", "data_access_expires_at"):
+        if key in body:
+            value = body[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise FaultError(f"{key} must be Unix seconds (a whole number, 0 for never)")
+            values[key] = value
+    sb.state.data.setdefault("token_expiry", {})[token] = values
+    sb.state.save()
+    return json_response({"expiry": values})
 
 
 def _media(sb: Sandbox, name: str) -> Response:

@@ -75,6 +75,10 @@ def _caller(sb: Sandbox, request: Request, version: str) -> Caller:
     if token != creds.fb_page_token:
         raise Reply(graph_error(190, "Invalid OAuth access token - Cannot parse access token"))
     reason = sb.revocation(token)
+    with sb.state.lock:
+        expires_at = int(sb.state.data.get("token_expiry", {}).get(token, {}).get("expires_at", 0) or 0)
+    if expires_at and expires_at <= sb.now():  # the expiry a test set has passed
+        reason = "expired"
     if reason in _REVOKE_SUBCODES:
         subcode = _REVOKE_SUBCODES[reason]
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%A, %d-%b-%y %H:%M:%S UTC")
@@ -136,6 +140,8 @@ def _route(sb: Sandbox, request: Request, caller: Caller, parts: list[str]) -> R
     method = request.method
     if not parts:
         raise Reply(graph_param_error("(#100) Missing node id"))
+    if parts == ["debug_token"] and method == "GET":
+        return debug_token(sb, request)
     node = caller.page_id if parts[0] == "me" else parts[0]
     if len(parts) == 1 and method == "GET":
         if node == caller.page_id:
@@ -162,6 +168,49 @@ def _route(sb: Sandbox, request: Request, caller: Caller, parts: list[str]) -> R
         else:
             raise Reply(unknown_object(node, method))
     raise Reply(graph_error(2500, f"Unknown path components: /{'/'.join(parts[1:])}"))
+
+
+# ---------------------------------------------------------------------------- tokens
+
+#: How long a token's data access lasts unless a test sets it (Meta: 90 days).
+DATA_ACCESS_DAYS = 90
+
+
+def debug_token(sb: Sandbox, request: Request) -> Response:
+    """GET /debug_token?input_token=...: what Graph knows of a token, in ``data``.
+
+    ``expires_at`` 0 is a token that never expires (a Page token from a long-lived user
+    token); ``data_access_expires_at`` is 90 days on.  ``POST /_sandbox/tokens/expiry``
+    sets either.  A token the sandbox does not know, or one revoked, is ``is_valid: false``
+    with Graph's error object inside ``data``, as Graph answers.
+    """
+    token = request.values.get("input_token")
+    if not token:
+        raise Reply(graph_param_error("(#100) The parameter input_token is required"))
+    creds = sb.options.credentials
+    now = int(sb.now())
+    if token != creds.fb_page_token:
+        return graph_ok({"data": {"error": {"code": 190, "message": "Invalid OAuth access token."},
+                                  "is_valid": False, "scopes": []}})
+    with sb.state.lock:
+        set_ = dict(sb.state.data.get("token_expiry", {}).get(token, {}))
+    expires_at = int(set_.get("expires_at", 0) or 0)
+    data_access = int(set_.get("data_access_expires_at") or now + DATA_ACCESS_DAYS * 86_400)
+    data: dict[str, Any] = {
+        "app_id": "100000000000099", "type": "PAGE", "application": "Disseminator Sandbox",
+        "data_access_expires_at": data_access, "expires_at": expires_at,
+        "is_valid": True, "issued_at": now - 86_400, "profile_id": creds.fb_page_id,
+        "scopes": ["pages_show_list", "pages_read_engagement", "pages_manage_posts",
+                   "instagram_basic", "instagram_content_publish"],
+        "user_id": "1000000000000077",
+    }
+    reason = sb.revocation(token)
+    if (expires_at and expires_at <= now) or reason in _REVOKE_SUBCODES:
+        subcode = _REVOKE_SUBCODES.get(reason or "", 463)
+        data["is_valid"] = False
+        data["error"] = {"code": 190, "subcode": subcode,
+                         "message": _TOKEN_MESSAGES.get(subcode, "Error validating access token: Session has expired.")}
+    return graph_ok({"data": data})
 
 
 # ---------------------------------------------------------------------------- page

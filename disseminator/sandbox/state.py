@@ -36,6 +36,7 @@ def _empty() -> dict[str, Any]:
         "ig_publishes": {},
         "rate": {},
         "revoked": {},
+        "token_expiry": {},
         "counters": {"snowflake": 0, "fb": 0, "ig_container": 0, "ig_media": 0},
     }
 

@@ -313,3 +313,54 @@ class HoldRow(Base):
     since: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     #: When the hold ends by itself; None: until lifted (a passing check, resume).
     until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class AlertRow(Base):
+    """One alert for one destination (``webhook`` or ``email``): what happened, and whether
+    it was delivered.  ``key`` names the event (``post:12:failed:345``), so an event is
+    alerted once however many daemons see it (see :mod:`disseminator.alerts`)."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        Index("uq_alerts_key_destination", "key", "destination", unique=True),
+        Index("ix_alerts_pending", "state", "next_try_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    destination: Mapped[str] = mapped_column(String(20))
+    #: post_failed, post_missed, attention, token_expiring, daemon_silent, test
+    kind: Mapped[str] = mapped_column(String(30))
+    #: The facts (English keys): account, post_id, reason, when ... ; never a credential.
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: pending, sent
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class MarkRow(Base):
+    """A named bookmark the alerts keep between runs and restarts: the last post event
+    looked at (``value``), when tokens were last checked (``at``)."""
+
+    __tablename__ = "alert_marks"
+    __table_args__ = (PrimaryKeyConstraint("name", name="pk_alert_marks"),)
+
+    name: Mapped[str] = mapped_column(String(50))
+    value: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class TokenRow(Base):
+    """What the network last said about an account's token (``accounts check``, the
+    daemon): when it expires (None: never), and when that was asked."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (PrimaryKeyConstraint("account", name="pk_account_tokens"),)
+
+    account: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

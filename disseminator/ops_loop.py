@@ -1,0 +1,71 @@
+"""What a daemon does beside publishing: alerts and the token-expiry check.
+
+A thread of its own, so that a slow webhook or SMTP server never delays a post: every
+:data:`EVERY` seconds it runs one round of :func:`disseminator.alerts.check` (cheap: see
+that module) and, at most every :data:`disseminator.tokens.CHECK_EVERY` across all daemons
+sharing the database, asks the networks when each account's token expires.  Nothing here
+stops the daemon: a failure is logged once (until a different one) and tried next round.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .store import Store
+
+log = logging.getLogger("disseminator.alerts")
+
+#: Seconds between two rounds.
+EVERY = 15.0
+
+
+class OpsLoop:
+    """The alerts thread of one daemon; :meth:`round` is one round (tests call it)."""
+
+    def __init__(self, settings: Settings, store: Store, *, stop: threading.Event, every: float = EVERY) -> None:
+        self.settings = settings
+        self.store = store
+        self.stop = stop
+        self.every = every
+        self.rounds = 0
+        self._last_failure: str | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="alerts", daemon=True)
+        self._thread.start()
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self.stop.is_set():
+            self.round()
+            self.stop.wait(self.every)
+
+    def round(self) -> None:
+        """Check tokens (when due) and alerts once; never raises."""
+        from . import alerts, tokens
+
+        self.rounds += 1
+        try:
+            now = self.store.clock.now()
+            if tokens.due(self.store, now):
+                asked = tokens.check_all(self.settings, self.store)
+                log.info("tokens.checked accounts=%d", len(asked))
+            result = alerts.check(self.settings, self.store, now=now)
+            if result.recorded or result.sent or result.failed:
+                log.debug("alerts.round found=%d new=%d sent=%d failed=%d", result.found, result.recorded,
+                          result.sent, result.failed)
+        except Exception as exc:  # noqa: BLE001 - alerts must never stop the daemon
+            key = f"{type(exc).__name__}: {exc}"
+            if key != self._last_failure:
+                log.warning("alerts.round_failed %s", self.settings.redactor.redact(key))
+                self._last_failure = key
+            return
+        self._last_failure = None
