@@ -1,0 +1,110 @@
+"""Missed posts: overdue by more than ``worker.grace``, they wait for an officer.
+
+A post whose time passed while nothing could send it (the daemon was down, the account or
+the institution was paused) is not sent hours late as if nothing happened: it becomes
+``missed`` and an officer decides (``retry`` sends it, ``cancel`` drops it).
+
+Lateness is counted from when the post could have gone, so a post that waited for
+something the system chose never becomes missed for that wait:
+
+- a post whose account has a hold in force is left alone while it holds (judged when it
+  ends: a pause ended by ``resume`` or its ``--until`` leaves its posts overdue from their
+  own time, so those past the grace become missed, never a burst of old posts);
+- after a rate limit, a posting budget or a blackout window, from the hold's end;
+- a post that waits behind an earlier post of its account (being published, waiting for a
+  retry, or gone out within the grace), from that one's turn.
+
+Never a post that may already be on the network (a write in doubt, or a part out): that
+one must be looked up, not set aside.  The sweep is one guarded UPDATE per batch, on the
+due-time index; it never reads the whole queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, exists, insert, or_, select, update
+from sqlalchemy.orm import aliased
+
+from channels.i18n import _
+
+from . import holds
+from .store import EventRow, HoldKind, HoldRow, PartRow, PostRow, PostStatus, Store
+
+S = PostStatus
+#: Holds that are the system's own waits: lateness counts from their end.
+PLANNED_WAITS = (HoldKind.RATE_LIMIT.value, HoldKind.BUDGET.value, HoldKind.BLACKOUT.value)
+#: Posts moved per statement.
+BATCH = 500
+
+
+def overdue(now: dt.datetime, grace: dt.timedelta) -> ColumnElement[bool]:
+    """The clause of a scheduled post that is missed at ``now`` (see the module)."""
+    cutoff = now - grace
+    earlier = aliased(PostRow)
+    return and_(
+        PostRow.status == S.SCHEDULED,
+        PostRow.next_attempt_at < cutoff,
+        PostRow.needs_reconcile.is_(False),
+        ~exists().where(PartRow.post_id == PostRow.id, PartRow.remote_id.is_not(None)),
+        ~holds.blocking(now),
+        ~exists().where(holds._of_post(), HoldRow.kind.in_(PLANNED_WAITS), HoldRow.until >= cutoff),
+        ~exists().where(
+            earlier.account == PostRow.account, earlier.id != PostRow.id,
+            or_(earlier.scheduled_at < PostRow.scheduled_at,
+                and_(earlier.scheduled_at == PostRow.scheduled_at, earlier.id < PostRow.id)),
+            or_(earlier.status == S.PUBLISHING,
+                and_(earlier.status == S.SCHEDULED, earlier.next_attempt_at >= cutoff),
+                and_(earlier.status.in_([S.PUBLISHED, S.FAILED, S.CANCELLED]), earlier.updated_at >= cutoff)),
+        ),
+    )
+
+
+def sweep(store: Store, *, grace: dt.timedelta, zone_for: Callable[[str], ZoneInfo] | None = None,
+          account: str | None = None) -> list[int]:
+    """Move every post missed at the store's clock to ``missed`` (only ``account``'s when
+    given); returns their ids.
+
+    A recurring post's next occurrence is queued in the same transaction (the series goes
+    on; ``zone_for`` gives an account's zone, UTC without it).
+    """
+    from .recurrence import follow
+
+    now = store.clock.now()
+    moved: list[int] = []
+    reason = f"overdue by more than {int(grace.total_seconds())} s (worker.grace)"  # kept in English
+    while True:
+        with store.session() as s:
+            q = select(PostRow.id).where(overdue(now, grace)).order_by(PostRow.next_attempt_at, PostRow.id).limit(BATCH)
+            ids = list(s.scalars(q if account is None else q.where(PostRow.account == account)))
+            if not ids:
+                return moved
+            done = list(s.scalars(
+                update(PostRow).where(PostRow.id.in_(ids), overdue(now, grace))
+                .values(status=S.MISSED, updated_at=now, claimed_by=None, lease_until=None)
+                .returning(PostRow.id)
+            ))
+            if done:
+                s.execute(insert(EventRow), [
+                    {"post_id": pid, "edge": "miss", "from_status": S.SCHEDULED.value, "to_status": S.MISSED.value,
+                     "worker": None, "reason": reason, "detail": None, "at": now} for pid in done])
+                for row in s.scalars(select(PostRow).where(PostRow.id.in_(done), PostRow.recurrence.is_not(None))):
+                    follow(s, row, now=now, zone=zone_for(row.account) if zone_for else ZoneInfo("UTC"))
+        moved += done
+        if len(ids) < BATCH:
+            return moved
+
+
+def release(store: Store, post_id: int) -> PostRow:
+    """Send a missed post after all, at the next run (its lateness starts again now).
+    Raises :class:`~disseminator.errors.UserError` unless it is missed."""
+    from .errors import UserError
+    from .queue import transition
+
+    if transition(store, post_id, "release", reason=_("sent after all by an officer"),
+                  next_attempt_at=store.clock.now(), error_kind=None, error_message=None):
+        return store.post(post_id)
+    raise UserError(_("post {id} is {status}; only a failed or missed post can be sent again").format(
+        id=post_id, status=store.post(post_id).status))

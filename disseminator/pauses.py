@@ -1,0 +1,92 @@
+"""Pausing one account or the whole institution (``pause NAME|--all``, ``resume``).
+
+A pause is a hold (:mod:`disseminator.holds`, kind ``pause``): the one mechanism that
+keeps posts back.  ``--all`` is one hold row on :data:`holds.ALL`, which the claim's
+hold clause matches for every post, so a disaster or a day of national mourning stops
+every account at once with one write, and ``resume --all`` (or the pause's ``--until``)
+starts them again.  Nothing is cancelled.  Posts whose time passed during the pause by more
+than ``worker.grace`` become ``missed`` when it ends (:mod:`disseminator.missed`), for an
+officer to send or drop: never a burst of old posts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from channels.i18n import _
+
+from . import holds
+from .errors import ScheduleError
+from .store import HoldKind
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .store import Store
+
+
+def _target(settings: Settings, name: str | None) -> str:
+    if name is None:
+        return holds.ALL
+    settings.account(name, resolve=False)  # an unknown name is an error
+    return name
+
+
+def pause(settings: Settings, store: Store, name: str | None, *, reason: str = "", until: str | None = None,
+          now: dt.datetime | None = None) -> dict[str, Any]:
+    """Stop publishing for ``name`` (None: every account) until ``resume`` or ``until``
+    (a time as ``schedule --at`` reads it).  Returns ``{"account", "all", "paused",
+    "reason", "until", "changed"}``.  Raises :class:`~disseminator.errors.ConfigError` for
+    an unknown name and :class:`~disseminator.errors.ScheduleError` for an end that cannot be
+    read or is not in the future."""
+    from .timeparse import parse_when, show
+
+    account = _target(settings, name)
+    now = now or store.clock.now()
+    end = None
+    if until is not None:
+        try:
+            end = parse_when(until, tz=settings.tz, now=now)
+        except ScheduleError as exc:
+            raise ScheduleError(_("--until: {problem}").format(problem=exc.message)) from None
+        if end <= now:
+            raise ScheduleError(_("--until: a pause must end in the future, not {when}").format(
+                when=show(end, settings.tz)))
+    before = next((h for h in holds.for_account(holds.active(store, now), account)
+                   if h.kind is HoldKind.PAUSE and h.account == account), None)
+    if before is not None and not reason:
+        reason = before.reason or ""  # paused again without a reason: keep the first one's
+    holds.place(store, account, HoldKind.PAUSE, reason=reason, until=end)
+    changed = before is None or before.reason != reason or before.until != end
+    return {"account": None if name is None else name, "all": name is None, "paused": True, "reason": reason or None,
+            "until": show(end, settings.tz) if end else None, "changed": changed}
+
+
+def resume(settings: Settings, store: Store, name: str | None) -> dict[str, Any]:
+    """End the pause of ``name`` (None: the pause of every account).  Returns
+    ``{"account", "all", "paused", "changed", "due", "missed", "still_held"}``: posts due now
+    (they go at the next run), posts that became ``missed`` (overdue past ``worker.grace``),
+    and what else keeps posts back (an account paused on its own, say)."""
+    from . import missed
+
+    account = _target(settings, name)
+    now = store.clock.now()
+    was = any(h.kind is HoldKind.PAUSE for h in holds.active(store, now).get(account, []))
+    holds.lift(store, account, HoldKind.PAUSE)
+    gone = missed.sweep(store, grace=dt.timedelta(seconds=settings.worker.grace), zone_for=settings.zone_for,
+                        account=name) if was else []
+    held = holds.active(store)
+    free = [a for a in ([name] if name else settings.account_names()) if not holds.for_account(held, a)]
+    due = sum(store.count_due_by_account(store.clock.now(), free).values()) if free else 0
+    if name is None:
+        still = [f"{a}: {holds.describe(h)}" for a, hs in sorted(held.items()) for h in hs if a != holds.ALL]
+    else:
+        still = [holds.describe(h) for h in holds.for_account(held, name)]
+    return {"account": name, "all": name is None, "paused": False, "changed": was, "due": due, "missed": gone,
+            "still_held": still}
+
+
+def pause_all_reason(store: Store) -> str | None:
+    """The reason of the pause of every account in force ("" without one), else None."""
+    return next((h.reason or "" for h in holds.active(store).get(holds.ALL, []) if h.kind is HoldKind.PAUSE), None)
+
