@@ -13,7 +13,12 @@ this tree (the worker acts on the class, never on a library's exception)::
     │                             when .may_have_landed (a write whose answer was lost)
     ├── Duplicate                 X 403 duplicate / Graph 506: reconcile; published if found
     ├── AuthError                 X 401 / 453, Graph 190, 10, 200-299: pause the account
+    ├── Spent                     X 402 (paid credits used up): hold the account, never fail
     └── Rejected                  X 400, Graph 100, IG 36000-36004, 9004: fail the post
+
+Besides errors, a channel reports what the network last said of its limits
+(:meth:`Channel.pace`, a :class:`Pace`) and what a draft costs (:meth:`Channel.cost`):
+channels only report, the core decides whether to wait.
 
 Nothing here imports a network library; the core imports only this module.
 """
@@ -24,6 +29,7 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -170,6 +176,28 @@ class AccountCheck:
     message: str | None = None
 
 
+@dataclass(frozen=True)
+class Pace:
+    """What the network last said of the account's writing limit, channel-neutral.
+
+    ``remaining``: writes left before ``until`` (None: not said).  ``until``: when the
+    limit frees again (None: not said; with ``window``, the core works it out from the
+    account's own posts: the oldest in the window plus the window).  ``reason``: the
+    network's limit in words, stored in English (shown through ``channels.i18n.stored``).
+    """
+
+    remaining: int | None
+    until: dt.datetime | None = None
+    reason: str = ""
+    #: A rolling window (Instagram's 24 hours) when ``until`` is not known.
+    window: dt.timedelta | None = None
+
+    @property
+    def exhausted(self) -> bool:
+        """No write may go now: nothing remains (or the network said to wait)."""
+        return self.remaining is not None and self.remaining <= 0
+
+
 # --------------------------------------------------------------------------- errors
 
 
@@ -237,6 +265,12 @@ class AuthError(ChannelError):
     kind = "auth"
 
 
+class Spent(ChannelError):
+    """The account's paid credits with the network are used up (X's HTTP 402)."""
+
+    kind = "budget"
+
+
 class Rejected(ChannelError):
     """The network refused this content; retrying will not help."""
 
@@ -276,6 +310,21 @@ class Channel(ABC):
     def measure(self, text: str) -> tuple[int, int | None]:
         """How long ``text`` is as this network counts, and its limit (None: no limit)."""
         return len(text), None
+
+    #: Whether the network counts each part of a thread against its limits (X counts
+    #: every tweet); otherwise a post is one write whatever its parts.
+    counts_parts: ClassVar[bool] = False
+
+    def pace(self) -> Pace | None:
+        """What the network's last answer said of the account's writing limit (no call
+        is made, except where the network reports its quota only on asking: Instagram).
+        None when nothing is known.  Raises nothing: a limit that cannot be read is unknown."""
+        return None
+
+    def cost(self, draft: Draft) -> Decimal | None:
+        """What publishing ``draft`` costs, in the account's configured prices (None: the
+        network does not charge, or no price is configured)."""
+        return None
 
     @abstractmethod
     def render(self, article: Article) -> Draft:

@@ -14,13 +14,18 @@ from typing import Any, TypeVar
 
 import requests
 
-from .base import Account, Channel, ChannelError, Context
+from .base import Account, Channel, ChannelError, Context, Pace
 from .clock import SYSTEM, Clock
-from .graph_errors import app_usage, as_int, graph_error, usage_entries
+from .graph_errors import app_usage, as_int, graph_error, regain_at, usage_entries
 from .http import Session, is_transport, last_headers, make_session
-from .i18n import _
+from .i18n import N_, _
 
 DEFAULT_VERSION = "v25.0"
+#: A share of the hourly call budget (%) from which no write is sent: Meta throttles at 100.
+USAGE_CEILING = 95
+#: How long a budget that high is let rest when Meta gives no estimate: its hour rolls,
+#: so a part of it frees within minutes.
+USAGE_REST = dt.timedelta(minutes=10)
 T = TypeVar("T")
 
 
@@ -118,6 +123,27 @@ class GraphChannel(Channel):
     def usage(self) -> str | None:
         """How much of its Graph call budget the account has used, from the last answer."""
         return describe_usage(last_headers(self.graph().session))
+
+    def pace(self) -> Pace | None:
+        """Meta's usage headers of the last answer (``X-Business-Use-Case-Usage``,
+        ``X-App-Usage``): an ``estimated_time_to_regain_access`` above 0, or a share of the
+        hourly budget at :data:`USAGE_CEILING` or more, means no write until then."""
+        if self._graph is None:
+            return None
+        return usage_pace(last_headers(self._graph.session), self.clock)
+
+
+def usage_pace(headers: Mapping[str, str], clock: Clock = SYSTEM) -> Pace | None:
+    """The pace Graph's usage headers tell (None: nothing said, or room left)."""
+    regain = regain_at(headers, clock)
+    if regain is not None:
+        return Pace(remaining=0, until=regain, reason=N_("Meta asks to wait before more calls"))
+    keys = ("call_count", "total_cputime", "total_time")
+    shares = [max(as_int(e.get(k)) for k in keys) for e in [*usage_entries(headers), app_usage(headers)] if e]
+    if shares and max(shares) >= USAGE_CEILING:
+        return Pace(remaining=0, until=clock.now() + USAGE_REST,
+                    reason=N_("{percent}% of Meta's hourly call budget used").format(percent=max(shares)))
+    return None
 
 
 def describe_usage(headers: Mapping[str, str]) -> str | None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 
 from . import graph
-from .base import AccountCheck, Article, Draft, Receipt, Rejected, Transient
+from .base import AccountCheck, Article, ChannelError, Draft, Pace, Receipt, Rejected, Transient
 from .http import web_url
-from .i18n import _
+from .i18n import N_, _
 
 MAX_CAPTION = 2200
 MAX_HASHTAGS = 30
@@ -174,6 +174,27 @@ class InstagramChannel(graph.GraphChannel):
         problem = check_served(self.context) if self.context is not None else None
         return AccountCheck(ok=problem is None, identity=f"@{user.get('username', '?')} ({user['id']})",
                             quota=quota, message=problem)
+
+    def pace(self) -> Pace | None:
+        """Meta's usage headers (as for a Page), then Instagram's own publishing quota:
+        ``GET /{ig-user-id}/content_publishing_limit`` (one read, asked after a publish),
+        ``quota_total`` posts per rolling ``quota_duration`` (24 hours).  Instagram does not
+        say when the window frees: the core reckons it from the account's own posts."""
+        found = super().pace()
+        if self._graph is None or (found is not None and found.exhausted):
+            return found
+        g = self._graph
+        try:
+            answer = self.call(lambda: g.get_connections(self.ig_user_id, "content_publishing_limit",
+                                                         fields="config,quota_usage"), write=False)
+            data = (answer.get("data") or [{}])[0]
+            config = data.get("config") or {}
+            total, used = int(config["quota_total"]), int(data.get("quota_usage", 0))
+            window = dt.timedelta(seconds=int(config.get("quota_duration") or 86400))
+        except (ChannelError, KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return found  # the quota cannot be read: not known, and the publish error 9 still holds
+        return Pace(remaining=max(total - used, 0), window=window,
+                    reason=N_("Instagram allows {total} posts per 24 hours").format(total=total))
 
     def _url(self, media_id: str, permalink: str | None) -> str:
         return web_url(self.account.base_url, "instagram", media_id, permalink or "https://www.instagram.com/")

@@ -7,7 +7,8 @@ here, never with ``wait_on_rate_limit`` (it sleeps inside the call and recurses)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import requests
@@ -20,13 +21,14 @@ from .base import (
     Context,
     Draft,
     Media,
+    Pace,
     Receipt,
     Rejected,
 )
 from .clock import SYSTEM, Clock
 from .http import Session, is_transport, make_session, web_url
-from .i18n import _
-from .x_errors import x_error
+from .i18n import N_, _
+from .x_errors import LIMIT_HEADERS, x_error
 from .x_media import Uploader
 
 T = TypeVar("T")
@@ -40,11 +42,15 @@ class TwitterChannel(Channel):
     required_settings = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
     secret_keys = required_settings
     optional_settings = (*Channel.optional_settings, "max_length", "thread", "thread_max_parts",
-                         "thread_numbering", "images", "username")
+                         "thread_numbering", "images", "username", "price_per_post", "price_per_link_post")
+    #: X counts every tweet of a thread against its limits, and charges for each.
+    counts_parts = True
 
     def __init__(self, account: Any, *, context: Context | None = None) -> None:
         super().__init__(account, context=context)
         self._client: Any = None
+        #: The headers of the last answer to a post (POST /2/tweets): its limits.
+        self._write_headers: Mapping[str, str] = {}
 
     # ------------------------------------------------------------------ formatting
 
@@ -175,8 +181,30 @@ class TwitterChannel(Channel):
             ),
             write=True,
         )
+        self._write_headers = response.headers
         tweet_id = str(self._data(response, write=True)["id"])
         return Receipt(remote_id=tweet_id, remote_url=self._url(tweet_id))
+
+    # ------------------------------------------------------------------ pace and cost
+
+    def pace(self) -> Pace | None:
+        """X's posting limits from the last post's answer: ``x-rate-limit-*`` (100 per 15
+        minutes per user on the current plans) and, on the legacy plans, ``x-user-limit-24hour-*``
+        and ``x-app-limit-24hour-*``.  When one family has none left, the post waits for
+        its reset (the latest of the exhausted ones), so no 429 is ever asked for."""
+        return limits_pace(self._write_headers)
+
+    def cost(self, draft: Draft) -> Decimal | None:
+        """X's pay-per-use price of ``draft``: every tweet of a thread is a post, and a tweet
+        whose text holds a URL costs ``price_per_link_post`` (else ``price_per_post``)."""
+        from .text import extract_urls_with_indices
+
+        plain, link = self.account.get("price_per_post"), self.account.get("price_per_link_post")
+        if plain is None and link is None:
+            return None
+        each = Decimal(str(plain if plain is not None else 0))
+        with_link = Decimal(str(link)) if link is not None else each
+        return sum((with_link if extract_urls_with_indices(part) else each for part in draft.parts), Decimal(0))
 
     def _prepared(self, media: tuple[Media, ...]) -> tuple[Media, ...]:
         """The draft's images as prepared at render.  A post queued by a version that did
@@ -294,6 +322,35 @@ class TwitterChannel(Channel):
         if not isinstance(data, dict) or not all(data.get(f) for f in fields):
             raise self._error(response, write=write, expected=expected)
         return data
+
+
+#: The limit a pace names, kept in English (shown through ``channels.i18n.stored``).
+_PACE_REASONS = {
+    "x-rate-limit": N_("X's posting limit ({limit} posts) is used up"),
+    "x-user-limit-24hour": N_("X's 24-hour posting limit of the account ({limit} posts) is used up"),
+    "x-app-limit-24hour": N_("X's 24-hour posting limit of the app ({limit} posts) is used up"),
+}
+
+
+def limits_pace(headers: Mapping[str, str]) -> Pace | None:
+    """The pace X's limit headers tell: the fewest posts left among the families, and when
+    none is left, the latest reset among those used up (None without any header)."""
+    left: list[tuple[int, int, str, str]] = []  # remaining, reset, family, limit
+    for prefix in LIMIT_HEADERS:
+        remaining, reset = headers.get(f"{prefix}-remaining"), headers.get(f"{prefix}-reset")
+        if remaining is None or not remaining.strip().isdigit():
+            continue
+        when = int(reset) if reset and reset.strip().isdigit() else 0
+        left.append((int(remaining), when, prefix, headers.get(f"{prefix}-limit", "?")))
+    if not left:
+        return None
+    spent = [entry for entry in left if entry[0] == 0]
+    if not spent:
+        fewest = min(left)
+        return Pace(remaining=fewest[0], until=None, reason=_PACE_REASONS[fewest[2]].format(limit=fewest[3]))
+    latest = max(spent, key=lambda entry: entry[1])
+    until = dt.datetime.fromtimestamp(latest[1], dt.timezone.utc) if latest[1] else None
+    return Pace(remaining=0, until=until, reason=_PACE_REASONS[latest[2]].format(limit=latest[3]))
 
 
 def _comparable(text: str, *, links: int | None = None) -> str:

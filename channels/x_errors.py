@@ -10,6 +10,7 @@ here is read from the :class:`requests.Response` itself, so it works the same fo
                                              exhausted limit (x-rate-limit-*, x-user-limit-
                                              24hour-*, x-app-limit-24hour-*)
     401                                      AuthError
+    402 (credits used up, pay-per-use)       Spent: the account is held, the post waits
     403 "duplicate content"                  Duplicate
     403 problem usage-capped                 RateLimited until the 24-hour reset (or +24 h)
     403 code 453, client-forbidden,
@@ -30,7 +31,7 @@ from typing import Any
 
 import requests
 
-from .base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Transient
+from .base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Spent, Transient
 from .clock import SYSTEM, Clock
 from .http import describe, never_sent
 from .i18n import _
@@ -84,6 +85,9 @@ def x_error(
         return RateLimited(message, retry_at=retry_at(response), http_status=status)
     if status == 401:
         return AuthError(message, http_status=status)
+    if status == 402:  # nothing was written; it goes once credits are bought (accounts resume)
+        return Spent(_("X says the account's credits are used up ({message})").format(message=message),
+                     http_status=status)
     if status == 403:
         codes = _codes(body)
         if "duplicate" in message.lower():

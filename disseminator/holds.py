@@ -25,7 +25,7 @@ from .store import HoldRow, PostRow, PostStatus, Store
 from .store.models import HoldKind
 
 __all__ = [
-    "Hold", "HoldKind", "place", "lift", "release", "active", "reasons", "resting", "waiting", "blocking", "of_kind",
+    "Hold", "HoldKind", "place", "lift", "release", "due_count", "active", "reasons", "resting", "waiting", "blocking", "of_kind",
     "describe",
 ]
 
@@ -82,6 +82,11 @@ def release(store: Store, account: str, *kinds: HoldKind) -> int:
     (they waited for the hold and go at the next run); 0 when no such hold was in force."""
     if not lift(store, account, *kinds):
         return 0
+    return due_count(store, account)
+
+
+def due_count(store: Store, account: str) -> int:
+    """How many of ``account``'s scheduled posts are due now."""
     now = store.clock.now()
     with store.session() as s:
         return int(s.scalar(

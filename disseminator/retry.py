@@ -13,6 +13,8 @@ RateLimited            hold the account until the network's reset (the post wait
                        with it, and goes as soon as the hold ends or is lifted)
 Duplicate              reconcile now: published if found, failed if not
 AuthError / config     retry once the account's ``attention`` hold is lifted
+Spent (X's 402)        hold the account (``budget``) until lifted (``accounts
+                       resume``, once credits are bought); nothing was written
 Rejected               fail (retry with a look-up if a write was in doubt)
 Transient              retry with backoff while under ``max_attempts``, else fail
                        (retry with a look-up if the write may have landed)
@@ -28,7 +30,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from channels.base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Transient
+from channels.base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Spent, Transient
 
 from .store.models import HoldKind
 
@@ -95,6 +97,8 @@ class RetryStrategy:
             return RetryDecision(Action.RECONCILE)
         if isinstance(error, AuthError):
             return self.hold_account(now, reconcile=landed)
+        if isinstance(error, Spent):
+            return RetryDecision(Action.RETRY, now, hold=HoldKind.BUDGET, reconcile=landed)
         if isinstance(error, Transient) and failures < self.max_attempts:
             return RetryDecision(Action.RETRY, now + self.delay(failures), reconcile=landed)
         if isinstance(error, (Rejected, Transient)) and not landed:

@@ -73,6 +73,14 @@ ACCOUNT: Mapping[str, Range] = {
     "max_hashtags": Range(0, 30, whole=True),            # facebook
 }
 
+    # Posting budgets, every channel (disseminator/pacing.py):
+    "max_per_hour": Range(1, 10_000, whole=True),
+    "max_per_day": Range(1, 100_000, whole=True),
+    "min_interval": Range(0, 86_400, unit=N_("seconds")),
+    # Money, in the currency the network bills (X: USD); twitter only for the prices:
+    "price_per_post": Range(0, 1_000),
+    "price_per_link_post": Range(0, 1_000),
+    "monthly_budget": Range(0, 1_000_000_000),
 #: On/off account settings: ``true`` or ``false`` (a string "false" would count as on).
 ACCOUNT_FLAGS = ("thread", "images", "photo")
 

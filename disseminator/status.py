@@ -155,6 +155,11 @@ def _problems(status: Status, settings: Any) -> list[str]:
             found.append(_("{account} needs attention: {reason} (its posts wait; fix it and run "
                            "'disseminator accounts check {account}')").format(
                 account=hold["account"], reason=stored(hold["reason"] or "")))
+    for hold in status.holds:
+        if hold["kind"] == HoldKind.BUDGET.value and hold["until"] is None:  # X's 402: someone must buy credits
+            found.append(_("{account}: {reason} (its posts wait; once credits are bought run "
+                           "'disseminator accounts resume {account}')").format(
+                account=hold["account"], reason=stored(hold["reason"] or "")))
     for token in status.tokens:
         found.append(_("{account}: its access token expires {when}; renew it, update the configuration and "
                        "run 'disseminator accounts check {account}'").format(

@@ -158,7 +158,8 @@ def show_soon(when: dt.datetime | str | None, tz: ZoneInfo, *, now: dt.datetime 
 
 def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = None) -> str:
     """What will happen to a post and when, from its view (:func:`post_view` plus the
-    queue's ``paused``, ``waiting_for_account``, ``rate_limited_until``): ``rate limited:
+    queue's ``paused``, ``waiting_for_account``, ``budget_reason``/``budget_until``,
+    ``rate_limited_until``/``rate_limit_reason``): ``rate limited:
     next try 09:14``, ``needs attention: waits for 'disseminator accounts check humas_fb'``,
     in the current language (a stored error too: :func:`channels.i18n.stored`).
     ``""`` when nothing stands in its way."""
@@ -195,3 +196,14 @@ def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
             return _("next try {when}: {error}").format(when=show_soon(later, tz, now=now), error=stored(post["error"]))
         return _("next try at the next run: {error}").format(error=stored(post["error"]))
     return "" if later else _("due: goes at the next run")
+    if post.get("budget_reason") is not None:
+        spent = post.get("budget_until")
+        if spent and (not later or dt.datetime.fromisoformat(later) <= dt.datetime.fromisoformat(spent)):
+            return _("posting budget: {reason}; next at {when}").format(
+                reason=stored(post["budget_reason"]), when=show_soon(spent, tz, now=now))
+        if not spent:  # X's 402: until someone buys credits
+            return _("posting budget: {reason}; waits for 'disseminator accounts resume {account}'").format(
+                reason=stored(post["budget_reason"]), account=account)
+        if post.get("rate_limit_reason"):
+            return _("rate limited ({reason}): next try {when}").format(
+                reason=stored(post["rate_limit_reason"]), when=show_soon(limit, tz, now=now))

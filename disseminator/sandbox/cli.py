@@ -95,6 +95,10 @@ def _help() -> str:
               type=click.Choice(["allow_self", "summoned_only", "open"]), help=_("Which X replies are allowed."))
 @click.option("--rate-limit-profile", default="ppu", show_default=True,
               type=click.Choice(["ppu", "basic_legacy", "free_legacy"]), help=_("X rate-limit tier."))
+@click.option("--x-post-limit", metavar=_("N/SECONDS"),
+              help=_("Allow N X posts per SECONDS (e.g. 10/60) instead of the tier's limit."))
+@click.option("--graph-hourly-budget", default=4800, show_default=True, type=click.IntRange(1), metavar=_("INTEGER"),
+              help=_("Graph calls per Page and hour reported as 100% in the usage header."))
 @click.option("--legacy-429", is_flag=True, help=_("Answer X 429s as {body}.").format(body=LEGACY_BODY))
 @click.option("--latency-ms", default=0, show_default=True, type=int, metavar=_("INTEGER"), help=_("Delay every network response."))
 @click.option("--error-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1), metavar=_("FLOAT RANGE"),
@@ -111,6 +115,8 @@ def sandbox_command(
     ig_quota: int,
     reply_policy: str,
     rate_limit_profile: str,
+    x_post_limit: str | None,
+    graph_hourly_budget: int,
     legacy_429: bool,
     latency_ms: int,
     error_rate: float,
@@ -126,12 +132,14 @@ def sandbox_command(
             faults = json.load(faults_file)
         except ValueError as exc:
             raise click.BadParameter(_("not valid JSON: {error}").format(error=exc), param_hint="--faults") from exc
+    post_limit = _post_limit(x_post_limit) if x_post_limit else None
     _port_free(host, port)
     try:
         options = SandboxOptions(
             host=host, port=port, data_dir=data_dir, media_dir=_made(media_dir), seed=seed,
             container_delay=container_delay, ig_quota=ig_quota, reply_policy=reply_policy,
             rate_limit_profile=rate_limit_profile, legacy_rate_limit_body=legacy_429,
+            x_post_limit=post_limit, graph_hourly_budget=graph_hourly_budget,
             latency_ms=latency_ms, error_rate=error_rate, strict_version=strict_version, faults=faults,
         )
         serve(options, ready=lambda url: click.echo(_("Sandbox listening on {url}").format(url=url)))
@@ -161,3 +169,12 @@ def _port_free(host: str, port: int) -> None:
         except OSError as exc:
             raise click.ClickException(_("cannot listen on {host}:{port} ({reason}); choose another --port").format(
                 host=host, port=port, reason=exc.strerror)) from None
+
+
+def _post_limit(text: str) -> tuple[int, int]:
+    """``10/60`` -> (10, 60): posts per window of seconds."""
+    posts, _sep, seconds = text.partition("/")
+    if not (posts.strip().isdigit() and seconds.strip().isdigit() and int(posts) >= 1 and int(seconds) >= 1):
+        raise click.BadParameter(_("expected N/SECONDS such as 10/60, got {value!r}").format(value=text),
+                                 param_hint="--x-post-limit")
+    return int(posts), int(seconds)

@@ -33,6 +33,12 @@ class SandboxOptions:
     ig_quota: int = 50
     reply_policy: str = "allow_self"
     rate_limit_profile: str = "ppu"
+    #: Overrides the profile's limit of POST /2/tweets: (posts, window seconds), e.g.
+    #: (10, 60) for ten a minute (benchmarks and tests of pacing).
+    x_post_limit: tuple[int, int] | None = None
+    #: Graph calls per Page per hour reported as 100% in X-Business-Use-Case-Usage (past
+    #: it, estimated_time_to_regain_access says when the oldest call leaves the hour).
+    graph_hourly_budget: int = 4800
     #: Answer X 429s in the legacy v1.1 shape {"errors":[{"code":88,...}]}.
     legacy_rate_limit_body: bool = False
     latency_ms: int = 0
@@ -51,5 +57,9 @@ class SandboxOptions:
             )
         if not 0.0 <= self.error_rate <= 1.0:
             raise ValueError("error_rate must be between 0 and 1")
+        if self.x_post_limit is not None and (len(self.x_post_limit) != 2 or min(self.x_post_limit) < 1):
+            raise ValueError("x_post_limit must be (posts, window seconds), both at least 1")
+        if self.graph_hourly_budget < 1:
+            raise ValueError("graph_hourly_budget must be at least 1")
         if self.ig_quota < 0 or self.latency_ms < 0 or self.container_delay < 0:
             raise ValueError("ig_quota, latency_ms and container_delay cannot be negative")

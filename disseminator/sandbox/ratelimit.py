@@ -83,12 +83,16 @@ def spend_x(
     method: str,
     paths: tuple[str, ...],
     now: float,
+    post_limit: tuple[int, int] | None = None,
 ) -> tuple[dict[str, str], bool]:
     """Count a call by ``user_id`` to ``endpoint``: the rate-limit headers and whether to refuse.
 
     A ``rate_limit`` fault for X overrides the counters: remaining 0 until its reset.
+    ``post_limit`` (posts, window seconds) replaces the profile's limit of posting.
     """
     limit = PROFILES[profile].get(endpoint, Limit(FIFTEEN_MINUTES, 900))
+    if post_limit is not None and endpoint == "create_tweet":
+        limit = Limit(post_limit[1], post_limit[0], day=limit.day)
     fault = faults.rate_limited("x", method, paths)
     with state.lock:
         if fault is not None:

@@ -88,6 +88,7 @@ def handle(sb: Sandbox, request: Request) -> Response:
         method=request.method,
         paths=(request.path,),
         now=sb.now(),
+        post_limit=sb.options.x_post_limit,
     )
     if exhausted:
         response = too_many_requests(sb.options.legacy_rate_limit_body)

@@ -51,7 +51,7 @@ __all__ = [
 #: Attempt outcomes that do not count against a post's retry budget: the account is
 #: held instead (rate limit, refused credentials), or the worker lost its claim before
 #: the write (the post was not sent).
-NOT_COUNTED = frozenset({"rate_limited", "auth", "lost_claim"})
+NOT_COUNTED = frozenset({"rate_limited", "auth", "lost_claim", "budget"})
 #: What counts as a try: a publishing call, or an interruption outside any call (a crash
 #: that repeats must end the post, not retry it forever).
 COUNTED_ACTIONS = frozenset({"publish", "crash"})
