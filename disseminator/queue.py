@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from . import holds
 from channels.base import Draft
@@ -40,6 +40,7 @@ class LostClaim(Exception):
 SETTABLE = frozenset({
     "next_attempt_at", "needs_reconcile", "claimed_by", "claimed_at", "lease_until", "error_kind",
     "error_message", "published_at", "scheduled_at", "attempts", "media", "warnings", "link", "overtake",
+    "remote_url",
 })
 
 
@@ -118,37 +119,39 @@ def claim_next(
     busy: set[str] = set(skip_accounts)
     while True:
         clock_now = store.clock.now()
-        with store.session() as s:
-            q = (
-                select(PostRow.id, PostRow.account)
-                .where(PostRow.status == S.SCHEDULED, PostRow.next_attempt_at <= now, ~holds.blocking(clock_now),
-                       PostRow.overtake | ~_earlier_waiting())
-                .order_by(PostRow.next_attempt_at, PostRow.id)
-                .limit(1)
-            )
-            if skip_ids:
-                q = q.where(PostRow.id.not_in(list(skip_ids)))
-            if busy:
-                q = q.where(PostRow.account.not_in(list(busy)))
-            if store.engine.dialect.name == "postgresql":
-                q = q.with_for_update(skip_locked=True, of=PostRow)
-            found = s.execute(q).first()
-            if found is None:
-                return None
-            post_id, account = found
-            try:
-                with s.begin_nested():
-                    moved = _claim(s, post_id, worker=worker, now=clock_now, lease=lease, due_by=now)
-                    if moved and _overtook(s, post_id):
-                        raise _Overtook
-            except (IntegrityError, _Overtook):
-                # Another worker is publishing for this account, or has just put an earlier
-                # post of it back in the queue: keep per-account order.
-                busy.add(account)
-                continue
-            if not moved:
-                continue  # somebody else took it between our select and update
-        return store.post(post_id)
+        account = None
+        try:
+            with store.session() as s:
+                q = (
+                    select(PostRow.id, PostRow.account)
+                    .where(PostRow.status == S.SCHEDULED, PostRow.next_attempt_at <= now, ~holds.blocking(clock_now),
+                           PostRow.overtake | ~_earlier_waiting())
+                    .order_by(PostRow.next_attempt_at, PostRow.id)
+                    .limit(1)
+                )
+                if skip_ids:
+                    q = q.where(PostRow.id.not_in(list(skip_ids)))
+                if busy:
+                    q = q.where(PostRow.account.not_in(list(busy)))
+                if store.engine.dialect.name == "postgresql":
+                    q = q.with_for_update(skip_locked=True, of=PostRow)
+                found = s.execute(q).first()
+                if found is None:
+                    return None
+                post_id, account = found
+                moved = _claim(s, post_id, worker=worker, now=clock_now, lease=lease, due_by=now)
+                if moved and store.engine.dialect.name == "postgresql" and _overtook(s, post_id):
+                    raise _Overtook
+                if moved:
+                    # Read back in the claim's own transaction, with its parts: one statement.
+                    return s.scalars(select(PostRow).options(joinedload(PostRow.part_rows))
+                                     .where(PostRow.id == post_id)).unique().one()
+            # Not moved: somebody else took it between our select and update; look again.
+        except (IntegrityError, _Overtook):
+            # Another worker is publishing for this account, or has just put an earlier
+            # post of it back in the queue: keep per-account order.  The whole transaction
+            # is undone (no savepoint needed: it held nothing else).
+            busy.add(str(account))
 
 
 class _Overtook(Exception):
@@ -158,7 +161,9 @@ class _Overtook(Exception):
 def _overtook(s: Session, post_id: int) -> bool:
     """Checked again after the claim, in a statement of its own: on PostgreSQL the claim's
     UPDATE may have waited (on the one-in-flight index) for another worker to put an
-    earlier post of the account back in the queue, which the first SELECT could not see."""
+    earlier post of the account back in the queue, which the first SELECT could not see.
+    (SQLite's UPDATE holds the one write lock and sees the latest rows: the UPDATE's own
+    condition is enough there.)"""
     return bool(s.scalar(select(exists().where(PostRow.id == post_id, ~PostRow.overtake, _earlier_waiting()))))
 
 
@@ -226,12 +231,12 @@ def _claim(s: Any, post_id: int, *, worker: str, now: dt.datetime, lease: dt.tim
     """The guarded UPDATE: the post must still be scheduled, still due and still free of
     holds when the UPDATE runs, not only when it was selected (between the two, another
     worker may have tried it and put it back for later, an officer may have moved it to
-    tomorrow or paused its account)."""
+    tomorrow or paused its account), and no earlier post of its account may wait."""
     e = edge("claim")
     result = s.execute(
         update(PostRow)
         .where(PostRow.id == post_id, PostRow.status == e.source, PostRow.next_attempt_at <= due_by,
-               ~holds.blocking(now))
+               ~holds.blocking(now), PostRow.overtake | ~_earlier_waiting())
         .values(status=e.target, claimed_by=worker, claimed_at=now, lease_until=now + lease, updated_at=now)
     )
     if _rows(result) != 1:

@@ -14,13 +14,13 @@ for reconciliation, and the next run asks the network before writing again.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import os
 import socket
 import threading
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any, assert_never
 
@@ -28,8 +28,10 @@ from channels.base import AuthError, Channel, ChannelError, Draft, RateLimited, 
 from channels.i18n import _
 
 from . import holds, queue
+from .clients import Clients
 from .config import Settings
 from .errors import ConfigError
+from .landing import LIFTED_BY_PUBLISHING, land
 from .lease import Heartbeat, LostClaim
 from .publishers import Drain
 from .registry import make_channel
@@ -86,6 +88,7 @@ class Worker:
         worker_id: str | None = None,
         strategy: RetryStrategy | None = None,
         channel_factory: Callable[..., Channel] = make_channel,
+        clients: Clients | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -95,6 +98,9 @@ class Worker:
         self.strategy = strategy or RetryStrategy(max_attempts=settings.worker.max_attempts)
         self.lease = dt.timedelta(seconds=settings.worker.lease_seconds)
         self.channel_factory = channel_factory
+        #: One channel (one HTTP connection pool) per account, kept across posts and runs;
+        #: shared with the run's siblings.
+        self.clients = clients if clients is not None else Clients(settings, channel_factory, self.clock)
         #: The publishing call under way (a worker publishes one post at a time).
         self._in_flight: AttemptRow | None = None
 
@@ -117,19 +123,24 @@ class Worker:
         # posts leave the queue by themselves, so the set stays small.
         again: set[int] = set()
         lock = threading.Lock()
+        claimed: dict[int, float] = {}  # post -> when its claim was asked for (the clock's monotonic)
 
         def claim(worker: Worker) -> PostRow | None:
             with lock:
                 skip = set(again)
+            asked = self.clock.monotonic()
             post = queue.claim_next(self.store, worker=worker.worker_id, now=now, lease=self.lease,
                                     skip_ids=skip, skip_accounts=broken)
             if post is not None:
                 with lock:  # before it can go back to the queue: no sibling takes it again
                     again.add(post.id)
+                    claimed[post.id] = asked
             return post
 
         def work(worker: Worker, post: PostRow) -> None:
-            outcome = worker._publish_claimed(post)
+            with lock:
+                asked = claimed.pop(post.id, None)
+            outcome = worker._publish_claimed(post, confirmed=asked)
             with lock:
                 report.outcomes.append(outcome)
                 if outcome.status in (PostStatus.PUBLISHED, PostStatus.FAILED):
@@ -145,11 +156,11 @@ class Worker:
     def _sibling(self, k: int) -> Worker:
         """Another publisher of this run: its own id, so each proves only its own claims."""
         return Worker(self.settings, self.store, worker_id=f"{self.worker_id}/{k}", strategy=self.strategy,
-                      channel_factory=self.channel_factory)
+                      channel_factory=self.channel_factory, clients=self.clients)
 
-    def _publish_claimed(self, post: PostRow) -> Outcome:
+    def _publish_claimed(self, post: PostRow, *, confirmed: float | None = None) -> Outcome:
         try:
-            return self.publish(post)
+            return self.publish(post, confirmed=confirmed)
         except DatabaseError:
             raise  # the database failed, not this post: the run stops, the lease protects the post
         except Exception as exc:  # noqa: BLE001 - one broken post must not stop the run
@@ -176,13 +187,14 @@ class Worker:
 
     # ------------------------------------------------------------------ one post
 
-    def publish(self, post: PostRow) -> Outcome:
+    def publish(self, post: PostRow, *, confirmed: float | None = None) -> Outcome:
         """Publish a post this worker has claimed and settle its status.
 
         A heartbeat keeps the claim's lease alive while this process works on the post,
-        so a slow network call is never mistaken for a dead worker.
+        so a slow network call is never mistaken for a dead worker.  ``confirmed`` is when
+        (the clock's ``monotonic``) the claim was asked for, if this process just made it.
         """
-        fence = Heartbeat(self.store, post.id, worker=self.worker_id, lease=self.lease)
+        fence = Heartbeat(self.store, post.id, worker=self.worker_id, lease=self.lease, confirmed=confirmed)
         fence.start()
         self._in_flight = None
         try:
@@ -192,6 +204,7 @@ class Worker:
         except BaseException as exc:
             # Interrupted (a crash, Ctrl-C): a write may have landed, so the next try asks
             # first.  The interruption counts as a try, so one that repeats ends the post.
+            self.clients.forget(post.account)  # and its client, whatever state it is in, is not reused
             self._interrupted(post, exc)
             raise
         finally:
@@ -214,16 +227,24 @@ class Worker:
             log.warning("post.interrupted_unsettled post=%s", post.id, exc_info=True)
 
     def _publish(self, post: PostRow, fence: Heartbeat) -> Outcome:
-        try:
-            channel = self._channel(post, fence)
-        except ConfigError as exc:
-            # Our configuration, not the account (an account no longer configured, say): the
-            # post goes back as it was, and no hold is stored that would outlive the fix.
-            return self._settle(post, RetryDecision(Action.RETRY, post.next_attempt_at), kind="config", message=exc.message)
+        with ExitStack() as lent:
+            try:  # the account's channel, fenced by this post's claim until it is settled
+                channel = lent.enter_context(self.clients.use(post.account, fence.check))
+            except ConfigError as exc:
+                # Our configuration, not the account (an account no longer configured, say): the
+                # post goes back as it was, and no hold is stored that would outlive the fix.
+                return self._settle(post, RetryDecision(Action.RETRY, post.next_attempt_at), kind="config",
+                                    message=exc.message)
+            return self._publish_parts(post, fence, channel)
+        raise AssertionError("unreachable")  # mypy: ExitStack may swallow exceptions
+
+    def _publish_parts(self, post: PostRow, fence: Heartbeat, channel: Channel) -> Outcome:
         draft = self.store.to_draft(post)
         since = post.created_at - RECONCILE_SKEW
         in_doubt = bool(post.needs_reconcile)
         previous: str | None = None
+        url = post.remote_url
+        last = len(post.part_rows) - 1
         for part in post.part_rows:
             if part.remote_id:
                 previous = part.remote_id
@@ -237,36 +258,43 @@ class Worker:
                         # it is not there, and we do not write again.
                         why = _("{error}; retries used up, not found on the network").format(
                             error=post.error_message or _("gave up"))
-                        return self._settle(post, RetryDecision(Action.FAIL), kind="transient", message=_part(index, draft, why))
+                        return self._settle(post, RetryDecision(Action.FAIL), kind="transient", message=_part(index, draft, why),
+                                            remote_url=url)
                     fence.check()  # never write for a claim we cannot prove we still hold
-                    receipt = self._write(post, channel, draft, index, reply_to=previous)
+                    receipt = self._write(post, channel, draft, index, reply_to=previous, last=index == last)
+                    url = receipt.remote_url if index == 0 else url
+                    if index == last:  # the call, the part and the post published: one transaction
+                        log.info("post.settled post=%s account=%s status=published kind=None", post.id, post.account)
+                        return Outcome(post.id, post.account, PostStatus.PUBLISHED, None, None, url)
+                    previous, in_doubt = receipt.remote_id, False
+                    continue
             except ChannelError as exc:
                 decision = self.strategy.decide(exc, failures=self._failures(post), now=self.clock.now(),
                                                 in_doubt=in_doubt)
                 if decision.action is Action.RECONCILE:
                     receipt = self._lookup(post, channel, draft, index, since, quiet=True)
                     if receipt is None:
-                        return self._settle(post, RetryDecision(Action.FAIL), kind=exc.kind, message=_part(index, draft, exc.message))
+                        return self._settle(post, RetryDecision(Action.FAIL), kind=exc.kind,
+                                            message=_part(index, draft, exc.message), remote_url=url)
                 else:
                     message = _part(index, draft, exc.message)
                     if decision.action is Action.FAIL and index > 0:
                         message = _("{error}; the parts before it are published").format(error=message)
-                    return self._settle(post, decision, kind=exc.kind, message=message)
+                    return self._settle(post, decision, kind=exc.kind, message=message, remote_url=url)
             queue.save_part(self.store, post.id, worker=self.worker_id, index=index,
                             remote_id=receipt.remote_id, remote_url=receipt.remote_url)
+            url = receipt.remote_url if index == 0 and receipt.remote_url else url
             previous, in_doubt = receipt.remote_id, False
-        return self._settle(post, None)
-
-    def _channel(self, post: PostRow, fence: Heartbeat) -> Channel:
-        account = self.settings.account(post.account, resolve=True)
-        context = dataclasses.replace(self.settings.context, clock=self.clock, fence=fence.check)
-        return self.channel_factory(account, context=context)
+        return self._settle(post, None, remote_url=url)
 
     def _failures(self, post: PostRow) -> int:
         """Counted calls so far (the store counts them as they are recorded)."""
-        return self.store.post(post.id).attempts
+        return self.store.attempts_of(post.id)
 
-    def _write(self, post: PostRow, channel: Channel, draft: Draft, index: int, *, reply_to: str | None) -> Receipt:
+    def _write(self, post: PostRow, channel: Channel, draft: Draft, index: int, *, reply_to: str | None,
+               last: bool) -> Receipt:
+        """Send part ``index``; once it landed, record the call with the part (and with
+        ``last``, the post published) in one transaction (:func:`disseminator.landing.land`)."""
         attempt = self._attempt(post, index, "publish", outcome="unknown", sent_text=draft.parts[index])
         self._in_flight = attempt  # recorded by _interrupted if the call never returns
         try:
@@ -281,7 +309,10 @@ class Worker:
             self._finish(attempt, None)
             raise
         attempt.outcome, attempt.remote_id = "published", receipt.remote_id
-        self._finish(attempt, None)
+        self._in_flight, attempt.finished_at = None, self.clock.now()
+        # The call, the part's remote id and (last part) the post published: one transaction.
+        land(self.store, post.id, post.account, worker=self.worker_id, attempt=attempt, remote_url=receipt.remote_url,
+             last=last)
         return receipt
 
     def _lookup(self, post: PostRow, channel: Channel, draft: Draft, index: int, since: dt.datetime, *, quiet: bool = False) -> Receipt | None:
@@ -325,15 +356,17 @@ class Worker:
         self.store.record_attempt(attempt)
 
     def _settle(self, post: PostRow, decision: RetryDecision | None, *, kind: str | None = None,
-                message: str | None = None) -> Outcome:
+                message: str | None = None, remote_url: str | None = None) -> Outcome:
         """Move the claimed post to where ``decision`` says (None: published); raises
-        :class:`LostClaim` when the claim is no longer this worker's."""
+        :class:`LostClaim` when the claim is no longer this worker's.  ``remote_url``: the
+        first part's, when it landed in this run."""
         now = self.clock.now()
+        status = PostStatus.PUBLISHED
         if decision is None:
             moved = queue.transition(self.store, post.id, "published", worker=self.worker_id, published_at=now,
                                      error_kind=None, error_message=None, needs_reconcile=False)
             if moved:
-                holds.lift(self.store, post.account, HoldKind.RATE_LIMIT, HoldKind.ATTENTION)
+                holds.lift(self.store, post.account, *LIFTED_BY_PUBLISHING)
         else:
             if decision.hold is not None:
                 # The limit or the refusal is the account's, not the post's: its other
@@ -344,9 +377,11 @@ class Worker:
                 extra: dict[str, Any] = {"needs_reconcile": True} if decision.reconcile else {}
                 moved = queue.transition(self.store, post.id, "retry", worker=self.worker_id, reason=kind,
                                          next_attempt_at=decision.at or now, error_kind=kind, error_message=message, **extra)
+                status = PostStatus.SCHEDULED
             elif decision.action is Action.FAIL:
                 moved = queue.transition(self.store, post.id, "fail", worker=self.worker_id, reason=kind,
                                          error_kind=kind, error_message=message)
+                status = PostStatus.FAILED
             elif decision.action is Action.RECONCILE:
                 raise AssertionError("a reconcile decision is carried out before settling")
             else:
@@ -354,9 +389,8 @@ class Worker:
         if not moved:
             raise LostClaim(_("post {id}: the claim was lost before its result was recorded; "
                               "it will be checked on the network").format(id=post.id))
-        final = self.store.post(post.id)
-        log.info("post.settled post=%s account=%s status=%s kind=%s", post.id, post.account, final.status, kind)
-        return Outcome(post.id, post.account, final.status, kind, message, final.remote_url)
+        log.info("post.settled post=%s account=%s status=%s kind=%s", post.id, post.account, status.value, kind)
+        return Outcome(post.id, post.account, status, kind, message, remote_url or post.remote_url)
 
 
 def _part(index: int, draft: Draft, message: str) -> str:

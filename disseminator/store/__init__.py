@@ -214,6 +214,11 @@ class Store(ArticleStore):
                 raise NotFound(_("no post with id {id} (see 'disseminator queue')").format(id=post_id))
             return row
 
+    def attempts_of(self, post_id: int) -> int:
+        """The post's counted tries so far (one column, not the row and its parts)."""
+        with self.session() as s:
+            return int(s.scalar(select(PostRow.attempts).where(PostRow.id == post_id)) or 0)
+
     def posts(self, statuses: Iterable[str] | None = None, *, order_by_time: bool = True) -> list[PostRow]:
         with self.session() as s:
             q = select(PostRow)
