@@ -46,7 +46,8 @@ def list_accounts(settings: Settings, store: Callable[[], Store]) -> list[dict[s
     for name in settings.account_names():
         acc = settings.account(name, resolve=False)
         rows.append({"account": name, "channel": acc.channel, "base_url": acc.base_url,
-                     "needs_attention": settings.account_problem(name) or attention.get(name), "paused": paused.get(name)})
+                     "needs_attention": settings.account_problem(name) or attention.get(name), "paused": paused.get(name, paused.get(holds.ALL)),
+                     "paused_all": holds.ALL in paused})
     return rows
 
 

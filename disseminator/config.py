@@ -35,6 +35,7 @@ from . import setting_ranges
 from .alerts_config import AlertSettings, parse_alerts
 from .config_keys import _Lines, _check_keys
 from .errors import ConfigError
+from .plans import Plan, parse_plans
 
 DEFAULT_DATABASE = "sqlite:///disseminator.db"
 DEFAULT_TIMEZONE = "Asia/Jakarta"
@@ -75,6 +76,8 @@ class WorkerSettings:
     concurrency: int = 8
     #: ``daemon --metrics-port``'s default: serve Prometheus metrics there (None: off).
     metrics_port: int | None = None
+    #: Seconds a post may be overdue and still go; past that it is ``missed`` (disseminator.missed).
+    grace: int = 3600
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,19 @@ class Settings:
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    #: ``[plans.NAME]`` (disseminator.plans), and the plan each account follows.
+    plans: Mapping[str, Plan] = field(default_factory=dict)
+    plan_of: Mapping[str, str] = field(default_factory=dict)
+
+    def plan_for(self, account: str) -> Plan | None:
+        """The posting plan ``account`` follows, or None."""
+        name = self.plan_of.get(account)
+        return self.plans.get(name) if name else None
+
+    def zone_for(self, account: str) -> zoneinfo.ZoneInfo:
+        """The zone of ``account``'s plan, else the configured one."""
+        plan = self.plan_for(account)
+        return plan.zone if plan else self.tz
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -348,6 +364,8 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         raise ConfigError(_('{where}: fetch.allow_hosts: expected a list of host names such as ["intranet.example.go.id"]').format(
             where=at("fetch", "allow_hosts")))
 
+    plans, plan_of = parse_plans(data, default_zone=timezone, at=at)
+
     worker_raw = expect("worker", data.get("worker", {}), dict, _("a table"))
     ints = {key: setting_ranges.check(at("worker", key), f"worker.{key}", rng, worker_raw[key])
             for key, rng in setting_ranges.WORKER.items() if key in worker_raw}
@@ -361,6 +379,8 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         worker=WorkerSettings(**ints),
         fetch=FetchSettings(allow_hosts=tuple(h.strip() for h in allow)),
         alerts=parse_alerts(data.get("alerts"), at),
+        plans=plans,
+        plan_of=plan_of,
     )
 
 

@@ -22,14 +22,15 @@ from .errors import ConfigError
 #: Every key the file may have, by table; ``[accounts.NAME]`` tables take their
 #: channel's keys and :data:`ACCOUNT_KEYS`.
 KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
-    (): frozenset({"language", "timezone", "database", "media", "worker", "fetch", "accounts", "alerts"}),
+    (): frozenset({"language", "timezone", "database", "media", "worker", "fetch", "accounts", "alerts",
+                   "plans", "default_plan"}),
     ("media",): frozenset({"dir", "public_base_url", *setting_ranges.MEDIA}),
     ("worker",): frozenset(setting_ranges.WORKER),
     ("fetch",): frozenset({"allow_hosts"}),
     ("alerts",): ALERT_KEYS,
 }
 #: Keys every account has whatever its channel (read by :meth:`Settings.account`).
-ACCOUNT_KEYS = ("channel", "base_url")
+ACCOUNT_KEYS = ("channel", "base_url", "plan")  # plan: the [plans.NAME] it follows (disseminator.plans)
 
 
 def _check_keys(data: Mapping[str, Any], at: Callable[..., str]) -> None:

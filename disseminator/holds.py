@@ -127,7 +127,7 @@ def waiting(store: Store, kind: HoldKind, *, due_by: dt.datetime, exclude: Colle
     with store.session() as s:
         q = (
             select(PostRow.account, func.count(), HoldRow.reason)
-            .join(HoldRow, HoldRow.account == PostRow.account)
+            .join(HoldRow, _of_post())
             .where(PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at <= due_by,
                    HoldRow.kind == kind.value, _live(now))
             .group_by(PostRow.account, HoldRow.reason)
@@ -138,8 +138,24 @@ def waiting(store: Store, kind: HoldKind, *, due_by: dt.datetime, exclude: Colle
 
 
 def blocking(now: dt.datetime) -> ColumnElement[bool]:
-    """A clause true for posts whose account has a hold in force at ``now``."""
-    return exists().where(HoldRow.account == PostRow.account, _live(now))
+    """A clause true for posts whose account has a hold in force at ``now`` (its own, or
+    one on :data:`ALL` accounts: ``pause --all``)."""
+    return exists().where(_of_post(), _live(now))
+
+
+#: The account name of a hold on every account at once (``pause --all``): one row that
+#: :func:`blocking` matches for every post, so the claim stays one guarded UPDATE.
+ALL = "*"
+
+
+def _of_post() -> ColumnElement[bool]:
+    return or_(HoldRow.account == PostRow.account, HoldRow.account == ALL)
+
+
+def for_account(holds: dict[str, list[Hold]], account: str) -> list[Hold]:
+    """The holds of ``holds`` (:func:`active`'s answer) that keep ``account`` back: its
+    own and those on :data:`ALL` accounts."""
+    return [*holds.get(account, []), *holds.get(ALL, [])]
 
 
 def _live(now: dt.datetime) -> ColumnElement[bool]:
@@ -157,6 +173,7 @@ LABELS = {
     HoldKind.ATTENTION: N_("needs attention"),
     HoldKind.PAUSE: N_("paused"),
     HoldKind.BUDGET: N_("posting budget used up"),
+    HoldKind.BLACKOUT: N_("blackout window"),
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from channels.base import Article, ChannelError, Draft
@@ -65,8 +65,12 @@ def schedule(
     *,
     when: dt.datetime,
     variant: str = "default",
+    times: Mapping[str, dt.datetime] | None = None,
+    recurrence: str | None = None,
 ) -> tuple[list[PostRow], list[Plan]]:
-    """Queue one post per account at ``when``.  Returns (queued, refused plans).
+    """Queue one post per account at ``when`` (or its own time in ``times``: a plan's
+    slot, a stagger), recurring by the crontab expression ``recurrence`` if given.
+    Returns (queued, refused plans).
 
     An account whose draft is refused, or that already has this article queued, is
     reported and skipped; the others are queued.
@@ -94,7 +98,8 @@ def schedule(
                     channel=p.channel,
                     variant=variant,
                     draft=p.draft,
-                    scheduled_at=when,
+                    scheduled_at=(times or {}).get(p.account, when),
+                    recurrence=recurrence,
                 )
             )
         except UserError as exc:

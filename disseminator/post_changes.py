@@ -54,10 +54,17 @@ def reschedule(settings: Settings, store: Store, post_ids: Sequence[int], at: st
 
 
 def retry(settings: Settings, store: Store, post_ids: Sequence[int]) -> Changed:
-    """Send failed posts again now (looked up on the network first if they may have landed)."""
-    from . import queue
+    """Send failed posts again now (looked up on the network first if they may have landed),
+    and missed posts after all (:func:`disseminator.missed.release`)."""
+    from . import missed, queue
+    from .store import PostStatus
 
-    return _each(settings, store, post_ids, lambda pid: queue.revive(store, pid, when=store.clock.now()))
+    def again(pid: int) -> PostRow:
+        if store.post(pid).status is PostStatus.MISSED:
+            return missed.release(store, pid)
+        return queue.revive(store, pid, when=store.clock.now())
+
+    return _each(settings, store, post_ids, again)
 
 
 def cancel(settings: Settings, store: Store, post_ids: Sequence[int], *, article: int | None = None,

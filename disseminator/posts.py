@@ -21,12 +21,13 @@ from .views import attempt_view, event_view, post_view, posts_view
 
 if TYPE_CHECKING:
     from .config import Settings
+    from .timing import Timing
     from .store import PostRow, Store
 
 #: Every state a post can be in.
-STATUSES = ("scheduled", "publishing", "published", "failed", "cancelled")
+STATUSES = ("scheduled", "publishing", "published", "failed", "cancelled", "missed")
 #: What ``queue`` and ``history`` list when no state is named.
-QUEUED = ("scheduled", "publishing")
+QUEUED = ("scheduled", "publishing", "missed")
 DONE = ("published", "failed", "cancelled")
 
 
@@ -88,8 +89,10 @@ class Scheduled:
 
 
 def schedule(settings: Settings, store: Store, article_id: int, accounts: Sequence[str], *,
-             at: str | None, variant: str = "default", now: dt.datetime | None = None) -> Scheduled:
-    """Queue one post per account (all when none named) at ``at`` (None: at once).
+             at: str | None, variant: str = "default", now: dt.datetime | None = None,
+             timing: Timing | None = None) -> Scheduled:
+    """Queue one post per account (all when none named) at ``at`` (None: at once), or at
+    the times ``timing`` picks (a plan's next slot, a recurrence's first time; a stagger).
 
     Raises :class:`~disseminator.errors.NotFound` for an unknown article and
     :class:`~disseminator.errors.ScheduleError` for a time that cannot be read or is past;
@@ -98,20 +101,29 @@ def schedule(settings: Settings, store: Store, article_id: int, accounts: Sequen
     from .planner import schedule as plan_and_queue
     from .timeparse import parse_when
 
+    from .planner import choose_accounts
+    from .timing import Timing, blackout_note, resolve
+
+    timing = timing or Timing()
     now = now or dt.datetime.now(dt.timezone.utc)
     when = now if at is None else parse_when(at, tz=settings.tz, now=now)
     store.article(article_id)  # a clear error for an unknown id before any rendering
-    queued, refused = plan_and_queue(settings, store, article_id, accounts, when=when, variant=variant)
+    base = None if at is None and (timing.next_slot or timing.first_fire) else when
+    times = resolve(settings, store, choose_accounts(settings, accounts), base=base, timing=timing, now=now)
+    queued, refused = plan_and_queue(settings, store, article_id, accounts, when=when, variant=variant, times=times,
+                                     recurrence=timing.every)
     waiting = _waiting(settings, store, {r.account for r in queued}, when)
     rows = [{"id": r.id, "account": r.account, "channel": r.channel, "status": r.status,
              "scheduled_at": show(r.scheduled_at, settings.tz), "warnings": list(r.warnings or []),
-             "waiting": waiting.get(r.account)} for r in queued]
+             "waiting": waiting.get(r.account), "recurrence": r.recurrence,
+             **blackout_note(settings, r.account, r.scheduled_at)} for r in queued]
     return Scheduled(rows, [_("{account}: not queued: {reason}").format(account=p.account, reason=p.refused)
                             for p in refused])
 
 
 def schedule_refs(settings: Settings, store: Store, refs: Sequence[str], accounts: Sequence[str], *,
-                  at: str | None, variant: str = "default", now: dt.datetime | None = None) -> Scheduled:
+                  at: str | None, variant: str = "default", now: dt.datetime | None = None,
+                  timing: Timing | None = None) -> Scheduled:
     """:func:`schedule` for each article named by id or by file, as ``preview`` takes them.
 
     The time is read first, then the files are added (all or none:
@@ -123,10 +135,14 @@ def schedule_refs(settings: Settings, store: Store, refs: Sequence[str], account
     now = now or dt.datetime.now(dt.timezone.utc)
     if at is not None:
         parse_when(at, tz=settings.tz, now=now)
+    if timing is not None and timing.every:
+        from .timing import check_every
+
+        check_every(timing.every)
     rows: list[dict[str, Any]] = []
     refused: list[str] = []
     for article_id in article_ids(settings, store, refs):
-        one = schedule(settings, store, article_id, accounts, at=at, variant=variant, now=now)
+        one = schedule(settings, store, article_id, accounts, at=at, variant=variant, now=now, timing=timing)
         rows += one.rows
         refused += one.refused
     return Scheduled(rows, refused)
@@ -214,6 +230,9 @@ def _with_holds(settings: Settings, store: Store, page: list[tuple[PostRow, str]
             r["rate_limited_until"] = show(resting[r["account"]], settings.tz)
         if r["account"] in paused and r["status"] == "scheduled":
             r["paused"] = paused[r["account"]] or True
+    from .plan_views import annotate
+
+    annotate(settings, held, rows, due_by)
     return attention, rows
 
 

@@ -54,6 +54,8 @@ WORKER: Mapping[str, Range] = {
     "max_attempts": Range(1, 100, whole=True),
     "tick_seconds": Range(0.1, 3_600, unit=N_("seconds")),
     "concurrency": Range(1, 64, whole=True),
+    # A post overdue by more than this (the daemon was down, a pause) is missed, not sent late.
+    "grace": Range(60, 604_800, whole=True, unit=N_("seconds")),
     "metrics_port": Range(1, 65_535, whole=True),
 }
 
@@ -71,8 +73,6 @@ ACCOUNT: Mapping[str, Range] = {
     "max_length": Range(100, 25_000, whole=True),         # twitter: X's long posts go to 25,000
     "thread_max_parts": Range(1, 50, whole=True),        # twitter
     "max_hashtags": Range(0, 30, whole=True),            # facebook
-}
-
     # Posting budgets, every channel (disseminator/pacing.py):
     "max_per_hour": Range(1, 10_000, whole=True),
     "max_per_day": Range(1, 100_000, whole=True),
@@ -81,6 +81,8 @@ ACCOUNT: Mapping[str, Range] = {
     "price_per_post": Range(0, 1_000),
     "price_per_link_post": Range(0, 1_000),
     "monthly_budget": Range(0, 1_000_000_000),
+}
+
 #: On/off account settings: ``true`` or ``false`` (a string "false" would count as on).
 ACCOUNT_FLAGS = ("thread", "images", "photo")
 

@@ -32,6 +32,7 @@ LABELS: dict[str, str] = {
     S.PUBLISHED: N_("published"),
     S.FAILED: N_("failed"),
     S.CANCELLED: N_("cancelled"),
+    S.MISSED: N_("missed"),
 }
 
 
@@ -72,6 +73,10 @@ EDGES: tuple[Edge, ...] = (
     Edge("cancel", S.SCHEDULED, S.CANCELLED, (Guard.NOTHING_OUT,), "an officer withdraws it"),
     Edge("force_cancel", S.SCHEDULED, S.CANCELLED, (),
          "an officer who checked the network withdraws the rest"),
+    Edge("miss", S.SCHEDULED, S.MISSED, (Guard.NOTHING_OUT,),
+         "overdue by more than `worker.grace` (the daemon was down, a pause): an officer decides"),
+    Edge("release", S.MISSED, S.SCHEDULED, (), "an officer sends a missed post after all (`retry`)"),
+    Edge("cancel_missed", S.MISSED, S.CANCELLED, (), "an officer drops a missed post (`cancel`)"),
 )
 
 BY_NAME: dict[str, Edge] = {e.name: e for e in EDGES}

@@ -89,7 +89,7 @@ def gather(settings: Any, store: Store, *, now: dt.datetime | None = None) -> St
     with store.session() as s:
         daemons = list(s.scalars(select(DaemonRow).order_by(DaemonRow.last_beat.desc()).limit(50)))
         live = s.execute(select(PostRow.account, PostRow.status, func.count())
-                         .where(PostRow.status.in_([PostStatus.SCHEDULED, PostStatus.PUBLISHING]))
+                         .where(PostRow.status.in_([PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.MISSED]))
                          .group_by(PostRow.account, PostRow.status)).all()
         recent = s.execute(select(PostRow.account, PostRow.status, func.count())
                            .where(PostRow.status.in_([PostStatus.FAILED, PostStatus.PUBLISHED]),
@@ -165,6 +165,12 @@ def _problems(status: Status, settings: Any) -> list[str]:
                        "run 'disseminator accounts check {account}'").format(
             account=token["account"], when=show_human(token["expires_at"], tz)))
     for account, counts in sorted(status.accounts.items()):
+        if counts.get("missed"):
+            found.append(ngettext("{account}: {n} post missed its time (overdue past worker.grace); "
+                                  "'disseminator queue --status missed' lists it: retry or cancel",
+                                  "{account}: {n} posts missed their time (overdue past worker.grace); "
+                                  "'disseminator queue --status missed' lists them: retry or cancel",
+                                  counts["missed"]).format(account=account, n=counts["missed"]))
         n = counts.get("failed_24h", 0)
         if n:
             found.append(ngettext("{account}: {n} post failed in the last 24 hours "

@@ -51,6 +51,7 @@ def post_view(row: PostRow, tz: ZoneInfo, *, calls: int, attention: dict[str, st
         "article_title": title,
         "error_kind": row.error_kind,
         "in_doubt": bool(row.needs_reconcile),
+        "recurrence": row.recurrence,
     }
     if attention and row.account in attention and row.status == "scheduled":
         data["waiting_for_account"] = attention[row.account]
@@ -167,8 +168,21 @@ def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
     status, account = post["status"], post["account"]
     if status == "publishing":
         return _("being published now")
+    if status == "missed":
+        return _("overdue past worker.grace: 'disseminator retry {id}' sends it, 'disseminator cancel {id}' "
+                 "drops it").format(id=post["id"])
     if status != "scheduled":
         return stored(post.get("error") or "")
+    if post.get("paused_all"):
+        until = (_(", until {when}").format(when=show_soon(post["paused_until"], tz, now=now))
+                 if post.get("paused_until") and not post.get("paused") else "")
+        if isinstance(post["paused_all"], str):
+            return _("every account paused ({reason}){until}: waits for 'disseminator resume --all'").format(
+                reason=post["paused_all"], until=until)
+        return _("every account paused{until}: waits for 'disseminator resume --all'").format(until=until)
+    if post.get("paused") and post.get("paused_until"):
+        return _("account paused until {when}: or 'disseminator resume {account}'").format(
+            when=show_soon(post["paused_until"], tz, now=now), account=account)
     if post.get("paused"):
         if isinstance(post["paused"], str):
             return _("account paused ({reason}): waits for 'disseminator accounts resume {account}'").format(
@@ -180,6 +194,9 @@ def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
         return _("waits behind post {ahead} (planned earlier for {account}); "
                  "'disseminator post ahead {id}' lets it go first").format(
             ahead=post["waiting_behind"], account=account, id=post["id"])
+    if post.get("blackout_until"):
+        return _("blackout window ({window}): goes at {when}").format(
+            window=post.get("blackout") or "", when=show_soon(post["blackout_until"], tz, now=now))
     later = post.get("next_attempt_at")
     limit = post.get("rate_limited_until")
     if limit and (not later or dt.datetime.fromisoformat(later) <= dt.datetime.fromisoformat(limit)):

@@ -27,7 +27,8 @@ from typing import Any, assert_never
 from channels.base import AuthError, Channel, ChannelError, Draft, RateLimited, Receipt
 from channels.i18n import _
 
-from . import holds, queue
+from . import holds, missed, queue, recurrence
+from .blackout import Refresher
 from .clients import Clients
 from .config import Settings
 from .errors import ConfigError
@@ -64,6 +65,8 @@ class RunReport:
     #: Due posts left alone because the configuration cannot publish for their account
     #: (a ``${VAR}`` not set, say): account -> (count, what the configuration says).
     misconfigured: dict[str, tuple[int, str]] = field(default_factory=dict)
+    #: Posts this run found overdue past ``worker.grace`` and set aside (disseminator.missed).
+    missed: list[int] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -118,6 +121,10 @@ class Worker:
         report = RunReport(recovered=queue.recover_expired(self.store))
         now = now or self.clock.now()
         broken = self._misconfigured(now, report)  # never claimed in this run
+        blackouts = Refresher(self.settings, self.store)  # before the sweep: a window is a planned wait
+        blackouts.refresh()
+        report.missed = missed.sweep(self.store, grace=dt.timedelta(seconds=self.settings.worker.grace),
+                                     zone_for=self.settings.zone_for)
         # Posts this run put back in the queue; with a ``now`` ahead of the clock (a test,
         # a catch-up) their retry time may already count as due.  Published and failed
         # posts leave the queue by themselves, so the set stays small.
@@ -129,6 +136,7 @@ class Worker:
             with lock:
                 skip = set(again)
             asked = self.clock.monotonic()
+            blackouts.refresh()  # a window that began during the run holds from its start
             post = queue.claim_next(self.store, worker=worker.worker_id, now=now, lease=self.lease,
                                     skip_ids=skip, skip_accounts=broken)
             if post is not None:
@@ -312,7 +320,7 @@ class Worker:
         self._in_flight, attempt.finished_at = None, self.clock.now()
         # The call, the part's remote id and (last part) the post published: one transaction.
         land(self.store, post.id, post.account, worker=self.worker_id, attempt=attempt, remote_url=receipt.remote_url,
-             last=last)
+             last=last, then=recurrence.next_of(post, now=self.clock.now, zone_for=self.settings.zone_for) if last else None)
         return receipt
 
     def _lookup(self, post: PostRow, channel: Channel, draft: Draft, index: int, since: dt.datetime, *, quiet: bool = False) -> Receipt | None:
@@ -364,7 +372,8 @@ class Worker:
         status = PostStatus.PUBLISHED
         if decision is None:
             moved = queue.transition(self.store, post.id, "published", worker=self.worker_id, published_at=now,
-                                     error_kind=None, error_message=None, needs_reconcile=False)
+                                     error_kind=None, error_message=None, needs_reconcile=False,
+                                     also=recurrence.next_of(post, now=self.clock.now, zone_for=self.settings.zone_for))
             if moved:
                 holds.lift(self.store, post.account, *LIFTED_BY_PUBLISHING)
         else:
@@ -380,7 +389,8 @@ class Worker:
                 status = PostStatus.SCHEDULED
             elif decision.action is Action.FAIL:
                 moved = queue.transition(self.store, post.id, "fail", worker=self.worker_id, reason=kind,
-                                         error_kind=kind, error_message=message)
+                                         error_kind=kind, error_message=message,
+                                         also=recurrence.next_of(post, now=self.clock.now, zone_for=self.settings.zone_for))
                 status = PostStatus.FAILED
             elif decision.action is Action.RECONCILE:
                 raise AssertionError("a reconcile decision is carried out before settling")

@@ -40,6 +40,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "daemon": ("disseminator.cli.daemon:daemon", N_("Publish due posts continuously until stopped.")),
     "status": ("disseminator.cli.status:status", N_("Daemons, the queue by account, what waits; exit 1 on a problem.")),
     "accounts": ("disseminator.cli.accounts:accounts", N_("List, check, pause and resume accounts.")),
+    "pause": ("disseminator.cli.pauses:pause", N_("Pause one account, or every account with --all.")),
+    "resume": ("disseminator.cli.pauses:resume", N_("End a pause of one account, or of every account with --all.")),
     "alerts": ("disseminator.cli.alerts:alerts", N_("Send a test alert, check for alerts now, list recent alerts.")),
     "sandbox": ("disseminator.sandbox.cli:sandbox_command", N_("Run the local X/Facebook/Instagram API sandbox.")),
     "demo": ("disseminator.cli.demo:demo", N_("Run the whole job once on embedded defaults and the sandbox.")),

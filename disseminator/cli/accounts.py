@@ -41,6 +41,9 @@ def list_(app: App, output: Output) -> None:
 
 def _state(r: dict[str, Any]) -> str:
     """An account's STATE cell: paused (and why), what it needs, or ok."""
+    if r["paused"] is not None and r.get("paused_all"):
+        return (_("paused (every account): {reason}").format(reason=r["paused"]) if r["paused"]
+                else _("paused (every account)"))
     if r["paused"] is not None:
         return _("paused: {reason}").format(reason=r["paused"]) if r["paused"] else _("paused")
     return stored(r["needs_attention"]) if r["needs_attention"] else _("ok")

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 #: A post's state as a text table shows it (the codes stay in --json and --csv).
 STATUS_WORDS = {"scheduled": N_("scheduled"), "publishing": N_("publishing"), "published": N_("published"),
-                "failed": N_("failed"), "cancelled": N_("cancelled")}
+                "failed": N_("failed"), "cancelled": N_("cancelled"), "missed": N_("missed")}
 
 
 def _status(code: str) -> str:
@@ -102,12 +102,22 @@ def _counted(i: int, n: int, count: int, limit: int | None) -> str:
 @click.option("--at", "at", metavar=_("WHEN"), help=_("ISO time or text: '2026-12-01 09:00', 'besok 09:00', 'Senin 08.00'."))
 @click.option("--now", "now", is_flag=True, help=_("Publish at the next run."))
 @click.option("--variant", default="default", show_default=True, metavar=_("TEXT"), help=_("Queue another version of an already queued post."))
+@click.option("--next-slot", "next_slot", is_flag=True,
+              help=_("Each account at its plan's next free slot (a slot its queued posts take is skipped)."))
+@click.option("--stagger", metavar=_("SPEC"),
+              help=_("Offsets per channel, e.g. 'facebook=5m,instagram=15m' (default: the plan's stagger)."))
+@click.option("--no-stagger", "no_stagger", is_flag=True, help=_("Every channel at the same time, whatever the plan says."))
+@click.option("--every", metavar=_("CRON"),
+              help=_("Repeat: a cron expression in the plan's zone, e.g. '0 8 * * 1' (Mondays 08:00); "
+                     "without --at the first post is at its first time."))
 @output_options(json_help=_('Print [{{"id", "account", "channel", "status", "scheduled_at"}}].').format())
 @click.pass_obj
 def schedule(app: App, refs: tuple[str, ...], plan: str | None, accounts: tuple[str, ...], at: str | None, now: bool,
-             variant: str, output: Output) -> None:
+             variant: str, next_slot: bool, stagger: str | None, no_stagger: bool, every: str | None,
+             output: Output) -> None:
     """``schedule`` (the help click shows is in the decorator, translated)."""
     from ..posts import schedule_refs as queue_posts
+    from ..timing import Timing, parse_stagger
 
     if plan is not None:
         if refs or accounts or at or now or variant != "default":
@@ -118,9 +128,16 @@ def schedule(app: App, refs: tuple[str, ...], plan: str | None, accounts: tuple[
     if not refs:
         raise click.UsageError(_("name the articles to schedule (ids or files), or give --from {plan}").format(plan=_("PLAN.csv")),
                                ctx=click.get_current_context())
-    if bool(at) == now:
-        raise click.UsageError(_("give exactly one of --at {when} or --now").format(when=_("WHEN")), ctx=click.get_current_context())
-    result = queue_posts(app.settings, app.store, refs, accounts, at=None if now else at, variant=variant)
+    ctx = click.get_current_context()
+    if next_slot and (at or now):
+        raise click.UsageError(_("--next-slot picks each account's time: give no --at or --now with it"), ctx=ctx)
+    if (bool(at) == now and not next_slot and not every) or (at and now):
+        raise click.UsageError(_("give exactly one of --at {when} or --now").format(when=_("WHEN")), ctx=ctx)
+    if stagger and no_stagger:
+        raise click.UsageError(_("give --stagger or --no-stagger, not both"), ctx=ctx)
+    timing = Timing(next_slot=next_slot, stagger={} if no_stagger else (parse_stagger(stagger) if stagger else None),
+                    every=every, first_fire=bool(every) and not at and not now)
+    result = queue_posts(app.settings, app.store, refs, accounts, at=None if now else at, variant=variant, timing=timing)
     if output.structured:
         output.emit(result.rows)
     else:
@@ -131,6 +148,12 @@ def schedule(app: App, refs: tuple[str, ...], plan: str | None, accounts: tuple[
                 click.echo("  " + _("warning: {warning}").format(warning=stored(w)))
             if r["waiting"]:
                 click.echo("  " + _("waiting: {reason}").format(reason=r["waiting"]))
+            if r.get("blackout_until"):
+                click.echo("  " + _("warning: inside blackout window {window}; it goes at {when}").format(
+                    window=r["blackout"], when=show_human(r["blackout_until"], app.settings.tz)))
+            if r.get("recurrence"):
+                click.echo("  " + _("repeats: {cron} (each time it goes out, the next is queued)").format(
+                    cron=r["recurrence"]))
     result.raise_if_failed()
 
 
@@ -245,6 +268,9 @@ def _title(r: dict[str, Any]) -> str:
 
 def _note(r: dict[str, Any], tz: ZoneInfo, now: dt.datetime) -> str:
     step = what_next(r, tz, now=now)
+    if r.get("recurrence") and r["status"] == "scheduled":
+        repeats = _("repeats: {cron}").format(cron=r["recurrence"])
+        step = f"{step}; {repeats}" if step else repeats
     if r["status"] in ("scheduled", "publishing"):
         return step
     return f"{_status(r['status'])}: {step}" if step else _status(r["status"])

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def status(app: App, output: Output) -> None:
     """``status`` (the help click shows is in the decorator, translated)."""
     from ..errors import RunFailed
-    from ..holds import HoldKind
+    from ..holds import ALL, HoldKind
     from ..status import gather
     from ..views import show_human
 
@@ -52,11 +52,13 @@ def status(app: App, output: Output) -> None:
         else:
             click.echo(_("Nothing is waiting to go out."))
         labels = {HoldKind.PAUSE.value: _("paused"), HoldKind.RATE_LIMIT.value: _("rate limited"),
-                  HoldKind.ATTENTION.value: _("needs attention")}
+                  HoldKind.ATTENTION.value: _("needs attention"),
+                  HoldKind.BLACKOUT.value: _("blackout window")}
         for hold in found.holds:
             until = _(" until {when}").format(when=show_human(hold["until"], tz)) if hold["until"] else ""
             click.echo(wrapped(_("{account}: {state}{until}: {reason}").format(
-                account=hold["account"], state=labels.get(hold["kind"], hold["kind"]), until=until,
+                account=_("every account") if hold["account"] == ALL else hold["account"],
+                state=labels.get(hold["kind"], hold["kind"]), until=until,
                 reason=stored(hold["reason"] or "-"))))
         for problem in found.problems:
             click.echo(wrapped(_("problem: {what}").format(what=problem)), err=True)

@@ -131,8 +131,10 @@ class Store(ArticleStore):
         variant: str,
         draft: Draft,
         scheduled_at: dt.datetime,
+        recurrence: str | None = None,
     ) -> PostRow:
-        """Queue one post.  Raises :class:`ScheduleError` if (article, account, variant) exists."""
+        """Queue one post (``recurrence``: its crontab expression, when it recurs).  Raises
+        :class:`ScheduleError` if (article, account, variant) exists."""
         now = self.clock.now()
         row = PostRow(
             article_id=article_id,
@@ -145,6 +147,7 @@ class Store(ArticleStore):
             status=PostStatus.SCHEDULED,
             scheduled_at=scheduled_at,
             next_attempt_at=scheduled_at,
+            recurrence=recurrence,
             attempts=0,
             needs_reconcile=False,
             created_at=now,

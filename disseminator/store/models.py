@@ -70,6 +70,9 @@ class PostStatus(enum.StrEnum):
     FAILED = "failed"
     #: Withdrawn by an officer before it was published.
     CANCELLED = "cancelled"
+    #: Its time passed more than ``worker.grace`` ago while nothing could send it (the
+    #: daemon was down, a pause): it waits for an officer (``retry`` sends it, ``cancel``).
+    MISSED = "missed"
 
 
 class PartState(enum.StrEnum):
@@ -92,6 +95,8 @@ class HoldKind(enum.StrEnum):
     PAUSE = "pause"
     #: The account used up a posting budget until the hold's end.
     BUDGET = "budget"
+    #: A blackout window of the account's posting plan, until the window's end.
+    BLACKOUT = "blackout"
 
 
 def _in(column: str, values: type[enum.StrEnum]) -> str:
@@ -175,6 +180,8 @@ class PostRow(Base):
             sqlite_where=text("status = 'publishing'"),
             postgresql_where=text("status = 'publishing'"),
         ),
+        # A recurring post's next occurrence is queued once, whoever queues it.
+        Index("uq_posts_recurrence_of", "recurrence_of", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -203,6 +210,10 @@ class PostRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: A recurring post's crontab expression (``schedule --every``), read in its plan's zone.
+    recurrence: Mapped[str | None] = mapped_column(String(200))
+    #: The post whose next occurrence this one is (unique: one follower per post).
+    recurrence_of: Mapped[int | None] = mapped_column(Integer)
 
     #: The post's parts in order, loaded with it (one extra query for a whole page of posts).
     part_rows: Mapped[list[PartRow]] = relationship(
