@@ -178,8 +178,12 @@ def summarise(report: RunReport, paused: dict[str, tuple[int, str]], *, lines: l
     told = list(lines) if lines is not None else [_outcome(r) for r in rows]
     out = [_("Post {id} was left mid-publish by a stopped worker; it will be checked on the network first").format(
         id=pid) for pid in report.recovered]
+    out.extend(_("Post {id} missed its time (overdue past worker.grace) and was not sent late: "
+                 "'disseminator retry {id}' sends it, 'disseminator cancel {id}' drops it").format(id=pid)
+               for pid in report.missed)
     if not rows:
-        out.extend(waits or ([] if paused or report.waiting or report.misconfigured else [_("Nothing due.")]))
+        out.extend(waits or ([] if paused or report.waiting or report.misconfigured or report.missed
+                             else [_("Nothing due.")]))
     err = [_paused(account, count, reason) for account, (count, reason) in paused.items()]
     err.extend(_("warning: {count} due post(s) wait for account {account}, which needs attention: {reason} "
                  "(fix it, then run 'disseminator accounts check {account}')").format(

@@ -118,6 +118,10 @@ def test_posts_overdue_past_grace_are_missed_never_one_in_doubt_and_retry_sends_
     # The daemon was down for two hours.
     report = worker_at(env, start + dt.timedelta(hours=2)).run_due()
     assert sorted(report.missed) == sorted([one, two])
+    from disseminator.report import summarise
+
+    said = " ".join(summarise(report, {}).said.out)
+    assert f"Post {one} missed its time (overdue past worker.grace) and was not sent late" in said, said
     assert (doubt, "published") in [(o.post_id, o.status) for o in report.outcomes]  # looked up, then written
     assert {p["network"] for p in env.sandbox.posts()} == {"instagram"}  # type: ignore[attr-defined]
     shown = flat(env.cli("queue").out)
