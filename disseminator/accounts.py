@@ -178,11 +178,11 @@ def resume(settings: Settings, store: Store, name: str) -> dict[str, Any]:
 
     settings.account(name, resolve=False)
     was_paused = HoldKind.PAUSE in {h.kind for h in holds.active(store, account=name).get(name, [])}
-    due = holds.release(store, name, HoldKind.PAUSE)
     # A budget hold too: X's 402 holds the account until credits are bought and it is
     # resumed; a configured budget still used up is placed again before the next write.
     spent = holds.lift(store, name, HoldKind.BUDGET)
-    still = [holds.describe(h) for h in holds.active(store, account=name).get(name, [])]
+    due = holds.release(store, name, HoldKind.PAUSE)
     if spent and not was_paused:
         was_paused, due = True, holds.due_count(store, name)
+    still = [holds.describe(h) for h in holds.active(store, account=name).get(name, [])]
     return {"account": name, "paused": False, "reason": None, "changed": was_paused, "due": due, "still_held": still}

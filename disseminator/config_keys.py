@@ -29,8 +29,10 @@ KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
     ("fetch",): frozenset({"allow_hosts"}),
     ("alerts",): ALERT_KEYS,
 }
-#: Keys every account has whatever its channel (read by :meth:`Settings.account`).
-ACCOUNT_KEYS = ("channel", "base_url", "plan")  # plan: the [plans.NAME] it follows (disseminator.plans)
+#: Keys every account has whatever its channel (read by :meth:`Settings.account`), and its
+#: posting budgets (read by :mod:`disseminator.pacing`).
+ACCOUNT_KEYS = ("channel", "base_url", "max_per_hour", "max_per_day", "min_interval", "monthly_budget",
+                "plan")  # plan: the [plans.NAME] it follows (disseminator.plans)
 
 
 def _check_keys(data: Mapping[str, Any], at: Callable[..., str]) -> None:

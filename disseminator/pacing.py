@@ -299,8 +299,9 @@ def money(value: Decimal | None) -> str | None:
 
 
 def _money(value: Decimal) -> str:
+    """At least cents, more when the price has them: ``0.20``, ``0.215``, ``3.00``."""
     text = format(value.normalize(), "f")
-    if "." in text and len(text.split(".")[1]) < 2:
+    if len(text.partition(".")[2]) < 2:
         text = f"{value:.2f}"
     return text
 

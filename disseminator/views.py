@@ -198,8 +198,19 @@ def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
         return _("blackout window ({window}): goes at {when}").format(
             window=post.get("blackout") or "", when=show_soon(post["blackout_until"], tz, now=now))
     later = post.get("next_attempt_at")
+    if post.get("budget_reason") is not None:
+        spent = post.get("budget_until")
+        if spent and (not later or dt.datetime.fromisoformat(later) <= dt.datetime.fromisoformat(spent)):
+            return _("posting budget: {reason}; next at {when}").format(
+                reason=stored(post["budget_reason"]), when=show_soon(spent, tz, now=now))
+        if not spent:  # X's 402: until someone buys credits
+            return _("posting budget: {reason}; waits for 'disseminator accounts resume {account}'").format(
+                reason=stored(post["budget_reason"]), account=account)
     limit = post.get("rate_limited_until")
     if limit and (not later or dt.datetime.fromisoformat(later) <= dt.datetime.fromisoformat(limit)):
+        if post.get("rate_limit_reason"):
+            return _("rate limited ({reason}): next try {when}").format(
+                reason=stored(post["rate_limit_reason"]), when=show_soon(limit, tz, now=now))
         return _("rate limited: next try {when}").format(when=show_soon(limit, tz, now=now))
     if later and dt.datetime.fromisoformat(later) <= now:
         later = None  # due: it goes at the next run
@@ -213,14 +224,3 @@ def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
             return _("next try {when}: {error}").format(when=show_soon(later, tz, now=now), error=stored(post["error"]))
         return _("next try at the next run: {error}").format(error=stored(post["error"]))
     return "" if later else _("due: goes at the next run")
-    if post.get("budget_reason") is not None:
-        spent = post.get("budget_until")
-        if spent and (not later or dt.datetime.fromisoformat(later) <= dt.datetime.fromisoformat(spent)):
-            return _("posting budget: {reason}; next at {when}").format(
-                reason=stored(post["budget_reason"]), when=show_soon(spent, tz, now=now))
-        if not spent:  # X's 402: until someone buys credits
-            return _("posting budget: {reason}; waits for 'disseminator accounts resume {account}'").format(
-                reason=stored(post["budget_reason"]), account=account)
-        if post.get("rate_limit_reason"):
-            return _("rate limited ({reason}): next try {when}").format(
-                reason=stored(post["rate_limit_reason"]), when=show_soon(limit, tz, now=now))

@@ -27,7 +27,7 @@ from typing import Any, assert_never
 from channels.base import AuthError, Channel, ChannelError, Draft, RateLimited, Receipt
 from channels.i18n import _
 
-from . import holds, missed, queue, recurrence
+from . import holds, missed, pacing, queue, recurrence
 from .blackout import Refresher
 from .clients import Clients
 from .config import Settings
@@ -243,7 +243,10 @@ class Worker:
                 # post goes back as it was, and no hold is stored that would outlive the fix.
                 return self._settle(post, RetryDecision(Action.RETRY, post.next_attempt_at), kind="config",
                                     message=exc.message)
-            return self._publish_parts(post, fence, channel)
+            outcome = self._publish_parts(post, fence, channel)
+            if outcome.status == PostStatus.PUBLISHED:  # a limit now used up holds the account at once
+                pacing.after_publish(self.store, channel, account=post.account, now=self.clock.now(), tz=self.settings.tz)
+            return outcome
         raise AssertionError("unreachable")  # mypy: ExitStack may swallow exceptions
 
     def _publish_parts(self, post: PostRow, fence: Heartbeat, channel: Channel) -> Outcome:
@@ -268,6 +271,10 @@ class Worker:
                             error=post.error_message or _("gave up"))
                         return self._settle(post, RetryDecision(Action.FAIL), kind="transient", message=_part(index, draft, why),
                                             remote_url=url)
+                    wait = pacing.before_write(self.store, channel, draft, account=post.account, first=previous is None,
+                                               now=self.clock.now(), tz=self.settings.tz)
+                    if wait is not None:  # past a limit or budget: the account waits, the post is not failed
+                        return self._paced(post, wait)
                     fence.check()  # never write for a claim we cannot prove we still hold
                     receipt = self._write(post, channel, draft, index, reply_to=previous, last=index == last)
                     url = receipt.remote_url if index == 0 else url
@@ -294,6 +301,13 @@ class Worker:
             url = receipt.remote_url if index == 0 and receipt.remote_url else url
             previous, in_doubt = receipt.remote_id, False
         return self._settle(post, None, remote_url=url)
+
+    def _paced(self, post: PostRow, wait: pacing.Wait) -> Outcome:
+        """The account holds until ``wait.until`` (:mod:`disseminator.pacing`); the post goes
+        back as it was, no call made or counted."""
+        pacing.hold(self.store, post.account, wait)
+        kind = "rate_limited" if wait.kind is HoldKind.RATE_LIMIT else "budget"
+        return self._settle(post, RetryDecision(Action.RETRY, post.next_attempt_at), kind=kind, message=wait.reason)
 
     def _failures(self, post: PostRow) -> int:
         """Counted calls so far (the store counts them as they are recorded)."""
@@ -380,7 +394,7 @@ class Worker:
             if decision.hold is not None:
                 # The limit or the refusal is the account's, not the post's: its other
                 # posts wait too instead of each spending a call to learn the same thing.
-                holds.place(self.store, post.account, decision.hold, reason=message if decision.hold is HoldKind.ATTENTION else None,
+                holds.place(self.store, post.account, decision.hold, reason=message if decision.hold in (HoldKind.ATTENTION, HoldKind.BUDGET) else None,
                             until=decision.hold_until)
             if decision.action is Action.RETRY:
                 extra: dict[str, Any] = {"needs_reconcile": True} if decision.reconcile else {}

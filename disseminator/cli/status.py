@@ -53,7 +53,7 @@ def status(app: App, output: Output) -> None:
             click.echo(_("Nothing is waiting to go out."))
         labels = {HoldKind.PAUSE.value: _("paused"), HoldKind.RATE_LIMIT.value: _("rate limited"),
                   HoldKind.ATTENTION.value: _("needs attention"),
-                  HoldKind.BLACKOUT.value: _("blackout window")}
+                  HoldKind.BLACKOUT.value: _("blackout window"), HoldKind.BUDGET.value: _("posting budget used up")}
         for hold in found.holds:
             until = _(" until {when}").format(when=show_human(hold["until"], tz)) if hold["until"] else ""
             click.echo(wrapped(_("{account}: {state}{until}: {reason}").format(
