@@ -17,7 +17,7 @@ from channels.i18n import _
 
 from .errors import RunFailed
 from .timeparse import show
-from .views import attempt_view, event_view, post_view, posts_view
+from .views import attempt_view, event_view, post_view, posts_view, show_human
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -51,6 +51,7 @@ def preview(settings: Settings, ref: str, accounts: Sequence[str], *, store: Cal
     from channels.text import extract_hashtags_with_indices
 
     from .catalog import article_by_ref
+    from .pacing import money
     from .planner import plan
     from .registry import make_channel
 
@@ -71,6 +72,8 @@ def preview(settings: Settings, ref: str, accounts: Sequence[str], *, store: Cal
             "counts": [list(channel.measure(t)) for t in parts],
             "hashtags": list(dict.fromkeys("#" + e.value for t in parts for e in extract_hashtags_with_indices(t))),
             "refused": p.refused,
+            # What the network charges for it (X with prices configured), a decimal as text.
+            "cost": money(channel.cost(draft)) if draft else None,
         })
     return Preview(items)
 
@@ -113,9 +116,12 @@ def schedule(settings: Settings, store: Store, article_id: int, accounts: Sequen
     queued, refused = plan_and_queue(settings, store, article_id, accounts, when=when, variant=variant, times=times,
                                      recurrence=timing.every)
     waiting = _waiting(settings, store, {r.account for r in queued}, when)
+    from .pacing import Prices
+
+    prices = Prices(settings)
     rows = [{"id": r.id, "account": r.account, "channel": r.channel, "status": r.status,
              "scheduled_at": show(r.scheduled_at, settings.tz), "warnings": list(r.warnings or []),
-             "waiting": waiting.get(r.account), "recurrence": r.recurrence,
+             "waiting": waiting.get(r.account), "cost": prices.cost(r.account, r.parts), "recurrence": r.recurrence,
              **blackout_note(settings, r.account, r.scheduled_at)} for r in queued]
     return Scheduled(rows, [_("{account}: not queued: {reason}").format(account=p.account, reason=p.refused)
                             for p in refused])
@@ -157,6 +163,9 @@ def _waiting(settings: Settings, store: Store, accounts: set[str], when: dt.date
         HoldKind.PAUSE: lambda a, h: _("it goes after 'disseminator accounts resume {account}'").format(account=a),
         HoldKind.ATTENTION: lambda a, h: _("it goes after 'disseminator accounts check {account}' passes").format(
             account=a),
+        HoldKind.BUDGET: lambda a, h: (_("it goes after {when}").format(when=show_human(h.until, settings.tz))
+                                       if h.until else _("it goes after 'disseminator accounts resume {account}'").format(
+                                           account=a)),
     }
     said: dict[str, str] = {}
     for account, found in holds.active(store).items():
@@ -218,6 +227,8 @@ def _with_holds(settings: Settings, store: Store, page: list[tuple[PostRow, str]
     attention.update(settings.account_problems())  # the configuration's own word, never stored
     resting = {a: h.until for a, h in holds.of_kind(held, HoldKind.RATE_LIMIT).items() if h.until}
     paused = {a: h.reason or "" for a, h in holds.of_kind(held, HoldKind.PAUSE).items()}
+    limited = holds.of_kind(held, HoldKind.RATE_LIMIT)
+    budget = holds.of_kind(held, HoldKind.BUDGET)
     rows = posts_view(store, [r for r, _t in page], settings.tz, attention, titles={r.id: t for r, t in page})
     from .queue import waiting_behind
 
@@ -230,10 +241,29 @@ def _with_holds(settings: Settings, store: Store, page: list[tuple[PostRow, str]
             r["rate_limited_until"] = show(resting[r["account"]], settings.tz)
         if r["account"] in paused and r["status"] == "scheduled":
             r["paused"] = paused[r["account"]] or True
+        if r["account"] in limited and limited[r["account"]].reason and r["status"] == "scheduled":
+            r["rate_limit_reason"] = limited[r["account"]].reason  # English, as stored: pacing's word
+        if r["account"] in budget and r["status"] == "scheduled":
+            hold = budget[r["account"]]
+            r["budget_reason"] = hold.reason or ""
+            r["budget_until"] = show(hold.until, settings.tz) if hold.until else None
+    _with_costs(settings, page, rows)
     from .plan_views import annotate
 
     annotate(settings, held, rows, due_by)
     return attention, rows
+
+
+def _with_costs(settings: Settings, page: list[tuple[PostRow, str]], rows: list[dict[str, Any]]) -> None:
+    """``cost`` on each post whose network charges for it (X with its prices configured):
+    a decimal as text, e.g. ``"0.215"``."""
+    from .pacing import Prices
+
+    prices = Prices(settings)
+    for (row, _title), view in zip(page, rows):
+        cost = prices.cost(row.account, row.parts)
+        if cost is not None:
+            view["cost"] = cost
 
 
 def history(settings: Settings, store: Store, status: str | None = None, *, filters: Filters = Filters()) -> list[dict[str, Any]]:

@@ -72,6 +72,9 @@ def say_preview(result: Preview) -> None:
                                 else _("image: {url}").format(url=url)))
         if item["link"] and item["channel"] == "facebook":
             click.echo("-- " + _("link: {link}").format(link=item["link"]))
+        if item.get("cost") is not None:
+            click.echo("-- " + _("cost: {cost} ({posts})").format(
+                cost=item["cost"], posts=ngettext("{n} post", "{n} posts", n).format(n=n)))
         for w in item["warnings"]:
             click.echo("-- " + _("warning: {warning}").format(warning=w))
         click.echo("")
@@ -144,6 +147,8 @@ def schedule(app: App, refs: tuple[str, ...], plan: str | None, accounts: tuple[
         for r in result.rows:
             click.echo(_("Queued post {id} for {account} ({channel}) at {when}").format(
                 id=r["id"], account=r["account"], channel=r["channel"], when=show_human(r["scheduled_at"], app.settings.tz)))
+            if r.get("cost") is not None:
+                click.echo("  " + _("cost: {cost}").format(cost=r["cost"]))
             for w in r["warnings"]:  # kept with the post, in English
                 click.echo("  " + _("warning: {warning}").format(warning=stored(w)))
             if r["waiting"]:
@@ -268,6 +273,9 @@ def _title(r: dict[str, Any]) -> str:
 
 def _note(r: dict[str, Any], tz: ZoneInfo, now: dt.datetime) -> str:
     step = what_next(r, tz, now=now)
+    if r.get("cost") is not None and r["status"] in ("scheduled", "publishing"):
+        cost = _("cost {cost}").format(cost=r["cost"])
+        step = f"{cost}; {step}" if step else cost
     if r.get("recurrence") and r["status"] == "scheduled":
         repeats = _("repeats: {cron}").format(cron=r["recurrence"])
         step = f"{step}; {repeats}" if step else repeats
