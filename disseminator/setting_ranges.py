@@ -80,7 +80,7 @@ ACCOUNT: Mapping[str, Range] = {
     # Money, in the currency the network bills (X: USD); twitter only for the prices:
     "price_per_post": Range(0, 1_000),
     "price_per_link_post": Range(0, 1_000),
-    "monthly_budget": Range(0, 1_000_000_000),
+    "monthly_budget": Range(0, 100_000),
 }
 
 #: On/off account settings: ``true`` or ``false`` (a string "false" would count as on).
