@@ -318,7 +318,8 @@ def cancel(store: Store, post_id: int, *, force: bool = False) -> PostRow:
     The guard is part of the UPDATE (``nothing_out``), so a part landing between a look
     and the cancel cannot slip through.
     """
-    if transition(store, post_id, "force_cancel" if force else "cancel", reason=_("cancelled by an officer")):
+    if (transition(store, post_id, "force_cancel" if force else "cancel", reason=_("cancelled by an officer"))
+            or transition(store, post_id, "cancel_missed", reason=_("cancelled by an officer"))):
         return store.post(post_id)
     row = store.post(post_id)
     if row.status is S.SCHEDULED:
