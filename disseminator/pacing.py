@@ -98,15 +98,23 @@ def before_write(store: Store, channel: Channel, draft: Draft, *, account: str, 
     wait = network_wait(store, channel, account=account, now=now)
     if wait is not None or not first:
         return wait
-    wait = budget_wait(store, channel, draft, account=account, now=now, tz=tz)
-    if wait is None:
-        # Will this post use a budget up?  Then the account holds from now on: its next
-        # post is not claimed the moment this one lands, only to be put back.  (The account
-        # has this post in flight meanwhile, so the hold keeps nothing else back.)
-        after = budget_wait(store, channel, None, account=account, now=now, tz=tz, sent=draft)
-        if after is not None:
-            hold(store, account, after)
-    return wait
+    return budget_wait(store, channel, draft, account=account, now=now, tz=tz)
+
+
+def wrote(store: Store, channel: Channel, draft: Draft, index: int, *, account: str, now: dt.datetime,
+          tz: ZoneInfo) -> None:
+    """Part ``index`` of ``draft`` is on the network (not yet recorded): if that used a
+    budget up, the account holds from now on, while its post is still in flight, so its
+    next post is not claimed the moment this one is recorded, only to be put back.
+    Never raises: the part is out whatever happens here."""
+    try:
+        counted = channel.counts_parts or index == 0
+        sent = Draft(parts=(draft.parts[index],)) if counted else Draft(parts=())
+        wait = budget_wait(store, channel, None, account=account, now=now, tz=tz, sent=sent)
+        if wait is not None:
+            hold(store, account, wait)
+    except Exception:  # noqa: BLE001 - see above
+        log.warning("pacing.wrote_failed account=%s", account, exc_info=True)
 
 
 def after_publish(store: Store, channel: Channel, *, account: str, now: dt.datetime, tz: ZoneInfo) -> Wait | None:
@@ -174,11 +182,11 @@ def budget_wait(store: Store, channel: Channel, draft: Draft | None, *, account:
         times = published_times(store, account, since=now - max(DAY, dt.timedelta(seconds=budget.min_interval)),
                                 parts=channel.counts_parts)
         if sent is not None:
-            times += [now] * (len(sent.parts) if channel.counts_parts else 1)
+            times += [now] * len(sent.parts)  # the caller counts: a part, or a post's first part
         waits += _count_waits(budget, times, units=units, now=now)
     if budget.monthly_budget is not None:
         wait = _month_wait(store, channel, draft, budget.monthly_budget, account=account, now=now, tz=tz,
-                           extra=(channel.cost(sent) or Decimal(0)) if sent is not None else Decimal(0))
+                           extra=(channel.cost(sent) or Decimal(0)) if sent is not None and sent.parts else Decimal(0))
         if wait is not None:
             waits.append(wait)
     return max(waits, key=lambda w: w.until) if waits else None

@@ -321,6 +321,7 @@ class Worker:
         self._in_flight = attempt  # recorded by _interrupted if the call never returns
         try:
             receipt = channel.publish_part(draft, index, reply_to=reply_to)
+            pacing.wrote(self.store, channel, draft, index, account=post.account, now=self.clock.now(), tz=self.settings.tz)
         except ChannelError as exc:
             self._finish(attempt, exc)
             raise

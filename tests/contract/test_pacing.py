@@ -290,3 +290,13 @@ def test_budget_settings_are_checked(tmp_path: Path, sandbox: Any) -> None:
     env.config.write_text(text.replace("[accounts.sandbox_x]\n", '[accounts.sandbox_x]\nmin_interval = "90s"\n'))
     result = env.cli("queue")
     assert result.code == 2 and "min_interval: expected a number of seconds from 0 to 86,400, got a string" in result.err
+
+
+def test_a_write_that_fails_leaves_no_budget_hold(tmp_path: Path, sandbox: Any) -> None:
+    """The budget is spent by what went out, not by what was tried."""
+    env = _env(tmp_path, sandbox, {"sandbox_fb": "min_interval = 300"})
+    env.queue_one("sandbox_fb", 1)
+    sandbox.set_faults({"next": [{**WRITE["sandbox_fb"], "status": 400, "graph_code": 100, "count": 1}]})
+    worker = _worker(env, FakeClock(later(1)))
+    assert [(o.status, o.error_kind) for o in worker.run_due().outcomes] == [("failed", "rejected")]
+    assert HoldKind.BUDGET not in {h.kind for h in holds.active(worker.store).get("sandbox_fb", [])}
