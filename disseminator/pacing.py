@@ -38,7 +38,7 @@ from sqlalchemy import select
 from channels.base import Channel, Draft, Pace
 from channels.i18n import N_
 
-from . import holds
+from . import holds, setting_ranges
 from .store import PartRow, PostRow, Store
 from .store.models import HoldKind
 
@@ -76,7 +76,7 @@ class Budget:
         """From an account's table (already checked by the configuration loader)."""
         money = settings.get("monthly_budget")
         return cls(max_per_hour=settings.get("max_per_hour"), max_per_day=settings.get("max_per_day"),
-                   min_interval=float(settings.get("min_interval") or 0),
+                   min_interval=setting_ranges.duration_seconds(settings.get("min_interval") or 0) or 0.0,
                    monthly_budget=Decimal(str(money)) if money is not None else None)
 
     @property

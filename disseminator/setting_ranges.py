@@ -83,6 +83,19 @@ ACCOUNT: Mapping[str, Range] = {
     "monthly_budget": Range(0, 100_000),
 }
 
+#: Account durations that may also be written as the plans write them ("90s", "5m", "1h").
+ACCOUNT_DURATIONS = ("min_interval",)
+
+
+def duration_seconds(value: Any) -> float | None:
+    """Seconds of a duration setting: a number, or text such as "90s", "5m", "1h30m" (as
+    ``[plans]`` write a stagger); None when it cannot be read."""
+    from .plans import parse_duration
+
+    found = parse_duration(value)
+    return found.total_seconds() if found is not None else None
+
+
 #: On/off account settings: ``true`` or ``false`` (a string "false" would count as on).
 ACCOUNT_FLAGS = ("thread", "images", "photo")
 
@@ -116,7 +129,14 @@ def check_account(where: Callable[[str], str], name: str, table: Mapping[str, An
     """Check an account table's numeric, on/off and text settings; ``where(key)`` says where
     a key is written (``file:line``).  Raises :class:`ConfigError`."""
     for key, value in table.items():
-        if key in ACCOUNT:
+        if key in ACCOUNT_DURATIONS and isinstance(value, str):
+            seconds = duration_seconds(value)
+            if seconds is None:
+                raise ConfigError(_('{where}: accounts.{name}.{key}: expected {range}, or a duration such as "90s", '
+                                    '"5m" or "1h", got {value!r}').format(
+                    where=where(key), name=name, key=key, range=ACCOUNT[key].describe(), value=value))
+            check(where(key), f"accounts.{name}.{key}", ACCOUNT[key], seconds)
+        elif key in ACCOUNT:
             check(where(key), f"accounts.{name}.{key}", ACCOUNT[key], value)
         elif key in ACCOUNT_FLAGS and not isinstance(value, bool):
             raise ConfigError(_("{where}: accounts.{name}.{key}: expected true or false, got {value}").format(

@@ -110,7 +110,7 @@ def test_max_per_hour_holds_the_account_until_the_oldest_post_leaves_the_hour(tm
 
 
 def test_min_interval_and_max_per_day(tmp_path: Path, sandbox: Any) -> None:
-    env = _env(tmp_path, sandbox, {"sandbox_fb": "min_interval = 90", "sandbox_x": "max_per_day = 1"})
+    env = _env(tmp_path, sandbox, {"sandbox_fb": 'min_interval = "1m30s"', "sandbox_x": "max_per_day = 1"})
     fb = [env.queue_one("sandbox_fb", n) for n in (1, 2)]
     x = [env.queue_one("sandbox_x", n) for n in (3, 4)]
     clock = FakeClock(later(1))
@@ -287,9 +287,15 @@ def test_budget_settings_are_checked(tmp_path: Path, sandbox: Any) -> None:
     env.config.write_text(text.replace("[accounts.sandbox_fb]\n", "[accounts.sandbox_fb]\nprice_per_post = 0.1\n"))
     result = env.cli("queue")
     assert result.code == 2 and "price_per_post is a setting of twitter accounts" in result.err
-    env.config.write_text(text.replace("[accounts.sandbox_x]\n", '[accounts.sandbox_x]\nmin_interval = "90s"\n'))
+    env.config.write_text(text.replace("[accounts.sandbox_x]\n", '[accounts.sandbox_x]\nmin_interval = "soon"\n'))
     result = env.cli("queue")
-    assert result.code == 2 and "min_interval: expected a number of seconds from 0 to 86,400, got a string" in result.err
+    assert result.code == 2 and ('min_interval: expected a number of seconds from 0 to 86,400, or a duration such as '
+                                 '"90s", "5m" or "1h", got \'soon\'') in result.err
+    env.config.write_text(text.replace("[accounts.sandbox_x]\n", '[accounts.sandbox_x]\nmin_interval = "2d"\n'))
+    assert env.cli("queue").code == 2
+    env.config.write_text(text.replace("[accounts.sandbox_x]\n", '[accounts.sandbox_x]\nmin_interval = "25h"\n'))
+    result = env.cli("queue")
+    assert result.code == 2 and "expected a number of seconds from 0 to 86,400, got 90000.0" in result.err
 
 
 def test_a_write_that_fails_leaves_no_budget_hold(tmp_path: Path, sandbox: Any) -> None:
