@@ -160,7 +160,9 @@ def _waiting(settings: Settings, store: Store, accounts: set[str], when: dt.date
     from .store import HoldKind
 
     until = {
-        HoldKind.PAUSE: lambda a, h: _("it goes after 'disseminator accounts resume {account}'").format(account=a),
+        HoldKind.PAUSE: lambda a, h: (_("it goes after {when}").format(when=show_human(h.until, settings.tz)) if h.until
+                                      else _("it goes after 'disseminator resume --all'") if h.account == holds.ALL
+                                      else _("it goes after 'disseminator accounts resume {account}'").format(account=a)),
         HoldKind.ATTENTION: lambda a, h: _("it goes after 'disseminator accounts check {account}' passes").format(
             account=a),
         HoldKind.BUDGET: lambda a, h: (_("it goes after {when}").format(when=show_human(h.until, settings.tz))
@@ -168,11 +170,12 @@ def _waiting(settings: Settings, store: Store, accounts: set[str], when: dt.date
                                            account=a)),
     }
     said: dict[str, str] = {}
-    for account, found in holds.active(store).items():
+    held = holds.active(store)
+    for account in sorted(accounts):
         lines = [f"{holds.describe(h)}; " + (until[h.kind](account, h) if h.kind in until else
                                              _("it goes after {when}").format(when=show(h.until, settings.tz))
                                              if h.until else _("it waits"))
-                 for h in found if account in accounts and (h.until is None or h.until > when)]
+                 for h in holds.for_account(held, account) if h.until is None or h.until > when]
         if lines:
             said[account] = "; ".join(lines)
     return said

@@ -276,3 +276,9 @@ def test_bad_cron_is_one_line(env: Env) -> None:
     bad = env.cli("schedule", str(article(env, 1)), "--every", "every monday")
     assert bad.code != 0 and bad.err.startswith("error: --every: cannot read 'every monday' as a cron expression")
     assert len(bad.err.strip().splitlines()) == 1
+
+
+def test_scheduling_while_every_account_is_paused_says_so(env: Env) -> None:
+    assert env.cli("pause", "--all", "--reason", "bencana").code == 0
+    queued = env.cli("schedule", str(article(env, 1)), "--account", "sandbox_fb", "--now")
+    assert "waiting: paused: bencana; it goes after 'disseminator resume --all'" in flat(queued.out), queued.out
