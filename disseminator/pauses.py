@@ -72,6 +72,9 @@ def resume(settings: Settings, store: Store, name: str | None) -> dict[str, Any]
     account = _target(settings, name)
     now = store.clock.now()
     was = any(h.kind is HoldKind.PAUSE for h in holds.active(store, now).get(account, []))
+    # An account's budget hold too (X's 402 until credits are bought): a configured budget
+    # still used up is placed again before the next write (disseminator.pacing).
+    spent = name is not None and holds.lift(store, account, HoldKind.BUDGET)
     holds.lift(store, account, HoldKind.PAUSE)
     gone = missed.sweep(store, grace=dt.timedelta(seconds=settings.worker.grace), zone_for=settings.zone_for,
                         account=name) if was else []
@@ -82,7 +85,7 @@ def resume(settings: Settings, store: Store, name: str | None) -> dict[str, Any]
         still = [f"{a}: {holds.describe(h)}" for a, hs in sorted(held.items()) for h in hs if a != holds.ALL]
     else:
         still = [holds.describe(h) for h in holds.for_account(held, name)]
-    return {"account": name, "all": name is None, "paused": False, "changed": was, "due": due, "missed": gone,
+    return {"account": name, "all": name is None, "paused": False, "changed": was or spent, "due": due, "missed": gone,
             "still_held": still}
 
 

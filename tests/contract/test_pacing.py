@@ -272,10 +272,17 @@ def test_x_402_holds_the_account_then_the_post_goes_once_after_resume(tmp_path: 
     status = env.cli("status", "--json")
     assert status.code == 1 and any("accounts resume sandbox_x" in p for p in status.json()["problems"])
     assert worker.run_due().outcomes == []
-    resumed = env.cli("accounts", "resume", "sandbox_x", "--json").json()
+    resumed = env.cli("resume", "sandbox_x", "--json").json()
     assert resumed["changed"] and resumed["due"] == 1
     assert [(o.post_id, o.status) for o in worker.run_due().outcomes] == [(post, "published")]
     assert len(env.posts_on("sandbox_x")) == 1
+    # The same through 'accounts resume'.
+    again = env.queue_one("sandbox_x", 2)
+    sandbox.set_faults({"next": [{**WRITE["sandbox_x"], "status": 402, "body": body, "count": 1}]})
+    assert [(o.status, o.error_kind) for o in worker.run_due().outcomes] == [("scheduled", "budget")]
+    assert env.cli("accounts", "resume", "sandbox_x", "--json").json()["changed"]
+    assert [(o.post_id, o.status) for o in worker.run_due().outcomes] == [(again, "published")]
+    assert len(env.posts_on("sandbox_x")) == 2
 
 
 def test_budget_settings_are_checked(tmp_path: Path, sandbox: Any) -> None:
