@@ -59,3 +59,16 @@ class Refresher:
 def refresh(settings: Settings, store: Store) -> list[str]:
     """:meth:`Refresher.refresh` once (``queue``, ``status``: what they show is current)."""
     return Refresher(settings, store).refresh()
+
+
+def open_windows(settings: Settings, now: dt.datetime) -> dict[str, tuple[str, dt.datetime]]:
+    """Accounts a blackout window of their plan holds at ``now``, with the window (as
+    written) and its end: what ``status`` shows even before a run has placed the hold."""
+    found: dict[str, tuple[str, dt.datetime]] = {}
+    for account in settings.account_names():
+        plan = settings.plan_for(account)
+        end = blackout_end(plan, now)
+        if plan is not None and end is not None:
+            window = blackout_window(plan, now)
+            found[account] = (f"{plan.name}: {window.text if window else ''}", end)
+    return found

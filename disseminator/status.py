@@ -114,6 +114,13 @@ def gather(settings: Any, store: Store, *, now: dt.datetime | None = None) -> St
         for hold in found:
             status.holds.append({"account": account, "kind": hold.kind.value, "reason": hold.reason,
                                  "until": show(hold.until, tz) if hold.until else None})
+    from .blackout import open_windows
+
+    placed = {h["account"] for h in status.holds if h["kind"] == HoldKind.BLACKOUT.value}
+    for account, (window, end) in sorted(open_windows(settings, now).items()):
+        if account not in placed:  # open, but no run has placed its hold yet
+            status.holds.append({"account": account, "kind": HoldKind.BLACKOUT.value, "reason": window,
+                                 "until": show(end, tz)})
     for row in daemons:
         last = _aware(row.last_beat)
         alive = is_alive(row, now)

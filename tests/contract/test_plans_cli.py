@@ -282,3 +282,10 @@ def test_scheduling_while_every_account_is_paused_says_so(env: Env) -> None:
     assert env.cli("pause", "--all", "--reason", "bencana").code == 0
     queued = env.cli("schedule", str(article(env, 1)), "--account", "sandbox_fb", "--now")
     assert "waiting: paused: bencana; it goes after 'disseminator resume --all'" in flat(queued.out), queued.out
+
+
+def test_status_shows_an_open_window_before_any_run(env: Env) -> None:
+    window, _end = _window_around_now(dt.timedelta(hours=1), dt.timedelta(hours=1))
+    add_config(env, f'[plans.tenang]\ntimezone = "UTC"\nblackout = ["{window}"]\naccounts = ["sandbox_x"]')
+    shown = env.cli("status", "--json").json()["holds"]
+    assert [(h["account"], h["kind"], h["reason"]) for h in shown] == [("sandbox_x", "blackout", f"tenang: {window}")]
