@@ -60,6 +60,11 @@ class Wait:
     until: dt.datetime
     reason: str
 
+    @property
+    def error_kind(self) -> str:
+        """What the post that waits is marked with (``rate_limited`` or ``budget``)."""
+        return "rate_limited" if self.kind is HoldKind.RATE_LIMIT else "budget"
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -90,15 +95,18 @@ class Budget:
 
 def before_write(store: Store, channel: Channel, draft: Draft, *, account: str, first: bool,
                  now: dt.datetime, tz: ZoneInfo) -> Wait | None:
-    """May ``account`` send the next part of ``draft`` now?  None: yes.
+    """May ``account`` send the next part of ``draft`` now?  None: yes; else the wait,
+    already placed as the account's hold (the post goes back to the queue as it was).
 
     ``first``: this is the post's first write in this claim; its budgets are checked then
     (a thread already under way is one post, and finishes unless the network says stop).
     """
     wait = network_wait(store, channel, account=account, now=now)
-    if wait is not None or not first:
-        return wait
-    return budget_wait(store, channel, draft, account=account, now=now, tz=tz)
+    if wait is None and first:
+        wait = budget_wait(store, channel, draft, account=account, now=now, tz=tz)
+    if wait is not None:
+        hold(store, account, wait)
+    return wait
 
 
 def wrote(store: Store, channel: Channel, draft: Draft, index: int, *, account: str, now: dt.datetime,

@@ -273,8 +273,9 @@ class Worker:
                                             remote_url=url)
                     wait = pacing.before_write(self.store, channel, draft, account=post.account, first=previous is None,
                                                now=self.clock.now(), tz=self.settings.tz)
-                    if wait is not None:  # past a limit or budget: the account waits, the post is not failed
-                        return self._paced(post, wait)
+                    if wait is not None:  # past a limit or budget: its account holds; the post waits, uncounted
+                        return self._settle(post, RetryDecision(Action.RETRY, post.next_attempt_at), kind=wait.error_kind,
+                                            message=wait.reason)
                     fence.check()  # never write for a claim we cannot prove we still hold
                     receipt = self._write(post, channel, draft, index, reply_to=previous, last=index == last)
                     url = receipt.remote_url if index == 0 else url
@@ -301,13 +302,6 @@ class Worker:
             url = receipt.remote_url if index == 0 and receipt.remote_url else url
             previous, in_doubt = receipt.remote_id, False
         return self._settle(post, None, remote_url=url)
-
-    def _paced(self, post: PostRow, wait: pacing.Wait) -> Outcome:
-        """The account holds until ``wait.until`` (:mod:`disseminator.pacing`); the post goes
-        back as it was, no call made or counted."""
-        pacing.hold(self.store, post.account, wait)
-        kind = "rate_limited" if wait.kind is HoldKind.RATE_LIMIT else "budget"
-        return self._settle(post, RetryDecision(Action.RETRY, post.next_attempt_at), kind=kind, message=wait.reason)
 
     def _failures(self, post: PostRow) -> int:
         """Counted calls so far (the store counts them as they are recorded)."""
