@@ -18,7 +18,7 @@ import requests
 import urllib3.exceptions
 from requests.structures import CaseInsensitiveDict
 
-from channels.base import AuthError, Duplicate, RateLimited, Rejected, Transient
+from channels.base import AuthError, Duplicate, RateLimited, Rejected, Spent, Transient
 from channels.clock import FakeClock
 from channels.graph_errors import graph_error, regain_at
 from channels.http import describe, is_transport, never_sent
@@ -123,7 +123,8 @@ X_TABLE = [
     # (status, body, content type, kind, may_have_landed on a write, code)
     (400, {"errors": [{"message": "Your Tweet text is too long."}], "title": "Invalid Request"}, "json", Rejected, None, None),
     (401, {"title": "Unauthorized", "detail": "Unauthorized", "type": "about:blank", "status": 401}, "json", AuthError, None, None),
-    (402, {"title": "Payment Required", "detail": "credits depleted"}, "json", Rejected, None, None),
+    # Pay-per-use credits used up: the account holds (a budget), the post is never failed.
+    (402, {"title": "Payment Required", "detail": "credits depleted"}, "json", Spent, None, None),
     (403, DUPLICATE, "json", Duplicate, None, None),
     (403, {"errors": [{"message": "limited v1.1", "code": 453}], "title": "Forbidden", "detail": "Forbidden"}, "json", AuthError, None, "453"),
     (403, {"type": "https://api.x.com/2/problems/client-forbidden", "detail": "no"}, "json", AuthError, None, "client-forbidden"),
