@@ -45,6 +45,8 @@ def test_a_post_that_cannot_be_looked_up_keeps_asking_and_holds_nothing_back(str
     from tests.contract.conftest import later
 
     env = strict_env
+    # The clock jumps hours between runs here: not a daemon that was down (worker.grace).
+    env.config.write_text(env.config.read_text() + "grace = 604800\n")
     first = env.queue_one("sandbox_x", 1)
     second = env.queue_one("sandbox_x", 2)
     env.sandbox.set_faults({"lose_response": [{**WRITE["sandbox_x"], "count": 1}]})  # type: ignore[attr-defined]
