@@ -12,6 +12,7 @@ there, see :mod:`disseminator.missed`).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING
 
 from . import holds
@@ -21,6 +22,8 @@ from .store import HoldKind
 if TYPE_CHECKING:
     from .config import Settings
     from .store import Store
+
+log = logging.getLogger("disseminator.blackout")
 
 
 class Refresher:
@@ -51,6 +54,7 @@ class Refresher:
             window = blackout_window(plan, now)
             reason = f"{plan.name if plan else ''}: {window.text if window else ''}"  # as written in the file
             holds.place(self.store, account, HoldKind.BLACKOUT, reason=reason, until=end)
+            log.info("account.blackout account=%s until=%s window=%r", account, end.isoformat(), reason)
             self._placed[account] = end
             held.append(account)
         return held

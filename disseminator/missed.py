@@ -22,6 +22,7 @@ due-time index; it never reads the whole queue.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,7 @@ from channels.i18n import _
 from . import holds
 from .store import EventRow, HoldKind, HoldRow, PartRow, PostRow, PostStatus, Store
 
+log = logging.getLogger("disseminator.missed")
 S = PostStatus
 #: Holds that are the system's own waits: lateness counts from their end.
 PLANNED_WAITS = (HoldKind.RATE_LIMIT.value, HoldKind.BUDGET.value, HoldKind.BLACKOUT.value)
@@ -92,6 +94,8 @@ def sweep(store: Store, *, grace: dt.timedelta, zone_for: Callable[[str], ZoneIn
                      "worker": None, "reason": reason, "detail": None, "at": now} for pid in done])
                 for row in s.scalars(select(PostRow).where(PostRow.id.in_(done), PostRow.recurrence.is_not(None))):
                     follow(s, row, now=now, zone=zone_for(row.account) if zone_for else ZoneInfo("UTC"))
+        for pid in done:
+            log.info("post.missed post=%s grace=%ss", pid, int(grace.total_seconds()))
         moved += done
         if len(ids) < BATCH:
             return moved

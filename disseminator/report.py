@@ -178,9 +178,7 @@ def summarise(report: RunReport, paused: dict[str, tuple[int, str]], *, lines: l
     told = list(lines) if lines is not None else [_outcome(r) for r in rows]
     out = [_("Post {id} was left mid-publish by a stopped worker; it will be checked on the network first").format(
         id=pid) for pid in report.recovered]
-    out.extend(_("Post {id} missed its time (overdue past worker.grace) and was not sent late: "
-                 "'disseminator retry {id}' sends it, 'disseminator cancel {id}' drops it").format(id=pid)
-               for pid in report.missed)
+    out.extend(_missed(pid) for pid in report.missed)
     if not rows:
         out.extend(waits or ([] if paused or report.waiting or report.misconfigured or report.missed
                              else [_("Nothing due.")]))
@@ -191,6 +189,11 @@ def summarise(report: RunReport, paused: dict[str, tuple[int, str]], *, lines: l
                for account, (count, reason) in report.waiting.items())
     err.extend(_misconfigured(report))
     return RunSummary(rows, told, Said(out, err), report.failed)
+
+
+def _missed(post_id: int) -> str:
+    return _("Post {id} missed its time (overdue past worker.grace) and was not sent late: "
+             "'disseminator retry {id}' sends it, 'disseminator cancel {id}' drops it").format(id=post_id)
 
 
 def _paused(account: str, count: int, reason: str) -> str:
@@ -230,6 +233,7 @@ class DaemonNarrator:
                 said.out.append(_published(o.post_id, o.account, o.remote_url))
             else:
                 said.err.append(_ended(o.post_id, o.account, o.status, o.error_kind, o.error))
+        said.err.extend(_missed(pid) for pid in report.missed)
         if report.waiting != self._waiting:  # say it when it changes, not every tick
             said.err.extend(_("warning: {count} due post(s) wait for account {account}: {reason}").format(
                 count=count, account=account, reason=stored(reason))

@@ -289,3 +289,13 @@ def test_status_shows_an_open_window_before_any_run(env: Env) -> None:
     add_config(env, f'[plans.tenang]\ntimezone = "UTC"\nblackout = ["{window}"]\naccounts = ["sandbox_x"]')
     shown = env.cli("status", "--json").json()["holds"]
     assert [(h["account"], h["kind"], h["reason"]) for h in shown] == [("sandbox_x", "blackout", f"tenang: {window}")]
+
+
+def test_the_daemon_says_each_missed_post(env: Env) -> None:
+    from disseminator.report import DaemonNarrator
+
+    start = dt.datetime.now(UTC)
+    post = queue_now(env, "sandbox_fb", 1)
+    said = DaemonNarrator().tell(worker_at(env, start + dt.timedelta(hours=2)).run_due())
+    assert said.err == [f"Post {post} missed its time (overdue past worker.grace) and was not sent late: "
+                        f"'disseminator retry {post}' sends it, 'disseminator cancel {post}' drops it"]
