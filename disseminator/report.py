@@ -105,11 +105,23 @@ def what_waits(settings: Settings, store: Store, now: dt.datetime) -> list[str]:
         said.append(ngettext("{n} post of {account} waits: rate limited: next try {until}",
                              "{n} posts of {account} wait: rate limited: next try {until}", count).format(
             n=count, account=account, until=until))
+    spent = holds.of_kind(holds.active(store, now), HoldKind.BUDGET)
+    for account, (count, reason) in sorted(holds.waiting(store, HoldKind.BUDGET, due_by=now).items()):
+        ends = spent[account].until if account in spent else None
+        if ends is not None:
+            said.append(ngettext("{n} post of {account} waits: posting budget: {reason}; next at {when}",
+                                 "{n} posts of {account} wait: posting budget: {reason}; next at {when}", count).format(
+                n=count, account=account, reason=stored(reason), when=show_soon(ends, settings.tz, now=now)))
+        else:  # X's 402: until credits are bought
+            said.append(ngettext("{n} post of {account} waits: posting budget: {reason}; 'disseminator resume {account}' "
+                                 "once it is settled",
+                                 "{n} posts of {account} wait: posting budget: {reason}; 'disseminator resume {account}' "
+                                 "once it is settled", count).format(n=count, account=account, reason=stored(reason)))
     from .queue import held_by_order
 
     for account, (count, first) in sorted(held_by_order(store, due_by=now).items()):
-        if account in resting:
-            continue  # the whole account waits for its rate limit: said above
+        if account in resting or account in spent:
+            continue  # the whole account waits for its rate limit or budget: said above
         said.append(ngettext("{n} post of {account} waits behind post {first}, planned earlier "
                              "('disseminator post ahead ID' lets one go first)",
                              "{n} posts of {account} wait behind post {first}, planned earlier "

@@ -102,6 +102,8 @@ def test_max_per_hour_holds_the_account_until_the_oldest_post_leaves_the_hour(tm
     assert dt.datetime.fromisoformat(waiting["budget_until"]) == hold.until.replace(microsecond=0)
     text = env.cli("queue").out
     assert "posting budget: at most 2 an hour; next at" in " ".join(text.split())
+    said = " ".join(env.cli("run-due").out.split())
+    assert "1 post of sandbox_fb waits: posting budget: at most 2 an hour; next at" in said
     clock.advance(dt.timedelta(minutes=59))
     assert worker.run_due().outcomes == []
     clock.advance(dt.timedelta(minutes=1, seconds=1))
