@@ -26,9 +26,10 @@ from tests.contract.conftest import WRITE, Env, later
 from tests.helpers import write_config
 
 
-def _env(tmp_path: Path, sandbox: Any, accounts: dict[str, str], *, timezone: str = "") -> Env:
-    """An environment whose accounts get the extra lines ``accounts[name]``."""
-    config = write_config(tmp_path, sandbox_url=sandbox.url, database=f"sqlite:///{tmp_path / 'test.db'}")
+def _env(tmp_path: Path, sandbox: Any, accounts: dict[str, str], *, timezone: str = "", database: str = "") -> Env:
+    """An environment whose accounts get the extra lines ``accounts[name]`` (SQLite unless
+    ``database`` names another)."""
+    config = write_config(tmp_path, sandbox_url=sandbox.url, database=database or f"sqlite:///{tmp_path / 'test.db'}")
     text = config.read_text()
     for name, lines in accounts.items():
         text = text.replace(f"[accounts.{name}]\n", f"[accounts.{name}]\n{lines}\n")
@@ -109,6 +110,19 @@ def test_max_per_hour_holds_the_account_until_the_oldest_post_leaves_the_hour(tm
     clock.advance(dt.timedelta(minutes=1, seconds=1))
     assert [(o.post_id, o.status) for o in worker.run_due().outcomes] == [(posts[2], "published")]
     assert len(env.posts_on("sandbox_fb")) == 3
+
+
+@pytest.mark.postgres
+def test_budgets_count_on_postgresql(tmp_path: Path, sandbox: Any, pg_url: str) -> None:
+    env = _env(tmp_path, sandbox, {"sandbox_x": "max_per_hour = 1\n" + PRICES + "\nmonthly_budget = 0.5"}, database=pg_url)
+    first, second = env.queue_one("sandbox_x", 1), env.queue_one("sandbox_x", 2)
+    clock = FakeClock(later(1))
+    worker = _worker(env, clock)
+    assert [(o.post_id, o.status) for o in worker.run_due().outcomes] == [(first, "published")]
+    assert _hold(worker, "sandbox_x", HoldKind.BUDGET).until == clock.now() + dt.timedelta(hours=1)
+    assert _queued(env)[second]["budget_reason"] == "at most 1 an hour"
+    clock.advance(dt.timedelta(hours=1, seconds=1))
+    assert [(o.post_id, o.status) for o in worker.run_due().outcomes] == [(second, "published")]
 
 
 def test_min_interval_and_max_per_day(tmp_path: Path, sandbox: Any) -> None:
