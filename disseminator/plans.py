@@ -27,6 +27,7 @@ from typing import Any
 
 from channels.i18n import _
 
+from .durations import parse_duration as parse_duration  # one reader of "5m" for every setting
 from .errors import ConfigError
 
 #: Weekday names as a plan may write them (English and Indonesian), Monday = 0.
@@ -42,7 +43,6 @@ _CLOCK = r"(\d{1,2})[:.](\d{2})"
 _SLOT = re.compile(rf"^\s*(?:(?P<days>[^\d\s][^\s]*)\s+)?{_CLOCK}\s*$")
 _WEEKLY = re.compile(rf"^\s*(?:(?P<days>[^\d\s][^\s]*)\s+)?{_CLOCK}\s*-\s*{_CLOCK}\s*$")
 _DATED = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})(?:[ T]" + _CLOCK + r")?\s+-\s+(\d{4}-\d{2}-\d{2})(?:[ T]" + _CLOCK + r")?\s*$")
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$")
 #: How far ahead :func:`next_slot` looks before saying there is no free slot.
 HORIZON = dt.timedelta(days=366)
 
@@ -220,23 +220,6 @@ def _cron_day(text: str) -> int:
 
 
 # ------------------------------------------------------------------ reading the configuration
-
-
-def parse_duration(value: Any) -> dt.timedelta | None:
-    """``"5m"``, ``"90s"``, ``"1h30m"``, ``"0"`` or a number of seconds; None when unreadable."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return dt.timedelta(seconds=value) if value >= 0 else None
-    if not isinstance(value, str):
-        return None
-    if value.strip() == "0":
-        return dt.timedelta(0)
-    m = _DURATION.match(value.lower())
-    if not m or not any(m.groups()):
-        return None
-    h, mi, s = (int(g or 0) for g in m.groups())
-    return dt.timedelta(hours=h, minutes=mi, seconds=s)
 
 
 def _days(text: str | None) -> frozenset[int] | None:

@@ -90,7 +90,7 @@ ACCOUNT_DURATIONS = ("min_interval",)
 def duration_seconds(value: Any) -> float | None:
     """Seconds of a duration setting: a number, or text such as "90s", "5m", "1h30m" (as
     ``[plans]`` write a stagger); None when it cannot be read."""
-    from .plans import parse_duration
+    from .durations import parse_duration
 
     found = parse_duration(value)
     return found.total_seconds() if found is not None else None
