@@ -9,7 +9,7 @@ what did succeed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -213,10 +213,28 @@ def queue(settings: Settings, store: Store, status: str | None = None, *, filter
 
     Raises :class:`~disseminator.errors.UserError` for a ``since``/``until`` it cannot read.
     """
+    streamed = queue_stream(settings, store, status, filters=filters, now=now)
+    return Queue(list(streamed.rows), streamed.attention)
+
+
+@dataclass(frozen=True)
+class QueueStream:
+    """:class:`Queue` with its rows read as they are used (``queue --json``, ``--csv`` and
+    ``--all``: a queue of a million posts takes the memory of a few hundred)."""
+
+    rows: Iterator[dict[str, Any]]
+    attention: dict[str, str]
+
+
+def queue_stream(settings: Settings, store: Store, status: str | None = None, *, filters: Filters = Filters(),
+                 now: dt.datetime | None = None) -> QueueStream:
+    """:func:`queue`, its rows read from the database a batch at a time as they are used.
+    Bad filters are refused at once (:class:`~disseminator.errors.UserError`)."""
     statuses = None if status == "all" else ([status] if status else list(QUEUED))
-    page = store.post_page(statuses, **_where(settings, store, filters), limit=filters.limit)
-    attention, rows = _with_holds(settings, store, page, now)
-    return Queue(rows, attention)
+    batches = store.post_batches(statuses, **_where(settings, store, filters), limit=filters.limit)
+    attention, _none = _with_holds(settings, store, [], now)
+    rows = (row for page in batches for row in _with_holds(settings, store, page, now)[1])
+    return QueueStream(rows, attention)
 
 
 def _with_holds(settings: Settings, store: Store, page: list[tuple[PostRow, str]],
@@ -273,11 +291,27 @@ def history(settings: Settings, store: Store, status: str | None = None, *, filt
     """Posts that are done (default: published, failed, cancelled; ``all``), oldest first;
     ``since``/``until`` are on when they were published (else scheduled), and ``limit``
     keeps the latest.  Raises :class:`~disseminator.errors.UserError` for a bound it cannot read."""
+    return list(history_stream(settings, store, status, filters=filters))
+
+
+def history_stream(settings: Settings, store: Store, status: str | None = None, *,
+                   filters: Filters = Filters()) -> Iterator[dict[str, Any]]:
+    """:func:`history`, read from the database a batch at a time as it is used (without
+    ``limit``; the latest ``limit`` rows are read at once).  Bad filters are refused at
+    once (:class:`~disseminator.errors.UserError`)."""
     statuses = None if status == "all" else ([status] if status else list(DONE))
-    page = store.post_page(statuses, **_where(settings, store, filters), by_done_time=True,
-                           newest_first=filters.limit is not None, limit=filters.limit)
-    if filters.limit is not None:
-        page.reverse()  # the latest rows, shown oldest first like the rest
+    if filters.limit is None:
+        batches = store.post_batches(statuses, **_where(settings, store, filters), by_done_time=True)
+        return (row for page in batches for row in posts_view(store, [r for r, _t in page], settings.tz,
+                                                               titles={r.id: t for r, t in page}))
+    return iter(_latest(settings, store, statuses, filters))
+
+
+def _latest(settings: Settings, store: Store, statuses: list[str] | None, filters: Filters) -> list[dict[str, Any]]:
+    """The latest ``filters.limit`` done posts, oldest first."""
+    page = store.post_page(statuses, **_where(settings, store, filters), by_done_time=True, newest_first=True,
+                           limit=filters.limit)
+    page.reverse()  # the latest rows, shown oldest first like the rest
     return posts_view(store, [r for r, _t in page], settings.tz, titles={r.id: t for r, t in page})
 
 

@@ -11,7 +11,7 @@ import csv
 import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +43,14 @@ class Output:
         else:
             emit_json(data)
 
+    def emit_rows(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Print rows as :meth:`emit` prints a list of them, byte for byte, each written
+        as it comes: the memory taken does not grow with the number of rows."""
+        if self.format == "csv":
+            emit_csv(rows, self.columns)
+        else:
+            emit_json_rows(rows)
+
 
 def output_options(*, json_help: str | None = None, csv_columns: Sequence[str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Add ``--json`` (help ``json_help``, translated by the caller; default "Print as
@@ -72,7 +80,30 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def emit_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+#: Characters gathered before a streamed listing is written (one write per row is slow).
+CHUNK = 1 << 16
+
+
+def emit_json_rows(rows: Iterable[Any]) -> None:
+    """``emit_json(list(rows))``, byte for byte, written a chunk at a time as the rows come."""
+    pending: list[str] = []
+    size, opening = 0, "[\n  "
+    for row in rows:
+        # An item of an indented array is its own indented text, every line two more in
+        # (a JSON string holds no raw line break, so every line is the item's).
+        text = opening + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        pending.append(text)
+        size, opening = size + len(text), ",\n  "
+        if size > CHUNK:
+            click.echo("".join(pending), nl=False)
+            pending, size = [], 0
+    if opening == "[\n  ":  # no row at all
+        click.echo("[]")
+    else:
+        click.echo("".join(pending) + "\n]")
+
+
+def emit_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
     writer = csv.writer(sys.stdout)
     writer.writerow(columns)
     for row in rows:
@@ -125,16 +156,58 @@ def table(rows: Sequence[Sequence[Any]], headers: Sequence[str], *, wrap: Sequen
     column, such as a link, is folded); those in ``cut`` stay on one line, cut with an
     ellipsis; the others keep their full width.  Drawn with rich, imported here only.
     """
+    return render(_grid(rows, headers, wrap=wrap, cut=cut), columns=columns)
+
+
+#: Rows a long table is drawn at a time (:func:`tables`).
+TABLE_ROWS = 500
+
+
+def tables(rows: Iterable[Sequence[Any]], headers: Sequence[str], *, wrap: Sequence[str] = (), cut: Sequence[str] = (),
+           columns: int | None = None, least: Callable[[], dict[str, int]] | None = None,
+           chunk: int = TABLE_ROWS) -> Iterator[str]:
+    """:func:`table` of rows that may be too many to hold, as text blocks to print one
+    after the other.  Up to ``chunk`` rows make one :func:`table`, the same text (no
+    block for no rows); more are drawn ``chunk`` at a time in the columns the first block
+    took, under one header, so the memory taken does not grow with the rows.  ``least()``
+    (asked only then) gives the least width of columns a later block may need wider:
+    header -> width."""
+    import itertools
+
+    source = iter(rows)
+    first = list(itertools.islice(source, chunk + 1))
+    if not first:
+        return
+    if len(first) <= chunk:
+        yield table(first, headers, wrap=wrap, cut=cut, columns=columns)
+        return
+    grid = _grid(first[:chunk], headers, wrap=wrap, cut=cut, least=least() if least else None)
+    console = _console(columns)
+    # What rich gives each column, as its __rich_console__ asks (less the separators; the
+    # widths include the padding): the later blocks take the same (a test holds them in line).
+    taken = grid._calculate_column_widths(console, console.options.update_width(console.width - grid._extra_width))
+    fixed = [w - grid._get_padding_width(i) for i, w in enumerate(taken)]
+    yield render(grid, columns=columns)
+    rest = itertools.chain(first[chunk:], source)
+    while block := list(itertools.islice(rest, chunk)):
+        yield render(_grid(block, headers, wrap=wrap, cut=cut, fixed=fixed), columns=columns)
+
+
+def _grid(rows: Sequence[Sequence[Any]], headers: Sequence[str], *, wrap: Sequence[str], cut: Sequence[str],
+          least: dict[str, int] | None = None, fixed: Sequence[int] | None = None) -> Any:
+    """The rich Table of :func:`table`; ``least``: header -> the column's least width;
+    ``fixed``: every column's width, and no header (a later block of :func:`tables`)."""
     from rich import box
     from rich.table import Table
 
     grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, safe_box=True, highlight=False,
-                 header_style="", padding=(0, 1, 0, 0))
-    for h in headers:
-        grid.add_column(h, no_wrap=h not in wrap and h not in cut, overflow="fold" if h in wrap else "ellipsis")
+                 header_style="", padding=(0, 1, 0, 0), show_header=fixed is None)
+    for i, h in enumerate(headers):
+        grid.add_column(h, no_wrap=h not in wrap and h not in cut, overflow="fold" if h in wrap else "ellipsis",
+                        min_width=(least or {}).get(h), width=fixed[i] if fixed else None)
     for r in rows:
         grid.add_row(*[_cell("" if c is None else str(c), wrap=h in wrap, cut=h in cut) for c, h in zip(r, headers)])
-    return render(grid, columns=columns)
+    return grid
 
 
 def wrapped(text: str, *, indent: int = 0, columns: int | None = None) -> str:
@@ -150,15 +223,19 @@ def wrapped(text: str, *, indent: int = 0, columns: int | None = None) -> str:
 def render(renderable: Any, *, columns: int | None = None) -> str:
     """What rich draws for ``renderable`` at ``columns``, as plain text (no colour, no
     trailing spaces)."""
+    console = _console(columns)
+    with console.capture() as captured:
+        console.print(renderable)
+    return "\n".join(line.rstrip() for line in captured.get().rstrip("\n").split("\n"))
+
+
+def _console(columns: int | None) -> Any:
     import io
 
     from rich.console import Console
 
-    console = Console(file=io.StringIO(), width=columns or width(), color_system=None, force_terminal=False,
-                      legacy_windows=False, emoji=False, markup=False, highlight=False, soft_wrap=False)
-    with console.capture() as captured:
-        console.print(renderable)
-    return "\n".join(line.rstrip() for line in captured.get().rstrip("\n").split("\n"))
+    return Console(file=io.StringIO(), width=columns or width(), color_system=None, force_terminal=False,
+                   legacy_windows=False, emoji=False, markup=False, highlight=False, soft_wrap=False)
 
 
 def _cell(value: str, *, wrap: bool, cut: bool) -> Any:

@@ -6,7 +6,7 @@ import dataclasses
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -15,7 +15,7 @@ from channels.i18n import N_, _, ngettext, stored
 
 from ..posts import STATUSES, Filters
 from ..views import DAYS, MONTHS, POST_COLUMNS, show_human, what_next, zone_name
-from .output import Output, output_options, table
+from .output import TABLE_ROWS, Output, output_options, table, tables
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -231,7 +231,7 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.pass_obj
 def queue_cmd(app: App, status: str | None, filters: Filters, every: bool, week: bool, output: Output) -> None:
     """``queue`` (the help click shows is in the decorator, translated)."""
-    from ..posts import queue, week as plan
+    from ..posts import queue_stream, week as plan
 
     if week:
         grid = plan(app.settings, app.store, filters=filters)
@@ -241,16 +241,19 @@ def queue_cmd(app: App, status: str | None, filters: Filters, every: bool, week:
             click.echo(week_grid(grid, app.settings.tz))
         return
     paged, filters = _page(filters, every, output)
-    result = queue(app.settings, app.store, status, filters=filters)
+    # Read as printed: --all, --json and --csv of a million posts take the memory of a few hundred.
+    result = queue_stream(app.settings, app.store, status, filters=filters)
     if output.structured:
-        output.emit(result.rows)
+        output.emit_rows(result.rows)
         return
-    more = paged and len(result.rows) > PAGE
-    if not result.rows:
+    rows: Iterable[dict[str, Any]] = result.rows
+    more = False
+    if paged:
+        page = list(rows)
+        more, rows = len(page) > PAGE, page[:PAGE]
+    if not _echo(queue_tables(rows, app.settings.tz, least=functools.partial(_widest, app))):
         unfiltered = dataclasses.replace(filters, limit=None) == Filters()
         click.echo(_("The queue is empty.") if unfiltered else _("No queued post matches."))
-    else:
-        click.echo(queue_table(result.rows[:PAGE] if more else result.rows, app.settings.tz))
     if more:
         click.echo(_("Showing the {n} soonest; more are queued: --all for every one, or --limit N.").format(n=PAGE))
     for name, reason in result.attention.items():
@@ -260,11 +263,34 @@ def queue_cmd(app: App, status: str | None, filters: Filters, every: bool, week:
 
 def queue_table(rows: list[dict[str, Any]], tz: ZoneInfo, *, now: dt.datetime | None = None, columns: int | None = None) -> str:
     """``queue``'s table: one post a line (its title cut), what happens next wrapped."""
+    return "\n".join(queue_tables(rows, tz, now=now, columns=columns, chunk=max(len(rows), 1)))
+
+
+def queue_tables(rows: Iterable[dict[str, Any]], tz: ZoneInfo, *, now: dt.datetime | None = None,
+                 columns: int | None = None, least: Callable[[], dict[str, int]] | None = None,
+                 chunk: int = TABLE_ROWS) -> Iterator[str]:
+    """:func:`queue_table` of rows read as they are printed, a block at a time (see
+    :func:`~disseminator.cli.output.tables`); nothing for no rows."""
     now = now or dt.datetime.now(dt.timezone.utc)
     when, article, step = _("WHEN"), _("ARTICLE"), _("NEXT")
-    return table([(r["id"], r["account"], show_human(r["scheduled_at"], tz, now=now), _title(r), _note(r, tz, now))
-                  for r in rows],
-                 [_("ID"), _("ACCOUNT"), when, article, step], wrap=(when, step), cut=(article,), columns=columns)
+    return tables(((r["id"], r["account"], show_human(r["scheduled_at"], tz, now=now), _title(r), _note(r, tz, now))
+                   for r in rows),
+                  [_("ID"), _("ACCOUNT"), when, article, step], wrap=(when, step), cut=(article,), columns=columns,
+                  least=least, chunk=chunk)
+
+
+def _echo(blocks: Iterable[str]) -> int:
+    """Print each block as it is drawn; how many there were."""
+    n = 0
+    for n, block in enumerate(blocks, 1):
+        click.echo(block)
+    return n
+
+
+def _widest(app: App) -> dict[str, int]:
+    """The least widths of a long table's id and account columns (its later rows may be wider)."""
+    top, longest = app.store.widest_post()
+    return {_("ID"): len(str(top)), _("ACCOUNT"): longest}
 
 
 def _title(r: dict[str, Any]) -> str:
@@ -273,12 +299,12 @@ def _title(r: dict[str, Any]) -> str:
 
 def _note(r: dict[str, Any], tz: ZoneInfo, now: dt.datetime) -> str:
     step = what_next(r, tz, now=now)
-    if r.get("cost") is not None and r["status"] in ("scheduled", "publishing"):
-        cost = _("cost {cost}").format(cost=r["cost"])
-        step = f"{cost}; {step}" if step else cost
     if r.get("recurrence") and r["status"] == "scheduled":
         repeats = _("repeats: {cron}").format(cron=r["recurrence"])
         step = f"{step}; {repeats}" if step else repeats
+    if r.get("cost") is not None and r["status"] in ("scheduled", "publishing"):
+        cost = _("cost {cost}").format(cost=r["cost"])
+        step = f"{cost}; {step}" if step else cost
     if r["status"] in ("scheduled", "publishing"):
         return step
     return f"{_status(r['status'])}: {step}" if step else _status(r["status"])
@@ -326,18 +352,20 @@ def _clock(iso: str, tz: ZoneInfo) -> str:
 @click.pass_obj
 def history(app: App, status: str | None, filters: Filters, every: bool, output: Output) -> None:
     """``history`` (the help click shows is in the decorator, translated)."""
-    from ..posts import history as done
+    from ..posts import history_stream
 
     paged, filters = _page(filters, every, output)
-    rows = done(app.settings, app.store, status, filters=filters)
-    more = paged and len(rows) > PAGE
+    rows: Iterable[dict[str, Any]] = history_stream(app.settings, app.store, status, filters=filters)
     if output.structured:
-        output.emit(rows)
-    elif not rows:
+        output.emit_rows(rows)  # read as printed: see queue_cmd
+        return
+    more = False
+    if paged:
+        page = list(rows)
+        more, rows = len(page) > PAGE, page[-PAGE:]
+    if not _echo(history_tables(rows, app.settings.tz, least=functools.partial(_widest, app))):
         unfiltered = dataclasses.replace(filters, limit=None) == Filters()
         click.echo(_("Nothing published yet.") if unfiltered else _("No post matches."))
-    else:
-        click.echo(history_table(rows[-PAGE:] if more else rows, app.settings.tz))
     if more:
         click.echo(_("Showing the {n} latest; older posts: --all for every one, or --limit N.").format(n=PAGE))
 
@@ -345,11 +373,19 @@ def history(app: App, status: str | None, filters: Filters, every: bool, output:
 def history_table(rows: list[dict[str, Any]], tz: ZoneInfo, *, now: dt.datetime | None = None, columns: int | None = None) -> str:
     """``history``'s table: when each post went out (or was due), its title cut, the link
     (or the state and the error) wrapped."""
+    return "\n".join(history_tables(rows, tz, now=now, columns=columns, chunk=max(len(rows), 1)))
+
+
+def history_tables(rows: Iterable[dict[str, Any]], tz: ZoneInfo, *, now: dt.datetime | None = None,
+                   columns: int | None = None, least: Callable[[], dict[str, int]] | None = None,
+                   chunk: int = TABLE_ROWS) -> Iterator[str]:
+    """:func:`history_table` of rows read as they are printed (see :func:`queue_tables`)."""
     now = now or dt.datetime.now(dt.timezone.utc)
     when, article, result = _("WHEN"), _("ARTICLE"), _("RESULT")
-    return table([(r["id"], r["account"], show_human(r["published_at"] or r["scheduled_at"], tz, now=now), _title(r),
-                   _result(r)) for r in rows],
-                 [_("ID"), _("ACCOUNT"), when, article, result], wrap=(when, result), cut=(article,), columns=columns)
+    return tables(((r["id"], r["account"], show_human(r["published_at"] or r["scheduled_at"], tz, now=now), _title(r),
+                    _result(r)) for r in rows),
+                  [_("ID"), _("ACCOUNT"), when, article, result], wrap=(when, result), cut=(article,), columns=columns,
+                  least=least, chunk=chunk)
 
 
 def _result(r: dict[str, Any]) -> str:
