@@ -329,3 +329,24 @@ def test_a_write_that_fails_leaves_no_budget_hold(tmp_path: Path, sandbox: Any) 
     worker = _worker(env, FakeClock(later(1)))
     assert [(o.status, o.error_kind) for o in worker.run_due().outcomes] == [("failed", "rejected")]
     assert HoldKind.BUDGET not in {h.kind for h in holds.active(worker.store).get("sandbox_fb", [])}
+
+
+def test_x_counts_each_tweet_of_a_thread(tmp_path: Path, sandbox: Any) -> None:
+    """X counts every tweet against its limits, so X budgets do too: a thread of several
+    tweets uses 'at most 2 an hour' up by itself (an empty hour lets any thread go)."""
+    from tests.helpers import article_file
+
+    env = _env(tmp_path, sandbox, {"sandbox_x": "thread = true\nimages = false\nmax_per_hour = 2"})
+    body = " ".join(f"Kalimat nomor {i} tentang kunjungan kerja ke daerah." for i in range(8))
+    ids = []
+    for n in (1, 2):
+        path = article_file(tmp_path, f"t{n}.md", title=f"Utas kunjungan {n}", body=body, url=f"https://a.go.id/{n}")
+        added = env.cli("article", "add", str(path), "--json").json()[0]["id"]
+        ids.append(env.cli("schedule", str(added), "--account", "sandbox_x", "--now", "--json").json()[0]["id"])
+    clock = FakeClock(later(1))
+    worker = _worker(env, clock)
+    assert len(worker.store.post(ids[0]).parts) > 2, worker.store.post(ids[0]).parts
+    report = worker.run_due()
+    assert {o.post_id: o.status for o in report.outcomes if o.status == "published"} == {ids[0]: "published"}
+    assert _hold(worker, "sandbox_x", HoldKind.BUDGET).reason == "at most 2 an hour"
+    assert worker.store.post(ids[1]).status == "scheduled" and worker.store.attempts([ids[1]]) == []
