@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, exists, insert, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Table, and_, exists, insert, or_, select, update
+from sqlalchemy.orm import Session
 
 from channels.i18n import _
 
@@ -38,14 +38,17 @@ log = logging.getLogger("disseminator.missed")
 S = PostStatus
 #: Holds that are the system's own waits: lateness counts from their end.
 PLANNED_WAITS = (HoldKind.RATE_LIMIT.value, HoldKind.BUDGET.value, HoldKind.BLACKOUT.value)
+POSTS: Table = PostRow.__table__  # type: ignore[assignment]
+EVENTS: Table = EventRow.__table__  # type: ignore[assignment]
 #: Posts moved per statement.
 BATCH = 500
 
 
 def overdue(now: dt.datetime, grace: dt.timedelta) -> ColumnElement[bool]:
-    """The clause of a scheduled post that is missed at ``now`` (see the module)."""
+    """The clause of a scheduled post overdue past ``grace`` at ``now`` that nothing of its
+    own keeps back (a hold, a planned wait that ended within the grace, a write in doubt).
+    Whether its account is busy (:func:`_busy`) is asked apart, per account."""
     cutoff = now - grace
-    earlier = aliased(PostRow)
     return and_(
         PostRow.status == S.SCHEDULED,
         PostRow.next_attempt_at < cutoff,
@@ -53,15 +56,19 @@ def overdue(now: dt.datetime, grace: dt.timedelta) -> ColumnElement[bool]:
         ~exists().where(PartRow.post_id == PostRow.id, PartRow.remote_id.is_not(None)),
         ~holds.blocking(now),
         ~exists().where(holds._of_post(), HoldRow.kind.in_(PLANNED_WAITS), HoldRow.until >= cutoff),
-        ~exists().where(
-            earlier.account == PostRow.account, earlier.id != PostRow.id,
-            or_(earlier.scheduled_at < PostRow.scheduled_at,
-                and_(earlier.scheduled_at == PostRow.scheduled_at, earlier.id < PostRow.id)),
-            or_(earlier.status == S.PUBLISHING,
-                and_(earlier.status == S.SCHEDULED, earlier.next_attempt_at >= cutoff),
-                and_(earlier.status.in_([S.PUBLISHED, S.FAILED, S.CANCELLED]), earlier.updated_at >= cutoff)),
-        ),
     )
+
+
+def _busy(s: Session, accounts: Collection[str], cutoff: dt.datetime) -> set[str]:
+    """Of ``accounts``, those whose overdue posts waited behind another of their posts: one
+    being published, one waiting for a retry, or one that left the queue within the grace
+    (their turn came only now).  Grouped queries on the account index, for the candidates'
+    accounts only."""
+    accs = list(accounts)
+    retrying = and_(PostRow.status == S.SCHEDULED, PostRow.error_kind.is_not(None), PostRow.next_attempt_at >= cutoff)
+    left = and_(PostRow.status.in_([S.PUBLISHED, S.FAILED, S.CANCELLED]), PostRow.updated_at >= cutoff)
+    q = select(PostRow.account).where(PostRow.account.in_(accs), or_(PostRow.status == S.PUBLISHING, retrying, left))
+    return {str(a) for a in s.scalars(q.distinct())}
 
 
 def sweep(store: Store, *, grace: dt.timedelta, zone_for: Callable[[str], ZoneInfo] | None = None,
@@ -75,21 +82,35 @@ def sweep(store: Store, *, grace: dt.timedelta, zone_for: Callable[[str], ZoneIn
     from .recurrence import follow
 
     now = store.clock.now()
+    if any(h.kind is HoldKind.PAUSE for h in holds.active(store, now).get(holds.ALL, [])):
+        return []  # every account is paused: nothing is judged until the pause ends
+    cutoff = now - grace
     moved: list[int] = []
+    # Accounts held now, or whose planned wait ended within the grace: their posts are not
+    # looked at (a cheap list for the SELECT; the UPDATE checks the holds itself again).
+    busy: set[str] = {a for a, hs in holds.active(store, cutoff).items()
+                      if any(h.holds_at(now) or h.kind.value in PLANNED_WAITS for h in hs)}
     reason = f"overdue by more than {int(grace.total_seconds())} s (worker.grace)"  # kept in English
     while True:
         with store.session() as s:
-            q = select(PostRow.id).where(overdue(now, grace)).order_by(PostRow.next_attempt_at, PostRow.id).limit(BATCH)
-            ids = list(s.scalars(q if account is None else q.where(PostRow.account == account)))
-            if not ids:
+            q = (select(PostRow.id, PostRow.account).where(overdue(now, grace))
+                 .order_by(PostRow.next_attempt_at, PostRow.id).limit(BATCH))
+            if account is not None:
+                q = q.where(PostRow.account == account)
+            if busy:
+                q = q.where(PostRow.account.not_in(list(busy)))
+            found = s.execute(q).all()
+            if not found:
                 return moved
+            busy |= _busy(s, {a for _pid, a in found}, cutoff)
+            ids = [pid for pid, a in found if a not in busy]
             done = list(s.scalars(
-                update(PostRow).where(PostRow.id.in_(ids), overdue(now, grace))
+                update(POSTS).where(PostRow.id.in_(ids), overdue(now, grace))  # Core: no ORM bookkeeping
                 .values(status=S.MISSED, updated_at=now, claimed_by=None, lease_until=None)
                 .returning(PostRow.id)
-            ))
+            )) if ids else []
             if done:
-                s.execute(insert(EventRow), [
+                s.execute(insert(EVENTS), [  # the table's: a plain executemany
                     {"post_id": pid, "edge": "miss", "from_status": S.SCHEDULED.value, "to_status": S.MISSED.value,
                      "worker": None, "reason": reason, "detail": None, "at": now} for pid in done])
                 for row in s.scalars(select(PostRow).where(PostRow.id.in_(done), PostRow.recurrence.is_not(None))):
@@ -97,7 +118,7 @@ def sweep(store: Store, *, grace: dt.timedelta, zone_for: Callable[[str], ZoneIn
         for pid in done:
             log.info("post.missed post=%s grace=%ss", pid, int(grace.total_seconds()))
         moved += done
-        if len(ids) < BATCH:
+        if len(found) < BATCH:
             return moved
 
 

@@ -97,7 +97,8 @@ def test_a_post_waiting_behind_an_earlier_one_is_judged_from_that_one_s_turn(sto
     second = post(store, "a", NOW + dt.timedelta(minutes=1), 2)
     claimed = queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE)
     assert claimed is not None and claimed.id == first
-    queue.transition(store, first, "retry", worker="w", next_attempt_at=NOW + dt.timedelta(hours=3))
+    queue.transition(store, first, "retry", worker="w", next_attempt_at=NOW + dt.timedelta(hours=3),
+                     error_kind="transient", error_message="503")
     clock.advance(dt.timedelta(hours=2))
     assert missed.sweep(store, grace=GRACE) == []  # the first waits for its retry, the second behind it
     clock.advance(dt.timedelta(hours=1, minutes=1))
