@@ -9,7 +9,7 @@ import click
 from channels.i18n import _, stored
 
 from . import Group, several
-from .output import Output, output_options, table
+from .output import Output, output_options, table, wrapped
 
 if TYPE_CHECKING:
     from .app import App
@@ -85,15 +85,17 @@ def _token_line(app: App, r: dict[str, Any]) -> None:
     from ..views import show_human
 
     if r.get("token_error"):
-        click.echo("  " + _("token expiry unknown: {detail}").format(detail=r["token_error"]))
+        line = _("token expiry unknown: {detail}").format(detail=r["token_error"])
     elif r.get("token_expires_soon"):
-        click.echo("  " + _("WARNING: the token expires {when}: renew it and update the configuration "
-                            "before then, or its posts will wait").format(
-            when=show_human(r["token_expires_at"], app.settings.tz)))
+        line = _("WARNING: the token expires {when}: renew it and update the configuration "
+                 "before then, or its posts will wait").format(when=show_human(r["token_expires_at"], app.settings.tz))
     elif r.get("token_expires_at"):
-        click.echo("  " + _("token expires {when}").format(when=show_human(r["token_expires_at"], app.settings.tz)))
+        line = _("token expires {when}").format(when=show_human(r["token_expires_at"], app.settings.tz))
     elif "token_expires_at" in r:
-        click.echo("  " + _("token does not expire"))
+        line = _("token does not expire")
+    else:
+        return
+    click.echo(wrapped("  " + line, indent=4))
 
 
 @accounts.command("pause", help=_(
