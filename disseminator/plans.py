@@ -393,7 +393,7 @@ def parse_plans(data: Mapping[str, Any], *, default_zone: str, at: Callable[...,
     raw = data.get("plans", {})
     if not isinstance(raw, dict) or not all(isinstance(t, dict) for t in raw.values()):
         raise ConfigError(_("{where}: plans: expected tables such as [plans.office]").format(where=at("plans")))
-    channels = channel_names()
+    channels = channel_names() if raw else []  # the entry points are read only for plans (startup)
     plans: dict[str, Plan] = {}
     for name, table in raw.items():
         _unknown_keys(table, ("plans", name), PLAN_KEYS, at, _("plan setting"))

@@ -168,7 +168,7 @@ def _configure_logging(debug: bool, app: object = None, *, json_lines: bool = Fa
     """Logging is configured here only; every handler redacts secrets: the configured
     accounts' (``Settings.redactor``) once the command has read the configuration (before
     that no credential is in the process), token parameters always."""
-    from channels.http import RedactingFilter
+    from channels.redact import RedactingFilter  # not channels.http: that imports requests
 
     settings = lambda: getattr(app, "_settings", None)  # noqa: E731 - a log line never loads the config
     redacting = RedactingFilter(lambda: getattr(settings(), "redactor", None))

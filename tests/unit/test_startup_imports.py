@@ -1,0 +1,59 @@
+"""What a quick command imports: an officer runs ``queue`` many times a day, so neither it
+nor ``--help`` pays for the network clients, the scheduler, image handling or (for
+``--help``) the database layer.  An import check in a fresh interpreter, not a time."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import REPO, run_cli, write_config
+
+#: Imported only by the commands that use them (publishing, the daemon, images, the sandbox).
+HEAVY = ("tweepy", "facebook", "PIL", "apscheduler", "prometheus_client", "werkzeug", "dateparser", "jinja2", "alembic")
+
+PROBE = """
+import json, sys
+from disseminator.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "modules": sorted({m.split('.')[0] for m in sys.modules})}))
+"""
+
+
+def _imported(*args: str, cwd: Path) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(REPO), "DISSEMINATOR_LANGUAGE": "en", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["code"] == 0, done.stderr[-2000:]
+    return set(found["modules"])
+
+
+def test_help_imports_no_heavy_module(tmp_path: Path) -> None:
+    modules = _imported("--help", cwd=tmp_path)
+    assert not modules & {*HEAVY, "sqlalchemy", "requests", "rich"}, sorted(modules & {*HEAVY, "sqlalchemy", "requests", "rich"})
+
+
+@pytest.mark.parametrize("command", [["queue"], ["history"], ["queue", "--json"]])
+def test_queue_and_history_import_no_client_scheduler_or_images(tmp_path: Path, command: list[str]) -> None:
+    config = write_config(tmp_path, sandbox_url="http://127.0.0.1:9", database=f"sqlite:///{tmp_path / 'q.db'}")
+    assert run_cli(["--config", str(config), "init"]).code == 0
+    modules = _imported("--config", str(config), *command, cwd=tmp_path)
+    assert "sqlalchemy" in modules  # the probe saw the command run
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_queue_without_accounts_imports_no_http_client(tmp_path: Path) -> None:
+    """The log filter and the configuration do not need ``requests`` (the channels'
+    settings are read from their classes, which sit on it, only when accounts exist)."""
+    (tmp_path / "disseminator.toml").write_text(f'database = "sqlite:///{tmp_path / "q.db"}"\n', encoding="utf-8")
+    assert run_cli(["--config", str(tmp_path / "disseminator.toml"), "init"]).code == 0
+    modules = _imported("--config", str(tmp_path / "disseminator.toml"), "queue", cwd=tmp_path)
+    assert "sqlalchemy" in modules and "requests" not in modules
