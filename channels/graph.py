@@ -16,7 +16,7 @@ import requests
 
 from .base import Account, Channel, ChannelError, Context, Pace
 from .clock import SYSTEM, Clock
-from .graph_errors import app_usage, as_int, graph_error, regain_at, usage_entries
+from .graph_errors import app_usage, as_int, graph_error, usage_entries
 from .http import Session, is_transport, last_headers, make_session
 from .i18n import N_, _
 
@@ -96,6 +96,8 @@ class GraphChannel(Channel):
     def __init__(self, account: Account, *, context: Context | None = None) -> None:
         super().__init__(account, context=context)
         self._graph: Any = None
+        #: The usage headers of the last answer, and when it came (what :meth:`pace` reads).
+        self._usage: tuple[Mapping[str, str], dt.datetime] | None = None
 
     def graph(self) -> Any:
         if self._graph is None:
@@ -109,7 +111,12 @@ class GraphChannel(Channel):
 
     def call(self, fn: Callable[[], T], *, write: bool, expect: str | None = None) -> T:
         """One Graph call; failures (and answers without ``expect``) as the error tree."""
-        return call(fn, session=self.graph().session, write=write, clock=self.clock, expect=expect)
+        session = self.graph().session
+        try:
+            return call(fn, session=session, write=write, clock=self.clock, expect=expect)
+        finally:
+            if session.last_response is not None:  # an answer came: its usage is the latest word
+                self._usage = (dict(session.last_response.headers), self.clock.now())
 
     def token_expiry(self) -> dt.datetime | None:
         """Graph's ``GET /debug_token`` on the account's own token: the earlier of
@@ -127,21 +134,25 @@ class GraphChannel(Channel):
     def pace(self) -> Pace | None:
         """Meta's usage headers of the last answer (``X-Business-Use-Case-Usage``,
         ``X-App-Usage``): an ``estimated_time_to_regain_access`` above 0, or a share of the
-        hourly budget at :data:`USAGE_CEILING` or more, means no write until then."""
-        if self._graph is None:
+        hourly budget at :data:`USAGE_CEILING` or more, means no write until then (counted
+        from when that answer came, so an old answer never makes a new wait)."""
+        if self._usage is None:
             return None
-        return usage_pace(last_headers(self._graph.session), self.clock)
+        headers, at = self._usage
+        return usage_pace(headers, at)
 
 
-def usage_pace(headers: Mapping[str, str], clock: Clock = SYSTEM) -> Pace | None:
-    """The pace Graph's usage headers tell (None: nothing said, or room left)."""
-    regain = regain_at(headers, clock)
-    if regain is not None:
-        return Pace(remaining=0, until=regain, reason=N_("Meta asks to wait before more calls"))
+def usage_pace(headers: Mapping[str, str], at: dt.datetime) -> Pace | None:
+    """The pace Graph's usage headers, received at ``at``, tell (None: nothing said, or
+    room left)."""
+    entries = [*usage_entries(headers), app_usage(headers)]
+    minutes = max((as_int(e.get("estimated_time_to_regain_access")) for e in entries), default=0)
+    if minutes > 0:
+        return Pace(remaining=0, until=at + dt.timedelta(minutes=minutes), reason=N_("Meta asks to wait before more calls"))
     keys = ("call_count", "total_cputime", "total_time")
-    shares = [max(as_int(e.get(k)) for k in keys) for e in [*usage_entries(headers), app_usage(headers)] if e]
+    shares = [max(as_int(e.get(k)) for k in keys) for e in entries if e]
     if shares and max(shares) >= USAGE_CEILING:
-        return Pace(remaining=0, until=clock.now() + USAGE_REST,
+        return Pace(remaining=0, until=at + USAGE_REST,
                     reason=N_("{percent}% of Meta's hourly call budget used").format(percent=max(shares)))
     return None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import graph
-from .base import AccountCheck, Article, ChannelError, Draft, Pace, Receipt, Rejected, Transient
+from .base import Account, AccountCheck, Article, ChannelError, Context, Draft, Pace, Receipt, Rejected, Transient
 from .http import web_url
 from .i18n import N_, _
 
@@ -28,6 +28,12 @@ class InstagramChannel(graph.GraphChannel):
     required_settings = ("ig_user_id", "access_token")
     optional_settings = (*graph.GraphChannel.optional_settings, "link_phrase", "image_background",
                          "poll_seconds", "poll_timeout")
+
+    def __init__(self, account: Account, *, context: Context | None = None) -> None:
+        super().__init__(account, context=context)
+        #: Instagram's publishing quota as last read, and whether a publish came since.
+        self._quota: Pace | None = None
+        self._published = False
 
     def measure(self, text: str) -> tuple[int, int | None]:
         return len(text), MAX_CAPTION
@@ -111,6 +117,7 @@ class InstagramChannel(graph.GraphChannel):
         if self.context is not None:
             self.context.check_fence()  # the container wait may have outlived our claim
         media_id = str(self.call(lambda: g.put_object(self.ig_user_id, "media_publish", creation_id=container), write=True, expect="id")["id"])
+        self._published = True  # the quota changed: pace() reads it again
         permalink = None
         try:
             permalink = self.call(lambda: g.get_object(media_id, fields="permalink"), write=False).get("permalink")
@@ -177,13 +184,19 @@ class InstagramChannel(graph.GraphChannel):
 
     def pace(self) -> Pace | None:
         """Meta's usage headers (as for a Page), then Instagram's own publishing quota:
-        ``GET /{ig-user-id}/content_publishing_limit`` (one read, asked after a publish),
-        ``quota_total`` posts per rolling ``quota_duration`` (24 hours).  Instagram does not
-        say when the window frees: the core reckons it from the account's own posts."""
+        ``GET /{ig-user-id}/content_publishing_limit``, ``quota_total`` posts per rolling
+        ``quota_duration`` (24 hours), read once after each publish (one call) and kept.
+        Instagram does not say when the window frees: the core reckons it from the
+        account's own posts."""
         found = super().pace()
-        if self._graph is None or (found is not None and found.exhausted):
+        if found is not None and found.exhausted:
             return found
-        g = self._graph
+        if self._published:
+            self._quota, self._published = self._read_quota(), False
+        return self._quota or found
+
+    def _read_quota(self) -> Pace | None:
+        g = self.graph()
         try:
             answer = self.call(lambda: g.get_connections(self.ig_user_id, "content_publishing_limit",
                                                          fields="config,quota_usage"), write=False)
@@ -192,7 +205,7 @@ class InstagramChannel(graph.GraphChannel):
             total, used = int(config["quota_total"]), int(data.get("quota_usage", 0))
             window = dt.timedelta(seconds=int(config.get("quota_duration") or 86400))
         except (ChannelError, KeyError, TypeError, ValueError, IndexError, AttributeError):
-            return found  # the quota cannot be read: not known, and the publish error 9 still holds
+            return None  # the quota cannot be read: not known, and the publish error 9 still holds
         return Pace(remaining=max(total - used, 0), window=window,
                     reason=N_("Instagram allows {total} posts per 24 hours").format(total=total))
 

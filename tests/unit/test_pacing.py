@@ -10,7 +10,6 @@ import pytest
 import requests
 
 from channels.base import Spent
-from channels.clock import FakeClock
 from channels.graph import USAGE_REST, usage_pace
 from channels.twitter import limits_pace
 from channels.x_errors import x_error
@@ -47,18 +46,16 @@ def test_no_header_no_pace() -> None:
 
 
 def test_graph_estimate_to_regain_access_is_a_wait() -> None:
-    clock = FakeClock(T0)
     header = '{"1": [{"type": "pages", "call_count": 100, "estimated_time_to_regain_access": 12}]}'
-    pace = usage_pace({"X-Business-Use-Case-Usage": header}, clock)
+    pace = usage_pace({"X-Business-Use-Case-Usage": header}, T0)
     assert pace is not None and pace.exhausted and pace.until == T0 + dt.timedelta(minutes=12)
 
 
 def test_graph_usage_near_the_ceiling_rests_a_while() -> None:
-    clock = FakeClock(T0)
-    pace = usage_pace({"X-App-Usage": '{"call_count": 97, "total_time": 10, "total_cputime": 5}'}, clock)
+    pace = usage_pace({"X-App-Usage": '{"call_count": 97, "total_time": 10, "total_cputime": 5}'}, T0)
     assert pace is not None and pace.until == T0 + USAGE_REST and pace.reason == "97% of Meta's hourly call budget used"
-    assert usage_pace({"X-App-Usage": '{"call_count": 50}'}, clock) is None
-    assert usage_pace({}, clock) is None
+    assert usage_pace({"X-App-Usage": '{"call_count": 50}'}, T0) is None
+    assert usage_pace({}, T0) is None
 
 
 def _times(*minutes_ago: float) -> list[dt.datetime]:
