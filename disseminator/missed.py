@@ -53,10 +53,14 @@ def overdue(now: dt.datetime, grace: dt.timedelta) -> ColumnElement[bool]:
         PostRow.status == S.SCHEDULED,
         PostRow.next_attempt_at < cutoff,
         PostRow.needs_reconcile.is_(False),
-        ~exists().where(PartRow.post_id == PostRow.id, PartRow.remote_id.is_not(None)),
+        ~_part_out(),
         ~holds.blocking(now),
         ~exists().where(holds._of_post(), HoldRow.kind.in_(PLANNED_WAITS), HoldRow.until >= cutoff),
     )
+
+
+def _part_out() -> ColumnElement[bool]:
+    return exists().where(PartRow.post_id == PostRow.id, PartRow.remote_id.is_not(None))
 
 
 def _busy(s: Session, accounts: Collection[str], cutoff: dt.datetime) -> set[str]:
@@ -105,7 +109,10 @@ def sweep(store: Store, *, grace: dt.timedelta, zone_for: Callable[[str], ZoneIn
             busy |= _busy(s, {a for _pid, a in found}, cutoff)
             ids = [pid for pid, a in found if a not in busy]
             done = list(s.scalars(
-                update(POSTS).where(PostRow.id.in_(ids), overdue(now, grace))  # Core: no ORM bookkeeping
+                # Core (no ORM bookkeeping); guarded again by what may have changed since the
+                # SELECT: still scheduled, nothing out, no hold in force.
+                update(POSTS).where(PostRow.id.in_(ids), PostRow.status == S.SCHEDULED,
+                                    PostRow.needs_reconcile.is_(False), ~_part_out(), ~holds.blocking(now))
                 .values(status=S.MISSED, updated_at=now, claimed_by=None, lease_until=None)
                 .returning(PostRow.id)
             )) if ids else []
