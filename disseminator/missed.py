@@ -11,12 +11,13 @@ something the system chose never becomes missed for that wait:
   ends: a pause ended by ``resume`` or its ``--until`` leaves its posts overdue from their
   own time, so those past the grace become missed, never a burst of old posts);
 - after a rate limit, a posting budget or a blackout window, from the hold's end;
-- a post that waits behind an earlier post of its account (being published, waiting for a
-  retry, or gone out within the grace), from that one's turn.
+- a post of an account that is busy (a post of it being published, waiting for a retry,
+  or gone out within the grace: the account's posts go in order, so this one waited its
+  turn), from when the account is free again.
 
 Never a post that may already be on the network (a write in doubt, or a part out): that
 one must be looked up, not set aside.  The sweep is one guarded UPDATE per batch, on the
-due-time index; it never reads the whole queue.
+due-time index; it never reads the whole queue (``benchmarks/bench_missed.py``).
 """
 
 from __future__ import annotations
