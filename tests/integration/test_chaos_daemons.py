@@ -38,7 +38,8 @@ def chaos(tmp_path: Path, sandbox, database: str, *, rounds: int, seed: int = 7,
     try:
         for _round in range(rounds):
             daemons.start(2 - len(daemons.procs))
-            time.sleep(rng.uniform(1.0, 3.0))  # a start takes about a second: some die at once, some mid-burst
+            _working(store, seconds=20)  # started (a second or more on a busy machine) and publishing
+            time.sleep(rng.uniform(0.05, 1.5))
             victims = rng.sample(daemons.procs, rng.choice([1, 1, 2]))
             daemons.kill(victims)
             kills += len(victims)
@@ -57,6 +58,16 @@ def chaos(tmp_path: Path, sandbox, database: str, *, rounds: int, seed: int = 7,
                     or 0)
     store.close()
     return {"kills": kills, "recovered": recovered, "found": found}
+
+
+def _working(store: Store, *, seconds: float) -> None:
+    """Wait until some post is being published (or every post is out)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        now = fleet.counts(store)
+        if now.get("publishing") or not now.get("scheduled"):
+            return
+        time.sleep(0.05)
 
 
 @pytest.mark.parametrize("database", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
