@@ -30,6 +30,9 @@ log = logging.getLogger("disseminator.tokens")
 EXPIRY_WARNING = dt.timedelta(days=7)
 #: The daemon asks the networks at most this often (every daemon sharing the database together).
 CHECK_EVERY = dt.timedelta(hours=6)
+#: The first daemon on a database asks this long after it starts, not at once: a daemon
+#: started and stopped again (a test, a deploy) calls no network for it.
+FIRST_AFTER = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -83,12 +86,16 @@ def ask(settings: Settings, store: Store, name: str, channel: Channel) -> dt.dat
 
 def due(store: Store, now: dt.datetime) -> bool:
     """Claim this round of the daemons' token check: True at most once per
-    :data:`CHECK_EVERY` across every daemon sharing the database (a guarded update)."""
-    from sqlalchemy import or_, update
+    :data:`CHECK_EVERY` across every daemon sharing the database (a guarded update), the
+    first time :data:`FIRST_AFTER` after the first daemon asked."""
+    from sqlalchemy import update
 
     with store.session() as s:  # the row is made by migration 0010
-        done = s.execute(update(MarkRow).where(MarkRow.name == "tokens",
-                                               or_(MarkRow.at.is_(None), MarkRow.at <= now - CHECK_EVERY))
+        first = s.execute(update(MarkRow).where(MarkRow.name == "tokens", MarkRow.at.is_(None))
+                          .values(at=now - CHECK_EVERY + FIRST_AFTER))
+        if touched(first):
+            return False
+        done = s.execute(update(MarkRow).where(MarkRow.name == "tokens", MarkRow.at <= now - CHECK_EVERY)
                          .values(at=now, value=MarkRow.value + 1))
         return bool(touched(done))
 

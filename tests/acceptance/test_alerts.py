@@ -252,8 +252,8 @@ def test_the_daemon_process_sends_alerts(setup: Path, sandbox: Any, hook: Hook) 
     _fail_next_feed_post(sandbox)
     post_id = _post(store, 3)
     store.close()
-    proc = subprocess.Popen([sys.executable, "-m", "disseminator", "--config", str(setup), "daemon", "--tick", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [sys.executable, "-m", "disseminator", "--config", str(setup), "daemon", "--tick", "1"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not hook.received:
@@ -264,3 +264,12 @@ def test_the_daemon_process_sends_alerts(setup: Path, sandbox: Any, hook: Hook) 
     assert proc.returncode == 0, err
     assert [(b["event"], b["post_id"]) for b in hook.received] == [("post_failed", post_id)], err
     assert HOOK_TOKEN not in out + err and SMTP_PASSWORD not in out + err
+    # Restarted, the daemon looks again at once (its first round) and says nothing twice.
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(4)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert len(hook.received) == 1

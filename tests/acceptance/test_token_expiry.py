@@ -64,6 +64,10 @@ def test_the_daemons_check_tokens_at_most_every_6_hours(config: Path, sandbox: A
     settings = load_settings(config)
     clock = FakeClock(dt.datetime.now(dt.timezone.utc))
     store = Store(settings.database, clock=clock)
+    assert not tokens.due(store, clock.now())  # the first daemon asks 10 minutes after it started
+    clock.advance(dt.timedelta(minutes=9))
+    assert not tokens.due(store, clock.now())
+    clock.advance(dt.timedelta(minutes=1))
     assert tokens.due(store, clock.now())
     assert not tokens.due(store, clock.now())
     clock.advance(dt.timedelta(hours=5, minutes=59))
