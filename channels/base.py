@@ -191,6 +191,9 @@ class Pace:
     reason: str = ""
     #: A rolling window (Instagram's 24 hours) when ``until`` is not known.
     window: dt.timedelta | None = None
+    #: When the network said it (a rolling window is reckoned from then: once the oldest
+    #: post of that moment has left it, this pace is out of date).
+    said_at: dt.datetime | None = None
 
     @property
     def exhausted(self) -> bool:

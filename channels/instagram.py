@@ -206,7 +206,7 @@ class InstagramChannel(graph.GraphChannel):
             window = dt.timedelta(seconds=int(config.get("quota_duration") or 86400))
         except (ChannelError, KeyError, TypeError, ValueError, IndexError, AttributeError):
             return None  # the quota cannot be read: not known, and the publish error 9 still holds
-        return Pace(remaining=max(total - used, 0), window=window,
+        return Pace(remaining=max(total - used, 0), window=window, said_at=self.clock.now(),
                     reason=N_("Instagram allows {total} posts per 24 hours").format(total=total))
 
     def _url(self, media_id: str, permalink: str | None) -> str:

@@ -169,10 +169,11 @@ def network_wait(store: Store, channel: Channel, *, account: str, now: dt.dateti
 def _pace_end(store: Store, pace: Pace, *, account: str, now: dt.datetime) -> dt.datetime:
     if pace.until is not None:
         return pace.until + RESET_SLACK
-    window = pace.window or DAY
-    # A rolling window (Instagram's 24 hours) frees when its oldest post leaves it.
-    times = published_times(store, account, since=now - window, parts=False)
-    return (times[0] + window) if times else now + window
+    window, said = pace.window or DAY, pace.said_at or now
+    # A rolling window (Instagram's 24 hours) frees when the oldest post it held when the
+    # network said so leaves it (posts made elsewhere: a whole window from then).
+    times = published_times(store, account, since=said - window, parts=False)
+    return (times[0] + window) if times and times[0] <= said else said + window
 
 
 # ------------------------------------------------------------------ the configured budgets

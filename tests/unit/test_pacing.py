@@ -4,6 +4,7 @@ where a month begins in the configured zone, and X's 402."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -116,3 +117,41 @@ def test_x_402_holds_the_account_and_is_not_a_counted_try() -> None:
     assert isinstance(error, Spent) and error.kind in NOT_COUNTED and "credits are used up" in error.message
     decision = RetryStrategy().decide(error, failures=0, now=T0)
     assert decision.action is Action.RETRY and decision.hold is HoldKind.BUDGET and decision.hold_until is None
+
+
+def test_a_rolling_quota_frees_when_its_oldest_post_leaves_and_then_is_out_of_date(tmp_path: Any) -> None:
+    """Instagram said 0 of 2 left at T0 (its two posts: 23 and 2 hours ago): the account
+    waits until the older leaves the 24 hours; past that, the same old answer holds nothing."""
+    from sqlalchemy import insert
+
+    from channels.base import Account, Channel, Pace
+    from disseminator.pacing import network_wait
+    from disseminator.store import ArticleRow, PartRow, PostRow, Store
+    from disseminator.store.migrate import upgrade
+
+    store = Store(f"sqlite:///{tmp_path / 'q.db'}")
+    upgrade(store.engine)
+    with store.session() as s:
+        s.execute(insert(ArticleRow), [{"id": 1, "title": "t", "body": "", "tags": [], "content_hash": "h"}])
+        for i, hours in ((1, 23), (2, 2)):
+            at = T0 - dt.timedelta(hours=hours)
+            s.execute(insert(PostRow), [{"id": i, "article_id": 1, "account": "ig", "channel": "instagram",
+                                         "variant": str(i), "media": [], "warnings": [], "status": "published",
+                                         "scheduled_at": at, "next_attempt_at": at, "published_at": at,
+                                         "created_at": at, "updated_at": at}])
+            s.execute(insert(PartRow), [{"post_id": i, "index": 0, "text": f"p{i}", "text_hash": str(i),
+                                         "state": "published", "remote_id": str(i), "published_at": at}])
+
+    class Said(Channel):
+        name = "said"
+
+        def pace(self) -> Pace | None:
+            return Pace(remaining=0, window=dt.timedelta(hours=24), said_at=T0, reason="Instagram allows 2 posts per 24 hours")
+
+        render = validate = publish_part = find_published = check = None  # type: ignore[assignment]
+
+    channel = Said(Account("ig", "said"))
+    wait = network_wait(store, channel, account="ig", now=T0)
+    assert wait is not None and wait.until == T0 + dt.timedelta(hours=1) and wait.kind is HoldKind.RATE_LIMIT
+    assert network_wait(store, channel, account="ig", now=T0 + dt.timedelta(hours=1, seconds=1)) is None
+    assert network_wait(store, channel, account="ig", now=T0 + dt.timedelta(hours=3)) is None
