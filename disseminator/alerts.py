@@ -44,7 +44,8 @@ ALERTED_STATUSES = ("failed", "missed")
 #: Events this recent are read again at the next check: on PostgreSQL an event id is taken
 #: before its transaction commits, so a smaller id may appear after a larger one.
 SETTLE = dt.timedelta(seconds=30)
-#: Events older than this are not alerted (alerts configured on an old database).
+#: Events older than this are not alerted (alerts configured on an old database), nor
+#: daemons silent for longer.
 MAX_AGE = dt.timedelta(hours=24)
 #: Post events read in one round at most (a flood is read over several rounds).
 READ_AT_MOST = 1000
@@ -140,7 +141,7 @@ def _daemons(store: Store, now: dt.datetime) -> list[Alert]:
         rows = list(s.scalars(select(DaemonRow).where(DaemonRow.stopped_at.is_(None))))
     return [Alert(key=f"daemon:{r.worker}:{r.started_at.isoformat()}", kind="daemon_silent", facts={
         "worker": r.worker, "host": r.host, "pid": r.pid, "last_beat": r.last_beat.isoformat(),
-        "at": now.isoformat()}) for r in rows if not is_alive(r, now)]
+        "at": now.isoformat()}) for r in rows if not is_alive(r, now) and r.last_beat >= now - MAX_AGE]
 
 
 # ------------------------------------------------------------------ remembering
