@@ -105,3 +105,29 @@ def test_a_port_in_use_is_one_clear_line(config: Path) -> None:
         result = run_cli(["--config", str(config), "daemon", "--metrics-port", str(port)])
     assert result.code != 0 and f"cannot listen on 127.0.0.1:{port}" in result.err
     assert "Traceback" not in result.err
+
+
+def test_worker_metrics_port_turns_them_on_and_is_checked(tmp_path: Path) -> None:
+    from disseminator.config import parse_settings
+    from disseminator.daemon import Daemon
+    from disseminator.errors import ConfigError
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    settings = parse_settings({"database": url, "worker": {"metrics_port": 9464}})
+    assert settings.worker.metrics_port == 9464
+    assert run_cli(["--config", str(_config(tmp_path, url, "")), "init"]).code == 0
+    store = Store.open(url)
+    try:
+        assert Daemon(settings, store).metrics_port == 9464  # the flag is not needed
+        assert Daemon(settings, store, metrics_port=9500).metrics_port == 9500  # the flag wins
+        assert Daemon(parse_settings({"database": url}), store).metrics_port is None  # off by default
+    finally:
+        store.close()
+    with pytest.raises(ConfigError, match="worker.metrics_port: expected a whole number from 1 to 65,535"):
+        parse_settings({"database": url, "worker": {"metrics_port": 0}})
+
+
+def _config(folder: Path, url: str, extra: str) -> Path:
+    path = folder / "disseminator.toml"
+    path.write_text(f'database = "{url}"\n' + extra, encoding="utf-8")
+    return path
