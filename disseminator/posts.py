@@ -105,7 +105,7 @@ def schedule(settings: Settings, store: Store, article_id: int, accounts: Sequen
     from .timeparse import parse_when
 
     from .planner import choose_accounts
-    from .timing import Timing, blackout_note, resolve
+    from .timing import Timing, blackout_note, repeat_warning, resolve
 
     timing = timing or Timing()
     now = now or dt.datetime.now(dt.timezone.utc)
@@ -122,6 +122,7 @@ def schedule(settings: Settings, store: Store, article_id: int, accounts: Sequen
     rows = [{"id": r.id, "account": r.account, "channel": r.channel, "status": r.status,
              "scheduled_at": show(r.scheduled_at, settings.tz), "warnings": list(r.warnings or []),
              "waiting": waiting.get(r.account), "cost": prices.cost(r.account, r.parts), "recurrence": r.recurrence,
+             "recurrence_warning": repeat_warning(r.channel, r.recurrence),
              **blackout_note(settings, r.account, r.scheduled_at)} for r in queued]
     return Scheduled(rows, [_("{account}: not queued: {reason}").format(account=p.account, reason=p.refused)
                             for p in refused])

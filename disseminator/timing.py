@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from channels.i18n import _
+from channels.i18n import N_, _
 
 from .errors import ScheduleError
 from .plans import blackout_end, blackout_window, check_cron, next_fire, next_slot, parse_duration
@@ -108,3 +108,18 @@ def blackout_note(settings: Settings, account: str, when: dt.datetime) -> dict[s
         return {}
     window = blackout_window(plan, when)
     return {"blackout": f"{plan.name}: {window.text if window else ''}", "blackout_until": show(end, settings.tz)}
+
+
+#: Networks that refuse a text they have just published (X: the same text again; Facebook:
+#: the same text right after itself, Graph 506): a recurring post whose text does not change
+#: may be refused there.
+REFUSE_REPEATS = {"twitter": N_("X refuses the same text twice"),
+                  "facebook": N_("Facebook refuses the same text right after itself")}
+
+
+def repeat_warning(channel: str, every: str | None) -> str | None:
+    """Why a recurring post on ``channel`` may be refused at its next occurrence, or None."""
+    if not every or channel not in REFUSE_REPEATS:
+        return None
+    return _("{network}: an occurrence whose text has not changed may be refused; post something "
+             "else between them, or change the article").format(network=_(REFUSE_REPEATS[channel]))

@@ -159,6 +159,8 @@ def schedule(app: App, refs: tuple[str, ...], plan: str | None, accounts: tuple[
             if r.get("recurrence"):
                 click.echo("  " + _("repeats: {cron} (each time it goes out, the next is queued)").format(
                     cron=r["recurrence"]))
+            if r.get("recurrence_warning"):
+                click.echo("  " + _("warning: {warning}").format(warning=r["recurrence_warning"]))
     result.raise_if_failed()
 
 

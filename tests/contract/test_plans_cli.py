@@ -299,3 +299,12 @@ def test_the_daemon_says_each_missed_post(env: Env) -> None:
     said = DaemonNarrator().tell(worker_at(env, start + dt.timedelta(hours=2)).run_due())
     assert said.err == [f"Post {post} missed its time (overdue past worker.grace) and was not sent late: "
                         f"'disseminator retry {post}' sends it, 'disseminator cancel {post}' drops it"]
+
+
+def test_a_recurring_post_on_x_or_facebook_warns_that_the_same_text_may_be_refused(env: Env) -> None:
+    told = env.cli("schedule", str(article(env, 1)), "--now", "--every", "0 9 * * *")
+    assert told.code == 0, told.err
+    shown = flat(told.out)
+    assert "warning: X refuses the same text twice: an occurrence whose text has not changed may be refused" in shown
+    assert "warning: Facebook refuses the same text right after itself" in shown
+    assert shown.count("may be refused") == 2  # not for Instagram
