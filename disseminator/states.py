@@ -33,6 +33,7 @@ LABELS: dict[str, str] = {
     S.FAILED: N_("failed"),
     S.CANCELLED: N_("cancelled"),
     S.MISSED: N_("missed"),
+    S.WITHDRAWN: N_("withdrawn"),
 }
 
 

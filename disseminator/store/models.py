@@ -73,6 +73,9 @@ class PostStatus(enum.StrEnum):
     #: Its time passed more than ``worker.grace`` ago while nothing could send it (the
     #: daemon was down, a pause): it waits for an officer (``retry`` sends it, ``cancel``).
     MISSED = "missed"
+    #: Was published, then deleted from the network by an officer (``unpublish``); the
+    #: event says why and who.
+    WITHDRAWN = "withdrawn"
 
 
 class PartState(enum.StrEnum):
