@@ -6,8 +6,8 @@
 - ``articles.embargo``: no post of the article goes out before this time, whatever its
   schedule says (the claim reads it).
 
-Revision ID: 0013
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from alembic import op
 
 from disseminator.store.models import UTCDateTime
 
-revision = "0013"
-down_revision = "0011"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
