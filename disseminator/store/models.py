@@ -85,6 +85,8 @@ class PartState(enum.StrEnum):
     PENDING = "pending"
     #: On the network, under ``remote_id``.
     PUBLISHED = "published"
+    #: Was on the network under ``remote_id`` (kept), and was deleted there (``unpublish``).
+    DELETED = "deleted"
 
 
 class HoldKind(enum.StrEnum):
@@ -165,11 +167,11 @@ class RevisionRow(Base):
 class PostRow(Base):
     __tablename__ = "posts"
     __table_args__ = (
-        # One live post per article, account and variant: a cancelled or failed one does
-        # not stop the officer from scheduling the article again.
+        # One live post per article, account and variant: a cancelled, failed or withdrawn
+        # one does not stop the officer from scheduling the article again (a correction).
         Index("uq_posts_live_article_account_variant", "article_id", "account", "variant", unique=True,
-              sqlite_where=text("status NOT IN ('cancelled', 'failed')"),
-              postgresql_where=text("status NOT IN ('cancelled', 'failed')")),
+              sqlite_where=text("status NOT IN ('cancelled', 'failed', 'withdrawn')"),
+              postgresql_where=text("status NOT IN ('cancelled', 'failed', 'withdrawn')")),
         CheckConstraint(_in("status", PostStatus), name="ck_posts_status"),
         Index("ix_posts_due", "status", "next_attempt_at"),
         # Per-account order: "is an earlier post of this account still waiting?"
