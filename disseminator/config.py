@@ -35,6 +35,7 @@ from . import setting_ranges
 from .alerts_config import AlertSettings, parse_alerts
 from .config_keys import _Lines, _check_keys
 from .errors import ConfigError
+from .officers import OfficerSettings, parse_officers
 from .plans import Plan, parse_plans
 
 DEFAULT_DATABASE = "sqlite:///disseminator.db"
@@ -97,6 +98,8 @@ class Settings:
     #: ``[plans.NAME]`` (disseminator.plans), and the plan each account follows.
     plans: Mapping[str, Plan] = field(default_factory=dict)
     plan_of: Mapping[str, str] = field(default_factory=dict)
+    #: ``[officers.NAME]`` and approval (disseminator.officers).
+    officers: OfficerSettings = field(default_factory=OfficerSettings)
 
     def plan_for(self, account: str) -> Plan | None:
         """The posting plan ``account`` follows, or None."""
@@ -381,6 +384,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         alerts=parse_alerts(data.get("alerts"), at),
         plans=plans,
         plan_of=plan_of,
+        officers=parse_officers(data, at),
     )
 
 

@@ -23,7 +23,9 @@ from .errors import ConfigError
 #: channel's keys and :data:`ACCOUNT_KEYS`.
 KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
     (): frozenset({"language", "timezone", "database", "media", "worker", "fetch", "accounts", "alerts",
-                   "plans", "default_plan"}),
+                   "plans", "default_plan",
+                   # disseminator.officers: who may do what, and approval
+                   "officers", "allow_as", "allow_self_approval", "approval", "require_alt_text"}),
     ("media",): frozenset({"dir", "public_base_url", *setting_ranges.MEDIA}),
     ("worker",): frozenset(setting_ranges.WORKER),
     ("fetch",): frozenset({"allow_hosts"}),
@@ -32,7 +34,8 @@ KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
 #: Keys every account has whatever its channel (read by :meth:`Settings.account`), and its
 #: posting budgets (read by :mod:`disseminator.pacing`).
 ACCOUNT_KEYS = ("channel", "base_url", "max_per_hour", "max_per_day", "min_interval", "monthly_budget",
-                "plan")  # plan: the [plans.NAME] it follows (disseminator.plans)
+                "plan",  # plan: the [plans.NAME] it follows (disseminator.plans)
+                "approval")  # approval: "none" | "one" | "two" (disseminator.officers)
 
 
 def _check_keys(data: Mapping[str, Any], at: Callable[..., str]) -> None:

@@ -75,6 +75,8 @@ def schedule(
     An account whose draft is refused, or that already has this article queued, is
     reported and skipped; the others are queued.
     """
+    from .officers import current_name
+
     article = store.to_article(store.article(article_id))
     queued: list[PostRow] = []
     refused: list[Plan] = []
@@ -100,6 +102,8 @@ def schedule(
                     draft=p.draft,
                     scheduled_at=(times or {}).get(p.account, when),
                     recurrence=recurrence,
+                    approval=settings.officers.approval_for(p.account),
+                    drafted_by=current_name(),
                 )
             )
         except UserError as exc:

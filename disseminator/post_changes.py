@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from channels.i18n import _
 
 from .errors import RunFailed, UserError
+from .officers import check_post, current
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -50,7 +51,7 @@ def reschedule(settings: Settings, store: Store, post_ids: Sequence[int], at: st
     from .timeparse import parse_when
 
     when = parse_when(at, tz=settings.tz, now=now or store.clock.now())
-    return _each(settings, store, post_ids, lambda pid: queue.reschedule(store, pid, when))
+    return _each(settings, store, post_ids, lambda pid: queue.reschedule(store, pid, when), move="reschedule")
 
 
 def retry(settings: Settings, store: Store, post_ids: Sequence[int]) -> Changed:
@@ -79,11 +80,12 @@ def cancel(settings: Settings, store: Store, post_ids: Sequence[int], *, article
         with store.session() as s:
             ids += [pid for (pid,) in s.execute(
                 PostRow.__table__.select().with_only_columns(PostRow.id)
-                .where(PostRow.article_id == article, PostRow.status == PostStatus.SCHEDULED)
+                .where(PostRow.article_id == article,
+                       PostRow.status.in_([PostStatus.SCHEDULED, PostStatus.AWAITING_APPROVAL]))
                 .order_by(PostRow.id))]
         if not ids:
             raise UserError(_("article {id} has no scheduled post to cancel").format(id=article))
-    result = _each(settings, store, ids, lambda pid: queue.cancel(store, pid, force=force))
+    result = _each(settings, store, ids, lambda pid: queue.cancel(store, pid, force=force), move="cancel")
     if force:
         for row in result.rows:
             post = store.post(row["id"])
@@ -107,6 +109,7 @@ def edit(settings: Settings, store: Store, post_id: int, text: str) -> Changed:
     from .registry import make_channel
 
     row = store.post(post_id)
+    check_post(current(), row, "edit")  # a drafter edits their own posts, or ones awaiting approval
     parts = tuple(p.strip() for p in _split(text) if p.strip())
     if not parts:
         raise UserError(_("post {id}: the new text is empty; the post keeps its text").format(id=post_id))
@@ -139,11 +142,14 @@ def _split(text: str) -> list[str]:
     return parts
 
 
-def _each(settings: Settings, store: Store, post_ids: Sequence[int], change: Callable[[int], PostRow]) -> Changed:
+def _each(settings: Settings, store: Store, post_ids: Sequence[int], change: Callable[[int], PostRow], *,
+          move: str | None = None) -> Changed:
     result = Changed()
     for pid in dict.fromkeys(post_ids):  # once each, in the order given
         try:
-            store.post(pid)  # an unknown id (or one no id column can hold) is "no post with id"
+            row = store.post(pid)  # an unknown id (or one no id column can hold) is "no post with id"
+            if move:  # a drafter changes only their own posts, or ones awaiting approval
+                check_post(current(), row, move)
             result.rows.append(_view(settings, store, change(pid)))
         except UserError as exc:
             result.refused.append(exc.message)

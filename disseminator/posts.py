@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from .store import PostRow, Store
 
 #: Every state a post can be in.
-STATUSES = ("scheduled", "publishing", "published", "failed", "cancelled", "missed")
+STATUSES = ("awaiting_approval", "scheduled", "publishing", "published", "failed", "cancelled", "missed")
 #: What ``queue`` and ``history`` list when no state is named.
-QUEUED = ("scheduled", "publishing", "missed")
+QUEUED = ("scheduled", "publishing", "missed", "awaiting_approval")
 DONE = ("published", "failed", "cancelled")
 
 

@@ -41,7 +41,7 @@ class LostClaim(Exception):
 SETTABLE = frozenset({
     "next_attempt_at", "needs_reconcile", "claimed_by", "claimed_at", "lease_until", "error_kind",
     "error_message", "published_at", "scheduled_at", "attempts", "media", "warnings", "link", "overtake",
-    "remote_url",
+    "remote_url", "approved_by",
 })
 
 
@@ -327,7 +327,8 @@ def cancel(store: Store, post_id: int, *, force: bool = False) -> PostRow:
     and the cancel cannot slip through.
     """
     if (transition(store, post_id, "force_cancel" if force else "cancel", reason=_("cancelled by an officer"))
-            or transition(store, post_id, "cancel_missed", reason=_("cancelled by an officer"))):
+            or transition(store, post_id, "cancel_missed", reason=_("cancelled by an officer"))
+            or transition(store, post_id, "cancel_draft", reason=_("cancelled by an officer"))):
         return store.post(post_id)
     row = store.post(post_id)
     if row.status is S.SCHEDULED:
@@ -349,8 +350,10 @@ def cancel(store: Store, post_id: int, *, force: bool = False) -> PostRow:
 def reschedule(store: Store, post_id: int, when: dt.datetime) -> PostRow:
     """Move a scheduled post to ``when``.  Raises :class:`UserError` unless it is scheduled
     (a post being published is never touched)."""
-    if transition(store, post_id, "reschedule", reason=_("rescheduled by an officer"), scheduled_at=when,
-                  next_attempt_at=when):
+    if (transition(store, post_id, "reschedule", reason=_("rescheduled by an officer"), scheduled_at=when,
+                   next_attempt_at=when)
+            or transition(store, post_id, "reschedule_draft", reason=_("rescheduled by an officer"),
+                          scheduled_at=when, next_attempt_at=when)):
         return store.post(post_id)
     raise UserError(_not_scheduled(store.post(post_id), "reschedule"))
 
@@ -392,6 +395,9 @@ def edit(store: Store, post_id: int, parts: Sequence[str], *, draft: Draft | Non
     rendering: dict[str, Any] = {} if draft is None else {
         "media": [m.to_record() for m in draft.media], "warnings": list(draft.warnings), "link": draft.link}
     move = "edit_failed" if old.status is S.FAILED and draft is not None else "edit"
+    from .approval import edit_move  # an approved post edited needs approval again
+
+    move, rendering = edit_move(old, move, rendering)
     if transition(store, post_id, move, reason=reason, detail={"old_parts": old.parts}, also=swap, **rendering):
         return store.post(post_id)
     row = store.post(post_id)

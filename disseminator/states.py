@@ -34,6 +34,7 @@ LABELS: dict[str, str] = {
     S.CANCELLED: N_("cancelled"),
     S.MISSED: N_("missed"),
     S.WITHDRAWN: N_("withdrawn"),
+    S.AWAITING_APPROVAL: N_("awaiting approval"),
 }
 
 
@@ -78,6 +79,17 @@ EDGES: tuple[Edge, ...] = (
          "overdue by more than `worker.grace` (the daemon was down, a pause): an officer decides"),
     Edge("release", S.MISSED, S.SCHEDULED, (), "an officer sends a missed post after all (`retry`)"),
     Edge("cancel_missed", S.MISSED, S.CANCELLED, (), "an officer drops a missed post (`cancel`)"),
+    # Approval (disseminator.approval): a post that needs it is created awaiting_approval.
+    Edge("approve", S.AWAITING_APPROVAL, S.SCHEDULED, (), "its last approver approves it (`approve`)"),
+    Edge("approve_first", S.AWAITING_APPROVAL, S.AWAITING_APPROVAL, (),
+         "the first of two approvers approves it (`approval = \"two\"`)"),
+    Edge("reject", S.AWAITING_APPROVAL, S.CANCELLED, (), "an approver refuses it, with a reason (`reject`)"),
+    Edge("edit_draft", S.AWAITING_APPROVAL, S.AWAITING_APPROVAL, (), "an officer changes its text before approval"),
+    Edge("edit_approved", S.SCHEDULED, S.AWAITING_APPROVAL, (Guard.NOTHING_OUT,),
+         "an officer changes an approved post's text: it needs approval again"),
+    Edge("reschedule_draft", S.AWAITING_APPROVAL, S.AWAITING_APPROVAL, (),
+         "an officer moves it to another time before approval"),
+    Edge("cancel_draft", S.AWAITING_APPROVAL, S.CANCELLED, (), "an officer withdraws it before approval"),
 )
 
 BY_NAME: dict[str, Edge] = {e.name: e for e in EDGES}

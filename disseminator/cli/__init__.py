@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "edit": ("disseminator.cli.changes:edit", N_("Change the text of a scheduled post.")),
     "retry": ("disseminator.cli.changes:retry", N_("Send failed posts again.")),
     "cancel": ("disseminator.cli.changes:cancel", N_("Cancel scheduled posts (several, or all of an article).")),
+    "approve": ("disseminator.cli.approval:approve", N_("Approve posts awaiting approval (they are then scheduled).")),
+    "reject": ("disseminator.cli.approval:reject", N_("Reject posts awaiting approval, with a reason (cancelled).")),
     "post": ("disseminator.cli.post:post", N_("Show one post with every call made for it.")),
     "history": ("disseminator.cli.posts:history", N_("Published, failed and cancelled posts.")),
     "run-due": ("disseminator.cli.run:run_due", N_("Publish every due post once, then exit (cron mode).")),
@@ -56,6 +58,8 @@ LOG_FORMAT_HELP = N_("Log lines as 'text', or as 'json': one JSON object a line 
                      "(default: $DISSEMINATOR_LOG_FORMAT, else 'text').")
 LOG_FORMAT_METAVAR = N_("FORMAT")
 VERSION_HELP = N_("Show the version and exit.")
+AS_HELP = N_("Act as this officer ([officers.NAME]; only where the configuration sets allow_as = true).")
+AS_METAVAR = N_("NAME")
 CONFIG_METAVAR = N_("PATH")
 #: Click's word after the help of a required option ("[required]"): click looks it up in
 #: the catalogs but does not mark it, so it is marked here.
@@ -118,7 +122,9 @@ class LazyGroup(Group):
         if name not in COMMANDS:
             return None
         module, _sep, attr = COMMANDS[name][0].partition(":")
-        return localise(getattr(importlib.import_module(module), attr))
+        from .roles import guarded  # the officer's roles are checked when the command runs
+
+        return guarded(localise(getattr(importlib.import_module(module), attr)), name)
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
         localise(self)  # the group's own usage line: see localise
@@ -153,12 +159,13 @@ def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
               metavar=LOG_FORMAT_METAVAR, cls=LateHelpOption, help=LOG_FORMAT_HELP)
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version, cls=LateHelpOption,
               help=VERSION_HELP)
+@click.option("--as", "as_officer", metavar=AS_METAVAR, cls=LateHelpOption, help=AS_HELP)
 @click.pass_context
-def cli(ctx: click.Context, config_path: str | None, debug: bool, log_format: str) -> None:
+def cli(ctx: click.Context, config_path: str | None, debug: bool, log_format: str, as_officer: str | None) -> None:
     """The group: every command gets the App (the help click shows is HELP, translated)."""
     from .app import App
 
-    ctx.obj = App(config_path)
+    ctx.obj = App(config_path, as_officer=as_officer)
     _configure_logging(debug, ctx.obj, json_lines=log_format == "json")
     ctx.call_on_close(ctx.obj.close)
     ctx.meta["debug"] = debug
@@ -292,7 +299,7 @@ def _choose_language(args: list[str]) -> None:
             explicit = arg.split("=", 1)[1]
         elif not arg.startswith("-"):
             break  # the command's name: global options come before it
-        i += 2 if arg in ("--config", "--log-format") else 1  # past an option's value
+        i += 2 if arg in ("--config", "--log-format", "--as") else 1  # past an option's value
     i18n.use(i18n.choose(configured_language(explicit), os.environ))
 
 

@@ -10,14 +10,27 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..config import Settings
+    from ..officers import Officer
     from ..store import Store
 
 
 class App:
-    def __init__(self, config_path: str | None) -> None:
+    def __init__(self, config_path: str | None, *, as_officer: str | None = None) -> None:
         self.config_path = config_path
+        self.as_officer = as_officer
         self._settings: Settings | None = None
         self._store: Store | None = None
+        self._officer: tuple[Officer | None] | None = None
+
+    @property
+    def officer(self) -> Officer | None:
+        """The acting officer (``--as``, else the operating-system user's); None without
+        ``[officers]``.  Raises :class:`~disseminator.errors.UserError` when there is none."""
+        if self._officer is None:
+            from ..officers import acting
+
+            self._officer = (acting(self.settings, self.as_officer),)
+        return self._officer[0]
 
     @property
     def settings(self) -> Settings:

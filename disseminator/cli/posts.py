@@ -29,6 +29,9 @@ STATUS_WORDS = {"scheduled": N_("scheduled"), "publishing": N_("publishing"), "p
                 "failed": N_("failed"), "cancelled": N_("cancelled"), "missed": N_("missed")}
 
 
+STATUS_WORDS["awaiting_approval"] = N_("awaiting approval")  # waits for approvers (disseminator.approval)
+
+
 def _status(code: str) -> str:
     return _(STATUS_WORDS[code]) if code in STATUS_WORDS else code
 
@@ -39,15 +42,26 @@ def _article_ref() -> str:
 
 
 @click.command(help=_("Show what each account would post for an article (by id or file), with counts."))
-@click.argument("ref", metavar=_article_ref())
+@click.argument("ref", metavar=_article_ref(), required=False)
 @click.option("--account", "accounts", multiple=True, metavar=_("NAME"), help=_("Only this account (repeatable). Default: all."))
+@click.option("--post", "post_id", type=int, metavar=_("POST_ID"),
+              help=_("A queued post instead of an article: exactly what will go out, with its accessibility warnings."))
 @output_options(json_help=_('Print [{{"account", "channel", "parts", "media", "warnings"}}].').format())
 @click.pass_obj
-def preview(app: App, ref: str, accounts: tuple[str, ...], output: Output) -> None:
+def preview(app: App, ref: str | None, accounts: tuple[str, ...], post_id: int | None, output: Output) -> None:
     """``preview`` (the help click shows is in the decorator, translated)."""
     from ..posts import preview as render
 
-    result = render(app.settings, ref, accounts, store=app.open_store)
+    if post_id is not None:
+        if ref is not None or accounts:
+            raise click.UsageError(_("give an article or --post, not both"))
+        from ..approval import preview_post
+
+        result = preview_post(app.settings, app.store, post_id)
+    elif ref is None:
+        raise click.UsageError(_("name an article (an id or a file), or a queued post with --post ID"))
+    else:
+        result = render(app.settings, ref, accounts, store=app.open_store)
     if output.structured:
         output.emit(result.items)
     else:
@@ -147,6 +161,9 @@ def schedule(app: App, refs: tuple[str, ...], plan: str | None, accounts: tuple[
         for r in result.rows:
             click.echo(_("Queued post {id} for {account} ({channel}) at {when}").format(
                 id=r["id"], account=r["account"], channel=r["channel"], when=show_human(r["scheduled_at"], app.settings.tz)))
+            if r["status"] == "awaiting_approval":
+                click.echo("  " + _("it waits for approval: 'disseminator preview --post {id}', then "
+                                    "'disseminator approve {id}'").format(id=r["id"]))
             if r.get("cost") is not None:
                 click.echo("  " + _("cost: {cost}").format(cost=r["cost"]))
             for w in r["warnings"]:  # kept with the post, in English

@@ -132,10 +132,14 @@ class Store(ArticleStore):
         draft: Draft,
         scheduled_at: dt.datetime,
         recurrence: str | None = None,
+        approval: str | None = None,
+        drafted_by: str | None = None,
     ) -> PostRow:
         """Queue one post (``recurrence``: its crontab expression, when it recurs).  Raises
         :class:`ScheduleError` if (article, account, variant) exists."""
         now = self.clock.now()
+        # A post that needs approvers (disseminator.approval) waits for them, never claimed.
+        status = PostStatus.AWAITING_APPROVAL if approval in ("one", "two") else PostStatus.SCHEDULED
         row = PostRow(
             article_id=article_id,
             account=account,
@@ -144,7 +148,9 @@ class Store(ArticleStore):
             media=[m.to_record() for m in draft.media],
             warnings=list(draft.warnings),
             link=draft.link,
-            status=PostStatus.SCHEDULED,
+            status=status,
+            approval=approval,
+            drafted_by=drafted_by,
             scheduled_at=scheduled_at,
             next_attempt_at=scheduled_at,
             recurrence=recurrence,
@@ -161,7 +167,7 @@ class Store(ArticleStore):
             with self.session() as s:
                 s.add(row)
                 s.flush()
-                s.add(EventRow(post_id=row.id, edge="create", from_status=None, to_status=PostStatus.SCHEDULED.value,
+                s.add(EventRow(post_id=row.id, edge="create", from_status=None, to_status=status.value,
                                worker=None, reason=None, at=now))
         except IntegrityError:
             with self.session() as s:

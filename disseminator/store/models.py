@@ -76,6 +76,9 @@ class PostStatus(enum.StrEnum):
     #: Was published, then deleted from the network by an officer (``unpublish``); the
     #: event says why and who.
     WITHDRAWN = "withdrawn"
+    #: Needs an approver's ``approve`` (``approval = "one"|"two"``) before the daemon may
+    #: claim it; ``reject`` cancels it with a reason.
+    AWAITING_APPROVAL = "awaiting_approval"
 
 
 class PartState(enum.StrEnum):
@@ -222,6 +225,12 @@ class PostRow(Base):
     recurrence: Mapped[str | None] = mapped_column(String(200))
     #: The post whose next occurrence this one is (unique: one follower per post).
     recurrence_of: Mapped[int | None] = mapped_column(Integer)
+    #: The approval it needed when queued: ``none`` (or None), ``one`` or ``two`` approvers.
+    approval: Mapped[str | None] = mapped_column(String(10))
+    #: The officer who queued it (the operating-system user without ``[officers]``).
+    drafted_by: Mapped[str | None] = mapped_column(String(200))
+    #: Who approved it since it last needed approval: ``[{"officer", "at", "self"}]``.
+    approved_by: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
     #: The post's parts in order, loaded with it (one extra query for a whole page of posts).
     part_rows: Mapped[list[PartRow]] = relationship(
