@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from sqlalchemy import ColumnElement, delete, exists, func, or_, select
+from sqlalchemy.orm import Session
 
 from channels.i18n import N_, _, stored
 
@@ -44,14 +45,17 @@ class Hold:
         return self.until is None or self.until > now
 
 
-def place(store: Store, account: str, kind: HoldKind, *, reason: str | None = None, until: dt.datetime | None = None) -> None:
+def place(store: Store, account: str, kind: HoldKind, *, reason: str | None = None, until: dt.datetime | None = None,
+          also: Callable[[Session], None] | None = None) -> None:
     """Hold ``account``'s posts for ``kind`` until ``until`` (None: until lifted).
 
     A rate limit keeps the later of two ends; a hold placed again for the same reason
-    keeps its ``since``.
+    keeps its ``since``.  ``also`` runs in the same transaction (a pause's record row).
     """
     now = store.clock.now()
     with store.session() as s:
+        if also is not None:
+            also(s)
         row = s.get(HoldRow, (account, kind.value))
         if row is None:
             s.add(HoldRow(account=account, kind=kind.value, reason=reason, since=now, until=until))
@@ -66,10 +70,13 @@ def place(store: Store, account: str, kind: HoldKind, *, reason: str | None = No
             row.until = until
 
 
-def lift(store: Store, account: str, *kinds: HoldKind) -> bool:
-    """End ``account``'s holds of ``kinds`` now.  True if one was in force."""
+def lift(store: Store, account: str, *kinds: HoldKind, also: Callable[[Session], None] | None = None) -> bool:
+    """End ``account``'s holds of ``kinds`` now.  True if one was in force.  ``also`` runs
+    in the same transaction (a resume's record row)."""
     now = store.clock.now()
     with store.session() as s:
+        if also is not None:
+            also(s)
         q = delete(HoldRow).where(HoldRow.account == account, HoldRow.kind.in_([k.value for k in kinds]))
         live = s.scalar(select(exists().where(HoldRow.account == account, HoldRow.kind.in_([k.value for k in kinds]),
                                               _live(now))))

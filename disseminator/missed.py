@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from channels.i18n import _
 
-from . import holds
+from . import holds, record
 from .store import EventRow, HoldKind, HoldRow, PartRow, PostRow, PostStatus, Store
 
 log = logging.getLogger("disseminator.missed")
@@ -123,6 +123,10 @@ def sweep(store: Store, *, grace: dt.timedelta, zone_for: Callable[[str], ZoneIn
                      "worker": None, "reason": reason, "detail": None, "at": now} for pid in done])
                 for row in s.scalars(select(PostRow).where(PostRow.id.in_(done), PostRow.recurrence.is_not(None))):
                     follow(s, row, now=now, zone=zone_for(row.account) if zone_for else ZoneInfo("UTC"))
+                accounts = dict(found)
+                for pid in done:  # one INSERT for the batch, at commit
+                    record.post_moved(s, edge="miss", post_id=pid, account=accounts[pid], at=now, actor=None,
+                                      reason=reason, detail=None, media=None, remote_url=None)
         for pid in done:
             log.info("post.missed post=%s grace=%ss", pid, int(grace.total_seconds()))
         moved += done

@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.orm import Session
+
 from channels.i18n import _
 
-from . import holds
+from . import holds, record
 from .errors import ScheduleError
 from .store import HoldKind
 
@@ -56,8 +58,13 @@ def pause(settings: Settings, store: Store, name: str | None, *, reason: str = "
                    if h.kind is HoldKind.PAUSE and h.account == account), None)
     if before is not None and not reason:
         reason = before.reason or ""  # paused again without a reason: keep the first one's
-    holds.place(store, account, HoldKind.PAUSE, reason=reason, until=end)
     changed = before is None or before.reason != reason or before.until != end
+
+    def noted(s: Session) -> None:  # in the record, in the pause's own transaction
+        if changed:
+            record.account_event(s, event="paused", account=account, at=now, reason=reason or None, until=end)
+
+    holds.place(store, account, HoldKind.PAUSE, reason=reason, until=end, also=noted)
     return {"account": None if name is None else name, "all": name is None, "paused": True, "reason": reason or None,
             "until": show(end, settings.tz) if end else None, "changed": changed}
 
@@ -75,7 +82,12 @@ def resume(settings: Settings, store: Store, name: str | None) -> dict[str, Any]
     # An account's budget hold too (X's 402 until credits are bought): a configured budget
     # still used up is placed again before the next write (disseminator.pacing).
     spent = name is not None and holds.lift(store, account, HoldKind.BUDGET)
-    holds.lift(store, account, HoldKind.PAUSE)
+
+    def noted(s: Session) -> None:  # in the record, in the resume's own transaction
+        if was:
+            record.account_event(s, event="resumed", account=account, at=now)
+
+    holds.lift(store, account, HoldKind.PAUSE, also=noted)
     gone = missed.sweep(store, grace=dt.timedelta(seconds=settings.worker.grace), zone_for=settings.zone_for,
                         account=name) if was else []
     held = holds.active(store)
@@ -92,4 +104,3 @@ def resume(settings: Settings, store: Store, name: str | None) -> dict[str, Any]
 def pause_all_reason(store: Store) -> str | None:
     """The reason of the pause of every account in force ("" without one), else None."""
     return next((h.reason or "" for h in holds.active(store).get(holds.ALL, []) if h.kind is HoldKind.PAUSE), None)
-

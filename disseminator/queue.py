@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, exists, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from . import holds
+from . import holds, record
 from channels.base import Draft
 from channels.i18n import N_, _, ngettext
 
@@ -54,6 +54,7 @@ def transition(
     reason: str | None = None,
     detail: dict[str, Any] | None = None,
     also: Callable[[Session], None] | None = None,
+    actor: str | None = None,
     **values: Any,
 ) -> bool:
     """Move ``post_id`` along the edge ``move``, setting ``values``.  True if this call moved it.
@@ -63,7 +64,9 @@ def transition(
     ``owner`` needs ``worker`` (who must still hold an unexpired claim), ``lease_expired``
     needs the lease to have run out by the store's clock.  ``also`` runs in the same
     transaction once the move is made (an edit swaps the parts there); ``detail`` is kept
-    on the event (an edit's old text).
+    on the event (an edit's old text).  The move is written to the publication record in
+    the same transaction (:mod:`disseminator.record`), by ``actor`` (default: ``worker``,
+    else who runs this process).
     """
     e = edge(move)
     unknown = set(values) - SETTABLE
@@ -75,13 +78,17 @@ def transition(
         values.setdefault("claimed_by", None)
         values.setdefault("lease_until", None)
     with store.session() as s:
-        result = s.execute(update(PostRow).where(*conditions).values(status=e.target, updated_at=now, **values))
-        if _rows(result) != 1:
+        moved = s.execute(update(PostRow).where(*conditions).values(status=e.target, updated_at=now, **values)
+                          .returning(PostRow.account, PostRow.media, PostRow.remote_url)).all()
+        if len(moved) != 1:
             return False
         if also is not None:
             also(s)
         s.execute(insert(EventRow).values(post_id=post_id, edge=e.name, from_status=e.source.value,
                                           to_status=e.target.value, worker=worker, reason=reason, detail=detail, at=now))
+        account, media, remote_url = moved[0]
+        record.post_moved(s, edge=e.name, post_id=post_id, account=account, at=now, actor=actor or worker,
+                          reason=reason, detail=detail, media=media, remote_url=remote_url)
         return True
 
 
@@ -146,7 +153,7 @@ def claim_next(
                 if found is None:
                     return None
                 post_id, account = found
-                moved = _claim(s, post_id, worker=worker, now=clock_now, lease=lease, due_by=now)
+                moved = _claim(s, post_id, str(account), worker=worker, now=clock_now, lease=lease, due_by=now)
                 if moved and store.engine.dialect.name == "postgresql" and _overtook(s, post_id):
                     raise _Overtook
                 if moved:
@@ -237,7 +244,8 @@ def let_overtake(store: Store, post_id: int) -> PostRow:
     raise UserError(_not_scheduled(store.post(post_id), "ahead"))
 
 
-def _claim(s: Any, post_id: int, *, worker: str, now: dt.datetime, lease: dt.timedelta, due_by: dt.datetime) -> bool:
+def _claim(s: Any, post_id: int, account: str, *, worker: str, now: dt.datetime, lease: dt.timedelta,
+           due_by: dt.datetime) -> bool:
     """The guarded UPDATE: the post must still be scheduled, still due and still free of
     holds when the UPDATE runs, not only when it was selected (between the two, another
     worker may have tried it and put it back for later, an officer may have moved it to
@@ -253,6 +261,8 @@ def _claim(s: Any, post_id: int, *, worker: str, now: dt.datetime, lease: dt.tim
         return False
     s.execute(insert(EventRow).values(post_id=post_id, edge=e.name, from_status=e.source.value,
                                       to_status=e.target.value, worker=worker, at=now))
+    record.post_moved(s, edge=e.name, post_id=post_id, account=account, at=now, actor=worker, reason=None,
+                      detail=None, media=None, remote_url=None)
     return True
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from . import record
 from .plans import next_fire
 from .store import EventRow, PartRow, PartState, PostRow, PostStatus, text_hash
 
@@ -59,8 +60,11 @@ def follow(s: Session, row: PostRow, *, now: dt.datetime, zone: ZoneInfo) -> int
             s.flush()
     except IntegrityError:
         return None
+    reason = f"next occurrence of post {row.id} ({row.recurrence})"
     s.add(EventRow(post_id=nxt.id, edge="create", from_status=None, to_status=PostStatus.SCHEDULED.value,
-                   worker=None, reason=f"next occurrence of post {row.id} ({row.recurrence})", at=now))
+                   worker=None, reason=reason, at=now))
+    record.post_queued(s, post_id=nxt.id, account=nxt.account, at=now, parts=[p.text for p in parts],
+                       media=list(nxt.media or []), scheduled_at=when, reason=reason)
     return nxt.id
 
 

@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "accounts": ("disseminator.cli.accounts:accounts", N_("List, check, pause and resume accounts.")),
     "pause": ("disseminator.cli.pauses:pause", N_("Pause one account, or every account with --all.")),
     "resume": ("disseminator.cli.pauses:resume", N_("End a pause of one account, or of every account with --all.")),
+    "record": ("disseminator.cli.record:record", N_("The publication record: verify it, export it, show a post's.")),
     "alerts": ("disseminator.cli.alerts:alerts", N_("Send a test alert, check for alerts now, list recent alerts.")),
     "sandbox": ("disseminator.sandbox.cli:sandbox_command", N_("Run the local X/Facebook/Instagram API sandbox.")),
     "demo": ("disseminator.cli.demo:demo", N_("Run the whole job once on embedded defaults and the sandbox.")),

@@ -1,0 +1,134 @@
+"""``record verify``, ``record export`` and ``record show``: see :mod:`disseminator.record`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from channels.i18n import _, ngettext
+
+from . import Group
+from .output import Output, output_options
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from ..store.models import RecordRow
+    from .app import App
+
+
+@click.group(cls=Group, help=_(
+    "The publication record: every post queued, edited, published, failed, cancelled, "
+    "and every pause, with who did it; each entry chained to the one before by its hash."))
+def record() -> None:
+    pass
+
+
+@record.command("verify", help=_(
+    "Check the whole record: exit 0 when the chain is intact, 1 naming the first entry "
+    "that was changed, removed, reordered or inserted directly in the database."))
+@output_options(json_help=_("Print {fields}.").format(
+    fields='{"rows", "intact", "last_seq", "last_hash", "first_bad_row", "problem"}'))
+@click.pass_obj
+def verify(app: App, output: Output) -> None:
+    from ..errors import UserError
+    from ..record import verify as walk
+
+    verdict = walk(app.store)
+    if output.structured:
+        output.emit(verdict.to_json())
+        if not verdict.intact:
+            raise click.exceptions.Exit(1)
+        return
+    if not verdict.intact:
+        raise UserError(_("{problem}; the record cannot be trusted from that entry on: compare it with an "
+                          "export kept elsewhere").format(problem=verdict.message))
+    click.echo(ngettext("{n} row, chain intact (last hash {hash})", "{n} rows, chain intact (last hash {hash})",
+                        verdict.rows).format(n=verdict.rows, hash=verdict.last_hash))
+
+
+@record.command("export", help=_(
+    "Write the record's entries as CSV or JSON, oldest first, with their hashes (an "
+    "auditor can check the chain without the tool)."))
+@click.option("--since", metavar=_("WHEN"), help=_("From this time on: '2026-11-01' (the whole day) or '2026-11-01 09:00'."))
+@click.option("--until", metavar=_("WHEN"), help=_("Before this time; a date alone includes that day."))
+@output_options(json_help=_("Print a JSON array of entries (the default)."),
+                csv_columns=("seq", "at", "event", "post_id", "account", "actor", "detail", "prev_hash", "hash"))
+@click.pass_obj
+def export(app: App, since: str | None, until: str | None, output: Output) -> None:
+    from ..posts import _bound
+    from ..record import export_row, rows
+
+    start = _bound(since, app.settings, "--since")
+    end = _bound(until, app.settings, "--until", end=True)
+    found = (export_row(r) for r in rows(app.store, since=start, until=end))
+    if output.format == "csv":
+        output.emit_rows({**r, "detail": json.dumps(r["detail"], ensure_ascii=False) if r["detail"] else ""}
+                         for r in found)
+    else:
+        Output("json").emit_rows(found)
+
+
+@record.command("show", help=_(
+    "Who decided this, and what exactly went out: a post's record in order, with who "
+    "acted, when, the text sent and the SHA-256 of every image."))
+@click.argument("post_id", type=int, metavar=_("POST_ID"))
+@output_options(json_help=_("Print the post's entries as JSON (as record export writes them)."))
+@click.pass_obj
+def show(app: App, post_id: int, output: Output) -> None:
+    from ..record import export_row, of_post
+
+    found = of_post(app.store, post_id)
+    if output.structured:
+        output.emit([export_row(r) for r in found])
+        return
+    if not found:
+        click.echo(_("Post {id} has no entry in the record (it was queued before the record began)").format(id=post_id))
+        return
+    click.echo(ngettext("Post {id} on {account}: {n} entry in the record", "Post {id} on {account}: {n} entries in the record",
+                        len(found)).format(id=post_id, account=found[0].account, n=len(found)))
+    for row in found:
+        for line in entry_lines(row, app.settings.tz):
+            click.echo(line)
+
+
+def _event_word(event: str) -> str:
+    """An event as ``record show`` names it, in the current language (the record keeps the code)."""
+    words = {
+        "queued": _("queued"), "claimed": _("taken by a worker"), "published": _("published"),
+        "retried": _("to be tried again"), "failed": _("failed"), "recovered": _("back in the queue (its worker stopped)"),
+        "rescheduled": _("rescheduled"), "edited": _("edited"), "let_ahead": _("let ahead"), "revived": _("sent again"),
+        "cancelled": _("cancelled"), "missed": _("missed"), "released": _("sent after all"),
+        "withdrawn": _("withdrawn"), "approved": _("approved"), "rejected": _("rejected"),
+    }
+    return words.get(event, event)
+
+
+def entry_lines(row: RecordRow, tz: ZoneInfo) -> Iterator[str]:
+    """One entry of ``record show``: when, what, who; then what it carried, indented."""
+    from ..views import show_human
+
+    yield _("{when}  {event}, by {actor}  (row {seq})").format(
+        when=show_human(row.at, tz), event=_event_word(row.event), actor=row.actor, seq=row.seq)
+    detail: dict[str, Any] = row.detail or {}
+    if detail.get("reason"):
+        yield "    " + _("reason: {reason}").format(reason=detail["reason"])
+    if row.event == "published":
+        ids = detail.get("remote_ids") or []
+        for i, text in enumerate(detail.get("parts") or []):
+            rid = ids[i] if i < len(ids) else None
+            yield "    " + _("text sent, part {n} (id {remote_id}): {text}").format(n=i + 1, remote_id=rid or "?",
+                                                                                    text=json.dumps(text, ensure_ascii=False))
+        if detail.get("url"):
+            yield "    " + _("address: {url}").format(url=detail["url"])
+    elif row.event == "queued":
+        for i, text in enumerate(detail.get("parts") or []):
+            yield "    " + _("text, part {n}: {text}").format(n=i + 1, text=json.dumps(text, ensure_ascii=False))
+    elif row.event == "edited":
+        yield "    " + _("old text: {text}").format(text=json.dumps(detail.get("old_parts"), ensure_ascii=False))
+        yield "    " + _("new text: {text}").format(text=json.dumps(detail.get("new_parts"), ensure_ascii=False))
+    for digest in detail.get("images") or []:
+        yield "    " + _("image SHA-256: {digest}").format(digest=digest or _("(not prepared: sent by address)"))

@@ -1,0 +1,188 @@
+"""The publication record: what each event records, and reading it back (``record verify``,
+``record export``, ``record show``).
+
+Appending is :mod:`disseminator.store.record` (a hash chain written in the transaction of
+the change it records).  This module says what goes in a row's ``detail``:
+
+- a post's move: the reason, what the move kept (an edit's old text) and, for
+  ``published``, what exactly went out: each part's text and remote id, the URL, and the
+  SHA-256 of every image sent; for ``edited``, the old and the new text;
+- a pause: its reason and end; a resume.
+
+:func:`verify` walks the chain in batches (constant memory) and names the first row that
+was changed, removed, reordered or inserted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from channels.i18n import _
+
+from .errors import NotFound
+from .store import PartRow, Store
+from .store import record as chain
+from .store.models import RecordHeadRow, RecordRow
+
+#: Edges whose record shows the post's parts after the move (what went out, the new text).
+WITH_PARTS = frozenset({"published", "edit", "edit_failed"})
+#: Rows read per batch by verify and export.
+BATCH = 1000
+
+
+def post_moved(s: Session, *, edge: str, post_id: int, account: str, at: dt.datetime, actor: str | None,
+               reason: str | None, detail: dict[str, Any] | None, media: list[dict[str, Any]] | None,
+               remote_url: str | None) -> None:
+    """Note a post's move along ``edge`` in the record (in ``s``'s transaction).  ``media``
+    and ``remote_url`` are the post's after the move."""
+    facts: dict[str, Any] = {}
+    if reason:
+        facts["reason"] = reason
+    if detail:
+        facts.update(detail)
+    if edge in WITH_PARTS:
+        parts = s.execute(select(PartRow.text, PartRow.remote_id).where(PartRow.post_id == post_id)
+                          .order_by(PartRow.index)).all()
+        if edge == "published":
+            facts.update({"parts": [t for t, _rid in parts], "remote_ids": [rid for _t, rid in parts],
+                          "url": remote_url, "images": [m.get("sha256") for m in media or []]})
+        else:
+            facts["new_parts"] = [t for t, _rid in parts]
+    chain.note(s, event=chain.event_of(edge), at=at, post_id=post_id, account=account, actor_name=actor,
+               detail=facts or None)
+
+
+def post_queued(s: Session, *, post_id: int, account: str, at: dt.datetime, parts: list[str],
+                media: list[dict[str, Any]], scheduled_at: dt.datetime, reason: str | None = None) -> None:
+    """Note a new post (``schedule``, a recurring post's next occurrence): its text, images and time."""
+    facts: dict[str, Any] = {"parts": list(parts), "images": [m.get("sha256") for m in media],
+                             "scheduled_at": scheduled_at.astimezone(dt.timezone.utc).isoformat()}
+    if reason:
+        facts["reason"] = reason
+    chain.note(s, event="queued", at=at, post_id=post_id, account=account, detail=facts)
+
+
+def account_event(s: Session, *, event: str, account: str, at: dt.datetime, reason: str | None = None,
+                  until: dt.datetime | None = None) -> None:
+    """Note an account-wide event (``paused``, ``resumed``; account ``*``: every account)."""
+    facts: dict[str, Any] = {}
+    if reason:
+        facts["reason"] = reason
+    if until is not None:
+        facts["until"] = until.astimezone(dt.timezone.utc).isoformat()
+    chain.note(s, event=event, at=at, account=account, detail=facts or None)
+
+
+# --------------------------------------------------------------------------- reading it back
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What :func:`verify` found: ``rows`` read, and the first bad row (``bad``, None when
+    the chain is intact) with what is wrong with it (``problem``: changed, removed,
+    reordered, truncated) and a sentence saying so."""
+
+    rows: int
+    last_seq: int
+    last_hash: str
+    bad: int | None = None
+    problem: str | None = None
+    message: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.bad is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rows": self.rows, "intact": self.intact, "last_seq": self.last_seq, "last_hash": self.last_hash,
+                "first_bad_row": self.bad, "problem": self.problem}
+
+
+def rows(store: Store, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
+         post_id: int | None = None) -> Iterator[RecordRow]:
+    """The record's rows in order, read :data:`BATCH` at a time (``since`` inclusive,
+    ``until`` exclusive)."""
+    last = 0
+    while True:
+        with store.session() as s:
+            q = select(RecordRow).where(RecordRow.seq > last).order_by(RecordRow.seq).limit(BATCH)
+            if since is not None:
+                q = q.where(RecordRow.at >= since)
+            if until is not None:
+                q = q.where(RecordRow.at < until)
+            if post_id is not None:
+                q = q.where(RecordRow.post_id == post_id)
+            batch = list(s.scalars(q))
+        yield from batch
+        if len(batch) < BATCH:
+            return
+        last = batch[-1].seq
+
+
+def verify(store: Store) -> Verdict:
+    """Walk the whole chain and name the first bad row (constant memory)."""
+    expected, prev, n = 1, chain.GENESIS, 0
+    for row in rows(store):
+        bad = _judge(row, expected, prev)
+        if bad is not None:
+            return Verdict(n, expected - 1, prev, *bad)
+        n, expected, prev = n + 1, row.seq + 1, row.hash
+    with store.session() as s:
+        head = s.get(RecordHeadRow, 1)
+    if head is not None and (head.seq, head.hash) != (expected - 1, prev):
+        if head.seq > expected - 1:
+            return Verdict(n, expected - 1, prev, expected, "removed", _(
+                "record row {seq}: removed (the record ends at row {last}, but {head} rows were written)").format(
+                    seq=expected, last=expected - 1, head=head.seq))
+        if head.seq < expected - 1:
+            return Verdict(n, expected - 1, prev, head.seq + 1, "inserted", _(
+                "record row {seq}: inserted directly in the database (the record's head is row {head})").format(
+                    seq=head.seq + 1, head=head.seq))
+        return Verdict(n, expected - 1, prev, head.seq, "changed", _(
+            "record row {seq}: changed after it was written (its hash does not match the record's head)").format(
+                seq=head.seq))
+    return Verdict(n, expected - 1, prev)
+
+
+def _judge(row: RecordRow, expected: int, prev: str) -> tuple[int, str, str] | None:
+    if row.seq != expected:
+        return expected, "removed", _("record row {seq}: removed (row {before} is followed by row {after})").format(
+            seq=expected, before=expected - 1, after=row.seq)
+    if row.prev_hash != prev:
+        return row.seq, "reordered", _(
+            "record row {seq}: out of place (it does not follow row {before}: reordered or inserted)").format(
+                seq=row.seq, before=row.seq - 1)
+    if chain.row_hash(row) != row.hash:
+        return row.seq, "changed", _("record row {seq}: changed after it was written (its hash does not match)").format(
+            seq=row.seq)
+    return None
+
+
+def export_row(row: RecordRow) -> dict[str, Any]:
+    """A row as ``record export`` writes it (English keys, UTC times)."""
+    return {"seq": row.seq, "at": row.at.astimezone(dt.timezone.utc).isoformat(), "event": row.event,
+            "post_id": row.post_id, "account": row.account, "actor": row.actor, "detail": row.detail,
+            "prev_hash": row.prev_hash, "hash": row.hash}
+
+
+#: ``record export --csv`` columns (``detail`` as JSON text).
+COLUMNS = ("seq", "at", "event", "post_id", "account", "actor", "detail", "prev_hash", "hash")
+
+
+def of_post(store: Store, post_id: int) -> list[RecordRow]:
+    """The record of one post, in order.  Raises :class:`NotFound` for an unknown post
+    with no record."""
+    found = list(rows(store, post_id=post_id))
+    if not found:
+        store.post(post_id)  # an unknown id is NotFound; a known one without a record is empty
+    return found
+
+
+__all__ = ["post_moved", "post_queued", "account_event", "Verdict", "rows", "verify", "export_row", "of_post",
+           "COLUMNS", "NotFound"]
