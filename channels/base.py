@@ -59,6 +59,9 @@ class Article:
     published: dt.datetime | None = None
     author: str | None = None
     gallery: tuple[Media, ...] = ()
+    #: Not before: no post of the article goes out earlier (the scheduler's rule; channels
+    #: need not read it).
+    embargo: dt.datetime | None = None
 
     def images(self) -> tuple[Media, ...]:
         """The main image (if any) and then the gallery."""

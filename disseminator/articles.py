@@ -1,7 +1,8 @@
 """Article loaders: Markdown with YAML front matter, and JSON with the same fields.
 
 Fields: ``title`` (required), ``url``, ``summary``, ``image``, ``image_alt``, ``gallery``
-(more images: URLs, or ``{url, alt}`` tables), ``tags``, ``published``, ``author``; the
+(more images: URLs, or ``{url, alt}`` tables), ``tags``, ``published``, ``author``,
+``embargo`` (not before: :mod:`disseminator.embargo`); the
 Markdown body below the front matter (``body`` in JSON).  ``url`` and images must be
 http(s).  Every problem raises :class:`ArticleError` with
 the file, the field and what was expected.
@@ -20,6 +21,7 @@ from typing import Any
 from channels.base import Article, Media
 from channels.i18n import _
 
+from . import embargo
 from .errors import ArticleError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -88,6 +90,7 @@ def article_from_mapping(data: Mapping[str, Any], *, where: str) -> Article:
         published=_when(data.get("published"), where),
         author=_text(data.get("author"), where, "author"),
         gallery=_gallery(data.get("gallery"), where),
+        embargo=embargo.read(data.get("embargo"), where),
     )
 
 
@@ -106,6 +109,9 @@ def content_hash(article: Article) -> str:
     }
     if article.gallery:  # only when present, so hashes from before galleries still match
         doc["gallery"] = [[m.url, m.alt] for m in article.gallery]
+    if article.embargo:  # the same: a new embargo makes a new revision, which its queued posts follow
+        when = article.embargo
+        doc["embargo"] = (when.astimezone(dt.timezone.utc) if when.tzinfo else when).isoformat()
     return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -34,8 +34,10 @@ class ArticlesRefused(ArticleError):
         return list(self.problems)
 
 
-def add_articles(settings: Settings, store: Store, paths: list[str]) -> list[dict[str, Any]]:
-    """Read every file, then store them: ``[{"id", "title", "created"}]``.
+def add_articles(settings: Settings, store: Store, paths: list[str], *,
+                 embargo: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Read every file, then store them: ``[{"id", "title", "created"}]``.  ``embargo``
+    (``article add --embargo``) replaces the files' own.
 
     Every file is checked first; raises :class:`ArticlesRefused` (naming each bad file)
     and adds none if any cannot be used.  The same content again is the same article
@@ -45,7 +47,8 @@ def add_articles(settings: Settings, store: Store, paths: list[str]) -> list[dic
     problems = []
     for path in paths:
         try:
-            loaded.append((path, localise(load_article(path), settings.tz)))
+            art = localise(load_article(path), settings.tz)
+            loaded.append((path, art if embargo is None else dataclasses.replace(art, embargo=embargo)))
         except ArticleError as exc:
             problems.append(exc.message)
     if problems:
@@ -63,9 +66,11 @@ def add_articles(settings: Settings, store: Store, paths: list[str]) -> list[dic
 
 
 def localise(art: Article, tz: dt.tzinfo) -> Article:
-    """A publication time without an offset is read in the configured zone."""
+    """A publication time (and an embargo) without an offset is read in the configured zone."""
     if art.published is not None and art.published.tzinfo is None:
-        return dataclasses.replace(art, published=art.published.replace(tzinfo=tz))
+        art = dataclasses.replace(art, published=art.published.replace(tzinfo=tz))
+    if art.embargo is not None and art.embargo.tzinfo is None:
+        art = dataclasses.replace(art, embargo=art.embargo.replace(tzinfo=tz))
     return art
 
 

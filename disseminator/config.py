@@ -36,6 +36,7 @@ from .alerts_config import AlertSettings, parse_alerts
 from .config_keys import _Lines, _check_keys
 from .errors import ConfigError
 from .officers import OfficerSettings, parse_officers
+from .pause_presets import BUILT_IN as BUILT_IN_PRESETS, Preset, parse_presets
 from .plans import Plan, parse_plans
 
 DEFAULT_DATABASE = "sqlite:///disseminator.db"
@@ -98,6 +99,8 @@ class Settings:
     #: ``[plans.NAME]`` (disseminator.plans), and the plan each account follows.
     plans: Mapping[str, Plan] = field(default_factory=dict)
     plan_of: Mapping[str, str] = field(default_factory=dict)
+    #: ``pause --preset NAME``: the built-in presets and ``[pause_presets.NAME]``.
+    pause_presets: Mapping[str, Preset] = field(default_factory=lambda: dict(BUILT_IN_PRESETS))
     #: ``[officers.NAME]`` and approval (disseminator.officers).
     officers: OfficerSettings = field(default_factory=OfficerSettings)
 
@@ -384,6 +387,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         alerts=parse_alerts(data.get("alerts"), at),
         plans=plans,
         plan_of=plan_of,
+        pause_presets=parse_presets(data, at),
         officers=parse_officers(data, at),
     )
 

@@ -24,6 +24,7 @@ from .errors import ConfigError
 KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
     (): frozenset({"language", "timezone", "database", "media", "worker", "fetch", "accounts", "alerts",
                    "plans", "default_plan",
+                   "pause_presets",
                    # disseminator.officers: who may do what, and approval
                    "officers", "allow_as", "allow_self_approval", "approval", "require_alt_text"}),
     ("media",): frozenset({"dir", "public_base_url", *setting_ranges.MEDIA}),

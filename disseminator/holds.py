@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 from collections.abc import Callable, Collection
 
-from sqlalchemy import ColumnElement, delete, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from channels.i18n import N_, _, stored
 
+from .embargo import embargoed
 from .store import HoldRow, PostRow, PostStatus, Store
 from .store.models import HoldKind
 
@@ -40,26 +41,32 @@ class Hold:
     reason: str | None
     since: dt.datetime
     until: dt.datetime | None
+    #: A pause that lets urgent posts through (``pause --allow-urgent``).
+    allow_urgent: bool = False
 
     def holds_at(self, now: dt.datetime) -> bool:
         return self.until is None or self.until > now
 
 
 def place(store: Store, account: str, kind: HoldKind, *, reason: str | None = None, until: dt.datetime | None = None,
-          also: Callable[[Session], None] | None = None) -> None:
+          allow_urgent: bool = False, also: Callable[[Session], None] | None = None) -> None:
     """Hold ``account``'s posts for ``kind`` until ``until`` (None: until lifted).
 
     A rate limit keeps the later of two ends; a hold placed again for the same reason
-    keeps its ``since``.  ``also`` runs in the same transaction (a pause's record row).
+    keeps its ``since``.  ``allow_urgent`` (a pause only) lets urgent posts through.
+    ``also`` runs in the same transaction (a pause's record row).
     """
     now = store.clock.now()
+    allow_urgent = allow_urgent and kind is HoldKind.PAUSE
     with store.session() as s:
         if also is not None:
             also(s)
         row = s.get(HoldRow, (account, kind.value))
         if row is None:
-            s.add(HoldRow(account=account, kind=kind.value, reason=reason, since=now, until=until))
+            s.add(HoldRow(account=account, kind=kind.value, reason=reason, since=now, until=until,
+                          allow_urgent=allow_urgent))
             return
+        row.allow_urgent = allow_urgent
         expired = row.until is not None and row.until <= now
         if expired or row.reason != reason:
             row.since = now
@@ -112,7 +119,7 @@ def active(store: Store, now: dt.datetime | None = None, *, account: str | None 
         found: dict[str, list[Hold]] = {}
         for r in s.scalars(q):
             found.setdefault(r.account, []).append(
-                Hold(r.account, HoldKind(r.kind), r.reason, r.since, r.until)
+                Hold(r.account, HoldKind(r.kind), r.reason, r.since, r.until, bool(r.allow_urgent))
             )
         return found
 
@@ -145,9 +152,16 @@ def waiting(store: Store, kind: HoldKind, *, due_by: dt.datetime, exclude: Colle
 
 
 def blocking(now: dt.datetime) -> ColumnElement[bool]:
-    """A clause true for posts whose account has a hold in force at ``now`` (its own, or
-    one on :data:`ALL` accounts: ``pause --all``)."""
-    return exists().where(_of_post(), _live(now))
+    """A clause true for posts kept back at ``now``: their account has a hold in force (its
+    own, or one on :data:`ALL` accounts: ``pause --all``), or their article is under
+    embargo (:mod:`disseminator.embargo`).  An urgent post passes a pause that allows
+    urgent posts, and no other hold."""
+    return or_(exists().where(_of_post(), _live(now), ~_urgent_passes()), embargoed(now))
+
+
+def _urgent_passes() -> ColumnElement[bool]:
+    """The hold is a pause that lets urgent posts through, and the post is urgent."""
+    return and_(HoldRow.kind == HoldKind.PAUSE.value, HoldRow.allow_urgent.is_(True), PostRow.urgent.is_(True))
 
 
 #: The account name of a hold on every account at once (``pause --all``): one row that

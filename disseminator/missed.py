@@ -10,7 +10,8 @@ something the system chose never becomes missed for that wait:
 - a post whose account has a hold in force is left alone while it holds (judged when it
   ends: a pause ended by ``resume`` or its ``--until`` leaves its posts overdue from their
   own time, so those past the grace become missed, never a burst of old posts);
-- after a rate limit, a posting budget or a blackout window, from the hold's end;
+- after a rate limit, a posting budget or a blackout window, from the hold's end; after
+  its article's embargo (:mod:`disseminator.embargo`), from the embargo's end;
 - a post of an account that is busy (a post of it being published, waiting for a retry,
   or gone out within the grace: the account's posts go in order, so this one waited its
   turn), from when the account is free again.
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 from channels.i18n import _
 
 from . import holds, record
+from .embargo import embargoed
 from .store import EventRow, HoldKind, HoldRow, PartRow, PostRow, PostStatus, Store
 
 log = logging.getLogger("disseminator.missed")
@@ -57,6 +59,7 @@ def overdue(now: dt.datetime, grace: dt.timedelta) -> ColumnElement[bool]:
         ~_part_out(),
         ~holds.blocking(now),
         ~exists().where(holds._of_post(), HoldRow.kind.in_(PLANNED_WAITS), HoldRow.until >= cutoff),
+        ~embargoed(cutoff),  # an embargo is a planned wait too: lateness counts from its end
     )
 
 
@@ -113,7 +116,8 @@ def sweep(store: Store, *, grace: dt.timedelta, zone_for: Callable[[str], ZoneIn
                 # Core (no ORM bookkeeping); guarded again by what may have changed since the
                 # SELECT: still scheduled, nothing out, no hold in force.
                 update(POSTS).where(PostRow.id.in_(ids), PostRow.status == S.SCHEDULED,
-                                    PostRow.needs_reconcile.is_(False), ~_part_out(), ~holds.blocking(now))
+                                    PostRow.needs_reconcile.is_(False), ~_part_out(), ~holds.blocking(now),
+                                    ~embargoed(cutoff))
                 .values(status=S.MISSED, updated_at=now, claimed_by=None, lease_until=None)
                 .returning(PostRow.id)
             )) if ids else []

@@ -35,38 +35,55 @@ def _target(settings: Settings, name: str | None) -> str:
 
 
 def pause(settings: Settings, store: Store, name: str | None, *, reason: str = "", until: str | None = None,
-          now: dt.datetime | None = None) -> dict[str, Any]:
+          now: dt.datetime | None = None, preset: str | None = None, allow_urgent: bool | None = None) -> dict[str, Any]:
     """Stop publishing for ``name`` (None: every account) until ``resume`` or ``until``
-    (a time as ``schedule --at`` reads it).  Returns ``{"account", "all", "paused",
-    "reason", "until", "changed"}``.  Raises :class:`~disseminator.errors.ConfigError` for
-    an unknown name and :class:`~disseminator.errors.ScheduleError` for an end that cannot be
-    read or is not in the future."""
+    (a time as ``schedule --at`` reads it).  ``preset`` (:mod:`disseminator.pause_presets`)
+    fills the reason, the end and whether urgent posts pass; ``reason``, ``until`` and
+    ``allow_urgent`` given too win over it.  Returns ``{"account", "all", "paused",
+    "reason", "until", "changed", "preset", "allow_urgent"}``.  Raises
+    :class:`~disseminator.errors.ConfigError` for an unknown name and
+    :class:`~disseminator.errors.ScheduleError` for an unknown preset, or an end that cannot
+    be read or is not in the future."""
+    from .pause_presets import find
     from .timeparse import parse_when, show
 
     account = _target(settings, name)
     now = now or store.clock.now()
+    chosen = find(settings.pause_presets, preset) if preset is not None else None
+
+    def read(text: str, option: str) -> dt.datetime:
+        try:
+            return parse_when(text, tz=settings.tz, now=now)
+        except ScheduleError as exc:
+            raise ScheduleError(_("{option}: {problem}").format(option=option, problem=exc.message)) from None
+
     end = None
     if until is not None:
-        try:
-            end = parse_when(until, tz=settings.tz, now=now)
-        except ScheduleError as exc:
-            raise ScheduleError(_("--until: {problem}").format(problem=exc.message)) from None
-        if end <= now:
-            raise ScheduleError(_("--until: a pause must end in the future, not {when}").format(
-                when=show(end, settings.tz)))
+        end = read(until, "--until")
+    elif chosen is not None:
+        end = chosen.end(now, lambda text: read(text, f"pause_presets.{chosen.name}.until"))
+    if chosen is not None:
+        reason = reason or chosen.reason
+        allow_urgent = chosen.allow_urgent if allow_urgent is None else allow_urgent
+    urgent_pass = bool(allow_urgent)
+    if end is not None and end <= now:
+        raise ScheduleError(_("--until: a pause must end in the future, not {when}").format(
+            when=show(end, settings.tz)))
     before = next((h for h in holds.for_account(holds.active(store, now), account)
                    if h.kind is HoldKind.PAUSE and h.account == account), None)
     if before is not None and not reason:
         reason = before.reason or ""  # paused again without a reason: keep the first one's
-    changed = before is None or before.reason != reason or before.until != end
+    changed = (before is None or before.reason != reason or before.until != end
+               or before.allow_urgent != urgent_pass)
 
     def noted(s: Session) -> None:  # in the record, in the pause's own transaction
         if changed:
             record.account_event(s, event="paused", account=account, at=now, reason=reason or None, until=end)
 
-    holds.place(store, account, HoldKind.PAUSE, reason=reason, until=end, also=noted)
+    holds.place(store, account, HoldKind.PAUSE, reason=reason, until=end, allow_urgent=urgent_pass, also=noted)
     return {"account": None if name is None else name, "all": name is None, "paused": True, "reason": reason or None,
-            "until": show(end, settings.tz) if end else None, "changed": changed}
+            "until": show(end, settings.tz) if end else None, "changed": changed,
+            "preset": chosen.name if chosen else None, "allow_urgent": urgent_pass}
 
 
 def resume(settings: Settings, store: Store, name: str | None) -> dict[str, Any]:

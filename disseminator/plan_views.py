@@ -28,9 +28,9 @@ def annotate(settings: Settings, held: dict[str, list[Hold]], rows: list[dict[st
         if r["status"] != "scheduled":
             continue
         own = next((h for h in held.get(r["account"], []) if h.kind is HoldKind.PAUSE), None)
-        if every is not None:
+        pause = None if r.get("passes_pause") else own or every  # urgent: passes pauses that allow it
+        if every is not None and pause is not None:
             r["paused_all"] = every.reason or True
-        pause = own or every
         if pause is not None and pause.until is not None:
             r["paused_until"] = show(pause.until, settings.tz)
         window = next((h for h in held.get(r["account"], []) if h.kind is HoldKind.BLACKOUT), None)

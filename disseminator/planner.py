@@ -67,6 +67,7 @@ def schedule(
     variant: str = "default",
     times: Mapping[str, dt.datetime] | None = None,
     recurrence: str | None = None,
+    urgent: bool = False,
 ) -> tuple[list[PostRow], list[Plan]]:
     """Queue one post per account at ``when`` (or its own time in ``times``: a plan's
     slot, a stagger), recurring by the crontab expression ``recurrence`` if given.
@@ -104,6 +105,7 @@ def schedule(
                     recurrence=recurrence,
                     approval=settings.officers.approval_for(p.account),
                     drafted_by=current_name(),
+                    urgent=urgent,
                 )
             )
         except UserError as exc:

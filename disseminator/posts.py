@@ -395,6 +395,10 @@ def post_detail(settings: Settings, store: Store, post_id: int) -> dict[str, Any
     data["part_remote_ids"] = list(row.remote_ids or [])
     data["attempts_log"] = [attempt_view(a, settings.tz) for a in store.attempts([post_id])]
     data["events"] = [event_view(e, settings.tz) for e in store.events(post_id)]
+    # Who decided (disseminator.approval): the approval it needs, who drafted and approved it.
+    data["approval"] = row.approval or "none"
+    data["drafted_by"] = row.drafted_by
+    data["approved_by"] = [dict(a) for a in row.approved_by or []]
     return data
 
 

@@ -94,6 +94,9 @@ def event_view(event: EventRow, tz: ZoneInfo) -> dict[str, Any]:
             "worker": event.worker, "reason": event.reason}
     if event.detail and "old_parts" in event.detail:  # an edit: the text it replaced
         data["old_text"] = list(event.detail["old_parts"])
+    if event.detail and "officer" in event.detail:  # approve, reject: who, and their own draft or not
+        data["officer"] = event.detail["officer"]
+        data["self_approval"] = bool(event.detail.get("self_approval"))
     return data
 
 

@@ -20,6 +20,7 @@ FIELD_LABELS = {
     "id": N_("id"), "title": N_("title"), "url": N_("url"), "summary": N_("summary"), "body": N_("body"),
     "image": N_("image"), "image_alt": N_("image_alt"), "gallery": N_("gallery"), "tags": N_("tags"),
     "author": N_("author"), "published": N_("published"), "source": N_("source"), "revision": N_("revision"),
+    "embargo": N_("embargo"),
 }
 
 
@@ -37,12 +38,17 @@ def article() -> None:
     "Read article files (Markdown with front matter, or JSON) into the database.\n\n"
     "Every file is checked first; if any is bad, none is added."))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str), metavar=several(_("PATHS")))
+@click.option("--embargo", metavar=_("WHEN"),
+              help=_("Not before: no post of these articles goes out earlier, whatever its schedule says "
+                     "('2026-12-01 09:00', 'besok 09:00'); replaces the files' own 'embargo'."))
 @output_options(json_help=_("Print {fields}.").format(fields='[{"id", "title"}]'))
 @click.pass_obj
-def add(app: App, paths: tuple[str, ...], output: Output) -> None:
+def add(app: App, paths: tuple[str, ...], embargo: str | None, output: Output) -> None:
     from ..catalog import add_articles
+    from ..embargo import parse_option
 
-    results = add_articles(app.settings, app.store, list(paths))
+    results = add_articles(app.settings, app.store, list(paths),
+                           embargo=parse_option(embargo, app.settings.tz, app.store.clock.now()) if embargo else None)
     if output.structured:
         output.emit(results)
         return
@@ -93,7 +99,8 @@ def show_(app: App, article_id: int, output: Output) -> None:
     if output.structured:
         output.emit(data)
         return
-    keys = ("id", "title", "url", "summary", "image", "image_alt", "gallery", "tags", "author", "published", "source", "revision")
+    keys = ("id", "title", "url", "summary", "image", "image_alt", "gallery", "tags", "author", "published", "embargo",
+            "source", "revision")
     labels = {key: field_label(key) for key in keys}
     width = max(10, *(len(label) for label in labels.values()))
     for key in keys:

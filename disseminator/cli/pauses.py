@@ -31,12 +31,26 @@ def _who(name: str | None, every: bool) -> str | None:
 @click.option("--all", "every", is_flag=True, help=_("Every account at once."))
 @click.option("--reason", default="", metavar=_("TEXT"), help=_("Why, for the other officers (shown by queue, status and run-due)."))
 @click.option("--until", metavar=_("WHEN"), help=_("End the pause by itself at this time: 'besok 06:00', '2026-12-01 09:00'."))
-@output_options(json_help=_("Print {fields}.").format(fields='{"account", "all", "paused", "reason", "until", "changed"}'))
+@click.option("--preset", metavar=_("NAME"),
+              help=_("Fill the reason and the end from a preset: berkabung-1, berkabung-3, berkabung-7 (national "
+                     "mourning), hening-pemilu (election quiet days), or [pause_presets.NAME]; --reason, --until "
+                     "and --allow-urgent win over it."))
+@click.option("--allow-urgent/--no-allow-urgent", "allow_urgent", default=None,
+              help=_("Let urgent posts (schedule --urgent) through this pause; never other holds "
+                     "(default: the preset's, else no)."))
+@click.option("--list-presets", "list_presets", is_flag=True, help=_("List the pause presets and exit."))
+@output_options(json_help=_("Print {fields}.").format(
+    fields='{"account", "all", "paused", "reason", "until", "changed", "preset", "allow_urgent"}'))
 @click.pass_obj
-def pause(app: App, name: str | None, every: bool, reason: str, until: str | None, output: Output) -> None:
+def pause(app: App, name: str | None, every: bool, reason: str, until: str | None, preset: str | None,
+          allow_urgent: bool | None, list_presets: bool, output: Output) -> None:
     from ..pauses import pause as do_pause
 
-    state = do_pause(app.settings, app.store, _who(name, every), reason=reason, until=until)
+    if list_presets:
+        _list_presets(app, output)
+        return
+    state = do_pause(app.settings, app.store, _who(name, every), reason=reason, until=until, preset=preset,
+                     allow_urgent=allow_urgent)
     if output.structured:
         output.emit(state)
         return
@@ -48,6 +62,21 @@ def pause(app: App, name: str | None, every: bool, reason: str, until: str | Non
     target = "--all" if state["all"] else state["account"]
     click.echo(_("{paused}: posts wait, nothing is cancelled; 'disseminator resume {target}' ends it").format(
         paused=how, target=target))
+    if state["allow_urgent"]:
+        click.echo(_("Urgent posts (schedule --urgent) still go out during this pause."))
+
+
+def _list_presets(app: App, output: Output) -> None:
+    """``pause --list-presets``: each preset's name, length, reason and whether urgent posts pass."""
+    from .output import table
+
+    presets = sorted(app.settings.pause_presets.values(), key=lambda p: p.name)
+    if output.structured:
+        output.emit([{"name": p.name, "reason": p.reason, "days": p.days, "hours": p.hours, "until": p.until,
+                      "allow_urgent": p.allow_urgent} for p in presets])
+        return
+    click.echo(table([(p.name, p.length(), _("yes") if p.allow_urgent else _("no"), p.reason) for p in presets],
+                     [_("PRESET"), _("LENGTH"), _("URGENT PASSES"), _("REASON")], wrap=(_("REASON"),)))
 
 
 @click.command("resume", help=_(

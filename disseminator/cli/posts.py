@@ -127,10 +127,13 @@ def _counted(i: int, n: int, count: int, limit: int | None) -> str:
 @click.option("--every", metavar=_("CRON"),
               help=_("Repeat: a cron expression in the plan's zone, e.g. '0 8 * * 1' (Mondays 08:00); "
                      "without --at the first post is at its first time."))
+@click.option("--urgent", is_flag=True,
+              help=_("A disaster warning or public-safety notice: it passes a pause placed with --allow-urgent "
+                     "(never another hold) and goes before its account's earlier posts."))
 @output_options(json_help=_('Print [{{"id", "account", "channel", "status", "scheduled_at"}}].').format())
 @click.pass_obj
 def schedule(app: App, refs: tuple[str, ...], plan: str | None, accounts: tuple[str, ...], at: str | None, now: bool,
-             variant: str, next_slot: bool, stagger: str | None, no_stagger: bool, every: str | None,
+             variant: str, next_slot: bool, stagger: str | None, no_stagger: bool, every: str | None, urgent: bool,
              output: Output) -> None:
     """``schedule`` (the help click shows is in the decorator, translated)."""
     from ..posts import schedule_refs as queue_posts
@@ -154,16 +157,22 @@ def schedule(app: App, refs: tuple[str, ...], plan: str | None, accounts: tuple[
         raise click.UsageError(_("give --stagger or --no-stagger, not both"), ctx=ctx)
     timing = Timing(next_slot=next_slot, stagger={} if no_stagger else (parse_stagger(stagger) if stagger else None),
                     every=every, first_fire=bool(every) and not at and not now)
-    result = queue_posts(app.settings, app.store, refs, accounts, at=None if now else at, variant=variant, timing=timing)
+    result = queue_posts(app.settings, app.store, refs, accounts, at=None if now else at, variant=variant, timing=timing,
+                         urgent=urgent)
     if output.structured:
         output.emit(result.rows)
     else:
         for r in result.rows:
-            click.echo(_("Queued post {id} for {account} ({channel}) at {when}").format(
+            queued = (_("Queued urgent post {id} for {account} ({channel}) at {when}") if r.get("urgent")
+                      else _("Queued post {id} for {account} ({channel}) at {when}"))
+            click.echo(queued.format(
                 id=r["id"], account=r["account"], channel=r["channel"], when=show_human(r["scheduled_at"], app.settings.tz)))
             if r["status"] == "awaiting_approval":
                 click.echo("  " + _("it waits for approval: 'disseminator preview --post {id}', then "
                                     "'disseminator approve {id}'").format(id=r["id"]))
+            if r.get("embargo_until"):
+                click.echo("  " + _("warning: the article is under embargo until {when}; the post goes then, "
+                                    "not before").format(when=show_human(r["embargo_until"], app.settings.tz)))
             if r.get("cost") is not None:
                 click.echo("  " + _("cost: {cost}").format(cost=r["cost"]))
             for w in r["warnings"]:  # kept with the post, in English
@@ -318,6 +327,9 @@ def _title(r: dict[str, Any]) -> str:
 
 def _note(r: dict[str, Any], tz: ZoneInfo, now: dt.datetime) -> str:
     step = what_next(r, tz, now=now)
+    if r.get("urgent") and r["status"] in ("scheduled", "publishing"):
+        mark = _("URGENT, passes the pause") if r.get("passes_pause") else _("URGENT")
+        step = f"{mark}; {step}" if step else mark
     if r.get("recurrence") and r["status"] == "scheduled":
         repeats = _("repeats: {cron}").format(cron=r["recurrence"])
         step = f"{step}; {repeats}" if step else repeats

@@ -135,9 +135,11 @@ class Store(ArticleStore):
         recurrence: str | None = None,
         approval: str | None = None,
         drafted_by: str | None = None,
+        urgent: bool = False,
     ) -> PostRow:
-        """Queue one post (``recurrence``: its crontab expression, when it recurs).  Raises
-        :class:`ScheduleError` if (article, account, variant) exists."""
+        """Queue one post (``recurrence``: its crontab expression, when it recurs; ``urgent``:
+        it passes a pause that allows urgent posts, before its account's earlier posts).
+        Raises :class:`ScheduleError` if (article, account, variant) exists."""
         now = self.clock.now()
         # A post that needs approvers (disseminator.approval) waits for them, never claimed.
         status = PostStatus.AWAITING_APPROVAL if approval in ("one", "two") else PostStatus.SCHEDULED
@@ -155,6 +157,8 @@ class Store(ArticleStore):
             scheduled_at=scheduled_at,
             next_attempt_at=scheduled_at,
             recurrence=recurrence,
+            urgent=urgent,
+            overtake=urgent,
             attempts=0,
             needs_reconcile=False,
             created_at=now,
@@ -302,13 +306,15 @@ class Store(ArticleStore):
     def next_wake(self, now: dt.datetime) -> dt.datetime | None:
         """The soonest moment after ``now`` at which something may become due without
         anyone touching the queue: a post's time (or next try), a lease running out, a hold
-        ending.  None when nothing is ahead.  Three index lookups in one statement."""
+        or an embargo ending.  None when nothing is ahead.  Four look-ups in one statement."""
         times: list[Any] = [
             select(func.min(PostRow.next_attempt_at)).where(PostRow.status == PostStatus.SCHEDULED,
                                                             PostRow.next_attempt_at > now).scalar_subquery(),
             select(func.min(PostRow.lease_until)).where(PostRow.status == PostStatus.PUBLISHING,
                                                         PostRow.lease_until > now).scalar_subquery(),
             select(func.min(HoldRow.until)).where(HoldRow.until > now).scalar_subquery(),
+            # An embargo ending (disseminator.embargo): few articles carry one.
+            select(func.min(ArticleRow.embargo)).where(ArticleRow.embargo > now).scalar_subquery(),
         ]
         with self.session() as s:
             found = [_aware(t) for t in s.execute(select(*times)).one()]

@@ -36,6 +36,7 @@ def _article_fields(article: Article) -> dict[str, Any]:
         "image": article.image, "image_alt": article.image_alt,
         "gallery": [{"url": m.url, "alt": m.alt} for m in article.gallery], "tags": list(article.tags),
         "author": article.author, "published_at": article.published.isoformat() if article.published else None,
+        "embargo": article.embargo.isoformat() if article.embargo else None,
     }
 
 
@@ -84,6 +85,7 @@ class ArticleStore:
             row.tags = list(article.tags)
             row.author = article.author
             row.published_at = _aware(article.published)
+            row.embargo = _aware(article.embargo)
             row.content_hash = content_hash
             row.updated_at = now
             s.flush()
@@ -123,6 +125,7 @@ class ArticleStore:
             tags=tuple(row.tags or ()),
             published=row.published_at,
             author=row.author,
+            embargo=row.embargo,
         )
 
 

@@ -148,6 +148,9 @@ class ArticleRow(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: No post of the article goes out before this time, whatever its schedule says (the
+    #: claim reads it: :mod:`disseminator.embargo`); None: no embargo.
+    embargo: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class RevisionRow(Base):
@@ -231,6 +234,10 @@ class PostRow(Base):
     drafted_by: Mapped[str | None] = mapped_column(String(200))
     #: Who approved it since it last needed approval: ``[{"officer", "at", "self"}]``.
     approved_by: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    #: A disaster warning or public-safety notice (``schedule --urgent``): it passes a pause
+    #: placed with ``--allow-urgent``, never another hold, and goes before its account's
+    #: earlier posts.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
 
     #: The post's parts in order, loaded with it (one extra query for a whole page of posts).
     part_rows: Mapped[list[PartRow]] = relationship(
@@ -341,6 +348,8 @@ class HoldRow(Base):
     since: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     #: When the hold ends by itself; None: until lifted (a passing check, resume).
     until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: A pause that lets urgent posts through (``pause --allow-urgent``, or its preset's).
+    allow_urgent: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AlertRow(Base):
