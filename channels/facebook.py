@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from . import graph
-from .base import AccountCheck, Article, Draft, Media, Receipt, Rejected
+from .base import AccountCheck, Article, ChannelError, Draft, Media, Receipt, Rejected
 from .http import web_url
 from .i18n import _
 
 MAX_LENGTH = 63_206  # Graph's documented message limit
 DEFAULT_HASHTAGS = 3
+#: Graph's code/subcode for an object that does not exist (a post deleted already).
+GONE = "100/33"
 
 
 class FacebookChannel(graph.GraphChannel):
@@ -91,6 +93,20 @@ class FacebookChannel(graph.GraphChannel):
             if " ".join(str(post.get("message", "")).split()) == wanted:
                 return Receipt(remote_id=str(post["id"]), remote_url=self._url(str(post["id"])))
         return None
+
+    can_unpublish = True
+
+    def unpublish_part(self, remote_id: str) -> bool:
+        """``DELETE /{page-post-id}``: ``{"success": true}``.  Graph answers a post that is
+        gone with its "does not exist" error (code 100, subcode 33; the same words cover an
+        object the token cannot see, which a Page's own post is not), or a plain 404."""
+        try:
+            self.call(lambda: self.graph().delete_object(remote_id), write=False, expect="success")
+        except ChannelError as exc:
+            if exc.http_status == 404 or exc.code == GONE:
+                return False
+            raise
+        return True
 
     def check(self) -> AccountCheck:
         page = self.call(lambda: self.graph().get_object(self.page_id, fields="id,name"), write=False, expect="id")

@@ -28,6 +28,8 @@ class InstagramChannel(graph.GraphChannel):
     required_settings = ("ig_user_id", "access_token")
     optional_settings = (*graph.GraphChannel.optional_settings, "link_phrase", "image_background",
                          "poll_seconds", "poll_timeout")
+    #: The Instagram Graph API publishes media but has no call that deletes it.
+    cannot_unpublish = N_("Instagram's API cannot delete a post; delete it in the Instagram app")
 
     def __init__(self, account: Account, *, context: Context | None = None) -> None:
         super().__init__(account, context=context)

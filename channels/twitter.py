@@ -185,6 +185,19 @@ class TwitterChannel(Channel):
         tweet_id = str(self._data(response, write=True)["id"])
         return Receipt(remote_id=tweet_id, remote_url=self._url(tweet_id))
 
+    can_unpublish = True
+
+    def unpublish_part(self, remote_id: str) -> bool:
+        """``DELETE /2/tweets/:id``: ``{"data": {"deleted": true}}``; a 404 is a post gone already."""
+        try:
+            response = self._call(lambda: self.client().delete_tweet(remote_id, user_auth=True), write=False)
+        except ChannelError as exc:
+            if exc.http_status == 404:
+                return False
+            raise
+        self._data(response, write=False, fields=("deleted",))  # "deleted": false is an odd answer: asked again
+        return True
+
     # ------------------------------------------------------------------ pace and cost
 
     def pace(self) -> Pace | None:

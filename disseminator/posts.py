@@ -25,10 +25,11 @@ if TYPE_CHECKING:
     from .store import PostRow, Store
 
 #: Every state a post can be in.
-STATUSES = ("awaiting_approval", "scheduled", "publishing", "published", "failed", "cancelled", "missed")
+STATUSES = ("awaiting_approval", "scheduled", "publishing", "published", "failed", "cancelled", "missed",
+            "withdrawn")
 #: What ``queue`` and ``history`` list when no state is named.
 QUEUED = ("scheduled", "publishing", "missed", "awaiting_approval")
-DONE = ("published", "failed", "cancelled")
+DONE = ("published", "failed", "cancelled", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -393,6 +394,7 @@ def post_detail(settings: Settings, store: Store, post_id: int) -> dict[str, Any
     data["media"] = [m.get("url") for m in row.media or []]
     data["warnings"] = list(row.warnings or [])
     data["part_remote_ids"] = list(row.remote_ids or [])
+    data["part_states"] = [p.state for p in row.part_rows]  # "deleted": gone from the network (unpublish)
     data["attempts_log"] = [attempt_view(a, settings.tz) for a in store.attempts([post_id])]
     data["events"] = [event_view(e, settings.tz) for e in store.events(post_id)]
     # Who decided (disseminator.approval): the approval it needs, who drafted and approved it.

@@ -103,6 +103,8 @@ def _guards(e: Edge, *, worker: str | None, now: dt.datetime) -> list[ColumnElem
             found.append(PostRow.lease_until < now)
         elif guard is Guard.NOTHING_OUT:
             found += [PostRow.needs_reconcile.is_(False), ~_any_part_out()]
+        elif guard is Guard.ALL_DELETED:
+            found.append(~exists().where(PartRow.post_id == PostRow.id, PartRow.state == PartState.PUBLISHED.value))
     return found
 
 

@@ -12,6 +12,8 @@ Guards:
 - ``lease_expired``: the claim's lease ran out (its worker is presumed dead).
 - ``nothing_out``: no part is on the network and no write is in doubt (cancelling would
   hide a post that is out).
+- ``all_deleted``: no part is still on the network (every published part was deleted
+  there): a thread whose delete stopped half-way stays published.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class Guard(enum.StrEnum):
     OWNER = "owner"
     LEASE_EXPIRED = "lease_expired"
     NOTHING_OUT = "nothing_out"
+    ALL_DELETED = "all_deleted"
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ EDGES: tuple[Edge, ...] = (
          "overdue by more than `worker.grace` (the daemon was down, a pause): an officer decides"),
     Edge("release", S.MISSED, S.SCHEDULED, (), "an officer sends a missed post after all (`retry`)"),
     Edge("cancel_missed", S.MISSED, S.CANCELLED, (), "an officer drops a missed post (`cancel`)"),
+    Edge("withdraw", S.PUBLISHED, S.WITHDRAWN, (Guard.ALL_DELETED,),
+         "an officer deleted it from the network (`unpublish`): every part is gone; the reason and who are kept"),
     # Approval (disseminator.approval): a post that needs it is created awaiting_approval.
     Edge("approve", S.AWAITING_APPROVAL, S.SCHEDULED, (), "its last approver approves it (`approve`)"),
     Edge("approve_first", S.AWAITING_APPROVAL, S.AWAITING_APPROVAL, (),

@@ -66,13 +66,21 @@ def show_text(data: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
     step = what_next(data, tz, now=now)
     if data["status"] in ("scheduled", "publishing") and step:
         lines.append(fit(_("next: {step}").format(step=step), 2))
-    if data["error"]:
+    withdrawn = [e for e in data["events"] if e["move"] == "withdraw"]
+    if data["status"] == "withdrawn" and withdrawn:  # the officer's reason, not an error
+        lines.append(fit(_("withdrawn {when} by {who}: {reason}").format(
+            when=show_human(withdrawn[-1]["at"], tz, now=now), who=withdrawn[-1]["worker"] or "?",
+            reason=withdrawn[-1]["reason"] or ""), 2))
+    elif data["error"]:
         lines.append(fit(_("last error: {error}").format(error=stored(data["error"])), 2))
     if data["status"] == "failed":
         lines.append(fit(_("send it again with 'disseminator retry {id}'").format(id=data["id"]), 2))
-    remote = data["part_remote_ids"]
+    remote, states = data["part_remote_ids"], data.get("part_states") or []
     for i, text in enumerate(data["parts_text"], 1):
-        if i <= len(remote) and remote[i - 1]:
+        if i <= len(states) and states[i - 1] == "deleted":
+            head = _("-- part {part}/{parts} (remote id {remote_id}, deleted from the network)").format(
+                part=i, parts=len(data["parts_text"]), remote_id=remote[i - 1])
+        elif i <= len(remote) and remote[i - 1]:
             head = _("-- part {part}/{parts} (remote id {remote_id})").format(
                 part=i, parts=len(data["parts_text"]), remote_id=remote[i - 1])
         else:

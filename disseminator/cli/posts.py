@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 #: A post's state as a text table shows it (the codes stay in --json and --csv).
 STATUS_WORDS = {"scheduled": N_("scheduled"), "publishing": N_("publishing"), "published": N_("published"),
-                "failed": N_("failed"), "cancelled": N_("cancelled"), "missed": N_("missed")}
+                "failed": N_("failed"), "cancelled": N_("cancelled"), "missed": N_("missed"),
+                "withdrawn": N_("withdrawn")}
 
 
 STATUS_WORDS["awaiting_approval"] = N_("awaiting approval")  # waits for approvers (disseminator.approval)
@@ -375,10 +376,12 @@ def _clock(iso: str, tz: ZoneInfo) -> str:
     return f"{local.hour:02d}.{local.minute:02d}"
 
 
-@click.command(help=_("Posts that are done: published (with their remote ids and links), failed, cancelled."))
+@click.command(help=_("Posts that are done: published (with their remote ids and links), failed, cancelled, "
+                      "withdrawn (with the reason)."))
 @output_options(csv_columns=POST_COLUMNS)
 @click.option("--status", type=click.Choice([*STATUSES, "all"]), metavar=_("STATUS"),
-              help=_("Only this state ({states}; default: 'published', 'failed', 'cancelled').").format(states=_STATES))
+              help=_("Only this state ({states}; default: 'published', 'failed', 'cancelled', 'withdrawn').").format(
+                  states=_STATES))
 @filter_options
 @click.pass_obj
 def history(app: App, status: str | None, filters: Filters, every: bool, output: Output) -> None:

@@ -3,6 +3,9 @@
     GET  /_sandbox/health                 {"status": "ok", "posts": n, ...}
     GET  /_sandbox/posts                  {"posts": [...]} in creation order (?network=)
     GET  /_sandbox/posts/<network>/<id>   one post, or 404
+    GET  /_sandbox/deleted                {"deleted": [...]}: posts deleted through the API
+                                          (DELETE /2/tweets/:id, DELETE /{post-id}), each
+                                          with its deleted_at
     GET  /_sandbox/faults                 the current fault set
     POST /_sandbox/faults                 replace it (JSON; see faults.py), 400 if wrong
     POST /_sandbox/reset                  forget posts, media, quotas, revocations; faults
@@ -59,6 +62,7 @@ ROUTES = Map(
         Rule("/_sandbox/health", methods=["GET"], endpoint="health"),
         Rule("/_sandbox/posts", methods=["GET"], endpoint="posts"),
         Rule("/_sandbox/posts/<network>/<post_id>", methods=["GET"], endpoint="post"),
+        Rule("/_sandbox/deleted", methods=["GET"], endpoint="deleted"),
         Rule("/_sandbox/faults", methods=["GET", "POST"], endpoint="faults"),
         Rule("/_sandbox/reset", methods=["POST"], endpoint="reset"),
         Rule("/_sandbox/tokens/<any(revoke, restore, expiry):action>", methods=["POST"], endpoint="tokens"),
@@ -85,6 +89,8 @@ def handle(sb: Sandbox, request: Request) -> Response:
         if endpoint == "post":
             post = sb.state.find_post(args["network"], args["post_id"])
             return json_response(public_post(post)) if post else _error(404, "no such post")
+        if endpoint == "deleted":
+            return json_response({"deleted": sb.state.deleted_posts()})
         if endpoint == "faults":
             if request.method == "POST":
                 sb.faults.set(_body(request))

@@ -160,7 +160,9 @@ def _route(sb: Sandbox, request: Request, caller: Caller, parts: list[str]) -> R
             fields = requested_fields(request, ("id", "message", "created_time"), POST_FIELDS, "PagePost")
             return graph_ok(_render_post(post, fields))
         raise Reply(unknown_object(node))
-    if len(parts) == 1:  # updating or deleting objects is not something the channels do
+    if len(parts) == 1 and method == "DELETE" and _fb_post(sb, node) is not None:
+        return delete_post(sb, caller, node)
+    if len(parts) == 1:  # updating objects is not something the channels do; nor deleting an unknown one
         raise Reply(unknown_object(node, method))
     if len(parts) == 2:
         edge = parts[1]
@@ -269,6 +271,18 @@ def list_posts(sb: Sandbox, request: Request, caller: Caller, edge: str) -> Resp
         token=caller.token,
     )
     return graph_ok(body)
+
+
+def delete_post(sb: Sandbox, caller: Caller, post_id: str) -> Response:
+    """DELETE /{page-post-id}: ``{"success": true}``, and the post is gone from every read
+    (deleting it again is Graph's "does not exist" error, code 100 subcode 33)."""
+    _require_write(caller)
+    with sb.state.lock:
+        post = _fb_post(sb, post_id)
+        if post is None or post["account"] != caller.page_id:
+            raise Reply(unknown_object(post_id, "DELETE"))
+        sb.state.remove_post("facebook", post_id, deleted_at=iso_utc(sb.now()))
+    return graph_ok({"success": True})
 
 
 def _published(request: Request) -> bool:

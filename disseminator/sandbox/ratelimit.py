@@ -36,18 +36,21 @@ PROFILES: dict[str, dict[str, Limit]] = {
         "users_tweets": Limit(FIFTEEN_MINUTES, 900),
         "users_me": Limit(FIFTEEN_MINUTES, 75),
         "media_upload": Limit(FIFTEEN_MINUTES, 500),
+        "delete_tweet": Limit(FIFTEEN_MINUTES, 50),
     },
     "basic_legacy": {
         "create_tweet": Limit(FIFTEEN_MINUTES, 100, day=100),
         "users_tweets": Limit(FIFTEEN_MINUTES, 5),
         "users_me": Limit(DAY, 250),
         "media_upload": Limit(FIFTEEN_MINUTES, 500),
+        "delete_tweet": Limit(FIFTEEN_MINUTES, 50),
     },
     "free_legacy": {
         "create_tweet": Limit(DAY, 17, day=17),
         "users_tweets": Limit(FIFTEEN_MINUTES, 1),
         "users_me": Limit(DAY, 25),
         "media_upload": Limit(FIFTEEN_MINUTES, 500),
+        "delete_tweet": Limit(FIFTEEN_MINUTES, 50),
     },
 }
 

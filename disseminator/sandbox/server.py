@@ -40,6 +40,10 @@ class SandboxServer:
         """Every post in creation order, as ``GET /_sandbox/posts`` lists them."""
         return self.app.state.public_posts()
 
+    def deleted(self) -> list[dict[str, Any]]:
+        """Every post deleted through the API, as ``GET /_sandbox/deleted`` lists them."""
+        return self.app.state.deleted_posts()
+
     def set_faults(self, faults: dict[str, Any]) -> None:
         """Replace the fault set (the JSON of ``POST /_sandbox/faults``).
 

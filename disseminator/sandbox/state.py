@@ -31,6 +31,9 @@ _IG_MEDIA_BASE = 18_000_000_000_000_000
 def _empty() -> dict[str, Any]:
     return {
         "posts": [],
+        # Posts deleted through the API (DELETE /2/tweets/:id, DELETE /{post-id}), with when:
+        # gone from every read, kept here for ``GET /_sandbox/deleted``.
+        "deleted": [],
         "media": {},
         "containers": {},
         "ig_publishes": {},
@@ -140,6 +143,23 @@ class State:
                     found: dict[str, Any] = post
                     return found
             return None
+
+    def remove_post(self, network: str, post_id: str, *, deleted_at: str) -> dict[str, Any] | None:
+        """Delete a post (it disappears from every read), keep it among the deleted with
+        ``deleted_at``, and save; None when there is no such post."""
+        with self.lock:
+            post = self.find_post(network, post_id)
+            if post is None:
+                return None
+            self.data["posts"].remove(post)
+            self.data.setdefault("deleted", []).append({**public_post(post), "deleted_at": deleted_at})
+            self.save()
+            return post
+
+    def deleted_posts(self) -> list[dict[str, Any]]:
+        """Every post deleted through the API, in the order deleted (a deep copy)."""
+        with self.lock:
+            return copy.deepcopy(self.data.get("deleted", []))
 
     def posts_of(self, network: str, account: str) -> list[dict[str, Any]]:
         """One account's posts on one network, oldest first."""

@@ -1,4 +1,5 @@
-"""The X API v2 endpoints: POST /2/tweets, GET /2/users/me, GET /2/users/:id/tweets.
+"""The X API v2 endpoints: POST /2/tweets, DELETE /2/tweets/:id, GET /2/users/me,
+GET /2/users/:id/tweets.
 
 :func:`handle` is the X front door: it routes, checks the OAuth 1.0a signature and any
 revocation, counts the call against the rate limit and adds the limit headers to
@@ -20,7 +21,16 @@ from werkzeug.wrappers import Request, Response
 from disseminator.sandbox import oauth, x_media
 from disseminator.sandbox.credentials import XUser
 from disseminator.sandbox.ratelimit import spend_x, too_many_requests
-from disseminator.sandbox.respond import Reply, json_response, x_forbidden, x_invalid, x_not_found, x_unauthorized
+from disseminator.sandbox.respond import (
+    X_PROBLEMS,
+    Reply,
+    json_response,
+    x_forbidden,
+    x_invalid,
+    x_not_found,
+    x_problem,
+    x_unauthorized,
+)
 from disseminator.sandbox.state import iso_utc
 from disseminator.sandbox.xtext import MAX_WEIGHTED_LENGTH, weighted_length
 from disseminator.sandbox.xvalidate import create_posts_error
@@ -42,6 +52,7 @@ TWEET_FIELDS = ("created_at", "conversation_id", "in_reply_to_user_id", "referen
 ROUTES = Map(
     [
         Rule("/2/tweets", methods=["POST"], endpoint="create_tweet"),
+        Rule("/2/tweets/<tweet_id>", methods=["DELETE"], endpoint="delete_tweet"),
         Rule("/2/users/me", methods=["GET"], endpoint="users_me"),
         Rule("/2/users/<user_id>/tweets", methods=["GET"], endpoint="users_tweets"),
         Rule("/2/media/upload", methods=["GET", "POST"], endpoint="media_upload"),
@@ -178,6 +189,25 @@ def create_tweet(sb: Sandbox, request: Request, user: XUser) -> Response:
     return json_response({"data": data}, 201)
 
 
+NOT_YOURS = "You are not allowed to delete this Tweet."
+
+
+def delete_tweet(sb: Sandbox, request: Request, user: XUser, tweet_id: str) -> Response:
+    """DELETE /2/tweets/:id: 200 ``{"data": {"deleted": true}}``, and the post is gone from
+    every read; 404 for a post that does not exist (or is deleted already); 403 for
+    another account's post."""
+    with sb.state.lock:
+        post = sb.state.find_post("x", tweet_id)
+        if post is None:
+            detail = f"Could not find tweet with id: [{tweet_id}]."
+            raise Reply(x_problem(404, "Not Found Error", detail, type_=X_PROBLEMS + "resource-not-found",
+                                  resource_type="tweet", resource_id=tweet_id, parameter="id", value=tweet_id))
+        if post["account"] != user.user_id:
+            raise Reply(x_forbidden(NOT_YOURS))
+        sb.state.remove_post("x", tweet_id, deleted_at=iso_utc(sb.now()))
+    return json_response({"data": {"deleted": True}})
+
+
 # ---------------------------------------------------------------------------- users
 
 
@@ -296,6 +326,7 @@ def users_tweets(sb: Sandbox, request: Request, user: XUser, user_id: str) -> Re
 
 HANDLERS: dict[str, Handler] = {
     "create_tweet": create_tweet,
+    "delete_tweet": delete_tweet,
     "users_me": users_me,
     "users_tweets": users_tweets,
     "media_upload": x_media.upload,

@@ -20,7 +20,10 @@ def test_readme_lifecycle_is_the_transition_table() -> None:
 def test_every_status_is_reachable_and_only_the_done_ones_are_final() -> None:
     reached = {S.SCHEDULED} | {e.target for e in EDGES}
     assert reached == set(S)
-    assert {s for s in S if states.final(s)} == {S.PUBLISHED, S.CANCELLED}
+    assert {s for s in S if states.final(s)} == {S.WITHDRAWN, S.CANCELLED}
+    # A published post leaves only by being deleted from its network, every part of it.
+    assert [(e.name, e.target, e.guards) for e in EDGES if e.source is S.PUBLISHED] == [
+        ("withdraw", S.WITHDRAWN, (Guard.ALL_DELETED,))]
 
 
 def test_a_worker_can_only_settle_a_post_it_holds() -> None:
