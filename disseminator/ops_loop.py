@@ -1,9 +1,10 @@
-"""What a daemon does beside publishing: alerts and the token-expiry check.
+"""What a daemon does beside publishing: alerts, the token-expiry check and engagement figures.
 
 A thread of its own, so that a slow webhook or SMTP server never delays a post: every
 :data:`EVERY` seconds it runs one round of :func:`disseminator.alerts.check` (cheap: see
 that module) and, at most every :data:`disseminator.tokens.CHECK_EVERY` across all daemons
-sharing the database, asks the networks when each account's token expires.  Nothing here
+sharing the database, asks the networks when each account's token expires and, at most every
+:data:`disseminator.engagement.EVERY`, reads the engagement snapshots due.  Nothing here
 stops the daemon: a failure is logged once (until a different one) and tried next round.
 """
 
@@ -50,7 +51,7 @@ class OpsLoop:
 
     def round(self) -> None:
         """Check tokens (when due) and alerts once; never raises."""
-        from . import alerts, tokens
+        from . import alerts, engagement, tokens
 
         self.rounds += 1
         try:
@@ -58,6 +59,11 @@ class OpsLoop:
             if tokens.due(self.store, now):
                 asked = tokens.check_all(self.settings, self.store)
                 log.info("tokens.checked accounts=%d", len(asked))
+            if self.settings.worker.engagement_reads and engagement.round_due(self.store, now):
+                read = engagement.fetch(self.settings, self.store)
+                if read.total or read.limited or read.failed:
+                    log.info("engagement.round taken=%d limited=%d failed=%d", read.total, len(read.limited),
+                             read.failed)
             result = alerts.check(self.settings, self.store, now=now)
             if result.recorded or result.sent or result.failed:
                 log.debug("alerts.round found=%d new=%d sent=%d failed=%d", result.found, result.recorded,
