@@ -113,5 +113,28 @@ class FacebookChannel(graph.GraphChannel):
         return AccountCheck(ok=True, identity=_("{name} (page {id})").format(name=page.get("name", "?"), id=page["id"]),
                             quota=self.usage() or _("no call-budget headers in the answer"))
 
+    def metrics(self, remote_id: str) -> dict[str, int]:
+        """``GET /{post-id}?fields=reactions.summary(true),comments.summary(true),shares``
+        and ``GET /{post-id}/insights`` (views and reach, Meta's 2025 names); see
+        :mod:`channels.engagement`.  Insights that cannot be read leave views and reach out."""
+        from .base import RateLimited
+        from .engagement import FB_FIELDS, FB_INSIGHTS, from_facebook
+
+        g = self.graph()
+        post = self.call(lambda: g.get_object(remote_id, fields=FB_FIELDS), write=False, expect="id")
+        insights = None
+        try:
+            insights = self.call(lambda: g.get_connections(remote_id, "insights", metric=",".join(FB_INSIGHTS)),
+                                 write=False, expect="data")
+        except RateLimited:
+            raise
+        except ChannelError:
+            insights = None  # a Page without insights access still has its reactions
+        try:
+            return from_facebook(post, insights)
+        except (KeyError, ValueError):
+            raise graph.graph_error(g.session.last_response, None, write=False, redactor=g.session.redactor,
+                                    clock=self.clock, expected="reactions.summary") from None
+
     def _url(self, post_id: str) -> str:
         return web_url(self.account.base_url, "facebook", post_id, f"https://www.facebook.com/{post_id}")

@@ -211,6 +211,21 @@ class InstagramChannel(graph.GraphChannel):
         return Pace(remaining=max(total - used, 0), window=window, said_at=self.clock.now(),
                     reason=N_("Instagram allows {total} posts per 24 hours").format(total=total))
 
+    def metrics(self, remote_id: str) -> dict[str, int]:
+        """``GET /{media-id}/insights?metric=views,reach,likes,comments,saved,shares``
+        (Meta's names since 2025: ``views`` replaced ``impressions``); see
+        :mod:`channels.engagement`."""
+        from .engagement import IG_METRICS, from_instagram
+
+        g = self.graph()
+        answer = self.call(lambda: g.get_connections(remote_id, "insights", metric=",".join(IG_METRICS)),
+                           write=False, expect="data")
+        try:
+            return from_instagram(answer)
+        except (KeyError, ValueError):
+            raise graph.graph_error(g.session.last_response, None, write=False, redactor=g.session.redactor,
+                                    clock=self.clock, expected="data") from None
+
     def _url(self, media_id: str, permalink: str | None) -> str:
         return web_url(self.account.base_url, "instagram", media_id, permalink or "https://www.instagram.com/")
 

@@ -283,6 +283,24 @@ class TwitterChannel(Channel):
                 break
         return AccountCheck(ok=True, identity=f"@{user['username']} ({user['id']})", quota=quota)
 
+    # ------------------------------------------------------------------ engagement
+
+    def metrics(self, remote_id: str) -> dict[str, int]:
+        """``GET /2/tweets?ids=ID&tweet.fields=public_metrics`` (see :mod:`channels.engagement`).
+        A tweet X does not return (deleted) is :class:`Rejected`."""
+        from .engagement import from_x
+
+        response = self._call(lambda: self.client().get_tweets([remote_id], tweet_fields=["public_metrics"],
+                                                               user_auth=True), write=False)
+        body = self._body(response, write=False, expected="data")
+        found = [t for t in body.get("data") or [] if isinstance(t, dict) and str(t.get("id")) == remote_id]
+        if not found:
+            raise Rejected(_("X no longer shows post {id}").format(id=remote_id))
+        try:
+            return from_x(found[0])
+        except (KeyError, ValueError):
+            raise self._error(response, write=False, expected="public_metrics") from None
+
     # ------------------------------------------------------------------ errors
 
     def _url(self, tweet_id: str) -> str:

@@ -80,6 +80,9 @@ class WorkerSettings:
     metrics_port: int | None = None
     #: Seconds a post may be overdue and still go; past that it is ``missed`` (disseminator.missed).
     grace: int = 3600
+    #: Posts whose engagement figures the daemon reads per account and pass (0: never);
+    #: see disseminator.engagement.
+    engagement_reads: int = 5
 
 
 @dataclass(frozen=True)

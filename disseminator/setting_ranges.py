@@ -57,6 +57,8 @@ WORKER: Mapping[str, Range] = {
     # A post overdue by more than this (the daemon was down, a pause) is missed, not sent late.
     "grace": Range(60, 604_800, whole=True, unit=N_("seconds")),
     "metrics_port": Range(1, 65_535, whole=True),
+    # Engagement figures read per account and pass (disseminator/engagement.py); 0: never.
+    "engagement_reads": Range(0, 100, whole=True),
 }
 
 #: ``[media]``: one image download's deadline and size cap (see channels/fetch.py).

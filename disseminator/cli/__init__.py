@@ -46,6 +46,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pause": ("disseminator.cli.pauses:pause", N_("Pause one account, or every account with --all.")),
     "resume": ("disseminator.cli.pauses:resume", N_("End a pause of one account, or of every account with --all.")),
     "record": ("disseminator.cli.record:record", N_("The publication record: verify it, export it, show a post's.")),
+    "metrics": ("disseminator.cli.engagement:metrics", N_("Read the engagement figures of published posts that are due.")),
+    "report": ("disseminator.cli.engagement:report", N_("Write a month's dissemination report: HTML with charts, and CSV.")),
     "alerts": ("disseminator.cli.alerts:alerts", N_("Send a test alert, check for alerts now, list recent alerts.")),
     "sandbox": ("disseminator.sandbox.cli:sandbox_command", N_("Run the local X/Facebook/Instagram API sandbox.")),
     "demo": ("disseminator.cli.demo:demo", N_("Run the whole job once on embedded defaults and the sandbox.")),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
-from disseminator.sandbox import instagram
+from disseminator.sandbox import instagram, metrics
 from disseminator.sandbox.faults import GRAPH_LIMIT_MESSAGES
 from disseminator.sandbox.graphutil import Caller, fetch, graph_time, paginate, requested_fields
 from disseminator.sandbox.images import sniff
@@ -151,6 +151,9 @@ def _route(sb: Sandbox, request: Request, caller: Caller, parts: list[str]) -> R
     if parts == ["debug_token"] and method == "GET":
         return debug_token(sb, request)
     node = caller.page_id if parts[0] == "me" else parts[0]
+    if (engagement := metrics.graph_route(sb, request, caller, parts, render=_render_post,
+                                          post_fields=POST_FIELDS)) is not None:
+        return engagement
     if len(parts) == 1 and method == "GET":
         if node == caller.page_id:
             return page_node(sb, request, caller)

@@ -9,6 +9,7 @@ whatever the endpoint answers.  Media upload lives in :mod:`x_media`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from disseminator.sandbox import oauth, x_media
+from disseminator.sandbox import metrics, oauth, x_media
 from disseminator.sandbox.credentials import XUser
 from disseminator.sandbox.ratelimit import spend_x, too_many_requests
 from disseminator.sandbox.respond import (
@@ -52,6 +53,7 @@ TWEET_FIELDS = ("created_at", "conversation_id", "in_reply_to_user_id", "referen
 ROUTES = Map(
     [
         Rule("/2/tweets", methods=["POST"], endpoint="create_tweet"),
+        Rule("/2/tweets", methods=["GET"], endpoint="tweets_lookup"),  # engagement (sandbox.metrics)
         Rule("/2/tweets/<tweet_id>", methods=["DELETE"], endpoint="delete_tweet"),
         Rule("/2/users/me", methods=["GET"], endpoint="users_me"),
         Rule("/2/users/<user_id>/tweets", methods=["GET"], endpoint="users_tweets"),
@@ -329,6 +331,7 @@ HANDLERS: dict[str, Handler] = {
     "delete_tweet": delete_tweet,
     "users_me": users_me,
     "users_tweets": users_tweets,
+    "tweets_lookup": functools.partial(metrics.x_lookup, view=_post_view, tweet_fields=TWEET_FIELDS),
     "media_upload": x_media.upload,
     "media_initialize": x_media.initialize,
     "media_append": x_media.append,
