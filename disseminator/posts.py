@@ -94,9 +94,11 @@ class Scheduled:
 
 def schedule(settings: Settings, store: Store, article_id: int, accounts: Sequence[str], *,
              at: str | None, variant: str = "default", now: dt.datetime | None = None,
-             timing: Timing | None = None) -> Scheduled:
+             timing: Timing | None = None, urgent: bool = False) -> Scheduled:
     """Queue one post per account (all when none named) at ``at`` (None: at once), or at
     the times ``timing`` picks (a plan's next slot, a recurrence's first time; a stagger).
+    ``urgent`` posts pass a pause that allows them (:mod:`disseminator.holds`); a post
+    due before its article's embargo ends carries ``embargo_until`` (it goes then).
 
     Raises :class:`~disseminator.errors.NotFound` for an unknown article and
     :class:`~disseminator.errors.ScheduleError` for a time that cannot be read or is past;
@@ -111,19 +113,20 @@ def schedule(settings: Settings, store: Store, article_id: int, accounts: Sequen
     timing = timing or Timing()
     now = now or dt.datetime.now(dt.timezone.utc)
     when = now if at is None else parse_when(at, tz=settings.tz, now=now)
-    store.article(article_id)  # a clear error for an unknown id before any rendering
+    embargo = store.article(article_id).embargo  # a clear error for an unknown id before any rendering
     base = None if at is None and (timing.next_slot or timing.first_fire) else when
     times = resolve(settings, store, choose_accounts(settings, accounts), base=base, timing=timing, now=now)
     queued, refused = plan_and_queue(settings, store, article_id, accounts, when=when, variant=variant, times=times,
-                                     recurrence=timing.every)
-    waiting = _waiting(settings, store, {r.account for r in queued}, when)
+                                     recurrence=timing.every, urgent=urgent)
+    waiting = _waiting(settings, store, {r.account for r in queued}, when, urgent=urgent)
     from .pacing import Prices
 
     prices = Prices(settings)
     rows = [{"id": r.id, "account": r.account, "channel": r.channel, "status": r.status,
              "scheduled_at": show(r.scheduled_at, settings.tz), "warnings": list(r.warnings or []),
              "waiting": waiting.get(r.account), "cost": prices.cost(r.account, r.parts), "recurrence": r.recurrence,
-             "recurrence_warning": repeat_warning(r.channel, r.recurrence),
+             "recurrence_warning": repeat_warning(r.channel, r.recurrence), "urgent": bool(r.urgent),
+             "embargo_until": show(embargo, settings.tz) if embargo and embargo > r.scheduled_at else None,
              **blackout_note(settings, r.account, r.scheduled_at)} for r in queued]
     return Scheduled(rows, [_("{account}: not queued: {reason}").format(account=p.account, reason=p.refused)
                             for p in refused])
@@ -131,7 +134,7 @@ def schedule(settings: Settings, store: Store, article_id: int, accounts: Sequen
 
 def schedule_refs(settings: Settings, store: Store, refs: Sequence[str], accounts: Sequence[str], *,
                   at: str | None, variant: str = "default", now: dt.datetime | None = None,
-                  timing: Timing | None = None) -> Scheduled:
+                  timing: Timing | None = None, urgent: bool = False) -> Scheduled:
     """:func:`schedule` for each article named by id or by file, as ``preview`` takes them.
 
     The time is read first, then the files are added (all or none:
@@ -150,14 +153,17 @@ def schedule_refs(settings: Settings, store: Store, refs: Sequence[str], account
     rows: list[dict[str, Any]] = []
     refused: list[str] = []
     for article_id in article_ids(settings, store, refs):
-        one = schedule(settings, store, article_id, accounts, at=at, variant=variant, now=now, timing=timing)
+        one = schedule(settings, store, article_id, accounts, at=at, variant=variant, now=now, timing=timing,
+                       urgent=urgent)
         rows += one.rows
         refused += one.refused
     return Scheduled(rows, refused)
 
 
-def _waiting(settings: Settings, store: Store, accounts: set[str], when: dt.datetime) -> dict[str, str]:
-    """For accounts whose posts a hold keeps back at ``when``: what holds them and until what."""
+def _waiting(settings: Settings, store: Store, accounts: set[str], when: dt.datetime, *,
+             urgent: bool = False) -> dict[str, str]:
+    """For accounts whose posts a hold keeps back at ``when``: what holds them and until what
+    (``urgent``: a pause that lets urgent posts through does not)."""
     from . import holds
     from .store import HoldKind
 
@@ -177,7 +183,8 @@ def _waiting(settings: Settings, store: Store, accounts: set[str], when: dt.date
         lines = [f"{holds.describe(h)}; " + (until[h.kind](account, h) if h.kind in until else
                                              _("it goes after {when}").format(when=show(h.until, settings.tz))
                                              if h.until else _("it waits"))
-                 for h in holds.for_account(held, account) if h.until is None or h.until > when]
+                 for h in holds.for_account(held, account) if (h.until is None or h.until > when)
+                 and not (urgent and h.allow_urgent)]
         if lines:
             said[account] = "; ".join(lines)
     return said
@@ -249,7 +256,8 @@ def _with_holds(settings: Settings, store: Store, page: list[tuple[PostRow, str]
     attention = {a: h.reason or "" for a, h in holds.of_kind(held, HoldKind.ATTENTION).items()}
     attention.update(settings.account_problems())  # the configuration's own word, never stored
     resting = {a: h.until for a, h in holds.of_kind(held, HoldKind.RATE_LIMIT).items() if h.until}
-    paused = {a: h.reason or "" for a, h in holds.of_kind(held, HoldKind.PAUSE).items()}
+    pauses = holds.of_kind(held, HoldKind.PAUSE)
+    paused = {a: h.reason or "" for a, h in pauses.items()}
     limited = holds.of_kind(held, HoldKind.RATE_LIMIT)
     budget = holds.of_kind(held, HoldKind.BUDGET)
     rows = posts_view(store, [r for r, _t in page], settings.tz, attention, titles={r.id: t for r, t in page})
@@ -257,12 +265,23 @@ def _with_holds(settings: Settings, store: Store, page: list[tuple[PostRow, str]
 
     due_by = now or store.clock.now()  # a post not yet due waits for its time, not for another
     behind = waiting_behind(store, [r.id for r, _t in page if r.status == "scheduled" and r.next_attempt_at <= due_by])
+    from .embargo import ends
+
+    embargoes = ends(store, [r.article_id for r, _t in page if r.status == "scheduled"], due_by)
+    every = pauses.get(holds.ALL)
     for r in rows:
+        if r["status"] == "scheduled" and r["article_id"] in embargoes:
+            end = embargoes[r["article_id"]]
+            if dt.datetime.fromisoformat(r["next_attempt_at"] or r["scheduled_at"]) < end:
+                r["embargo_until"] = show(end, settings.tz)
+        on = [p for p in (pauses.get(r["account"]), every) if p is not None]
+        if r.get("urgent") and r["status"] == "scheduled" and on and all(p.allow_urgent for p in on):
+            r["passes_pause"] = True  # urgent: every pause on it lets urgent posts through
         if r["id"] in behind:
             r["waiting_behind"] = behind[r["id"]]
         if r["account"] in resting and r["status"] == "scheduled":
             r["rate_limited_until"] = show(resting[r["account"]], settings.tz)
-        if r["account"] in paused and r["status"] == "scheduled":
+        if r["account"] in paused and r["status"] == "scheduled" and not r.get("passes_pause"):
             r["paused"] = paused[r["account"]] or True
         if r["account"] in limited and limited[r["account"]].reason and r["status"] == "scheduled":
             r["rate_limit_reason"] = limited[r["account"]].reason  # English, as stored: pacing's word

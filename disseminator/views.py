@@ -52,6 +52,7 @@ def post_view(row: PostRow, tz: ZoneInfo, *, calls: int, attention: dict[str, st
         "error_kind": row.error_kind,
         "in_doubt": bool(row.needs_reconcile),
         "recurrence": row.recurrence,
+        "urgent": bool(row.urgent),
     }
     if attention and row.account in attention and row.status == "scheduled":
         data["waiting_for_account"] = attention[row.account]
@@ -82,6 +83,7 @@ def article_view(row: ArticleRow, tz: ZoneInfo, *, body: bool = True) -> dict[st
         "source": row.source,
         "revision": row.revision,
         "body": row.body,
+        "embargo": show(row.embargo, tz) if row.embargo else None,
     }
     if not body:
         del data["body"]
@@ -162,7 +164,7 @@ def show_soon(when: dt.datetime | str | None, tz: ZoneInfo, *, now: dt.datetime 
 
 def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = None) -> str:
     """What will happen to a post and when, from its view (:func:`post_view` plus the
-    queue's ``paused``, ``waiting_for_account``, ``budget_reason``/``budget_until``,
+    queue's ``paused``, ``waiting_for_account``, ``embargo_until``, ``budget_reason``/``budget_until``,
     ``rate_limited_until``/``rate_limit_reason``): ``rate limited:
     next try 09:14``, ``needs attention: waits for 'disseminator accounts check humas_fb'``,
     in the current language (a stored error too: :func:`channels.i18n.stored`).
@@ -195,6 +197,8 @@ def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
         return _("account paused: waits for 'disseminator accounts resume {account}'").format(account=account)
     if post.get("waiting_for_account") is not None:
         return _("account needs attention: waits for 'disseminator accounts check {account}'").format(account=account)
+    if post.get("embargo_until"):
+        return _("embargo until {when}: it goes then").format(when=show_soon(post["embargo_until"], tz, now=now))
     if post.get("waiting_behind"):
         return _("waits behind post {ahead} (planned earlier for {account}); "
                  "'disseminator post ahead {id}' lets it go first").format(
