@@ -16,6 +16,7 @@ The move to ``withdrawn`` is the lifecycle's ``withdraw`` edge, guarded in its U
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -140,24 +141,30 @@ def _withdraw(settings: Settings, store: Store, row: PostRow, channel: Channel, 
     return view
 
 
-def _record(store: Store, row: PostRow, part: PartRow, *, who: str, started: Any, outcome: str,
+def _record(store: Store, row: PostRow, part: PartRow, *, who: str, started: dt.datetime, outcome: str,
             error: ChannelError | None = None) -> None:
     """One delete on the post's record; a part gone from the network is marked deleted in
-    the same transaction."""
+    the same transaction, and written to the publication record there."""
     from sqlalchemy import update
 
     from .store import AttemptRow, PartRow as Part, PartState
+    from .store import record as chain
 
+    finished = store.clock.now()
     attempt = AttemptRow(post_id=row.id, part=part.index, action=ACTION, worker=who, started_at=started,
-                         finished_at=store.clock.now(), outcome=outcome, remote_id=part.remote_id,
+                         finished_at=finished, outcome=outcome, remote_id=part.remote_id,
                          http_status=error.http_status if error else None, error_code=error.code if error else None,
                          error_message=error.message if error else None)
     with store.session() as s:
         s.add(attempt)
         if error is None:
-            s.execute(update(Part).where(Part.post_id == row.id, Part.index == part.index,
-                                         Part.state == PartState.PUBLISHED.value)
-                      .values(state=PartState.DELETED.value))
+            marked = s.execute(update(Part).where(Part.post_id == row.id, Part.index == part.index,
+                                                  Part.state == PartState.PUBLISHED.value)
+                               .values(state=PartState.DELETED.value))
+            if marked.rowcount == 1:  # type: ignore[attr-defined]  # (a CursorResult) once, whoever marked it
+                chain.note(s, event="part_deleted", at=finished, post_id=row.id, account=row.account,
+                           actor_name=who, detail={"part": part.index + 1, "remote_id": part.remote_id,
+                                                   "answer": outcome})
 
 
 def _failed(row: PostRow, part: PartRow, exc: ChannelError, *, deleted: int, total: int) -> str:

@@ -16,13 +16,11 @@ if TYPE_CHECKING:
 
 
 def officer() -> str:
-    """Who runs the command: the operating system's user name (kept on the post's record)."""
-    import getpass
+    """Who runs the command, as kept on the post's record: the acting officer (``--as``, or
+    the one mapped to the operating-system user), else that user's name."""
+    from ..officers import current_name
 
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no user name in the environment nor the password database
-        return "unknown"
+    return current_name() or "unknown"
 
 
 @click.command(help=_(

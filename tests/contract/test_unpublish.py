@@ -117,6 +117,14 @@ def test_a_thread_whose_delete_stops_half_way_stays_published_and_is_finished_la
     assert f"{n - 1} parts deleted" in done.out
     assert sandbox.posts() == []  # type: ignore[attr-defined]
     assert run("post", "show", "1", "--json").json()["part_states"] == ["deleted"] * n
+    # The publication record: each part deleted, in the order it went, then the withdrawal.
+    entries = run("record", "show", "1", "--json").json()
+    deleted = [e for e in entries if e["event"] == "part_deleted"]
+    assert [e["detail"]["remote_id"] for e in deleted] == tweets[::-1]
+    [withdrawn] = [e for e in entries if e["event"] == "withdrawn"]
+    assert withdrawn["detail"]["reason"] == "angka keliru" and withdrawn["actor"]
+    assert entries[-1] == withdrawn
+    assert run("record", "verify").code == 0
 
 
 def test_instagram_cannot_delete_it_says_so_and_the_others_are_still_withdrawn(env: Env) -> None:
