@@ -374,10 +374,15 @@ class Store(ArticleStore):
                                               .distinct())}
 
     def queued_accounts(self) -> set[str]:
-        """The accounts that have scheduled posts (one query; as many rows as accounts)."""
+        """The accounts that have scheduled posts: one index seek per account (a loose scan
+        of ix_posts_status_account), not a read of every queued post (0.2 s a run at 100,000
+        on SQLite with SELECT DISTINCT)."""
+        queued = PostRow.status == PostStatus.SCHEDULED
+        first = select(func.min(PostRow.account)).where(queued).cte("queued_accounts", recursive=True)
+        after = select(func.min(PostRow.account)).where(queued, PostRow.account > first.c[0]).scalar_subquery()
+        walk = first.union_all(select(after).where(first.c[0].is_not(None)))
         with self.session() as s:
-            return {str(a) for a in s.scalars(select(PostRow.account).where(PostRow.status == PostStatus.SCHEDULED)
-                                              .distinct())}
+            return {str(a) for a in s.scalars(select(walk.c[0]).where(walk.c[0].is_not(None)))}
 
     def count_due_by_account(self, now: dt.datetime, accounts: Sequence[str]) -> dict[str, int]:
         """Scheduled posts due by ``now`` of each of ``accounts`` (one grouped query)."""

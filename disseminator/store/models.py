@@ -184,6 +184,10 @@ class PostRow(Base):
         Index("ix_posts_published_at", "published_at"),
         # Per-account order: "is an earlier post of this account still waiting?"
         Index("ix_posts_account_order", "account", "status", "scheduled_at"),
+        # The first page of queue and of history reads 51 rows in order, not the whole table (0016).
+        Index("ix_posts_planned", "scheduled_at", "id"),
+        Index("ix_posts_done_time", text("coalesce(published_at, updated_at)"), "id"),
+        Index("ix_posts_status_account", "status", "account"),  # Store.queued_accounts (0016)
         # At most one post per account in flight, across every worker: the database holds
         # that rule itself, so per-account order needs no lock of ours.
         Index(
@@ -192,9 +196,6 @@ class PostRow(Base):
             unique=True,
             sqlite_where=text("status = 'publishing'"),
             postgresql_where=text("status = 'publishing'"),
-        # The first page of queue and of history reads 51 rows in order, not the whole table (0016).
-        Index("ix_posts_planned", "scheduled_at", "id"),
-        Index("ix_posts_done_time", text("coalesce(published_at, updated_at)"), "id"),
         ),
         # A recurring post's next occurrence is queued once, whoever queues it.
         Index("uq_posts_recurrence_of", "recurrence_of", unique=True),
