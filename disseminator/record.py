@@ -32,6 +32,8 @@ from .store.models import RecordHeadRow, RecordRow
 
 #: Edges whose record shows the post's parts after the move (what went out, the new text).
 WITH_PARTS = frozenset({"published", "edit", "edit_failed"})
+#: A new post (``schedule``, a recurring post's next occurrence): the store writes it.
+post_queued = chain.queued
 #: Rows read per batch by verify and export.
 BATCH = 1000
 
@@ -58,25 +60,21 @@ def post_moved(s: Session, *, edge: str, post_id: int, account: str, at: dt.date
                detail=facts or None)
 
 
-def post_queued(s: Session, *, post_id: int, account: str, at: dt.datetime, parts: list[str],
-                media: list[dict[str, Any]], scheduled_at: dt.datetime, reason: str | None = None) -> None:
-    """Note a new post (``schedule``, a recurring post's next occurrence): its text, images and time."""
-    facts: dict[str, Any] = {"parts": list(parts), "images": [m.get("sha256") for m in media],
-                             "scheduled_at": scheduled_at.astimezone(dt.timezone.utc).isoformat()}
-    if reason:
-        facts["reason"] = reason
-    chain.note(s, event="queued", at=at, post_id=post_id, account=account, detail=facts)
-
-
 def account_event(s: Session, *, event: str, account: str, at: dt.datetime, reason: str | None = None,
-                  until: dt.datetime | None = None) -> None:
-    """Note an account-wide event (``paused``, ``resumed``; account ``*``: every account)."""
+                  until: dt.datetime | None = None, extra: dict[str, Any] | None = None) -> None:
+    """Note an account-wide event (``paused``, ``resumed``; account ``*``: every account);
+    ``extra``: more facts (a pause's ``preset``, ``allow_urgent``)."""
     facts: dict[str, Any] = {}
     if reason:
         facts["reason"] = reason
     if until is not None:
         facts["until"] = until.astimezone(dt.timezone.utc).isoformat()
+    facts.update(extra or {})
     chain.note(s, event=event, at=at, account=account, detail=facts or None)
+
+
+#: An article's embargo set, moved or lifted: the store writes it with the article.
+article_embargo = chain.article_embargo
 
 
 # --------------------------------------------------------------------------- reading it back

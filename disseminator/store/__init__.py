@@ -28,7 +28,7 @@ from ..errors import ConfigError, NotFound, ScheduleError
 from .articles import ArticleAdded, ArticleStore, _aware
 from .engine import make_engine, session_factory
 from .errors import DatabaseError, translated
-from . import record as _record  # noqa: F401 - its session hooks write the record at commit
+from . import record as _record  # its session hooks write the record at commit
 from .models import (
     ArticleRow,
     AttemptRow,
@@ -174,10 +174,8 @@ class Store(ArticleStore):
                 s.flush()
                 s.add(EventRow(post_id=row.id, edge="create", from_status=None, to_status=status.value,
                                worker=None, reason=None, at=now))
-                from ..record import post_queued
-
-                post_queued(s, post_id=row.id, account=account, at=now, parts=list(draft.parts), media=row.media,
-                            scheduled_at=scheduled_at)
+                _record.queued(s, post_id=row.id, account=account, at=now, parts=list(draft.parts), media=row.media,
+                               scheduled_at=scheduled_at, urgent=urgent)
         except IntegrityError:
             with self.session() as s:
                 other = s.scalar(

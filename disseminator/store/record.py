@@ -95,6 +95,28 @@ def note(s: Session, *, event: str, at: dt.datetime, post_id: int | None = None,
     s.info.setdefault(_PENDING, []).append(Entry(event, at, post_id, account, actor(actor_name), clean))
 
 
+def queued(s: Session, *, post_id: int, account: str, at: dt.datetime, parts: list[str],
+           media: list[dict[str, Any]], scheduled_at: dt.datetime, reason: str | None = None,
+           urgent: bool = False) -> None:
+    """Note a new post (``schedule``, a recurring post's next occurrence): its text, the
+    SHA-256 of its images and its time (and ``urgent``: it may pass a pause)."""
+    facts: dict[str, Any] = {"parts": list(parts), "images": [m.get("sha256") for m in media],
+                             "scheduled_at": scheduled_at.astimezone(dt.timezone.utc).isoformat()}
+    if reason:
+        facts["reason"] = reason
+    if urgent:
+        facts["urgent"] = True
+    note(s, event="queued", at=at, post_id=post_id, account=account, detail=facts)
+
+
+def article_embargo(s: Session, *, article_id: int, revision: int, at: dt.datetime, until: dt.datetime | None) -> None:
+    """Note an article's embargo set, moved or lifted (``until`` None) by a revision: none of
+    its posts goes out before ``until`` (:mod:`disseminator.embargo`)."""
+    note(s, event="embargoed" if until is not None else "embargo_lifted", at=at, detail={
+        "article_id": article_id, "revision": revision,
+        "until": until.astimezone(dt.timezone.utc).isoformat() if until is not None else None})
+
+
 def canonical(*, seq: int, at: dt.datetime, event: str, post_id: int | None, account: str | None, actor: str,
               detail: dict[str, Any] | None, prev_hash: str) -> bytes:
     """The bytes a row's hash is taken over: a JSON array of its fields, keys sorted,
