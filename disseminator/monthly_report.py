@@ -165,7 +165,7 @@ def gather(store: Store, span: Period, *, top: int = TOP) -> Figures:
                 since[a.id] = _aware(a.published_at or a.created_at)
             earliest = s.execute(select(PostRow.article_id, func.min(PostRow.published_at))
                                  .where(PostRow.article_id.in_(chunk), PostRow.status.in_(OUT))
-                                 .group_by(PostRow.article_id)).tuples().all()
+                                 .group_by(PostRow.article_id)).all()
             for article_id, first in earliest:
                 if first is None or not span.start <= _aware(first) < span.end:
                     continue  # its first post went out in another period
