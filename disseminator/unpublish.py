@@ -24,6 +24,7 @@ from channels.i18n import _, ngettext
 
 from .errors import UsageError, UserError
 from .post_changes import Changed
+from .states import label
 
 if TYPE_CHECKING:
     from channels.base import Channel, ChannelError
@@ -89,7 +90,7 @@ def _check_published(row: PostRow) -> None:
             "post {id} failed with {n} parts on the network; only a published post can be unpublished: "
             "delete those parts on the network itself", out).format(id=pid, n=out))
     raise UserError(_("post {id} is {status}; only a published post can be unpublished").format(
-        id=pid, status=status))
+        id=pid, status=label(status)))
 
 
 def _channel(settings: Settings, store: Store, row: PostRow) -> Channel:
