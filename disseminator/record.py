@@ -31,7 +31,7 @@ from .store import record as chain
 from .store.models import RecordHeadRow, RecordRow
 
 #: Edges whose record shows the post's parts after the move (what went out, the new text).
-WITH_PARTS = frozenset({"published", "edit", "edit_failed"})
+WITH_PARTS = frozenset({"published", "edit", "edit_failed", "edit_draft", "edit_approved"})
 #: A new post (``schedule``, a recurring post's next occurrence): the store writes it.
 post_queued = chain.queued
 #: Rows read per batch by verify and export.

@@ -102,7 +102,8 @@ def _event_word(event: str) -> str:
         "retried": _("to be tried again"), "failed": _("failed"), "recovered": _("back in the queue (its worker stopped)"),
         "rescheduled": _("rescheduled"), "edited": _("edited"), "let_ahead": _("let ahead"), "revived": _("sent again"),
         "cancelled": _("cancelled"), "missed": _("missed"), "released": _("sent after all"),
-        "withdrawn": _("withdrawn"), "approved": _("approved"), "rejected": _("rejected"),
+        "withdrawn": _("withdrawn"), "approved": _("approved"), "rejected": _("rejected"), "drafted": _("drafted"),
+        "part_deleted": _("part deleted from the network"),
     }
     return words.get(event, event)
 
@@ -124,11 +125,15 @@ def entry_lines(row: RecordRow, tz: ZoneInfo) -> Iterator[str]:
                                                                                     text=json.dumps(text, ensure_ascii=False))
         if detail.get("url"):
             yield "    " + _("address: {url}").format(url=detail["url"])
-    elif row.event == "queued":
+    elif row.event in ("queued", "drafted"):
         for i, text in enumerate(detail.get("parts") or []):
             yield "    " + _("text, part {n}: {text}").format(n=i + 1, text=json.dumps(text, ensure_ascii=False))
     elif row.event == "edited":
         yield "    " + _("old text: {text}").format(text=json.dumps(detail.get("old_parts"), ensure_ascii=False))
         yield "    " + _("new text: {text}").format(text=json.dumps(detail.get("new_parts"), ensure_ascii=False))
+    elif row.event == "approved" and detail.get("self_approval"):
+        yield "    " + _("approved by the officer who drafted it (allow_self_approval)")
+    elif row.event == "part_deleted":
+        yield "    " + _("part {n}, id {remote_id}").format(n=detail.get("part"), remote_id=detail.get("remote_id"))
     for digest in detail.get("images") or []:
         yield "    " + _("image SHA-256: {digest}").format(digest=digest or _("(not prepared: sent by address)"))

@@ -175,7 +175,7 @@ class Store(ArticleStore):
                 s.add(EventRow(post_id=row.id, edge="create", from_status=None, to_status=status.value,
                                worker=None, reason=None, at=now))
                 _record.queued(s, post_id=row.id, account=account, at=now, parts=list(draft.parts), media=row.media,
-                               scheduled_at=scheduled_at, urgent=urgent)
+                               scheduled_at=scheduled_at, urgent=urgent, drafted=status is PostStatus.AWAITING_APPROVAL)
         except IntegrityError:
             with self.session() as s:
                 other = s.scalar(

@@ -44,7 +44,8 @@ EVENTS = {
     "recover": "recovered", "reschedule": "rescheduled", "edit": "edited", "edit_failed": "edited",
     "ahead": "let_ahead", "revive": "revived", "cancel": "cancelled", "force_cancel": "cancelled",
     "cancel_missed": "cancelled", "miss": "missed", "release": "released", "withdraw": "withdrawn",
-    "approve": "approved", "reject": "rejected",
+    "approve": "approved", "approve_first": "approved", "reject": "rejected", "edit_draft": "edited",
+    "edit_approved": "edited", "reschedule_draft": "rescheduled", "cancel_draft": "cancelled",
 }
 
 
@@ -97,16 +98,17 @@ def note(s: Session, *, event: str, at: dt.datetime, post_id: int | None = None,
 
 def queued(s: Session, *, post_id: int, account: str, at: dt.datetime, parts: list[str],
            media: list[dict[str, Any]], scheduled_at: dt.datetime, reason: str | None = None,
-           urgent: bool = False) -> None:
+           urgent: bool = False, drafted: bool = False) -> None:
     """Note a new post (``schedule``, a recurring post's next occurrence): its text, the
-    SHA-256 of its images and its time (and ``urgent``: it may pass a pause)."""
+    SHA-256 of its images and its time (and ``urgent``: it may pass a pause).  ``drafted``:
+    it waits for approval (the entry is ``drafted``, else ``queued``)."""
     facts: dict[str, Any] = {"parts": list(parts), "images": [m.get("sha256") for m in media],
                              "scheduled_at": scheduled_at.astimezone(dt.timezone.utc).isoformat()}
     if reason:
         facts["reason"] = reason
     if urgent:
         facts["urgent"] = True
-    note(s, event="queued", at=at, post_id=post_id, account=account, detail=facts)
+    note(s, event="drafted" if drafted else "queued", at=at, post_id=post_id, account=account, detail=facts)
 
 
 def article_embargo(s: Session, *, article_id: int, revision: int, at: dt.datetime, until: dt.datetime | None) -> None:
