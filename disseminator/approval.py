@@ -6,7 +6,7 @@ account: :mod:`disseminator.officers`) is queued ``awaiting_approval``: listed b
 ``queue``, never claimed by a worker.  ``approve`` moves it to ``scheduled`` once it has
 the approvers it needs (two different officers for ``"two"``); ``reject`` cancels it with
 the approver's reason.  An edit of an approved post sends it back to
-``awaiting_approval`` (:func:`edit_move`).  Every move is an edge of
+``awaiting_approval`` (:func:`disseminator.reapproval.edit_move`).  Every move is an edge of
 :mod:`disseminator.states`, with the officer and whether they approved their own draft
 kept on the event (and so on the publication record).
 
@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 from channels.i18n import _
 
 from .errors import RunFailed, UserError
-from .officers import APPROVALS, Officer, check_command, identity
+from .officers import Officer, check_command, identity
+from .reapproval import edit_move, needed
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -50,23 +51,6 @@ class Decided:
     def raise_if_failed(self) -> None:
         if self.refused:
             raise RunFailed(self.refused)
-
-
-def needed(row: PostRow) -> int:
-    """How many approvers ``row`` needs (0: none)."""
-    return APPROVALS.get(row.approval or "none", 0)
-
-
-def edit_move(old: PostRow, move: str, rendering: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The edge an edit of ``old`` takes, and the values it sets: an approved post that
-    needed approval goes back to ``awaiting_approval`` with its approvals cleared."""
-    from .store import PostStatus
-
-    if old.status is PostStatus.AWAITING_APPROVAL:
-        return "edit_draft", rendering
-    if old.status is PostStatus.SCHEDULED and move == "edit" and needed(old):
-        return "edit_approved", {**rendering, "approved_by": []}
-    return move, rendering
 
 
 def hashtags(parts: list[str]) -> list[str]:

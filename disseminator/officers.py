@@ -37,8 +37,7 @@ from channels.i18n import N_, _
 from .errors import ConfigError, UserError
 
 if TYPE_CHECKING:
-    from .config import Settings
-    from .store import PostRow
+    from .store.models import PostRow
 
 DRAFTER, APPROVER, ADMIN = "drafter", "approver", "admin"
 #: Every role, from the least to the most allowed (each may do what the ones before may).
@@ -187,15 +186,15 @@ def os_user() -> str:
         return ""
 
 
-def acting(settings: Settings, as_name: str | None = None, *, user: str | None = None) -> Officer | None:
+def acting(conf: OfficerSettings, as_name: str | None = None, *, user: str | None = None) -> Officer | None:
     """The officer this process acts as: ``as_name`` (``--as``) where the configuration
     allows it, else the one mapped to the operating-system ``user``.  None when no
     officers are configured (everybody may do everything).
 
-    Raises :class:`UserError` for an unknown officer, ``--as`` not allowed, or a user no
-    officer is mapped to.
+    ``conf`` is the configuration's :attr:`~disseminator.config.Settings.officers`.  Raises
+    :class:`UserError` for an unknown officer, ``--as`` not allowed, or a user no officer
+    is mapped to.
     """
-    conf = settings.officers
     if not conf.officers:
         if as_name is not None:
             raise UserError(_("--as {name}: no officers are configured ([officers.NAME] in the "
@@ -258,7 +257,7 @@ def check_post(officer: Officer | None, row: PostRow, move: str) -> None:
     """Raises :class:`UserError` when ``officer`` may not make ``move`` (``edit``,
     ``reschedule``, ``cancel``) on the post ``row``: a drafter may, on their own posts and
     on posts still awaiting approval."""
-    from .store import PostStatus
+    from .store.models import PostStatus
 
     if officer is None or move not in OWN_POSTS_ONLY or officer.has(APPROVER):
         return

@@ -407,7 +407,7 @@ def edit(store: Store, post_id: int, parts: Sequence[str], *, draft: Draft | Non
     rendering: dict[str, Any] = {} if draft is None else {
         "media": [m.to_record() for m in draft.media], "warnings": list(draft.warnings), "link": draft.link}
     move = "edit_failed" if old.status is S.FAILED and draft is not None else "edit"
-    from .approval import edit_move  # an approved post edited needs approval again
+    from .reapproval import edit_move  # an approved post edited needs approval again
 
     move, rendering = edit_move(old, move, rendering)
     if transition(store, post_id, move, reason=reason, detail={"old_parts": old.parts}, also=swap, **rendering):

@@ -29,7 +29,7 @@ class App:
         if self._officer is None:
             from ..officers import acting
 
-            self._officer = (acting(self.settings, self.as_officer),)
+            self._officer = (acting(self.settings.officers, self.as_officer),)
         return self._officer[0]
 
     @property

@@ -27,9 +27,11 @@ def guarded(command: click.Command, path: str) -> click.Command:
     def checked(*args: Any, **kwargs: Any) -> Any:
         from ..officers import acting_as, check_command, required_role
 
-        if required_role(path) is None:  # touches no data (the sandbox, the demo)
-            return original(*args, **kwargs)
         app = click.get_current_context().find_root().obj
+        if required_role(path) is None or (path == "init" and not _has_config(app.config_path)):
+            # Touches no data (the sandbox, the demo), or writes the first configuration:
+            # until it exists there are no officers.
+            return original(*args, **kwargs)
         officer = app.officer
         check_command(officer, path)
         with acting_as(officer), _record_actor(officer.name if officer else None):
@@ -49,3 +51,14 @@ def _record_actor(name: str | None) -> contextlib.AbstractContextManager[None]:
     except ImportError:  # a version without the record
         return contextlib.nullcontext()
     return acting_as(name)
+
+
+def _has_config(explicit: str | None) -> bool:
+    """True when a configuration file is found (one named but missing is not)."""
+    from ..config import find_config
+    from ..errors import ConfigError
+
+    try:
+        return find_config(explicit) is not None
+    except ConfigError:
+        return False
