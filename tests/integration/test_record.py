@@ -228,3 +228,63 @@ def test_two_writers_never_fork_the_chain(env) -> None:  # type: ignore[no-untyp
     assert not errors
     assert len(_entries(store)) == 6 + 3 * 3 * 6
     assert _cli(config, "record", "verify").code == 0
+
+
+def test_the_record_names_the_officer_who_drafted_approved_and_the_daemon_that_published(
+        tmp_path: Path, sandbox, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.integration.test_approval import _config, _draft, _runner
+
+    config = _config(tmp_path, sandbox, db_url, top='approval = "one"\nallow_as = true\nallow_self_approval = true\n')
+    run = _runner(config)
+    post = _draft(run, tmp_path, "dewi")
+    assert run("budi", "approve", str(post)).code == 0
+    own = _draft(run, tmp_path, "ani", account="sandbox_fb")
+    assert run("ani", "approve", str(own)).code == 0
+    store = Store(load_settings(config).database)
+    try:
+        assert [o.status for o in _worker(config).run_due().outcomes] == ["published", "published"]
+        mine = [(r.event, r.actor) for r in _entries(store) if r.post_id == post]
+        assert mine[:2] == [("drafted", "dewi"), ("approved", "budi")]
+        assert mine[-1][0] == "published" and mine[-1][1].startswith("daemon-a")
+        [selfish] = [r for r in _entries(store) if r.post_id == own and r.event == "approved"]
+        assert selfish.actor == "ani" and selfish.detail is not None and selfish.detail["self_approval"] is True
+    finally:
+        store.close()
+    shown = run("root", "record", "show", str(own))
+    assert shown.code == 0, shown.err
+    assert "drafted, by ani" in shown.out and "approved, by ani" in shown.out
+    assert "approved by the officer who drafted it" in shown.out
+    assert run("root", "record", "verify").code == 0
+
+
+def test_the_missed_sweep_records_each_post_and_the_next_occurrence(db_url: str) -> None:
+    import datetime as dt
+
+    from channels.base import Article, Draft
+    from disseminator import missed
+    from disseminator.articles import content_hash
+    from disseminator.store.migrate import upgrade
+
+    store = Store(db_url)
+    upgrade(store.engine)
+    try:
+        late = store.clock.now() - dt.timedelta(hours=2)
+        ids = []
+        for k, every in enumerate([None, "0 9 * * *"]):
+            art = Article(title=f"Rilis {k}", url=f"https://a.go.id/{k}")
+            aid = store.add_article(art, source=None, content_hash=content_hash(art))[0]
+            ids.append(store.add_post(article_id=aid, account="humas_fb", channel="facebook", variant="default",
+                                      draft=Draft(parts=(f"Rilis nomor {k}",)), scheduled_at=late, recurrence=every).id)
+        assert sorted(missed.sweep(store, grace=dt.timedelta(minutes=5))) == ids
+        rows = _entries(store)
+        assert [(r.event, r.post_id) for r in rows[:2]] == [("queued", ids[0]), ("queued", ids[1])]
+        swept = [r for r in rows if r.event == "missed"]
+        assert sorted(r.post_id for r in swept) == ids
+        assert all(r.account == "humas_fb" and "worker.grace" in (r.detail or {})["reason"] for r in swept)
+        [follower] = [r for r in rows[2:] if r.event == "queued"]
+        assert follower.post_id not in ids and f"next occurrence of post {ids[1]}" in (follower.detail or {})["reason"]
+        from disseminator.record import verify
+
+        assert verify(store).intact and verify(store).rows == 5
+    finally:
+        store.close()
