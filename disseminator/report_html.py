@@ -59,20 +59,24 @@ def _plt() -> Any:
 
 
 def chart_posts_per_day(figures: Figures) -> str:
+    """Stacked bars, one a day: each channel a grey and a hatch, so print tells them apart."""
     plt = _plt()
     days = figures.period.days()
     fig, ax = plt.subplots(figsize=(8, 3))
+    below = [0] * len(days)
     for i, channel in enumerate(figures.channels):
-        _grey, _hatch, marker, line = _style(i)
-        ax.plot([d.day for d in days], [figures.per_day[(d, channel)] for d in days], color="black",
-                marker=marker, markersize=4, linestyle=line, linewidth=1, markerfacecolor="white",
-                label=channel_name(channel))
+        grey, hatch, _marker, _line = _style(i)
+        counts = [figures.per_day[(d, channel)] for d in days]
+        ax.bar([d.day for d in days], counts, bottom=below, color=grey, hatch=hatch, edgecolor="black",
+               linewidth=0.6, label=channel_name(channel))
+        below = [b + c for b, c in zip(below, counts)]
     ax.set_xlabel(_("day of the period") if len(days) > 31 else _("day of the month"))
     ax.set_ylabel(_("posts"))
     ax.yaxis.get_major_locator().set_params(integer=True)
     if figures.channels:
         ax.legend(frameon=False, ncol=len(figures.channels))
     ax.grid(axis="y", color="0.85", linewidth=0.5)
+    ax.set_axisbelow(True)
     return _svg(fig)
 
 
@@ -85,6 +89,7 @@ def _bars(labels: list[str], values: list[float], ylabel: str, *, per_bar_style:
         ax.annotate(f"{value:,.0f}", (i, value), ha="center", va="bottom", fontsize=8)
     ax.set_xticks(range(len(labels)), labels)
     ax.set_ylabel(ylabel)
+    ax.yaxis.get_major_locator().set_params(integer=True)
     ax.grid(axis="y", color="0.85", linewidth=0.5)
     ax.set_axisbelow(True)
     return _svg(fig)
@@ -93,7 +98,7 @@ def _bars(labels: list[str], values: list[float], ylabel: str, *, per_bar_style:
 def bucket_labels() -> list[str]:
     labels, low = [], 0
     for high in LEAD_BUCKETS:
-        labels.append(_("{low}-{high} h").format(low=low, high=high) if low else _("under {high} h").format(high=high))
+        labels.append(_("{low}-{high} h").format(low=low, high=high) if low else _("up to {high} h").format(high=high))
         low = high
     labels.append(_("over {low} h").format(low=low))
     return labels
@@ -183,8 +188,8 @@ def render(figures: Figures, *, institution: str | None = None, made_at: dt.date
     if median is None:
         parts.append(f'<p id="lead-median">{_e(_("No article had its first post in this period."))}</p>')
     else:
-        text = ngettext("{n} article; half of them had their first post within {hours} hours of publication "
-                        "(or of being added, when the article has no publication time).",
+        text = ngettext("{n} article; its first post went out {hours} hours after its publication "
+                        "(or after it was added, when the article has no publication time).",
                         "{n} articles; half of them had their first post within {hours} hours of publication "
                         "(or of being added, when the article has no publication time).", len(figures.leads))
         parts.append(f'<p id="lead-median" data-hours="{median:.2f}">'
