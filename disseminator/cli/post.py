@@ -61,7 +61,9 @@ def show_text(data: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
                  id=data["id"], account=data["account"], channel=data["channel"], status=status_word(data["status"]),
                  article_id=data["article_id"], title=data["article_title"]), 2),
              fit(when, 2)]
-    if data["remote_url"]:
+    if data["remote_url"] and data["status"] == "withdrawn":
+        lines.append(fit(_("link (deleted from the network): {url}").format(url=data["remote_url"]), 2))
+    elif data["remote_url"]:
         lines.append(fit(_("link: {url}").format(url=data["remote_url"]), 2))
     step = what_next(data, tz, now=now)
     if data["status"] in ("scheduled", "publishing") and step:
