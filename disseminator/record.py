@@ -136,14 +136,14 @@ def verify(store: Store) -> Verdict:
     if head is not None and (head.seq, head.hash) != (expected - 1, prev):
         if head.seq > expected - 1:
             return Verdict(n, expected - 1, prev, expected, "removed", _(
-                "record row {seq}: removed (the record ends at row {last}, but {head} rows were written)").format(
+                "record row {seq}: removed (the record ends at row {last} of {head})").format(
                     seq=expected, last=expected - 1, head=head.seq))
         if head.seq < expected - 1:
             return Verdict(n, expected - 1, prev, head.seq + 1, "inserted", _(
-                "record row {seq}: inserted directly in the database (the record's head is row {head})").format(
+                "record row {seq}: inserted behind the tool's back (head: row {head})").format(
                     seq=head.seq + 1, head=head.seq))
         return Verdict(n, expected - 1, prev, head.seq, "changed", _(
-            "record row {seq}: changed after it was written (its hash does not match the record's head)").format(
+            "record row {seq}: changed after it was written (the head's hash differs)").format(
                 seq=head.seq))
     return Verdict(n, expected - 1, prev)
 
@@ -154,10 +154,10 @@ def _judge(row: RecordRow, expected: int, prev: str) -> tuple[int, str, str] | N
             seq=expected, before=expected - 1, after=row.seq)
     if row.prev_hash != prev:
         return row.seq, "reordered", _(
-            "record row {seq}: out of place (it does not follow row {before}: reordered or inserted)").format(
+            "record row {seq}: out of place (reordered, or inserted after {before})").format(
                 seq=row.seq, before=row.seq - 1)
     if chain.row_hash(row) != row.hash:
-        return row.seq, "changed", _("record row {seq}: changed after it was written (its hash does not match)").format(
+        return row.seq, "changed", _("record row {seq}: changed after it was written (its hash differs)").format(
             seq=row.seq)
     return None
 

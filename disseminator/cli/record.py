@@ -11,7 +11,7 @@ import click
 from channels.i18n import _, ngettext
 
 from . import Group
-from .output import Output, output_options
+from .output import Output, output_options, wrapped
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -44,10 +44,9 @@ def verify(app: App, output: Output) -> None:
             raise click.exceptions.Exit(1)
         return
     if not verdict.intact:
-        raise UserError(_("{problem}; the record cannot be trusted from that entry on: compare it with an "
-                          "export kept elsewhere").format(problem=verdict.message))
-    click.echo(ngettext("{n} row, chain intact (last hash {hash})", "{n} rows, chain intact (last hash {hash})",
-                        verdict.rows).format(n=verdict.rows, hash=verdict.last_hash))
+        raise UserError(verdict.message)
+    click.echo(ngettext("{n} row, chain intact", "{n} rows, chain intact", verdict.rows).format(n=verdict.rows))
+    click.echo(_("last hash {hash}").format(hash=verdict.last_hash))
 
 
 @record.command("export", help=_(
@@ -92,7 +91,7 @@ def show(app: App, post_id: int, output: Output) -> None:
                         len(found)).format(id=post_id, account=found[0].account, n=len(found)))
     for row in found:
         for line in entry_lines(row, app.settings.tz):
-            click.echo(line)
+            click.echo(wrapped(line, indent=6))
 
 
 def _event_word(event: str) -> str:
