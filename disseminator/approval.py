@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from channels.i18n import _
+from channels.i18n import N_, _
 
 from .errors import RunFailed, UserError
 from .officers import Officer, check_command, identity
@@ -153,21 +153,31 @@ def reject(settings: Settings, store: Store, post_ids: list[int], *, reason: str
     return result
 
 
+#: Why a post cannot be approved or rejected, by move: (being published, already
+#: published, in another state).
+_NOT_AWAITING: dict[str, tuple[str, str, str]] = {
+    "approve": (N_("post {id} is being published right now; it cannot be approved"),
+                N_("post {id} is already published; it cannot be approved"),
+                N_("post {id} is {status}, not awaiting approval; it cannot be approved")),
+    "reject": (N_("post {id} is being published right now; it cannot be rejected"),
+               N_("post {id} is already published; it cannot be rejected"),
+               N_("post {id} is {status}, not awaiting approval; it cannot be rejected")),
+}
+
+
 def _check_awaiting(row: PostRow, move: str) -> None:
-    from .store import PostStatus
-
-    S = PostStatus
-    if row.status is S.AWAITING_APPROVAL:
-        return
-    if row.status is S.PUBLISHING:
-        raise UserError(_("post {id} is being published right now; there is nothing to {move}").format(
-            id=row.id, move=move))
-    if row.status is S.PUBLISHED:
-        raise UserError(_("post {id} is already published; there is nothing to {move}").format(id=row.id, move=move))
+    """Raises :class:`UserError` unless ``row`` awaits approval (``move``: approve, reject)."""
     from .states import label
+    from .store.models import PostStatus
 
-    raise UserError(_("post {id} is {status}, not awaiting approval; there is nothing to {move}").format(
-        id=row.id, status=label(row.status), move=move))
+    publishing, published, other = _NOT_AWAITING[move]
+    if row.status is PostStatus.AWAITING_APPROVAL:
+        return
+    if row.status is PostStatus.PUBLISHING:
+        raise UserError(_(publishing).format(id=row.id))
+    if row.status is PostStatus.PUBLISHED:
+        raise UserError(_(published).format(id=row.id))
+    raise UserError(_(other).format(id=row.id, status=label(row.status)))
 
 
 def _view(settings: Settings, store: Store, row: PostRow, approvals: list[dict[str, Any]]) -> dict[str, Any]:

@@ -263,8 +263,8 @@ def check_post(officer: Officer | None, row: PostRow, move: str) -> None:
         return
     if row.drafted_by == officer.name or row.status is PostStatus.AWAITING_APPROVAL:
         return
-    raise UserError(_("post {id}: officer {name} (drafter) may {move} only their own posts or posts "
-                      "awaiting approval; ask an approver").format(id=row.id, name=officer.name, move=move))
+    raise UserError(_("post {id}: officer {name} (drafter) may use '{command}' only on their own posts or "
+                      "on posts awaiting approval; ask an approver").format(id=row.id, name=officer.name, command=move))
 
 
 #: The officer this process acts as, once the client has decided (:func:`acting_as`).

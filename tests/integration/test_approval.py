@@ -119,7 +119,7 @@ def test_drafted_post_waits_for_approval_then_is_published(tmp_path: Path, sandb
 
     again = run("budi", "approve", str(post))  # published: one line, nothing changes
     assert again.code == 1
-    assert again.err.strip().splitlines() == [f"error: post {post} is already published; there is nothing to approve"]
+    assert again.err.strip().splitlines() == [f"error: post {post} is already published; it cannot be approved"]
 
 
 def test_reject_cancels_with_the_reason(officers: Cli, tmp_path: Path, sandbox) -> None:  # type: ignore[no-untyped-def]
@@ -231,7 +231,7 @@ def test_drafter_changes_only_own_or_unapproved_posts(officers: Cli, tmp_path: P
                  ("edit", str(theirs), "--text", "Bukan milik saya")):
         refused = officers("dewi", *args)
         assert refused.code == 1, args
-        assert f"post {theirs}: officer dewi (drafter) may {args[0]} only their own posts" in refused.err
+        assert f"post {theirs}: officer dewi (drafter) may use '{args[0]}' only on their own posts" in refused.err
     assert _status(officers, theirs) == "scheduled"
     own = _draft(officers, tmp_path, "dewi", at="besok 09:00", title="Berita lain")
     assert officers("budi", "approve", str(own)).code == 0
