@@ -290,3 +290,21 @@ def test_the_missed_sweep_records_each_post_and_the_next_occurrence(db_url: str)
         assert verify(store).intact and verify(store).rows == 5
     finally:
         store.close()
+
+
+def test_an_auditor_checks_an_export_without_the_tool(env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    config, store = _five(env)
+    exported = tmp_path / "record.json"
+    exported.write_text(_cli(config, "record", "export", "--json").out, encoding="utf-8")
+    check = [sys.executable, str(REPO / "tools" / "check_record.py"), str(exported)]
+    ok = subprocess.run(check, capture_output=True, text=True)
+    last = _entries(store)[-1].hash
+    assert ok.returncode == 0 and ok.stdout.strip() == f"5 entries check; last hash {last}", ok.stderr
+    rows = json.loads(exported.read_text(encoding="utf-8"))
+    rows[3]["detail"]["reason"] = "templat benar"  # a doctored copy
+    exported.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    bad = subprocess.run(check, capture_output=True, text=True)
+    assert bad.returncode == 1 and "entry 4 was changed" in bad.stderr
