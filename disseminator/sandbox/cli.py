@@ -63,7 +63,8 @@ HELP_FAULTS = N_("POST /_sandbox/faults replaces the fault set with a JSON docum
                  "  GET /_sandbox/faults shows the set with the counts still to serve.")
 HELP_ENDPOINTS = N_("Other control endpoints:\n"
                     "  GET  /_sandbox/health, GET /_sandbox/posts[?network=x|facebook|instagram],\n"
-                    "  GET  /_sandbox/posts/NETWORK/ID, POST /_sandbox/reset (posts, media, quotas,\n"
+                    "  GET  /_sandbox/posts/NETWORK/ID, GET /_sandbox/deleted (posts deleted through\n"
+                    "  the API), POST /_sandbox/reset (posts, media, quotas,\n"
                     "  revocations, faults), POST /_sandbox/tokens/revoke {{\"token\": \"...\",\n"
                     "  \"reason\": \"password_changed\"|\"expired\"|\"logged_out\"|\"permission\"}},\n"
                     "  POST /_sandbox/tokens/restore {{\"token\": \"...\"}} (or {{}} for all),\n"
