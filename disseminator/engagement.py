@@ -3,7 +3,7 @@
 The daemon (:class:`disseminator.ops_loop.OpsLoop`, at most every :data:`EVERY` across
 every daemon sharing the database) and ``disseminator metrics fetch`` (one pass, for cron)
 call :func:`fetch`.  It asks the database which snapshots are due, a query bounded by the
-index on ``posts.published_at`` (only posts published inside a mark's window are looked
+index on ``posts (status, published_at)`` (only posts published inside a mark's window are looked
 at, never the whole history), and reads at most ``worker.engagement_reads`` posts per
 account per pass, within the networks' read limits:
 

@@ -180,8 +180,9 @@ class PostRow(Base):
               postgresql_where=text("status NOT IN ('cancelled', 'failed', 'withdrawn')")),
         CheckConstraint(_in("status", PostStatus), name="ck_posts_status"),
         Index("ix_posts_due", "status", "next_attempt_at"),
-        # Engagement snapshots due (disseminator/engagement.py): posts published in a window.
-        Index("ix_posts_published_at", "published_at"),
+        # Engagement snapshots due and the monthly report: published posts in a time window
+        # (status first: a planner without statistics then never prefers ix_posts_due).
+        Index("ix_posts_status_published_at", "status", "published_at"),
         # Per-account order: "is an earlier post of this account still waiting?"
         Index("ix_posts_account_order", "account", "status", "scheduled_at"),
         # The first page of queue and of history reads 51 rows in order, not the whole table (0016).
@@ -446,6 +447,20 @@ class RecordHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+class MetricRow(Base):
+    """What the network said of a published post's engagement at one mark (``1h``, ``24h``,
+    ``7d`` after publishing): its figures (English keys, whole numbers) and when they were
+    read.  One row per post and mark: a snapshot is never taken twice."""
+
+    __tablename__ = "post_metrics"
+    __table_args__ = (Index("uq_post_metrics_post_mark", "post_id", "mark", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    mark: Mapped[str] = mapped_column(String(10))
+    taken_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    figures: Mapped[dict[str, int]] = mapped_column(JSON)
 
 class MetricRow(Base):
     """What the network said of a published post's engagement at one mark (``1h``, ``24h``,

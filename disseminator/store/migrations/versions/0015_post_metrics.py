@@ -1,7 +1,7 @@
 """Engagement figures: ``post_metrics`` holds what the network said of a published post's
 reach and reactions at 1 hour, 24 hours and 7 days after it went out (one row per post
-and mark), and ``posts.published_at`` is indexed so the due snapshots are found without
-reading the whole history.
+and mark), and posts are indexed by (status, published_at) so the due snapshots (and a
+month's report) are found without reading the whole history.
 
 Revision ID: 0015
 Revises: 0014
@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("figures", sa.JSON, nullable=False),
     )
     op.create_index("uq_post_metrics_post_mark", "post_metrics", ["post_id", "mark"], unique=True)
-    op.create_index("ix_posts_published_at", "posts", ["published_at"])
+    op.create_index("ix_posts_status_published_at", "posts", ["status", "published_at"])
     marks = sa.table("alert_marks", sa.column("name", sa.String), sa.column("value", sa.Integer),
                      sa.column("at", UTCDateTime))
     op.bulk_insert(marks, [{"name": "metrics", "value": 0, "at": None}])
@@ -38,6 +38,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DELETE FROM alert_marks WHERE name = 'metrics'")
-    op.drop_index("ix_posts_published_at", table_name="posts")
+    op.drop_index("ix_posts_status_published_at", table_name="posts")
     op.drop_index("uq_post_metrics_post_mark", table_name="post_metrics")
     op.drop_table("post_metrics")
