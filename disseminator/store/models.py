@@ -461,17 +461,3 @@ class MetricRow(Base):
     mark: Mapped[str] = mapped_column(String(10))
     taken_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     figures: Mapped[dict[str, int]] = mapped_column(JSON)
-
-class MetricRow(Base):
-    """What the network said of a published post's engagement at one mark (``1h``, ``24h``,
-    ``7d`` after publishing): its figures (English keys, whole numbers) and when they were
-    read.  One row per post and mark: a snapshot is never taken twice."""
-
-    __tablename__ = "post_metrics"
-    __table_args__ = (Index("uq_post_metrics_post_mark", "post_id", "mark", unique=True),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
-    mark: Mapped[str] = mapped_column(String(10))
-    taken_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    figures: Mapped[dict[str, int]] = mapped_column(JSON)
