@@ -100,7 +100,10 @@ def report(app: App, month: str | None, since: str | None, until: str | None, ta
         output.emit({"html": str(html_path), "csv": [str(p) for p in written], "posts": figures.posts,
                      "articles": len(figures.leads)})
         return
-    click.echo(wrapped(ngettext("Report of {period} written to {path} ({n} post).",
-                                "Report of {period} written to {path} ({n} posts).", figures.posts).format(
-        period=span.label, path=html_path, n=figures.posts)))
-    click.echo(wrapped(_("The same figures as CSV: {paths}").format(paths=", ".join(str(p) for p in written))))
+    # Paths each on a line of their own: a path cut in two by wrapping cannot be copied.
+    click.echo(wrapped(ngettext("Report of {period} ({n} post) written to:", "Report of {period} ({n} posts) written to:",
+                                figures.posts).format(period=span.label, n=figures.posts)))
+    click.echo(f"  {html_path}")
+    click.echo(_("The same figures as CSV:"))
+    for path in written:
+        click.echo(f"  {path}")

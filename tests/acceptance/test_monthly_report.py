@@ -206,7 +206,7 @@ def test_report_text_output_and_default_csv_beside_the_html(report_config: Path,
     result = run_cli(["--config", str(report_config), "report", "--since", "2026-11-02", "--until", "2026-11-02",
                       "-o", str(out)])
     assert result.code == 0, result.err
-    assert "3 posts" in result.out
+    assert "3 posts" in result.out and f"  {out}" in result.out.splitlines()
     assert (tmp_path / "r-top-posts.csv").exists()
     page = Tables()
     page.feed(out.read_text(encoding="utf-8"))
