@@ -177,7 +177,7 @@ def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
         return _("overdue past worker.grace: 'disseminator retry {id}' sends it, 'disseminator cancel {id}' "
                  "drops it").format(id=post["id"])
     if status == "awaiting_approval":
-        return _("waits for 'disseminator approve {id}' (or 'reject {id} --reason TEXT')").format(id=post["id"])
+        return _("waits for 'disseminator approve {id}'").format(id=post["id"])
     if status != "scheduled":
         return stored(post.get("error") or "")
     if post.get("paused_all"):
