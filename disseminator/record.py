@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,6 +34,23 @@ from .store.models import RecordHeadRow, RecordRow
 WITH_PARTS = frozenset({"published", "edit", "edit_failed", "edit_draft", "edit_approved"})
 #: A new post (``schedule``, a recurring post's next occurrence): the store writes it.
 post_queued = chain.queued
+RECORD = chain.RECORD
+
+
+class Entry(Protocol):
+    """An entry as read back (a row of ``record``)."""
+
+    seq: int
+    at: dt.datetime
+    event: str
+    post_id: int | None
+    account: str | None
+    actor: str
+    detail: dict[str, Any] | None
+    prev_hash: str
+    hash: str
+
+
 #: Rows read per batch by verify and export.
 BATCH = 1000
 
@@ -103,20 +120,21 @@ class Verdict:
 
 
 def rows(store: Store, *, since: dt.datetime | None = None, until: dt.datetime | None = None,
-         post_id: int | None = None) -> Iterator[RecordRow]:
+         post_id: int | None = None) -> Iterator[Entry]:
     """The record's rows in order, read :data:`BATCH` at a time (``since`` inclusive,
     ``until`` exclusive)."""
     last = 0
     while True:
         with store.session() as s:
-            q = select(RecordRow).where(RecordRow.seq > last).order_by(RecordRow.seq).limit(BATCH)
+            # Core rows, not ORM objects: verify reads every entry (attribute access alike).
+            q = select(*RECORD.c).where(RecordRow.seq > last).order_by(RecordRow.seq).limit(BATCH)
             if since is not None:
                 q = q.where(RecordRow.at >= since)
             if until is not None:
                 q = q.where(RecordRow.at < until)
             if post_id is not None:
                 q = q.where(RecordRow.post_id == post_id)
-            batch = list(s.scalars(q))
+            batch: list[Any] = list(s.execute(q))
         yield from batch
         if len(batch) < BATCH:
             return
@@ -148,7 +166,7 @@ def verify(store: Store) -> Verdict:
     return Verdict(n, expected - 1, prev)
 
 
-def _judge(row: RecordRow, expected: int, prev: str) -> tuple[int, str, str] | None:
+def _judge(row: Entry, expected: int, prev: str) -> tuple[int, str, str] | None:
     if row.seq != expected:
         return expected, "removed", _("record row {seq}: removed (row {before} is followed by row {after})").format(
             seq=expected, before=expected - 1, after=row.seq)
@@ -162,7 +180,7 @@ def _judge(row: RecordRow, expected: int, prev: str) -> tuple[int, str, str] | N
     return None
 
 
-def export_row(row: RecordRow) -> dict[str, Any]:
+def export_row(row: Entry) -> dict[str, Any]:
     """A row as ``record export`` writes it (English keys, UTC times)."""
     return {"seq": row.seq, "at": row.at.astimezone(dt.timezone.utc).isoformat(), "event": row.event,
             "post_id": row.post_id, "account": row.account, "actor": row.actor, "detail": row.detail,
@@ -173,7 +191,7 @@ def export_row(row: RecordRow) -> dict[str, Any]:
 COLUMNS = ("seq", "at", "event", "post_id", "account", "actor", "detail", "prev_hash", "hash")
 
 
-def of_post(store: Store, post_id: int) -> list[RecordRow]:
+def of_post(store: Store, post_id: int) -> list[Entry]:
     """The record of one post, in order.  Raises :class:`NotFound` for an unknown post
     with no record."""
     found = list(rows(store, post_id=post_id))

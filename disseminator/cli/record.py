@@ -16,7 +16,7 @@ from .output import Output, output_options, wrapped
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from ..store.models import RecordRow
+    from ..record import Entry
     from .app import App
 
 
@@ -107,7 +107,7 @@ def _event_word(event: str) -> str:
     return words.get(event, event)
 
 
-def entry_lines(row: RecordRow, tz: ZoneInfo) -> Iterator[str]:
+def entry_lines(row: Entry, tz: ZoneInfo) -> Iterator[str]:
     """One entry of ``record show``: when, what, who; then what it carried, indented."""
     from ..views import show_human
 

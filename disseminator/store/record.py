@@ -50,7 +50,7 @@ EVENTS = {
 
 
 @dataclass(frozen=True)
-class Entry:
+class Pending:
     """One event to append: its fields but its place and hashes."""
 
     event: str
@@ -93,7 +93,7 @@ def note(s: Session, *, event: str, at: dt.datetime, post_id: int | None = None,
          actor_name: str | None = None, detail: dict[str, Any] | None = None) -> None:
     """Append an entry when ``s`` commits (in its transaction); nothing if it rolls back."""
     clean = None if detail is None else json.loads(json.dumps(detail, ensure_ascii=False))  # as stored and read back
-    s.info.setdefault(_PENDING, []).append(Entry(event, at, post_id, account, actor(actor_name), clean))
+    s.info.setdefault(_PENDING, []).append(Pending(event, at, post_id, account, actor(actor_name), clean))
 
 
 def queued(s: Session, *, post_id: int, account: str, at: dt.datetime, parts: list[str],
@@ -135,7 +135,7 @@ def row_hash(row: Any) -> str:
 
 
 def _write(s: Session) -> None:
-    entries: list[Entry] = s.info.pop(_PENDING, None) or []
+    entries: list[Pending] = s.info.pop(_PENDING, None) or []
     if not entries:
         return
     s.flush()  # the change's own writes first: on SQLite they take the write lock
