@@ -81,6 +81,7 @@ class PostgresWatch:
     def __init__(self, url: str) -> None:
         self._url = url.replace("postgresql+psycopg://", "postgresql://").replace("postgres://", "postgresql://", 1)
         self._conn: Any = None
+        self._schema: str | None = None
 
     def _connect(self) -> Any:
         if self._conn is None or self._conn.closed:
@@ -88,16 +89,28 @@ class PostgresWatch:
 
             self._conn = psycopg.connect(self._url, autocommit=True, connect_timeout=10)
             self._conn.execute(f"LISTEN {CHANNEL}")
+            self._schema = self._conn.execute("SELECT current_schema()").fetchone()[0]
         return self._conn
+
+    def _ours(self, payload: str) -> bool:
+        """A change to our tables: the notice names ``schema.table`` (migration 0016, which
+        a database must have for the daemon to open it; a bare table name comes from a
+        schema still before it, not ours).  The channel is the database's, so queues kept
+        in other schemas of one database would otherwise wake us."""
+        return payload.rpartition(".")[0] == self._schema
 
     def wait(self, timeout: float) -> bool:
         try:
             conn = self._connect()
-            heard = any(True for _note in conn.notifies(timeout=max(timeout, 0.0), stop_after=1))
-            if heard:  # drain what else came meanwhile: one wake for a burst of changes
-                for _more in conn.notifies(timeout=0.0):
-                    pass
-            return heard
+            deadline = time.monotonic() + max(timeout, 0.0)
+            while True:
+                notes = list(conn.notifies(timeout=max(deadline - time.monotonic(), 0.0), stop_after=1))
+                if not notes:
+                    return False
+                if self._ours(notes[0].payload):
+                    for _more in conn.notifies(timeout=0.0):  # one wake for a burst of changes
+                        pass
+                    return True
         except Exception as exc:  # noqa: BLE001 - the database is down: let the timer decide
             log.debug("notify.postgres_unavailable %s", exc)
             self.close()
