@@ -67,8 +67,7 @@ def hashtag_warnings(parts: list[str]) -> list[str]:
         letters = [c for c in tag[1:] if c.isalpha()]
         rest = letters[1:]  # "#Harikemerdekaan" (a tag title-cased as one word) is flagged too
         if len(letters) >= LONG_HASHTAG and (all(c.islower() for c in rest) or all(c.isupper() for c in rest)):
-            found.append(_("hashtag {tag} is not in CamelCase: screen readers cannot tell its words apart "
-                           "(write it like #HariKemerdekaan)").format(tag=tag))
+            found.append(_("hashtag {tag}: not CamelCase, screen readers cannot split it").format(tag=tag))
     return found
 
 
@@ -76,8 +75,7 @@ def blocking(settings: Settings, row: PostRow) -> list[str]:
     """Why ``row`` cannot be approved as it is (an image without alt text), one line each."""
     if not settings.officers.require_alt_text:
         return []
-    return [_("post {id}: image {n} has no alt text; add image_alt to the article and add it again, "
-              "or edit the post; it cannot be approved without").format(id=row.id, n=n)
+    return [_("post {id} cannot be approved: image {n} has no alt text (image_alt)").format(id=row.id, n=n)
             for n, media in enumerate(row.media or [], 1) if not str(media.get("alt") or "").strip()]
 
 
@@ -107,12 +105,12 @@ def _approve_one(settings: Settings, store: Store, row: PostRow, officer: Office
     name = identity(officer)
     own = row.drafted_by is not None and row.drafted_by == name
     if own and not settings.officers.self_approval:
-        raise UserError(_("post {id}: {name} drafted it and may not approve it too "
-                          "(allow_self_approval = false); ask another approver").format(id=row.id, name=name))
+        raise UserError(_("post {id}: {name} drafted it, so may not approve it (allow_self_approval)").format(
+            id=row.id, name=name))
     approvals = list(row.approved_by or [])
     if any(a.get("officer") == name for a in approvals):
-        raise UserError(_("post {id}: {name} has approved it already; it needs a second, different "
-                          "approver").format(id=row.id, name=name))
+        raise UserError(_("post {id}: {name} approved it already; another approver must too").format(
+            id=row.id, name=name))
     problems = blocking(settings, row)
     if problems:
         raise UserError(problems[0])

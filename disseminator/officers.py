@@ -197,13 +197,11 @@ def acting(conf: OfficerSettings, as_name: str | None = None, *, user: str | Non
     """
     if not conf.officers:
         if as_name is not None:
-            raise UserError(_("--as {name}: no officers are configured ([officers.NAME] in the "
-                              "configuration); run the command without --as").format(name=as_name))
+            raise UserError(_("--as {name}: no [officers] are configured; run the command without --as").format(name=as_name))
         return None
     if as_name is not None:
         if not conf.allow_as:
-            raise UserError(_("--as {name}: this configuration does not allow choosing the officer "
-                              "(allow_as = false); run it as your own user").format(name=as_name))
+            raise UserError(_("--as {name}: the configuration says allow_as = false; run it as yourself").format(name=as_name))
         if as_name not in conf.officers:
             raise UserError(_("unknown officer {name!r} (officers: {known})").format(
                 name=as_name, known=", ".join(conf.officers)))
@@ -212,8 +210,8 @@ def acting(conf: OfficerSettings, as_name: str | None = None, *, user: str | Non
     for officer in conf.officers.values():
         if officer.os_user == user:
             return officer
-    raise UserError(_("the user {user!r} is not an officer of this installation; an admin adds it "
-                      "as [officers.NAME] os_user = {user!r}").format(user=user))
+    raise UserError(_("user {user!r} is no officer: an admin adds os_user = {user!r} to an "
+                      "[officers.NAME]").format(user=user))
 
 
 def identity(officer: Officer | None) -> str:
@@ -248,8 +246,7 @@ def check_command(officer: Officer | None, path: str) -> None:
         return
     assert officer is not None
     needed = required_role(path) or ADMIN
-    raise UserError(_("officer {name} ({role}) may not run '{command}': it needs the {needed} role; "
-                      "ask an officer who has it").format(
+    raise UserError(_("officer {name} ({role}) may not run '{command}' (needs the {needed} role)").format(
         name=officer.name, role=_(ROLE_WORDS[officer.role]), command=path, needed=_(ROLE_WORDS[needed])))
 
 
@@ -263,8 +260,8 @@ def check_post(officer: Officer | None, row: PostRow, move: str) -> None:
         return
     if row.drafted_by == officer.name or row.status is PostStatus.AWAITING_APPROVAL:
         return
-    raise UserError(_("post {id}: officer {name} (drafter) may use '{command}' only on their own posts or "
-                      "on posts awaiting approval; ask an approver").format(id=row.id, name=officer.name, command=move))
+    raise UserError(_("post {id}: drafter {name} may '{command}' only own or unapproved posts").format(
+        id=row.id, name=officer.name, command=move))
 
 
 #: The officer this process acts as, once the client has decided (:func:`acting_as`).

@@ -169,8 +169,7 @@ def schedule(app: App, refs: tuple[str, ...], plan: str | None, accounts: tuple[
             click.echo(queued.format(
                 id=r["id"], account=r["account"], channel=r["channel"], when=show_human(r["scheduled_at"], app.settings.tz)))
             if r["status"] == "awaiting_approval":
-                click.echo("  " + _("it waits for approval: 'disseminator preview --post {id}', then "
-                                    "'disseminator approve {id}'").format(id=r["id"]))
+                click.echo("  " + _("awaiting approval: see 'disseminator preview --post {id}'").format(id=r["id"]))
             if r.get("embargo_until"):
                 click.echo("  " + _("warning: the article is under embargo until {when}; the post goes then, "
                                     "not before").format(when=show_human(r["embargo_until"], app.settings.tz)))

@@ -148,7 +148,7 @@ def test_two_approvals_need_two_different_approvers(tmp_path: Path, sandbox, sql
     assert _status(run, post) == "awaiting_approval"
     same = run("budi", "approve", str(post))
     assert same.code == 1
-    assert "budi has approved it already" in same.err
+    assert "budi approved it already; another approver must too" in same.err
     second = run("sari", "approve", str(post), "--json")
     assert second.code == 0, second.err
     assert second.json()[0]["approved_by"] == ["budi", "sari"]
@@ -164,8 +164,7 @@ def test_self_approval_is_refused_by_default(officers: Cli, tmp_path: Path) -> N
     own = officers("ani", "approve", str(post))
     assert own.code == 1
     assert own.err.strip().splitlines() == [
-        f"error: post {post}: ani drafted it and may not approve it too (allow_self_approval = false); "
-        "ask another approver"]
+        f"error: post {post}: ani drafted it, so may not approve it (allow_self_approval)"]
     assert _status(officers, post) == "awaiting_approval"
     assert officers("budi", "approve", str(post)).code == 0
 
@@ -203,9 +202,9 @@ def test_edit_after_approval_needs_approval_again(officers: Cli, tmp_path: Path,
 def test_roles_refuse_what_they_may_not_do(officers: Cli, tmp_path: Path) -> None:
     post = _draft(officers, tmp_path, at="besok 09:00")
     refusals = {
-        ("dewi", "approve", str(post)): "officer dewi (drafter) may not run 'approve': it needs the approver role",
+        ("dewi", "approve", str(post)): "officer dewi (drafter) may not run 'approve' (needs the approver role)",
         ("dewi", "pause", "sandbox_x", "--reason", "x"): "officer dewi (drafter) may not run 'pause'",
-        ("dewi", "accounts", "list"): "officer dewi (drafter) may not run 'accounts list': it needs the admin role",
+        ("dewi", "accounts", "list"): "officer dewi (drafter) may not run 'accounts list' (needs the admin role)",
         ("budi", "accounts", "check"): "officer budi (approver) may not run 'accounts check'",
         ("budi", "db", "current"): "officer budi (approver) may not run 'db current'",
         ("dewi", "run-due"): "officer dewi (drafter) may not run 'run-due'",
@@ -231,7 +230,7 @@ def test_drafter_changes_only_own_or_unapproved_posts(officers: Cli, tmp_path: P
                  ("edit", str(theirs), "--text", "Bukan milik saya")):
         refused = officers("dewi", *args)
         assert refused.code == 1, args
-        assert f"post {theirs}: officer dewi (drafter) may use '{args[0]}' only on their own posts" in refused.err
+        assert f"post {theirs}: drafter dewi may '{args[0]}' only own or unapproved posts" in refused.err
     assert _status(officers, theirs) == "scheduled"
     own = _draft(officers, tmp_path, "dewi", at="besok 09:00", title="Berita lain")
     assert officers("budi", "approve", str(own)).code == 0
@@ -245,13 +244,12 @@ def test_officer_is_the_os_user_and_as_needs_allow_as(tmp_path: Path, sandbox, s
     as_refused = run("budi", "queue", env={"LOGNAME": "dewi"})
     assert as_refused.code == 1
     assert as_refused.err.strip().splitlines() == [
-        "error: --as budi: this configuration does not allow choosing the officer (allow_as = false); "
-        "run it as your own user"]
+        "error: --as budi: the configuration says allow_as = false; run it as yourself"]
     post = _draft(lambda _o, *a, **k: run(None, *a, env={"LOGNAME": "dewi"}), tmp_path)
     # budi's operating-system user is budi_os (os_user); the name alone is not enough.
     assert run(None, "approve", str(post), env={"LOGNAME": "budi"}).code == 1
     stranger = run(None, "approve", str(post), env={"LOGNAME": "budi"})
-    assert "the user 'budi' is not an officer" in stranger.err
+    assert "user 'budi' is no officer: an admin adds os_user = 'budi' to an [officers.NAME]" in stranger.err
     assert run(None, "approve", str(post), env={"LOGNAME": "budi_os"}).code == 0
     shown = run(None, "post", "show", str(post), "--json", env={"LOGNAME": "dewi"}).json()
     assert (shown["status"], shown["drafted_by"]) == ("scheduled", "dewi")
@@ -273,11 +271,11 @@ def test_image_without_alt_text_cannot_be_approved(officers: Cli, tmp_path: Path
     [item] = shown.json()
     assert item["post_id"] == post and item["media_alt"] == [None]
     assert any("image 1 has no alt text" in w for w in item["warnings"])
-    assert any("#Harikemerdekaan is not in CamelCase" in w for w in item["warnings"])
+    assert any("#Harikemerdekaan: not CamelCase" in w for w in item["warnings"])
     assert not any("#MBG" in w for w in item["warnings"])
     refused = officers("budi", "approve", str(post))
     assert refused.code == 1
-    assert f"error: post {post}: image 1 has no alt text" in refused.err
+    assert f"error: post {post} cannot be approved: image 1 has no alt text (image_alt)" in refused.err
     assert _status(officers, post) == "awaiting_approval"
 
     with_alt = _draft(officers, tmp_path, image=image, image_alt="Bendungan", title="Bendungan baru",
@@ -316,7 +314,7 @@ def test_without_officers_everyone_may_approve(tmp_path: Path, sandbox, sqlite_u
     assert approved.code == 0, approved.err
     assert approved.json()[0]["self_approved"] is True
     as_refused = run("budi", "queue")
-    assert as_refused.code == 1 and "no officers are configured" in as_refused.err
+    assert as_refused.code == 1 and "no [officers] are configured" in as_refused.err
 
 
 @pytest.mark.parametrize(("text", "message"), [
