@@ -80,12 +80,13 @@ def _busy(s: Session, accounts: Collection[str], cutoff: dt.datetime) -> set[str
 
 
 def sweep(store: Store, *, grace: dt.timedelta, zone_for: Callable[[str], ZoneInfo] | None = None,
-          account: str | None = None) -> list[int]:
+          account: str | None = None, actor: str | None = None) -> list[int]:
     """Move every post missed at the store's clock to ``missed`` (only ``account``'s when
     given); returns their ids.
 
     A recurring post's next occurrence is queued in the same transaction (the series goes
-    on; ``zone_for`` gives an account's zone, UTC without it).
+    on; ``zone_for`` gives an account's zone, UTC without it).  ``actor`` is who the record
+    names (a daemon's worker id; default: who runs this process).
     """
     from .recurrence import follow
 
@@ -129,7 +130,7 @@ def sweep(store: Store, *, grace: dt.timedelta, zone_for: Callable[[str], ZoneIn
                     follow(s, row, now=now, zone=zone_for(row.account) if zone_for else ZoneInfo("UTC"))
                 accounts = dict(found)
                 for pid in done:  # one INSERT for the batch, at commit
-                    record.post_moved(s, edge="miss", post_id=pid, account=accounts[pid], at=now, actor=None,
+                    record.post_moved(s, edge="miss", post_id=pid, account=accounts[pid], at=now, actor=actor,
                                       reason=reason, detail=None, media=None, remote_url=None)
         for pid in done:
             log.info("post.missed post=%s grace=%ss", pid, int(grace.total_seconds()))

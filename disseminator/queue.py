@@ -312,8 +312,9 @@ def save_part(store: Store, post_id: int, *, worker: str, index: int, remote_id:
         )
 
 
-def recover_expired(store: Store) -> list[int]:
-    """Return posts whose worker died mid-publish to the queue, marked for reconciliation."""
+def recover_expired(store: Store, *, actor: str | None = None) -> list[int]:
+    """Return posts whose worker died mid-publish to the queue, marked for reconciliation
+    (``actor``: who the record names, a daemon's worker id)."""
     now = store.clock.now()
     with store.session() as s:
         ids = list(s.scalars(select(PostRow.id).where(PostRow.status == S.PUBLISHING, PostRow.lease_until < now)))
@@ -321,6 +322,7 @@ def recover_expired(store: Store) -> list[int]:
         post_id for post_id in ids
         if transition(
             store, post_id, "recover",
+            actor=actor,
             reason=_("lease expired"),
             needs_reconcile=True,
             next_attempt_at=now,

@@ -118,13 +118,13 @@ class Worker:
         as it is settled (``run-due`` says it then, not at the end), one at a time.
         """
         # Recover first, so that posts a dead worker left are due in this very run.
-        report = RunReport(recovered=queue.recover_expired(self.store))
+        report = RunReport(recovered=queue.recover_expired(self.store, actor=self.worker_id))
         now = now or self.clock.now()
         broken = self._misconfigured(now, report)  # never claimed in this run
         blackouts = Refresher(self.settings, self.store)  # before the sweep: a window is a planned wait
         blackouts.refresh()
         report.missed = missed.sweep(self.store, grace=dt.timedelta(seconds=self.settings.worker.grace),
-                                     zone_for=self.settings.zone_for)
+                                     zone_for=self.settings.zone_for, actor=self.worker_id)
         # Posts this run put back in the queue; with a ``now`` ahead of the clock (a test,
         # a catch-up) their retry time may already count as due.  Published and failed
         # posts leave the queue by themselves, so the set stays small.

@@ -277,12 +277,13 @@ def test_the_missed_sweep_records_each_post_and_the_next_occurrence(db_url: str)
             aid = store.add_article(art, source=None, content_hash=content_hash(art))[0]
             ids.append(store.add_post(article_id=aid, account="humas_fb", channel="facebook", variant="default",
                                       draft=Draft(parts=(f"Rilis nomor {k}",)), scheduled_at=late, recurrence=every).id)
-        assert sorted(missed.sweep(store, grace=dt.timedelta(minutes=5))) == ids
+        assert sorted(missed.sweep(store, grace=dt.timedelta(minutes=5), actor="host:42")) == ids  # a daemon's
         rows = _entries(store)
         assert [(r.event, r.post_id) for r in rows[:2]] == [("queued", ids[0]), ("queued", ids[1])]
         swept = [r for r in rows if r.event == "missed"]
         assert sorted(r.post_id for r in swept) == ids
         assert all(r.account == "humas_fb" and "worker.grace" in (r.detail or {})["reason"] for r in swept)
+        assert {r.actor for r in swept} == {"host:42"}
         [follower] = [r for r in rows[2:] if r.event == "queued"]
         assert follower.post_id not in ids and f"next occurrence of post {ids[1]}" in (follower.detail or {})["reason"]
         from disseminator.record import verify
