@@ -78,7 +78,9 @@ def pause(settings: Settings, store: Store, name: str | None, *, reason: str = "
 
     def noted(s: Session) -> None:  # in the record, in the pause's own transaction
         if changed:
-            record.account_event(s, event="paused", account=account, at=now, reason=reason or None, until=end)
+            record.account_event(s, event="paused", account=account, at=now, reason=reason or None, until=end,
+                                 extra={**({"preset": chosen.name} if chosen else {}),
+                                        **({"allow_urgent": True} if urgent_pass else {})})
 
     holds.place(store, account, HoldKind.PAUSE, reason=reason, until=end, allow_urgent=urgent_pass, also=noted)
     return {"account": None if name is None else name, "all": name is None, "paused": True, "reason": reason or None,

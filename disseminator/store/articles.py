@@ -68,6 +68,7 @@ class ArticleStore:
                 )
             created = row is None
             before: dict[str, Any] = {}
+            embargo_before = None if row is None else row.embargo
             if row is None:
                 row = ArticleRow(created_at=now, revision=1)
                 s.add(row)
@@ -92,6 +93,10 @@ class ArticleStore:
             changed = [k for k in fields if before and before.get(k) != fields[k]]
             s.add(RevisionRow(article_id=row.id, revision=row.revision, content_hash=content_hash, fields=fields,
                               changed=changed, source=source, created_at=now))
+            if row.embargo != embargo_before:  # in the record, in this revision's own transaction
+                from .record import article_embargo
+
+                article_embargo(s, article_id=row.id, revision=row.revision, at=now, until=row.embargo)
             return ArticleAdded(row.id, created, None if created else row.revision - 1)
 
     def revisions(self, article_id: int) -> list[RevisionRow]:

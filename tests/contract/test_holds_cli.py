@@ -70,6 +70,11 @@ def local(when: dt.datetime) -> str:
     return when.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M")
 
 
+def recorded(env: Env, event: str) -> list[dict]:  # type: ignore[type-arg]
+    """The publication record's entries of ``event``."""
+    return [r for r in env.cli("record", "export", "--json").json() if r["event"] == event]
+
+
 # ------------------------------------------------------------------ presets
 
 
@@ -97,6 +102,11 @@ def test_a_preset_fills_reason_and_end_releases_by_itself_and_late_posts_are_mis
     assert [(o.post_id, o.status) for o in run.outcomes] == [(near_end, "published")]
     assert run.missed == [overdue] and status_of(env, overdue) == "missed"
     assert [p["network"] for p in env.sandbox.posts()] == ["facebook"]  # type: ignore[attr-defined]
+    # The pause is in the record, with its preset; nothing was cancelled.
+    [entry] = recorded(env, "paused")
+    assert entry["account"] == "*" and entry["detail"]["preset"] == "berkabung-3"
+    assert entry["detail"]["reason"] == "Hari berkabung nasional" and entry["detail"]["allow_urgent"] is True
+    assert recorded(env, "cancelled") == []
 
 
 def test_reason_until_and_allow_urgent_win_over_the_preset(env: Env) -> None:
@@ -159,6 +169,8 @@ def test_an_urgent_post_passes_a_pause_that_allows_it_and_not_a_plain_one(env: E
     # It goes before the earlier post of its account, which the pause still holds.
     assert [(r["id"], r["status"]) for r in env.cli("run-due", "--json").json()] == [(urgent, "published")]
     assert status_of(env, plain) == "scheduled"
+    assert [e["post_id"] for e in recorded(env, "queued") if e["detail"].get("urgent")] == [urgent]
+    assert [e["detail"].get("allow_urgent") for e in recorded(env, "paused")] == [None, True]
     # An account paused on its own without allowing urgent posts still holds them.
     other = schedule(env, article(env, 3), "sandbox_fb", "--now", "--urgent")
     assert env.cli("pause", "sandbox_fb", "--reason", "template salah").code == 0
@@ -225,6 +237,11 @@ def test_an_embargo_on_a_new_revision_applies_to_queued_posts_and_can_be_lifted(
     assert "embargo_until" not in queue_row(env, post)
     assert published(env, start + dt.timedelta(hours=1, minutes=30)) == [post]
     assert status_of(env, post) == "published"
+    # Both changes are in the record.
+    [set_] = recorded(env, "embargoed")
+    assert set_["detail"]["article_id"] == art and set_["detail"]["revision"] == 2 and set_["detail"]["until"]
+    [lift] = recorded(env, "embargo_lifted")
+    assert lift["detail"] == {"article_id": art, "revision": 3, "until": None}
 
 
 def test_an_embargo_that_cannot_be_read_is_one_line(env: Env) -> None:
