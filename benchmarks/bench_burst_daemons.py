@@ -93,7 +93,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="*", default=[8])
     parser.add_argument("--daemons", type=int, default=4, help="several daemons (PostgreSQL only)")
     parser.add_argument("--postgres", help="also measure on this PostgreSQL database (a schema per run is made there)")
-    parser.add_argument("--baseline-posts", type=int, default=500)
+    parser.add_argument("--baseline-posts", type=int, default=500, help="0: no baseline")
     parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
     urls: Any = multiprocessing.Queue()
@@ -117,7 +117,8 @@ def main() -> None:
             if args.postgres:
                 targets.append(("PostgreSQL", lambda: _schema(args.postgres), [1, args.daemons]))
             for name, url_for, fleets in targets:
-                runs = [(1, 1, args.baseline_posts)] + [(d, c, args.posts) for d in fleets for c in args.concurrency]
+                runs = [(1, 1, args.baseline_posts)] if args.baseline_posts else []
+                runs += [(d, c, args.posts) for d in fleets for c in args.concurrency]
                 for daemons, concurrency, posts in runs:
                     took, published = burst(folder, url_for(), sandbox_url, posts=posts, accounts=args.accounts,
                                             daemons=daemons, concurrency=concurrency)
