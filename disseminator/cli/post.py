@@ -77,6 +77,11 @@ def show_text(data: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
         lines.append(fit(_("last error: {error}").format(error=stored(data["error"])), 2))
     if data["status"] == "failed":
         lines.append(fit(_("send it again with 'disseminator retry {id}'").format(id=data["id"]), 2))
+    gone = (data.get("part_states") or []).count("deleted")
+    if data["status"] == "published" and gone:  # an unpublish that stopped half-way
+        lines.append(fit(_("{gone} of {parts} parts deleted from the network: 'disseminator unpublish {id} "
+                           "--reason TEXT' deletes the rest").format(gone=gone, parts=len(data["parts_text"]),
+                                                                     id=data["id"]), 2))
     remote, states = data["part_remote_ids"], data.get("part_states") or []
     for i, text in enumerate(data["parts_text"], 1):
         if i <= len(states) and states[i - 1] == "deleted":

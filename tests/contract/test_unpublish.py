@@ -111,7 +111,9 @@ def test_a_thread_whose_delete_stops_half_way_stays_published_and_is_finished_la
     assert data["status"] == "published"
     assert data["part_states"] == ["published"] * (n - 1) + ["deleted"]
     assert [p["id"] for p in sandbox.posts()] == tweets[:-1]  # type: ignore[attr-defined]
-    assert "deleted from the network" in run("post", "show", "1").out
+    shown = " ".join(run("post", "show", "1").out.split())
+    assert "deleted from the network" in shown
+    assert f"1 of {n} parts deleted from the network: 'disseminator unpublish 1 --reason TEXT' deletes the rest" in shown
     done = run("unpublish", "1", "--reason", "angka keliru")
     assert done.code == 0, done.err
     assert f"{n - 1} parts deleted" in done.out
