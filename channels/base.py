@@ -371,25 +371,6 @@ class Channel(ABC):
         """
         return None
 
-    #: Whether the network's API can delete a published post (:meth:`unpublish_part`).
-    can_unpublish: ClassVar[bool] = False
-    #: What an officer is told when it cannot ({network}: the channel's name); marked,
-    #: translated when shown.
-    cannot_unpublish: ClassVar[str] = N_("the {network} channel cannot delete a post through its API; "
-                                         "delete it on the network itself")
-
-    def unpublish_part(self, remote_id: str) -> bool:
-        """Delete the published part ``remote_id`` from the network.
-
-        Returns True when the network deleted it now, False when the network says there
-        is no such post (deleted already, by an earlier try whose answer was lost or by
-        hand): a delete is safe to repeat.  Raises a :class:`ChannelError` when the
-        network refuses or fails the delete (the post is then as it was, or its delete
-        is in doubt and a repeat settles it), and :class:`Rejected` with
-        :attr:`cannot_unpublish` when the network's API cannot delete posts at all.
-        """
-        raise Rejected(_(self.cannot_unpublish).format(network=self.name))
-
     def metrics(self, remote_id: str) -> dict[str, int]:
         """What the network says of the published post ``remote_id``'s reach and reactions
         now: figures by English name (``likes``, ``comments``, ``shares``, ``views`` ...),
