@@ -79,9 +79,11 @@ def follow(settings: Settings, store: Store, article_id: int) -> Revised:
             result.published.append(_("post {id} ({account}) is being published right now with the previous "
                                       "revision: check it once it is out").format(id=pid, account=post.account))
             continue
-        if post.status not in (PostStatus.SCHEDULED, PostStatus.FAILED):
+        if post.status not in (PostStatus.SCHEDULED, PostStatus.FAILED, PostStatus.AWAITING_APPROVAL):
             continue
-        if any(e.edge == "edit" and e.reason == OFFICER_EDIT for e in store.events(pid)):
+        # An officer's edit, also of a post awaiting approval (disseminator.reapproval).
+        if any(e.edge in ("edit", "edit_draft", "edit_approved") and e.reason == OFFICER_EDIT
+               for e in store.events(pid)):
             result.kept.append(_("post {id} ({account}) keeps the text an officer wrote; 'disseminator edit {id}' "
                                  "changes it").format(id=pid, account=post.account))
             continue

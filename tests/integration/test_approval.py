@@ -199,6 +199,23 @@ def test_edit_after_approval_needs_approval_again(officers: Cli, tmp_path: Path,
     assert _status(officers, post) == "scheduled"
 
 
+def test_new_article_revision_needs_approval_again(officers: Cli, tmp_path: Path) -> None:
+    path = article_file(tmp_path, name="rev.md", url="https://humas.example.go.id/berita/rev")
+    article = officers("dewi", "article", "add", str(path), "--json").json()[0]["id"]
+    [waiting] = officers("dewi", "schedule", str(article), "--account", "sandbox_fb", "--at", "besok 09:00",
+                         "--json").json()
+    [approved] = officers("dewi", "schedule", str(article), "--account", "sandbox_x", "--at", "besok 09:00",
+                          "--json").json()
+    assert officers("budi", "approve", str(approved["id"])).code == 0
+    article_file(tmp_path, name="rev.md", url="https://humas.example.go.id/berita/rev", body="Isi yang diperbarui.")
+    assert officers("dewi", "article", "add", str(path)).code == 0
+    for post in (waiting["id"], approved["id"]):
+        shown = officers("dewi", "post", "show", str(post), "--json").json()
+        assert shown["status"] == "awaiting_approval", post
+        assert "Isi yang diperbarui." in shown["parts_text"][0]
+    assert officers("budi", "approve", str(approved["id"])).code == 0
+
+
 def test_roles_refuse_what_they_may_not_do(officers: Cli, tmp_path: Path) -> None:
     post = _draft(officers, tmp_path, at="besok 09:00")
     refusals = {
