@@ -51,6 +51,8 @@ def follow(s: Session, row: PostRow, *, now: dt.datetime, zone: ZoneInfo) -> int
         variant=variant_of(row.variant, when, zone), media=list(row.media or []), warnings=list(row.warnings or []),
         link=row.link, status=PostStatus.SCHEDULED, scheduled_at=when, next_attempt_at=when, attempts=0,
         needs_reconcile=False, created_at=now, updated_at=now, recurrence=row.recurrence, recurrence_of=row.id,
+        # The series was approved as a whole (the same text): who drafted and approved it goes on.
+        approval=row.approval, drafted_by=row.drafted_by, approved_by=row.approved_by,
         part_rows=[PartRow(index=p.index, text=p.text, text_hash=text_hash(p.text), state=PartState.PENDING.value,
                            attempts=0) for p in parts],
     )

@@ -216,6 +216,21 @@ def test_new_article_revision_needs_approval_again(officers: Cli, tmp_path: Path
     assert officers("budi", "approve", str(approved["id"])).code == 0
 
 
+def test_an_approved_series_goes_on_approved(officers: Cli, tmp_path: Path, sandbox) -> None:  # type: ignore[no-untyped-def]
+    path = article_file(tmp_path, name="seri.md", url="https://humas.example.go.id/berita/seri")
+    article = officers("dewi", "article", "add", str(path), "--json").json()[0]["id"]
+    [first] = officers("dewi", "schedule", str(article), "--account", "sandbox_fb", "--now", "--every", "0 8 * * *",
+                       "--json").json()
+    assert first["status"] == "awaiting_approval"
+    assert officers("budi", "approve", str(first["id"])).code == 0
+    assert officers("root", "run-due").code == 0
+    assert len(sandbox.posts()) == 1
+    [nxt] = [p for p in officers("dewi", "queue", "--json").json() if p["id"] != first["id"]]
+    shown = officers("dewi", "post", "show", str(nxt["id"]), "--json").json()
+    assert (shown["status"], shown["drafted_by"], [a["officer"] for a in shown["approved_by"]]) == \
+        ("scheduled", "dewi", ["budi"])
+
+
 def test_roles_refuse_what_they_may_not_do(officers: Cli, tmp_path: Path) -> None:
     post = _draft(officers, tmp_path, at="besok 09:00")
     refusals = {
