@@ -36,13 +36,15 @@ class ArticlesRefused(ArticleError):
 
 def add_articles(settings: Settings, store: Store, paths: list[str], *,
                  embargo: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """Read every file, then store them: ``[{"id", "title", "created"}]``.  ``embargo``
+    """Read every file, then store them: ``[{"id", "title", "created", "embargo"}]``.  ``embargo``
     (``article add --embargo``) replaces the files' own.
 
     Every file is checked first; raises :class:`ArticlesRefused` (naming each bad file)
     and adds none if any cannot be used.  The same content again is the same article
     (``created`` false).
     """
+    from .timeparse import show
+
     loaded: list[tuple[str, Article]] = []
     problems = []
     for path in paths:
@@ -56,7 +58,8 @@ def add_articles(settings: Settings, store: Store, paths: list[str], *,
     results = []
     for path, art in loaded:
         added = store.add_article(art, source=path, content_hash=content_hash(art))
-        result: dict[str, Any] = {"id": added.id, "title": art.title, "created": added.created}
+        result: dict[str, Any] = {"id": added.id, "title": art.title, "created": added.created,
+                                  "embargo": show(art.embargo, settings.tz) if art.embargo else None}
         if added.revised_from is not None:  # a changed article: its queued posts follow it
             from .revisions import follow
 

@@ -8,7 +8,7 @@ import click
 
 from channels.i18n import N_, _
 
-from ..views import ARTICLE_COLUMNS
+from ..views import ARTICLE_COLUMNS, show_human
 from . import Group, several
 from .output import Output, output_options, table
 
@@ -61,6 +61,10 @@ def add(app: App, paths: tuple[str, ...], embargo: str | None, output: Output) -
         changed = ", ".join(field_label(f) for f in revised["changed"]) or _("nothing visible")
         click.echo(_("Article {id} is now revision {revision} (changed: {changed}): {title}").format(
             id=r["id"], revision=revised["revision"], changed=changed, title=r["title"]))
+        if "embargo" in revised["changed"]:
+            click.echo("  " + (_("embargo until {when}: its queued posts wait for it").format(
+                when=show_human(r["embargo"], app.settings.tz)) if r["embargo"]
+                else _("embargo lifted: its queued posts go at their own time")))
         if revised["updated_posts"]:
             ids = ", ".join(str(i) for i in revised["updated_posts"])
             click.echo("  " + _("posts {ids} now carry the new text").format(ids=ids))

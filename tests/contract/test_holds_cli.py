@@ -229,11 +229,13 @@ def test_an_embargo_on_a_new_revision_applies_to_queued_posts_and_can_be_lifted(
     post = schedule(env, art, "sandbox_fb", "--at", local(start + dt.timedelta(hours=1)))
     revised = env.cli("article", "add", str(path), "--embargo", local(start + dt.timedelta(hours=5)))
     assert revised.code == 0 and f"Article {art} is now revision 2 (changed: embargo)" in revised.out, revised.out
+    assert "embargo until" in revised.out and "its queued posts wait for it" in revised.out
     assert queue_row(env, post)["embargo_until"]
     assert published(env, start + dt.timedelta(hours=1, minutes=30)) == []
     # The next revision without the embargo lifts it: the post goes at its own time.
     lifted = env.cli("article", "add", str(path))
     assert lifted.code == 0 and "revision 3" in lifted.out, lifted.out
+    assert "embargo lifted: its queued posts go at their own time" in lifted.out
     assert "embargo_until" not in queue_row(env, post)
     assert published(env, start + dt.timedelta(hours=1, minutes=30)) == [post]
     assert status_of(env, post) == "published"
