@@ -91,6 +91,10 @@ def gather(settings: Any, store: Store, *, now: dt.datetime | None = None) -> St
         live = s.execute(select(PostRow.account, PostRow.status, func.count())
                          .where(PostRow.status.in_([PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.MISSED]))
                          .group_by(PostRow.account, PostRow.status)).all()
+        # Posts whose time has come but that still wait for approvers (disseminator.approval).
+        unapproved = s.execute(select(PostRow.account, func.count())
+                               .where(PostRow.status == PostStatus.AWAITING_APPROVAL, PostRow.scheduled_at <= now)
+                               .group_by(PostRow.account)).all()
         recent = s.execute(select(PostRow.account, PostRow.status, func.count())
                            .where(PostRow.status.in_([PostStatus.FAILED, PostStatus.PUBLISHED]),
                                   PostRow.updated_at >= now - FAILED_WITHIN)
@@ -104,6 +108,8 @@ def gather(settings: Any, store: Store, *, now: dt.datetime | None = None) -> St
                          .group_by(PostRow.account)).all()
     for account, state, n in live:
         status.accounts.setdefault(account, {})[str(getattr(state, "value", state))] = int(n)
+    for account, n in unapproved:
+        status.accounts.setdefault(account, {})["awaiting_approval_due"] = int(n)
     for account, state, n in recent:
         key = "failed_24h" if str(getattr(state, "value", state)) == "failed" else "published_24h"
         status.accounts.setdefault(account, {})[key] = int(n)
@@ -178,6 +184,12 @@ def _problems(status: Status, settings: Any) -> list[str]:
                                   "{account}: {n} posts missed their time (overdue past worker.grace); "
                                   "'disseminator queue --status missed' lists them: retry or cancel",
                                   counts["missed"]).format(account=account, n=counts["missed"]))
+        if counts.get("awaiting_approval_due"):
+            found.append(ngettext("{account}: {n} post is due but awaits approval "
+                                  "('disseminator queue --status awaiting_approval')",
+                                  "{account}: {n} posts are due but await approval "
+                                  "('disseminator queue --status awaiting_approval')",
+                                  counts["awaiting_approval_due"]).format(account=account, n=counts["awaiting_approval_due"]))
         n = counts.get("failed_24h", 0)
         if n:
             found.append(ngettext("{account}: {n} post failed in the last 24 hours "

@@ -231,6 +231,17 @@ def test_an_approved_series_goes_on_approved(officers: Cli, tmp_path: Path, sand
         ("scheduled", "dewi", ["budi"])
 
 
+def test_status_names_due_posts_awaiting_approval(officers: Cli, tmp_path: Path) -> None:
+    post = _draft(officers, tmp_path)  # --now: due at once, but waits for an approver
+    found = officers("dewi", "status", "--json")
+    assert found.code == 1
+    assert found.json()["accounts"]["sandbox_x"]["awaiting_approval_due"] == 1
+    assert ("sandbox_x: 1 post is due but awaits approval ('disseminator queue --status awaiting_approval')"
+            in found.json()["problems"])
+    assert officers("budi", "approve", str(post)).code == 0
+    assert "awaiting_approval_due" not in officers("dewi", "status", "--json").json()["accounts"].get("sandbox_x", {})
+
+
 def test_roles_refuse_what_they_may_not_do(officers: Cli, tmp_path: Path) -> None:
     post = _draft(officers, tmp_path, at="besok 09:00")
     refusals = {
