@@ -122,6 +122,30 @@ def test_drafted_post_waits_for_approval_then_is_published(tmp_path: Path, sandb
     assert again.err.strip().splitlines() == [f"error: post {post} is already published; it cannot be approved"]
 
 
+def test_approving_a_post_being_published_is_refused(officers: Cli, tmp_path: Path, sqlite_url: str) -> None:
+    import datetime as dt
+
+    from disseminator import queue
+    from disseminator.store import Store
+
+    post = _draft(officers, tmp_path)
+    assert officers("budi", "approve", str(post)).code == 0
+    store = Store.open(sqlite_url)
+    try:
+        claimed = queue.claim_next(store, worker="w1", now=store.clock.now() + dt.timedelta(seconds=5),
+                                   lease=dt.timedelta(minutes=5))
+        assert claimed is not None and claimed.id == post
+    finally:
+        store.close()
+    for move in (("approve", str(post)), ("reject", str(post), "--reason", "terlambat")):
+        refused = officers("budi", *move)
+        assert refused.code == 1
+        word = "approved" if move[0] == "approve" else "rejected"
+        assert refused.err.strip().splitlines() == [
+            f"error: post {post} is being published right now; it cannot be {word}"]
+    assert _status(officers, post) == "publishing"
+
+
 def test_reject_cancels_with_the_reason(officers: Cli, tmp_path: Path, sandbox) -> None:  # type: ignore[no-untyped-def]
     post = _draft(officers, tmp_path)
     no_reason = officers("budi", "reject", str(post))
