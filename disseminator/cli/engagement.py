@@ -35,7 +35,11 @@ def metrics() -> None:
 @click.pass_obj
 def fetch(app: App, reads: int | None, output: Output) -> None:
     from ..engagement import fetch as run
+    from ..errors import ConfigError
 
+    if reads is None and not app.settings.worker.engagement_reads:
+        raise ConfigError(_("reading engagement figures is off (worker.engagement_reads = 0): set it above 0, "
+                            "or give --reads N"))
     result = run(app.settings, app.store, reads=reads)
     data = {"taken": result.taken, "limited": result.limited, "failed": result.failed, "gone": result.gone,
             "waiting": result.waiting}

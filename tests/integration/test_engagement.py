@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from channels.clock import FakeClock
 from disseminator import engagement, holds
@@ -148,7 +148,7 @@ def test_the_daemon_reads_them_at_most_every_ten_minutes(config: Path, sandbox: 
         ops.round()
         assert len(_snapshots(store)) == 3
         with store.session() as s:  # a snapshot lost: the next round within ten minutes does not look
-            s.execute(MetricRow.__table__.delete().where(MetricRow.post_id == ids[0]))
+            s.execute(delete(MetricRow).where(MetricRow.post_id == ids[0]))
         clock.advance(dt.timedelta(minutes=5))
         ops.round()
         assert len(_snapshots(store)) == 2
@@ -171,3 +171,22 @@ def test_metrics_fetch_command(config: Path, sandbox: Any, published: tuple[list
     assert result.json()["taken"] == {"1h": 3, "24h": 0, "7d": 0}
     text = cli("metrics", "fetch")
     assert text.code == 0 and "0 snapshots taken" in text.out
+
+
+def test_reads_zero_turns_reading_off(config: Path, sandbox: Any, published: tuple[list[int], dt.datetime],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    ids, at = published
+    config.write_text(config.read_text() + "\n[worker]\nengagement_reads = 0\n")
+    settings = load_settings(config)
+    clock = FakeClock(at + dt.timedelta(hours=2))
+    _follow(sandbox, clock, monkeypatch)
+    with _store(settings.database, clock) as store:
+        OpsLoop(settings, store, stop=threading.Event()).round()
+        assert _snapshots(store) == []  # the daemon reads nothing
+    refused = run_cli(["--config", str(config), "metrics", "fetch"])
+    assert refused.code == 2 and "worker.engagement_reads = 0" in refused.err
+    assert len(refused.err.strip().splitlines()) == 1
+    bad = config.read_text().replace("engagement_reads = 0", "engagement_reads = -1")
+    config.write_text(bad)
+    wrong = run_cli(["--config", str(config), "metrics", "fetch"])
+    assert wrong.code == 2 and "worker.engagement_reads: expected a whole number from 0 to 100, got -1" in wrong.err
