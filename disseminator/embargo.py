@@ -81,6 +81,5 @@ def parse_option(text: str, tz: ZoneInfo, now: dt.datetime) -> dt.datetime:
     except ScheduleError as exc:
         raise ScheduleError(_("--embargo: {problem}").format(problem=exc.message)) from None
     if when <= now:
-        raise ScheduleError(_("--embargo: {when} is already past; an embargo holds posts until a time to come").format(
-            when=show(when, tz)))
+        raise ScheduleError(_("--embargo: {when} is past; give a time to come").format(when=show(when, tz)))
     return when

@@ -140,9 +140,7 @@ def find(presets: Mapping[str, Preset], name: str) -> Preset:
     if name in presets:
         return presets[name]
     close = _closest(name, list(presets))
-    known = ", ".join(sorted(presets))
     if close:
-        raise ScheduleError(_("--preset: no preset {name!r} (did you mean {close!r}? known: {known})").format(
-            name=name, close=close, known=known))
-    raise ScheduleError(_("--preset: no preset {name!r} (known: {known}; see 'disseminator pause --list-presets')").format(
-        name=name, known=known))
+        raise ScheduleError(_("--preset: no preset {name!r}; did you mean {close!r}?").format(name=name, close=close))
+    raise ScheduleError(_("--preset: no preset {name!r}; 'disseminator pause --list-presets' lists them").format(
+        name=name))

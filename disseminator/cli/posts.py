@@ -171,8 +171,8 @@ def schedule(app: App, refs: tuple[str, ...], plan: str | None, accounts: tuple[
             if r["status"] == "awaiting_approval":
                 click.echo("  " + _("awaiting approval: see 'disseminator preview --post {id}'").format(id=r["id"]))
             if r.get("embargo_until"):
-                click.echo("  " + _("warning: the article is under embargo until {when}; the post goes then, "
-                                    "not before").format(when=show_human(r["embargo_until"], app.settings.tz)))
+                click.echo("  " + _("warning: under embargo until {when}: it goes then, not before").format(
+                    when=show_human(r["embargo_until"], app.settings.tz)))
             if r.get("cost") is not None:
                 click.echo("  " + _("cost: {cost}").format(cost=r["cost"]))
             for w in r["warnings"]:  # kept with the post, in English
