@@ -109,3 +109,19 @@ def test_graph_refuses_retired_and_unknown_metrics(sandbox: SandboxServer, tmp_p
     fine = requests.get(base, params={"metric": "views,reach", "access_token": token}, timeout=10).json()
     assert [e["name"] for e in fine["data"]] == ["views", "reach"]
     assert fine["data"][0]["period"] == "lifetime" and "value" in fine["data"][0]["values"][0]
+
+
+def test_a_page_without_insights_still_gets_reactions_and_a_rate_limit_is_said(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    from channels.base import RateLimited
+
+    channel, post_id = _publish(sandbox, "sandbox_fb", tmp_path)
+    sandbox.set_faults({"next": [{"network": "graph", "path": "*/insights", "method": "GET", "status": 403,
+                                  "graph_code": 10}]})
+    figures = channel.metrics(post_id)
+    assert {"likes", "comments", "shares"} <= set(figures) and "views" not in figures
+    sandbox.set_faults({"next": [{"network": "graph", "path": f"*/{post_id}", "method": "GET", "status": 400,
+                                  "graph_code": 80001}]})
+    with pytest.raises(RateLimited):
+        channel.metrics(post_id)
