@@ -147,7 +147,10 @@ def _table(table_id: str, headers: list[str], rows: Sequence[Sequence[Cell]], nu
         for i, (shown, raw) in enumerate(row):
             cls = ' class="n"' if i in numeric else ""
             data = f' data-value="{_e(raw)}"' if raw is not None else ""
-            cells.append(f"<td{cls}{data}>{_e(shown)}</td>")
+            text = _e(shown)
+            if isinstance(shown, str) and shown.startswith(("https://", "http://")):
+                text = f'<a href="{text}">{text}</a>'  # a link to follow, nothing fetched
+            cells.append(f"<td{cls}{data}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 

@@ -82,6 +82,7 @@ def _published(store: Store, article_id: int, channel: str, when: dt.datetime, t
         s.add(row)
         s.flush()
         row.remote_url = f"https://example.net/{row.id}"
+        s.flush()
         s.expunge(row)
     return row
 
@@ -185,6 +186,8 @@ def test_report_of_a_seeded_month(report_config: Path, tmp_path: Path) -> None:
     # Top posts by engagement at 24 hours.
     top = [(row[2][1], int(row[6][1] or 0)) for row in page.body("top-posts")]
     assert top == [("facebook", 50), ("instagram", 34), ("twitter", 15), ("facebook", 5), ("twitter", 1)]
+    links = [a["href"] for tag, a in page.tags if tag == "a"]
+    assert links == [f"https://example.net/{row[1][1]}" for row in page.body("top-posts")]
 
     # The same figures as CSV.
     files = {Path(p).name: Path(p) for p in made["csv"]}
