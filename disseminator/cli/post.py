@@ -65,8 +65,14 @@ def show_text(data: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
         lines.append(fit(_("link (deleted from the network): {url}").format(url=data["remote_url"]), 2))
     elif data["remote_url"]:
         lines.append(fit(_("link: {url}").format(url=data["remote_url"]), 2))
+    if data.get("drafted_by") and data.get("approval", "none") != "none":  # who decided (disseminator.approval)
+        names = [a["officer"] + (" " + _("(their own draft)") if a.get("self") else "") for a in data["approved_by"]]
+        decided = (_("drafted by {drafter}, approved by {approvers}").format(drafter=data["drafted_by"],
+                                                                           approvers=", ".join(names)) if names
+                   else _("drafted by {drafter}, not approved").format(drafter=data["drafted_by"]))
+        lines.append(fit(decided, 2))
     step = what_next(data, tz, now=now)
-    if data["status"] in ("scheduled", "publishing") and step:
+    if data["status"] in ("scheduled", "publishing", "awaiting_approval") and step:
         lines.append(fit(_("next: {step}").format(step=step), 2))
     withdrawn = [e for e in data["events"] if e["move"] == "withdraw"]
     if data["status"] == "withdrawn" and withdrawn:  # the officer's reason, not an error

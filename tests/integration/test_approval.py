@@ -203,6 +203,10 @@ def test_self_approval_allowed_is_marked(tmp_path: Path, sandbox, sqlite_url: st
     assert shown["approved_by"][0]["self"] is True
     [event] = [e for e in shown["events"] if e["move"] == "approve"]
     assert event["self_approval"] is True and "own draft" in event["reason"]
+    assert "drafted by ani, approved by ani (their own draft)" in run("ani", "post", "show", str(post)).out
+    record = run("ani", "record", "show", str(post))
+    assert record.code == 0, record.err
+    assert "approved, by ani" in record.out  # the publication record names the officer
 
 
 def test_edit_after_approval_needs_approval_again(officers: Cli, tmp_path: Path, sandbox) -> None:  # type: ignore[no-untyped-def]
