@@ -19,10 +19,12 @@ import datetime as dt
 import getpass
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, event, insert, select
@@ -62,7 +64,16 @@ class Pending:
 
 
 def os_user() -> str:
-    """The operating-system user running this process ("unknown" when it has none)."""
+    """The operating-system user running this process, as :func:`getpass.getuser` says
+    ("unknown" when it has none)."""
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):  # getpass.getuser's order
+        if user := os.environ.get(name):
+            return user
+    return _account_user()
+
+
+@cache  # a password-database look-up each time otherwise (the sweep notes hundreds at once)
+def _account_user() -> str:
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name in this environment (a bare container)
