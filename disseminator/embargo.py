@@ -83,3 +83,22 @@ def parse_option(text: str, tz: ZoneInfo, now: dt.datetime) -> dt.datetime:
     if when <= now:
         raise ScheduleError(_("--embargo: {when} is past; give a time to come").format(when=show(when, tz)))
     return when
+
+
+def waiting(store: Store, *, due_by: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """Scheduled posts due by ``due_by`` that an embargo keeps back: how many, and the
+    soonest embargo end among them (one grouped query)."""
+    from sqlalchemy import func
+
+    from .store import PostStatus
+
+    now = store.clock.now()
+    with store.session() as s:
+        n, soonest = s.execute(
+            select(func.count(), func.min(ArticleRow.embargo))
+            .select_from(PostRow).join(ArticleRow, ArticleRow.id == PostRow.article_id)
+            .where(PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at <= due_by, ArticleRow.embargo > now)
+        ).one()
+    if soonest is not None and soonest.tzinfo is None:
+        soonest = soonest.replace(tzinfo=dt.timezone.utc)
+    return int(n or 0), soonest

@@ -127,6 +127,13 @@ def what_waits(settings: Settings, store: Store, now: dt.datetime) -> list[str]:
                              "{n} posts of {account} wait behind post {first}, planned earlier "
                              "('disseminator post ahead ID' lets one go first)", count).format(
             n=count, account=account, first=first))
+    from .embargo import waiting as embargoed
+
+    count, soonest = embargoed(store, due_by=now)
+    if count and soonest is not None:
+        said.append(ngettext("{n} post waits for its article's embargo: the first goes at {when}",
+                             "{n} posts wait for their article's embargo: the first goes at {when}", count).format(
+            n=count, when=show_soon(soonest, settings.tz, now=now)))
     others = [waits for account, waits in retries.items() if account not in resting]
     if others:
         count = sum(n for n, _at in others)

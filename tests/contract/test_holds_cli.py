@@ -214,6 +214,7 @@ def test_an_embargo_holds_a_due_post_and_releases_it_at_its_end(env: Env) -> Non
     assert all(len(line) <= 80 for line in queued.out.splitlines()), queued.out
     post = int(env.cli("queue", "--json").json()[0]["id"])
     assert env.cli("run-due", "--json").json() == []
+    assert "1 post waits for its article's embargo: the first goes at" in flat(env.cli("run-due").out)
     row = queue_row(env, post)
     assert dt.datetime.fromisoformat(row["embargo_until"]) == embargo
     assert "embargo until" in flat(env.cli("queue").out)
