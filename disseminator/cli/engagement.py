@@ -76,7 +76,7 @@ def fetch(app: App, reads: int | None, output: Output) -> None:
 @click.option("--until", metavar=_("YYYY-MM-DD"), help=_("Last day of the period, included."))
 @click.option("--output", "-o", "target", type=click.Path(dir_okay=False, path_type=Path), metavar=_("FILE"),
               help=_("Where to write the HTML (default: disseminator-report-PERIOD.html here)."))
-@click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path), metavar=_("DIR"),
+@click.option("--csv-dir", "csv_dir", type=click.Path(file_okay=False, path_type=Path), metavar=_("DIR"),
               help=_("Folder for the CSV files (default: beside the HTML)."))
 @click.option("--top", type=click.IntRange(1, 100), default=10, metavar=_("N"),
               help=_("How many top posts (default 10)."))

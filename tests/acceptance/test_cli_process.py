@@ -65,7 +65,7 @@ def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: st
     path = article_file(work, image=f"{sandbox_proc}/media/foto.jpg", tags=["Hari Guru"], title="Selamat Hari Guru Nasional 2026")
     added = run_proc(["article", "add", str(path), "--json"], cwd=work)
     assert added.code == 0, added.err
-    assert added.json() == [{"id": 1, "title": "Selamat Hari Guru Nasional 2026", "created": True}]
+    assert added.json() == [{"id": 1, "title": "Selamat Hari Guru Nasional 2026", "created": True, "embargo": None}]
 
     preview = run_proc(["preview", "1", "--json"], cwd=work)
     assert preview.code == 0, preview.err

@@ -147,7 +147,7 @@ def report_config(tmp_path: Path, db_url: str) -> Path:
 def test_report_of_a_seeded_month(report_config: Path, tmp_path: Path) -> None:
     out = tmp_path / "out" / "laporan.html"
     result = run_cli(["--config", str(report_config), "report", "--month", "2026-11", "--output", str(out),
-                      "--csv", str(tmp_path / "csv"), "--json"])
+                      "--csv-dir", str(tmp_path / "csv"), "--json"])
     assert result.code == 0, result.err
     made = result.json()
     assert made["posts"] == 6 and made["articles"] == 2 and made["html"] == str(out)
