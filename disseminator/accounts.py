@@ -20,6 +20,8 @@ from channels.i18n import _
 from .errors import ConfigError, RunFailed
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from channels.base import Account, Channel
 
     from .config import Settings
@@ -155,7 +157,7 @@ def pause(settings: Settings, store: Store, name: str, reason: str = "") -> dict
 
     Raises :class:`~disseminator.errors.ConfigError` for an unknown name.
     """
-    from . import holds
+    from . import holds, record
     from .store import HoldKind
 
     settings.account(name, resolve=False)  # an unknown name is an error
@@ -163,8 +165,14 @@ def pause(settings: Settings, store: Store, name: str, reason: str = "") -> dict
     if already is not None and not reason:
         # Paused again without a reason: keep the reason given first ("berkabung").
         return {"account": name, "paused": True, "reason": already or None, "changed": False}
-    holds.place(store, name, HoldKind.PAUSE, reason=reason or "")
-    return {"account": name, "paused": True, "reason": reason or None, "changed": already is None or already != reason}
+    changed = already is None or already != reason
+    now = store.clock.now()
+
+    def noted(s: Session) -> None:  # in the publication record, in the pause's own transaction
+        record.account_event(s, event="paused", account=name, at=now, reason=reason or None)
+
+    holds.place(store, name, HoldKind.PAUSE, reason=reason or "", also=noted if changed else None)
+    return {"account": name, "paused": True, "reason": reason or None, "changed": changed}
 
 
 def resume(settings: Settings, store: Store, name: str) -> dict[str, Any]:
@@ -173,7 +181,7 @@ def resume(settings: Settings, store: Store, name: str) -> dict[str, Any]:
     Also returns ``due``: how many of its posts are overdue (they go at the next run),
     and ``still_held``: the other holds that keep them back (needs attention, say).
     """
-    from . import holds
+    from . import holds, record
     from .store import HoldKind
 
     settings.account(name, resolve=False)
@@ -181,7 +189,13 @@ def resume(settings: Settings, store: Store, name: str) -> dict[str, Any]:
     # A budget hold too: X's 402 holds the account until credits are bought and it is
     # resumed; a configured budget still used up is placed again before the next write.
     spent = holds.lift(store, name, HoldKind.BUDGET)
-    due = holds.release(store, name, HoldKind.PAUSE)
+    now = store.clock.now()
+
+    def noted(s: Session) -> None:  # in the publication record, in the resume's own transaction
+        if was_paused:
+            record.account_event(s, event="resumed", account=name, at=now)
+
+    due = holds.due_count(store, name) if holds.lift(store, name, HoldKind.PAUSE, also=noted) else 0
     if spent and not was_paused:
         was_paused, due = True, holds.due_count(store, name)
     still = [holds.describe(h) for h in holds.active(store, account=name).get(name, [])]

@@ -309,3 +309,13 @@ def test_an_auditor_checks_an_export_without_the_tool(env, tmp_path: Path) -> No
     exported.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     bad = subprocess.run(check, capture_output=True, text=True)
     assert bad.returncode == 1 and "entry 4 was changed" in bad.stderr
+
+
+def test_accounts_pause_and_resume_are_in_the_record(env) -> None:  # type: ignore[no-untyped-def]
+    config, _sandbox, _tmp, store = env
+    assert _cli(config, "accounts", "pause", "sandbox_fb", "--reason", "templat salah").code == 0
+    assert _cli(config, "accounts", "pause", "sandbox_fb").code == 0  # again, no reason: no change, no entry
+    assert _cli(config, "accounts", "resume", "sandbox_fb").code == 0
+    assert _cli(config, "accounts", "resume", "sandbox_fb").code == 0  # not paused: nothing happened
+    assert [(r.event, r.account, r.detail) for r in _entries(store)] == [
+        ("paused", "sandbox_fb", {"reason": "templat salah"}), ("resumed", "sandbox_fb", None)]
