@@ -159,6 +159,13 @@ def blocking(now: dt.datetime) -> ColumnElement[bool]:
     return or_(exists().where(_of_post(), _live(now), ~_urgent_passes()), embargoed(now))
 
 
+def free(now: dt.datetime) -> ColumnElement[bool]:
+    """``NOT blocking(now)``, written as two ``NOT EXISTS`` joined by AND: PostgreSQL turns
+    each into an anti-join (a negated OR of two subqueries stays a subplan per row:
+    ``benchmarks/bench_holds.py``).  The claim and the missed sweep use this one."""
+    return and_(~exists().where(_of_post(), _live(now), ~_urgent_passes()), ~embargoed(now))
+
+
 def _urgent_passes() -> ColumnElement[bool]:
     """The hold is a pause that lets urgent posts through, and the post is urgent."""
     return and_(HoldRow.kind == HoldKind.PAUSE.value, HoldRow.allow_urgent.is_(True), PostRow.urgent.is_(True))

@@ -112,7 +112,7 @@ class Metrics:
         now = self.store.clock.now()
         with self.store.session() as s:
             due = s.scalar(select(func.count()).select_from(PostRow).where(
-                PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at <= now, ~holds.blocking(now))) or 0
+                PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at <= now, holds.free(now))) or 0
             publishing = s.scalar(select(func.count()).select_from(PostRow).where(
                 PostRow.status == PostStatus.PUBLISHING)) or 0
             waiting = s.execute(select(HoldRow.kind, func.count(PostRow.id))

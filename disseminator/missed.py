@@ -57,7 +57,7 @@ def overdue(now: dt.datetime, grace: dt.timedelta) -> ColumnElement[bool]:
         PostRow.next_attempt_at < cutoff,
         PostRow.needs_reconcile.is_(False),
         ~_part_out(),
-        ~holds.blocking(now),
+        holds.free(now),
         ~exists().where(holds._of_post(), HoldRow.kind.in_(PLANNED_WAITS), HoldRow.until >= cutoff),
         ~embargoed(cutoff),  # an embargo is a planned wait too: lateness counts from its end
     )
@@ -117,7 +117,7 @@ def sweep(store: Store, *, grace: dt.timedelta, zone_for: Callable[[str], ZoneIn
                 # Core (no ORM bookkeeping); guarded again by what may have changed since the
                 # SELECT: still scheduled, nothing out, no hold in force.
                 update(POSTS).where(PostRow.id.in_(ids), PostRow.status == S.SCHEDULED,
-                                    PostRow.needs_reconcile.is_(False), ~_part_out(), ~holds.blocking(now),
+                                    PostRow.needs_reconcile.is_(False), ~_part_out(), holds.free(now),
                                     ~embargoed(cutoff))
                 .values(status=S.MISSED, updated_at=now, claimed_by=None, lease_until=None)
                 .returning(PostRow.id)

@@ -140,7 +140,7 @@ def claim_next(
                     s.execute(text("SET LOCAL enable_seqscan = off"))
                 q = (
                     select(PostRow.id, PostRow.account)
-                    .where(PostRow.status == S.SCHEDULED, PostRow.next_attempt_at <= now, ~holds.blocking(clock_now),
+                    .where(PostRow.status == S.SCHEDULED, PostRow.next_attempt_at <= now, holds.free(clock_now),
                            PostRow.overtake | ~_earlier_waiting(), ~_account_in_flight())
                     .order_by(PostRow.next_attempt_at, PostRow.id)
                     .limit(1)
@@ -266,7 +266,7 @@ def _claim(s: Any, post_id: int, account: str, *, worker: str, now: dt.datetime,
     result = s.execute(
         update(PostRow)
         .where(PostRow.id == post_id, PostRow.status == e.source, PostRow.next_attempt_at <= due_by,
-               ~holds.blocking(now), PostRow.overtake | ~_earlier_waiting())
+               holds.free(now), PostRow.overtake | ~_earlier_waiting())
         .values(status=e.target, claimed_by=worker, claimed_at=now, lease_until=now + lease, updated_at=now)
     )
     if _rows(result) != 1:

@@ -100,11 +100,11 @@ def gather(settings: Any, store: Store, *, now: dt.datetime | None = None) -> St
                                   PostRow.updated_at >= now - FAILED_WITHIN)
                            .group_by(PostRow.account, PostRow.status)).all()
         soonest = s.execute(select(PostRow.id, PostRow.account, PostRow.next_attempt_at)
-                            .where(PostRow.status == PostStatus.SCHEDULED, ~holds.blocking(now))
+                            .where(PostRow.status == PostStatus.SCHEDULED, holds.free(now))
                             .order_by(PostRow.next_attempt_at, PostRow.id).limit(1)).first()
         late = s.execute(select(PostRow.account, func.count())
                          .where(PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at < now - OVERDUE_AFTER,
-                                ~holds.blocking(now))
+                                holds.free(now))
                          .group_by(PostRow.account)).all()
     for account, state, n in live:
         status.accounts.setdefault(account, {})[str(getattr(state, "value", state))] = int(n)
