@@ -82,8 +82,6 @@ EDGES: tuple[Edge, ...] = (
          "overdue by more than `worker.grace` (the daemon was down, a pause): an officer decides"),
     Edge("release", S.MISSED, S.SCHEDULED, (), "an officer sends a missed post after all (`retry`)"),
     Edge("cancel_missed", S.MISSED, S.CANCELLED, (), "an officer drops a missed post (`cancel`)"),
-    Edge("withdraw", S.PUBLISHED, S.WITHDRAWN, (Guard.ALL_DELETED,),
-         "an officer deleted it from the network (`unpublish`): every part is gone; the reason and who are kept"),
     # Approval (disseminator.approval): a post that needs it is created awaiting_approval.
     Edge("approve", S.AWAITING_APPROVAL, S.SCHEDULED, (), "its last approver approves it (`approve`)"),
     Edge("approve_first", S.AWAITING_APPROVAL, S.AWAITING_APPROVAL, (),
@@ -95,6 +93,8 @@ EDGES: tuple[Edge, ...] = (
     Edge("reschedule_draft", S.AWAITING_APPROVAL, S.AWAITING_APPROVAL, (),
          "an officer moves it to another time before approval"),
     Edge("cancel_draft", S.AWAITING_APPROVAL, S.CANCELLED, (), "an officer withdraws it before approval"),
+    Edge("withdraw", S.PUBLISHED, S.WITHDRAWN, (Guard.ALL_DELETED,),
+         "an officer deleted it from the network (`unpublish`): every part is gone; the reason and who are kept"),
 )
 
 BY_NAME: dict[str, Edge] = {e.name: e for e in EDGES}

@@ -448,6 +448,7 @@ class RecordHeadRow(Base):
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
 
+
 class MetricRow(Base):
     """What the network said of a published post's engagement at one mark (``1h``, ``24h``,
     ``7d`` after publishing): its figures (English keys, whole numbers) and when they were
