@@ -171,6 +171,18 @@ class Receipt:
 
 
 @dataclass(frozen=True)
+class LivePost:
+    """A post as the network shows it now (:meth:`Channel.fetch_live`,
+    :meth:`Channel.recent_posts`): its id, its text (a caption, a message), its address
+    and when it was published (None when the network did not say)."""
+
+    remote_id: str
+    text: str
+    url: str | None = None
+    created_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
 class AccountCheck:
     """Who an account posts as, and what is left of its quota."""
 
@@ -381,6 +393,24 @@ class Channel(ABC):
         :class:`Rejected` when the post is gone, another :class:`ChannelError` otherwise.
         """
         return {}
+
+    #: Whether the channel can read a published post back (:meth:`fetch_live`,
+    #: :meth:`recent_posts`); the core asks nothing of one that cannot.
+    reads_live: ClassVar[bool] = False
+    #: Whether the text the network shows can be compared with the text sent (a Page
+    #: post can be edited on Facebook; X shortens links, so its text never matches).
+    compares_live_text: ClassVar[bool] = False
+
+    def fetch_live(self, remote_id: str) -> LivePost | None:
+        """The published post ``remote_id`` as the network shows it now, or None when the
+        network says it is gone (deleted).  Raises :class:`RateLimited` when reading is
+        limited and another :class:`ChannelError` when the network cannot be asked."""
+        raise Rejected(_("the {network} channel cannot read its posts back").format(network=self.name))
+
+    def recent_posts(self, since: dt.datetime) -> list[LivePost]:
+        """The account's own posts published after ``since``, newest first (one read,
+        at most 100).  Raises a :class:`ChannelError` when the network cannot be asked."""
+        raise Rejected(_("the {network} channel cannot read its posts back").format(network=self.name))
 
     #: Whether the network's API can delete a published post (:meth:`unpublish_part`).
     can_unpublish: ClassVar[bool] = False

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from . import graph
-from .base import AccountCheck, Article, ChannelError, Draft, Media, Receipt, Rejected
+from .base import AccountCheck, Article, ChannelError, Draft, LivePost, Media, Receipt, Rejected
 from .http import web_url
 from .i18n import _
 
@@ -93,6 +94,38 @@ class FacebookChannel(graph.GraphChannel):
             if " ".join(str(post.get("message", "")).split()) == wanted:
                 return Receipt(remote_id=str(post["id"]), remote_url=self._url(str(post["id"])))
         return None
+
+    reads_live = True
+    compares_live_text = True
+
+    def fetch_live(self, remote_id: str) -> LivePost | None:
+        """``GET /{page-post-id}?fields=id,message,created_time,permalink_url``; a post that
+        is gone is Graph's "does not exist" (100/33) or a plain 404: None."""
+        try:
+            post = self.call(lambda: self.graph().get_object(remote_id, fields="id,message,created_time,permalink_url"),
+                             write=False, expect="id")
+        except ChannelError as exc:
+            if exc.http_status == 404 or exc.code == GONE:
+                return None
+            raise
+        return self._live(post)
+
+    def recent_posts(self, since: dt.datetime) -> list[LivePost]:
+        """``GET /{page}/published_posts?since=``: one page of the newest 100."""
+        args = {"fields": "id,message,created_time,permalink_url", "since": int(since.timestamp()), "limit": 100}
+        answer = self.call(lambda: self.graph().get_connections(self.page_id, "published_posts", **args),
+                           write=False)  # an empty list is an answer too
+        return [self._live(p) for p in graph.data_items(answer) if isinstance(p, dict) and "id" in p]
+
+    def _live(self, post: dict[str, Any]) -> LivePost:
+        when = None
+        try:
+            when = dt.datetime.strptime(str(post.get("created_time")), "%Y-%m-%dT%H:%M:%S%z")
+        except ValueError:
+            pass
+        post_id = str(post["id"])
+        return LivePost(remote_id=post_id, text=str(post.get("message") or ""), created_at=when,
+                        url=str(post.get("permalink_url") or "") or self._url(post_id))
 
     can_unpublish = True
 

@@ -184,3 +184,9 @@ def token_expiry(data: Mapping[str, Any]) -> dt.datetime | None:
     moments = [as_int(data.get(key)) for key in ("expires_at", "data_access_expires_at")]
     moments = [m for m in moments if m > 0]
     return dt.datetime.fromtimestamp(min(moments), dt.timezone.utc) if moments else None
+
+
+def data_items(answer: Any) -> list[Any]:
+    """The ``data`` list of a Graph list answer (an empty list is an answer too: ``[]``)."""
+    data = answer.get("data") if isinstance(answer, dict) else None
+    return data if isinstance(data, list) else []

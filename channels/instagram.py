@@ -8,9 +8,10 @@ so the article URL is replaced by a phrase ("Tautan di bio").
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from . import graph
-from .base import Account, AccountCheck, Article, ChannelError, Context, Draft, Pace, Receipt, Rejected, Transient
+from .base import Account, AccountCheck, Article, ChannelError, Context, Draft, LivePost, Pace, Receipt, Rejected, Transient
 from .http import web_url
 from .i18n import N_, _
 
@@ -225,6 +226,37 @@ class InstagramChannel(graph.GraphChannel):
         except (KeyError, ValueError):
             raise graph.graph_error(g.session.last_response, None, write=False, redactor=g.session.redactor,
                                     clock=self.clock, expected="data") from None
+
+    reads_live = True
+
+    def fetch_live(self, remote_id: str) -> LivePost | None:
+        """``GET /{media-id}?fields=id,caption,timestamp,permalink``; a media that is gone
+        is Graph's "does not exist" (100/33) or a plain 404: None."""
+        try:
+            item = self.call(lambda: self.graph().get_object(remote_id, fields="id,caption,timestamp,permalink"),
+                             write=False, expect="id")
+        except ChannelError as exc:
+            if exc.http_status == 404 or exc.code == "100/33":
+                return None
+            raise
+        return self._live(item)
+
+    def recent_posts(self, since: dt.datetime) -> list[LivePost]:
+        """``GET /{ig-user-id}/media?since=``: one page of the newest 100."""
+        answer = self.call(lambda: self.graph().get_connections(
+            self.ig_user_id, "media", fields="id,caption,timestamp,permalink", since=int(since.timestamp()), limit=100),
+            write=False)  # an empty list is an answer too
+        return [self._live(i) for i in graph.data_items(answer) if isinstance(i, dict) and "id" in i]
+
+    def _live(self, item: dict[str, Any]) -> LivePost:
+        when = None
+        try:
+            when = dt.datetime.strptime(str(item.get("timestamp")), "%Y-%m-%dT%H:%M:%S%z")
+        except ValueError:
+            pass
+        media_id = str(item["id"])
+        return LivePost(remote_id=media_id, text=str(item.get("caption") or ""), created_at=when,
+                        url=self._url(media_id, item.get("permalink")))
 
     def _url(self, media_id: str, permalink: str | None) -> str:
         return web_url(self.account.base_url, "instagram", media_id, permalink or "https://www.instagram.com/")

@@ -20,6 +20,7 @@ from .base import (
     ChannelError,
     Context,
     Draft,
+    LivePost,
     Media,
     Pace,
     Receipt,
@@ -300,6 +301,37 @@ class TwitterChannel(Channel):
             return from_x(found[0])
         except (KeyError, ValueError):
             raise self._error(response, write=False, expected="public_metrics") from None
+
+    # ------------------------------------------------------------------ read back
+
+    reads_live = True
+
+    def fetch_live(self, remote_id: str) -> LivePost | None:
+        """``GET /2/tweets?ids=ID``: a tweet X does not return is gone (None)."""
+        response = self._call(lambda: self.client().get_tweets([remote_id], tweet_fields=["created_at"],
+                                                               user_auth=True), write=False)
+        body = self._body(response, write=False, expected="data")
+        found = [t for t in body.get("data") or [] if isinstance(t, dict) and str(t.get("id")) == remote_id]
+        return self._live(found[0]) if found else None
+
+    def recent_posts(self, since: dt.datetime) -> list[LivePost]:
+        """``GET /2/users/:id/tweets?start_time=``: one page of the newest 100."""
+        client = self.client()
+        user_id = self._data(self._call(lambda: client.get_me(user_auth=True), write=False), write=False)["id"]
+        response = self._call(lambda: client.get_users_tweets(
+            user_id, user_auth=True, max_results=100, tweet_fields=["created_at"],
+            start_time=since.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")), write=False)
+        page = self._body(response, write=False, expected=_("a list of posts"))
+        return [self._live(t) for t in page.get("data") or [] if isinstance(t, dict) and "id" in t]
+
+    def _live(self, tweet: dict[str, Any]) -> LivePost:
+        when = None
+        try:
+            when = dt.datetime.fromisoformat(str(tweet.get("created_at")).replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        return LivePost(remote_id=str(tweet["id"]), text=str(tweet.get("text") or ""), created_at=when,
+                        url=self._url(str(tweet["id"])))
 
     # ------------------------------------------------------------------ errors
 

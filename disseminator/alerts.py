@@ -6,7 +6,9 @@ tells people (a webhook and/or e-mail, :mod:`disseminator.alerts_send`) when
 - a post failed, or was missed (``post_failed``, ``post_missed``);
 - an account needs attention: its credentials were refused (``attention``);
 - an account's access token expires within 7 days (``token_expiring``);
-- another daemon stopped beating (``daemon_silent``, as ``status`` judges it).
+- another daemon stopped beating (``daemon_silent``, as ``status`` judges it);
+- a post was deleted or edited on the network, or one published there, outside the tool
+  (``deleted_outside``, ``edited_outside``, ``published_outside``: :mod:`disseminator.live`).
 
 Each check is cheap, whatever the size of the queue: post events are read from a
 bookmark (the last event looked at, kept in ``alert_marks``) by their primary key; holds,
@@ -83,7 +85,17 @@ class Round:
 def detect(settings: Settings, store: Store, now: dt.datetime) -> list[Alert]:
     """Every event to alert at ``now`` (already alerted ones included: :func:`record`
     drops them).  Advances the post-event bookmark."""
-    return [*_post_events(store, now), *_attention(store, now), *_tokens(settings, store, now), *_daemons(store, now)]
+    return [*_post_events(store, now), *_attention(store, now), *_tokens(settings, store, now), *_daemons(store, now),
+            *_live(store, now)]
+
+
+def _live(store: Store, now: dt.datetime) -> list[Alert]:
+    from . import live
+
+    return [Alert(key=f"live:{seq}", kind=event, facts={
+        "post_id": post_id, "account": account, "remote_id": (detail or {}).get("remote_id"),
+        "url": (detail or {}).get("url"), "at": at.isoformat()})
+        for seq, at, event, post_id, account, detail in live.recent(store, now, MAX_AGE)]
 
 
 def _post_events(store: Store, now: dt.datetime) -> list[Alert]:

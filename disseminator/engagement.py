@@ -84,6 +84,9 @@ class FetchResult:
     failed: int = 0
     gone: int = 0
     waiting: int = 0
+    #: Posts read per account (what is left of ``worker.engagement_reads`` goes to
+    #: :mod:`disseminator.live`).
+    reads: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -149,6 +152,7 @@ def fetch(settings: Settings, store: Store, *, reads: int | None = None,
             result.waiting += 1
             continue
         read[item.account] = read.get(item.account, 0) + 1
+        result.reads[item.account] = read[item.account]
         try:
             figures = channel.metrics(item.remote_id)
         except RateLimited:

@@ -1,4 +1,5 @@
-"""What a daemon does beside publishing: alerts, the token-expiry check and engagement figures.
+"""What a daemon does beside publishing: alerts, the token-expiry check, engagement figures
+and whether what went out is still live and unchanged (:mod:`disseminator.live`).
 
 A thread of its own, so that a slow webhook or SMTP server never delays a post: every
 :data:`EVERY` seconds it runs one round of :func:`disseminator.alerts.check` (cheap: see
@@ -51,7 +52,7 @@ class OpsLoop:
 
     def round(self) -> None:
         """Check tokens (when due) and alerts once; never raises."""
-        from . import alerts, engagement, tokens
+        from . import alerts, engagement, live, tokens
 
         self.rounds += 1
         try:
@@ -64,6 +65,12 @@ class OpsLoop:
                 if read.total or read.limited or read.failed:
                     log.info("engagement.round taken=%d limited=%d failed=%d", read.total, len(read.limited),
                              read.failed)
+                # Is what went out still live and unchanged: with the reads left to each account.
+                spent = read.reads | {a: self.settings.worker.engagement_reads for a in read.limited}
+                found = live.check(self.settings, self.store, spent=spent)
+                if found.found or found.limited or found.failed:
+                    log.info("live.round checked=%d found=%d limited=%d failed=%d", found.checked,
+                             len(found.found), len(found.limited), found.failed)
             result = alerts.check(self.settings, self.store, now=now)
             if result.recorded or result.sent or result.failed:
                 log.debug("alerts.round found=%d new=%d sent=%d failed=%d", result.found, result.recorded,

@@ -46,11 +46,14 @@ class Status:
     problems: list[str] = field(default_factory=list)
     #: Tokens expiring within 7 days (or expired): [{"account", "expires_at", "checked_at"}]
     tokens: list[dict[str, Any]] = field(default_factory=list)
+    #: Changes outside the tool found in the last 24 hours (:mod:`disseminator.live`):
+    #: [{"kind", "post_id", "account", "at", "remote_id", "url"}]
+    outside: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self, tz: Any) -> dict[str, Any]:
         return {"now": show(self.now, tz), "daemons": self.daemons, "accounts": self.accounts,
                 "next_due": self.next_due, "holds": self.holds, "overdue": self.overdue, "problems": self.problems,
-                "tokens": self.tokens}
+                "tokens": self.tokens, "outside": self.outside}
 
 
 # ------------------------------------------------------------------ heartbeats
@@ -138,6 +141,11 @@ def gather(settings: Any, store: Store, *, now: dt.datetime | None = None) -> St
 
     status.tokens = [{"account": e.account, "expires_at": show(e.expires_at, tz), "checked_at": show(e.checked_at, tz)}
                      for e in expiring(store, settings, now)]
+    from .live import recent as live_findings
+
+    status.outside = [{"kind": event, "post_id": post_id, "account": account, "at": show(_aware(at), tz),
+                       "remote_id": (detail or {}).get("remote_id"), "url": (detail or {}).get("url")}
+                      for _seq, at, event, post_id, account, detail in live_findings(store, now)]
     status.problems = _problems(status, settings)
     return status
 
@@ -197,6 +205,17 @@ def _problems(status: Status, settings: Any) -> list[str]:
                                   "{account}: {n} posts failed in the last 24 hours "
                                   "('disseminator history --status failed --account {account}')", n).format(
                 account=account, n=n))
+    for f in status.outside:
+        if f["kind"] == "deleted_outside":
+            line = _("{account}: post {id} was deleted on the network outside the tool (id {remote_id}); "
+                     "'disseminator record show {id}' has what went out")
+        elif f["kind"] == "edited_outside":
+            line = _("{account}: post {id} was edited on the network outside the tool (id {remote_id}); "
+                     "'disseminator record show {id}' has both texts")
+        else:
+            line = _("{account}: a post was published outside the tool (id {remote_id}, {url}); "
+                     "'disseminator record export' lists it")
+        found.append(line.format(account=f["account"], id=f["post_id"], remote_id=f["remote_id"], url=f["url"]))
     return found
 
 

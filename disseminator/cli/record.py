@@ -1,4 +1,5 @@
-"""``record verify``, ``record export`` and ``record show``: see :mod:`disseminator.record`."""
+"""``record verify``, ``record export``, ``record show`` and ``record live``: see
+:mod:`disseminator.record` and :mod:`disseminator.live`."""
 
 from __future__ import annotations
 
@@ -94,6 +95,58 @@ def show(app: App, post_id: int, output: Output) -> None:
             click.echo(wrapped(line, indent=6))
 
 
+@record.command("live", help=_(
+    "Compare the record with what the networks show now, once, then exit (for cron when no "
+    "daemon runs): posts deleted or edited outside the tool, and posts published on our "
+    "accounts outside it.  Each finding goes into the record once; 'status' shows it."))
+@click.option("--reads", type=click.IntRange(1, 1000), default=None, metavar=_("N"),
+              help=_("Network reads per account this time (default: worker.engagement_reads)."))
+@output_options(json_help=_("Print {fields}.").format(
+    fields='{"checked", "found": [{"kind", "post_id", "account", "remote_id", "url", "shown", ...}], '
+           '"limited": [account], "failed"}'))
+@click.pass_obj
+def live(app: App, reads: int | None, output: Output) -> None:
+    from ..errors import ConfigError
+    from ..live import check
+
+    if reads is None and not app.settings.worker.engagement_reads:
+        raise ConfigError(_("reading the networks is off (worker.engagement_reads = 0): set it above 0, "
+                            "or give --reads N"))
+    result = check(app.settings, app.store, reads=reads)
+    if output.structured:
+        output.emit(result.to_json())
+        return
+    click.echo(ngettext("{n} post compared with what its network shows.",
+                        "{n} posts compared with what their networks show.", result.checked).format(n=result.checked))
+    if not result.found:
+        click.echo(_("Nothing new changed outside the tool."))
+    else:
+        click.echo(ngettext("{n} new change outside the tool, now in the record ('status' shows it):",
+                            "{n} new changes outside the tool, now in the record ('status' shows them):",
+                            len(result.found)).format(n=len(result.found)))
+    for f in result.found:
+        click.echo(wrapped(finding_line(f), indent=2))
+    if result.limited:
+        click.echo(wrapped(_("The network limits reading for {accounts} now: they are compared next time.").format(
+            accounts=", ".join(result.limited))))
+    if result.failed:
+        click.echo(wrapped(ngettext("{n} account could not be read (see the log); it is tried again next time.",
+                                    "{n} accounts could not be read (see the log); they are tried again next time.",
+                                    result.failed).format(n=result.failed)))
+
+
+def finding_line(f: dict[str, Any]) -> str:
+    """One finding of ``record live``, for people."""
+    if f["kind"] == "deleted_outside":
+        line = _("{account}: post {id} was deleted on the network outside the tool (id {remote_id})")
+    elif f["kind"] == "edited_outside":
+        line = _("{account}: post {id} was edited on the network outside the tool; it now says: {text}")
+    else:
+        line = _("{account}: a post was published outside the tool (id {remote_id}, {url}): {text}")
+    return line.format(account=f["account"], id=f["post_id"], remote_id=f["remote_id"], url=f.get("url"),
+                       text=json.dumps(f.get("shown"), ensure_ascii=False))
+
+
 def _event_word(event: str) -> str:
     """An event as ``record show`` names it, in the current language (the record keeps the code)."""
     words = {
@@ -103,6 +156,9 @@ def _event_word(event: str) -> str:
         "cancelled": _("cancelled"), "missed": _("missed"), "released": _("sent after all"),
         "withdrawn": _("withdrawn"), "approved": _("approved"), "rejected": _("rejected"), "drafted": _("drafted"),
         "part_deleted": _("part deleted from the network"),
+        "deleted_outside": _("deleted on the network outside the tool"),
+        "edited_outside": _("edited on the network outside the tool"),
+        "published_outside": _("published on the account outside the tool"),
     }
     return words.get(event, event)
 
@@ -132,6 +188,11 @@ def entry_lines(row: Entry, tz: ZoneInfo) -> Iterator[str]:
         yield "    " + _("new text: {text}").format(text=json.dumps(detail.get("new_parts"), ensure_ascii=False))
     elif row.event == "approved" and detail.get("self_approval"):
         yield "    " + _("approved by the officer who drafted it (allow_self_approval)")
+    elif row.event in ("deleted_outside", "edited_outside", "published_outside"):
+        yield "    " + _("id {remote_id}, address {url}").format(remote_id=detail.get("remote_id"),
+                                                              url=detail.get("url") or "?")
+        if row.event != "deleted_outside":
+            yield "    " + _("the network shows: {text}").format(text=json.dumps(detail.get("shown"), ensure_ascii=False))
     elif row.event == "part_deleted":
         yield "    " + _("part {n}, id {remote_id}").format(n=detail.get("part"), remote_id=detail.get("remote_id"))
     for digest in detail.get("images") or []:

@@ -16,6 +16,8 @@
     POST /_sandbox/tokens/expiry          {"token": "...", "expires_at": unix seconds
                                           (0: never), "data_access_expires_at": unix
                                           seconds}: what GET /debug_token says
+    POST /_sandbox/posts/<network>/<id>/edit, .../delete, POST /_sandbox/outside:
+                                          changes made outside the tool (outside.py)
     GET  /media/<path>                    a file of --media-dir
 """
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +65,9 @@ ROUTES = Map(
         Rule("/_sandbox/health", methods=["GET"], endpoint="health"),
         Rule("/_sandbox/posts", methods=["GET"], endpoint="posts"),
         Rule("/_sandbox/posts/<network>/<post_id>", methods=["GET"], endpoint="post"),
+        Rule("/_sandbox/posts/<network>/<post_id>/<any(edit, delete):action>", methods=["POST"],
+             endpoint="outside_change"),
+        Rule("/_sandbox/outside", methods=["POST"], endpoint="outside_post"),
         Rule("/_sandbox/deleted", methods=["GET"], endpoint="deleted"),
         Rule("/_sandbox/faults", methods=["GET", "POST"], endpoint="faults"),
         Rule("/_sandbox/reset", methods=["POST"], endpoint="reset"),
@@ -89,6 +95,8 @@ def handle(sb: Sandbox, request: Request) -> Response:
         if endpoint == "post":
             post = sb.state.find_post(args["network"], args["post_id"])
             return json_response(public_post(post)) if post else _error(404, "no such post")
+        if endpoint in ("outside_change", "outside_post"):
+            return _outside(sb, endpoint, args, request)
         if endpoint == "deleted":
             return json_response({"deleted": sb.state.deleted_posts()})
         if endpoint == "faults":
@@ -104,6 +112,18 @@ def handle(sb: Sandbox, request: Request) -> Response:
         return _media(sb, args["name"])
     except FaultError as exc:
         return _error(400, str(exc))
+
+
+def _outside(sb: Sandbox, endpoint: str, args: Mapping[str, Any], request: Request) -> Response:
+    from disseminator.sandbox import outside
+
+    if endpoint == "outside_post":
+        return json_response(outside.publish(sb, _body(request)), 201)
+    if args["action"] == "edit":
+        post = outside.edit(sb, args["network"], args["post_id"], _body(request))
+    else:
+        post = outside.delete(sb, args["network"], args["post_id"])
+    return json_response(post) if post is not None else _error(404, "no such post")
 
 
 def _health(sb: Sandbox) -> Response:
