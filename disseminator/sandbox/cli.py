@@ -69,6 +69,11 @@ HELP_ENDPOINTS = N_("Other control endpoints:\n"
                     "  \"reason\": \"password_changed\"|\"expired\"|\"logged_out\"|\"permission\"}},\n"
                     "  POST /_sandbox/tokens/restore {{\"token\": \"...\"}} (or {{}} for all),\n"
                     "  GET  /media/PATH serves --media-dir.")
+HELP_OUTSIDE = N_("Changes made outside the tool (for 'record live'):\n"
+                  "  POST /_sandbox/posts/NETWORK/ID/edit {{\"text\": \"...\"}} changes a post's text,\n"
+                  "  POST /_sandbox/posts/NETWORK/ID/delete deletes it,\n"
+                  "  POST /_sandbox/outside {{\"network\": \"x\"|\"facebook\"|\"instagram\",\n"
+                  "  \"account\": \"ACCOUNT-ID\", \"text\": \"...\"}} publishes a post the tool never made.")
 
 
 def _help() -> str:
@@ -80,6 +85,7 @@ def _help() -> str:
         _(HELP_CONTROLS).format(legacy_body=LEGACY_BODY),
         _(HELP_FAULTS).format(document=FAULT_DOCUMENT),
         _(HELP_ENDPOINTS).format(),
+        _(HELP_OUTSIDE).format(),
     ])
 
 
