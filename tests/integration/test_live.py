@@ -35,6 +35,11 @@ def _control(sandbox: Any, path: str, body: dict[str, Any] | None = None) -> dic
     return result
 
 
+def _when(value: dt.datetime | None) -> dt.datetime:
+    assert value is not None
+    return value
+
+
 def _findings(store: Any) -> list[tuple[str, int | None, str]]:
     with store.session() as s:
         return [(r.event, r.post_id, (r.detail or {}).get("remote_id"))
@@ -47,7 +52,7 @@ def test_changes_outside_the_tool_are_flagged_once(config: Path, sandbox: Any, t
     settings = load_settings(config)
     x, fb, ig = (_sandbox_post(sandbox, n) for n in ("x", "facebook", "instagram"))
     with _store(settings.database) as plain:
-        at = max(plain.post(i).published_at for i in ids)  # type: ignore[type-var]
+        at = max(_when(plain.post(i).published_at) for i in ids)
         by_account = {plain.post(i).account: i for i in ids}
     clock = FakeClock(at + dt.timedelta(hours=1))
     _follow(sandbox, clock, monkeypatch)
@@ -99,7 +104,7 @@ def test_a_rate_limit_ends_the_accounts_pass_and_the_next_pass_goes_on(config: P
     settings = load_settings(config)
     x = _sandbox_post(sandbox, "x")
     with _store(settings.database) as plain:
-        at = max(plain.post(i).published_at for i in ids)  # type: ignore[type-var]
+        at = max(_when(plain.post(i).published_at) for i in ids)
     clock = FakeClock(at + dt.timedelta(hours=1))
     _follow(sandbox, clock, monkeypatch)
     _control(sandbox, f"posts/x/{x['id']}/delete")
@@ -109,3 +114,17 @@ def test_a_rate_limit_ends_the_accounts_pass_and_the_next_pass_goes_on(config: P
         assert first.limited == ["sandbox_x"] and "deleted_outside" not in {f["kind"] for f in first.found}
         second = live.check(settings, store)
         assert [f["kind"] for f in second.found] == ["deleted_outside"] and not second.limited
+
+
+def test_the_sandbox_routes_that_change_posts_outside_the_tool(sandbox: Any) -> None:
+    for path, body in (("posts/facebook/1_2/edit", {"text": "x"}), ("posts/x/123/delete", {})):
+        answer = requests.post(f"{sandbox.url}/_sandbox/{path}", json=body, timeout=10)
+        assert answer.status_code == 404 and answer.json() == {"error": "no such post"}
+    bad = requests.post(f"{sandbox.url}/_sandbox/outside", json={"network": "myspace", "account": "1", "text": "x"},
+                        timeout=10)
+    assert bad.status_code == 400 and "network must be one of x, facebook, instagram" in bad.json()["error"]
+    made = _control(sandbox, "outside", {"network": "x", "account": "42", "text": "Dari aplikasi X"})
+    assert made["text"] == "Dari aplikasi X" and made["account"] == "42"
+    assert _control(sandbox, f"posts/x/{made['id']}/edit", {"text": "Diubah"})["text"] == "Diubah"
+    _control(sandbox, f"posts/x/{made['id']}/delete")
+    assert [p["id"] for p in sandbox.deleted()] == [made["id"]] and sandbox.posts() == []
