@@ -40,7 +40,7 @@ def _when(value: dt.datetime | None) -> dt.datetime:
     return value
 
 
-def _findings(store: Any) -> list[tuple[str, int | None, str]]:
+def _findings(store: Any) -> list[tuple[str, int | None, Any]]:
     with store.session() as s:
         return [(r.event, r.post_id, (r.detail or {}).get("remote_id"))
                 for r in s.scalars(select(RecordRow).where(RecordRow.event.in_(live.KINDS)).order_by(RecordRow.seq))]
