@@ -9,7 +9,8 @@ what is left of that account's ``worker.engagement_reads`` for the pass:
   post by the tool and older than :data:`SETTLE` (a post being published now may not have
   its id recorded yet), was **published outside** the tool;
 - then each published post in turn (a cursor per account, kept in ``alert_marks``, so that
-  every post is looked at over successive passes): a post the network says is gone (X no
+  every post is looked at over successive passes; the recent posts are read once per such
+  round, so a budget of one read still reaches every post): a post the network says is gone (X no
   longer returns it, Graph's 100/33 or 404) was **deleted outside** the tool; on a network
   whose text can be edited there (Facebook), a text that differs from the text sent was
   **edited outside** the tool.
@@ -91,9 +92,12 @@ def check(settings: Settings, store: Store, *, reads: int | None = None, spent: 
             continue
         if not type(channel).reads_live:
             continue
+        mark = _mark_name(account)
         try:
-            budget -= _outside(store, channel, account, result)
-            _posts(store, channel, account, budget, result)
+            if _cursor(store, mark) == 0:  # a new round over the account: its recent posts first
+                budget -= _outside(store, channel, account, result)
+                _advance(store, mark, -1)
+            _posts(store, channel, account, mark, budget, result)
         except RateLimited:
             result.limited.append(account)
             log.info("live.read_limited account=%s", account)
@@ -133,14 +137,13 @@ def _outside(store: Store, channel: Channel, account: str, result: LiveResult) -
     return 1
 
 
-def _posts(store: Store, channel: Channel, account: str, budget: int, result: LiveResult) -> None:
-    """Read up to ``budget`` of the account's published posts, after the cursor."""
+def _posts(store: Store, channel: Channel, account: str, mark: str, budget: int, result: LiveResult) -> None:
+    """Read up to ``budget`` of the account's published posts, after the cursor (0: the
+    round is over; the next pass starts one with the recent posts)."""
     if budget <= 0:
         return
-    mark = _mark_name(account)
+    after = _cursor(store, mark)
     with store.session() as s:
-        row = s.get(MarkRow, mark)
-        after = row.value if row is not None else 0
         rows = s.execute(select(PostRow.id, PartRow.remote_id, PartRow.text, PostRow.remote_url)
                          .join(PartRow, and_(PartRow.post_id == PostRow.id, PartRow.index == 0))
                          .where(PostRow.account == account, PostRow.status == PostStatus.PUBLISHED,
@@ -184,6 +187,14 @@ def _mark_name(account: str) -> str:
     """The cursor's name in ``alert_marks`` (50 characters at most)."""
     name = f"live:{account}"
     return name if len(name) <= 50 else "live:" + hashlib.sha256(account.encode()).hexdigest()[:40]
+
+
+def _cursor(store: Store, mark: str) -> int:
+    """Where the account's round is: 0 at its start (the recent posts are read next), -1
+    once they were, else the last post looked at."""
+    with store.session() as s:
+        row = s.get(MarkRow, mark)
+        return row.value if row is not None else 0
 
 
 def _advance(store: Store, mark: str, value: int) -> None:

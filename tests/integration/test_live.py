@@ -116,6 +116,26 @@ def test_a_rate_limit_ends_the_accounts_pass_and_the_next_pass_goes_on(config: P
         assert [f["kind"] for f in second.found] == ["deleted_outside"] and not second.limited
 
 
+def test_one_read_per_pass_still_reaches_everything(config: Path, sandbox: Any, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = _publish(config, sandbox, tmp_path)
+    settings = load_settings(config)
+    fb = _sandbox_post(sandbox, "facebook")
+    with _store(settings.database) as plain:
+        at = max(_when(plain.post(i).published_at) for i in ids)
+    clock = FakeClock(at + dt.timedelta(hours=1))
+    _follow(sandbox, clock, monkeypatch)
+    made = _control(sandbox, "outside", {"network": "facebook", "account": fb["account"], "text": "Dari aplikasi"})
+    _control(sandbox, f"posts/facebook/{fb['id']}/delete")
+    clock.advance(dt.timedelta(minutes=20))
+    with _store(settings.database, clock) as store:
+        passes = [live.check(settings, store, reads=1) for _ in range(3)]
+        # Per account: the recent posts' read, then one post (each account has one), then the round's end.
+        assert [p.checked for p in passes] == [0, 3, 0]
+        found = [(f["kind"], f["remote_id"]) for p in passes for f in p.found if f["account"] == "sandbox_fb"]
+    assert found == [("published_outside", made["id"]), ("deleted_outside", fb["id"])]
+
+
 def test_the_sandbox_routes_that_change_posts_outside_the_tool(sandbox: Any) -> None:
     for path, body in (("posts/facebook/1_2/edit", {"text": "x"}), ("posts/x/123/delete", {})):
         answer = requests.post(f"{sandbox.url}/_sandbox/{path}", json=body, timeout=10)
