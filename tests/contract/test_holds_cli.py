@@ -79,7 +79,7 @@ def recorded(env: Env, event: str) -> list[dict]:  # type: ignore[type-arg]
 
 
 def test_a_preset_fills_reason_and_end_releases_by_itself_and_late_posts_are_missed(env: Env) -> None:
-    start = dt.datetime.now(UTC)
+    start = dt.datetime.now(UTC).replace(microsecond=0)  # the preset's end is in whole seconds
     overdue = schedule(env, article(env, 1), "sandbox_x")
     # Due ten minutes before the mourning ends: within worker.grace when it ends, so it goes.
     near_end = schedule(env, article(env, 2), "sandbox_fb", "--at", local(start + dt.timedelta(days=3, minutes=-10)))
@@ -154,7 +154,7 @@ def test_bad_presets_are_one_line(env: Env) -> None:
 
 
 def test_an_urgent_post_passes_a_pause_that_allows_it_and_not_a_plain_one(env: Env) -> None:
-    start = dt.datetime.now(UTC)
+    start = dt.datetime.now(UTC).replace(microsecond=0)  # the preset's end is in whole seconds
     plain = schedule(env, article(env, 1), "sandbox_x")
     urgent = schedule(env, article(env, 2), "sandbox_x", "--now", "--urgent")
     assert env.cli("pause", "--all", "--reason", "bencana").code == 0
@@ -202,7 +202,7 @@ def test_schedule_says_an_urgent_post_passes_the_pause(env: Env) -> None:
 
 
 def test_an_embargo_holds_a_due_post_and_releases_it_at_its_end(env: Env) -> None:
-    start = dt.datetime.now(UTC)
+    start = dt.datetime.now(UTC).replace(microsecond=0)  # the preset's end is in whole seconds
     embargo = (start + dt.timedelta(hours=2)).replace(second=0, microsecond=0)
     art = article(env, 1, embargo=embargo.isoformat())
     shown = env.cli("article", "show", str(art), "--json").json()
@@ -225,7 +225,7 @@ def test_an_embargo_holds_a_due_post_and_releases_it_at_its_end(env: Env) -> Non
 
 
 def test_an_embargo_on_a_new_revision_applies_to_queued_posts_and_can_be_lifted(env: Env) -> None:
-    start = dt.datetime.now(UTC)
+    start = dt.datetime.now(UTC).replace(microsecond=0)  # the preset's end is in whole seconds
     path = article_path(env, 1)
     art = int(env.cli("article", "add", str(path), "--json").json()[0]["id"])
     post = schedule(env, art, "sandbox_fb", "--at", local(start + dt.timedelta(hours=1)))
