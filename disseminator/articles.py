@@ -23,6 +23,7 @@ from channels.i18n import _
 
 from . import embargo
 from .errors import ArticleError
+from .fieldtime import YEARS, field_time
 
 MAX_BYTES = 5 * 1024 * 1024
 #: The most characters each text field may have (a gallery alt counts as ``image_alt``,
@@ -40,8 +41,6 @@ CAPS = {
 #: The most tags and gallery images an article may have.
 MAX_TAGS = 50
 MAX_GALLERY = 20
-#: Publication years an article may claim.
-YEARS = range(1900, 3000)
 # C0 and C1 control characters (and DEL) other than tab, line feed and carriage return;
 # and lone UTF-16 surrogates (JSON can spell them), which no database can store.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -270,23 +269,12 @@ def _http_url(value: Any, where: str, key: str, *, cap: str | None = None) -> st
 
 
 def _when(value: Any, where: str) -> dt.datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        when = value
-    elif isinstance(value, dt.date):
-        when = dt.datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        try:
-            when = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise ArticleError(
-                _("{where}: published: {value!r} is not a date (expected ISO 8601, e.g. 2026-11-10T09:00+07:00)").format(
-                    where=where, value=_shown(value))
-            ) from None
-    else:
-        raise ArticleError(_("{where}: published: expected a date, got {type}").format(where=where, type=type(value).__name__))
-    if when.year not in YEARS:
-        raise ArticleError(_("{where}: published: year {year} is out of range ({first} to {last})").format(
-            where=where, year=when.year, first=YEARS[0], last=YEARS[-1]))
-    return when
+    return field_time(
+        value,
+        not_iso=lambda text: ArticleError(
+            _("{where}: published: {value!r} is not a date (expected ISO 8601, e.g. 2026-11-10T09:00+07:00)").format(
+                where=where, value=_shown(text))),
+        not_time=lambda kind: ArticleError(_("{where}: published: expected a date, got {type}").format(
+            where=where, type=kind.__name__)),
+        out_of_range=lambda year: ArticleError(_("{where}: published: year {year} is out of range ({first} to {last})").format(
+            where=where, year=year, first=YEARS[0], last=YEARS[-1])))

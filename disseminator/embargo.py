@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, exists, select
 from channels.i18n import _
 
 from .errors import ArticleError
+from .fieldtime import field_time
 from .store import ArticleRow, PostRow
 
 if TYPE_CHECKING:
@@ -39,24 +40,16 @@ def read(value: Any, where: str, tz: ZoneInfo | dt.tzinfo | None = None) -> dt.d
     time; a time without an offset is read in ``tz`` (left naive without it: the catalog
     reads it in the configured zone).  None when empty.
     Raises :class:`~disseminator.errors.ArticleError` naming ``where`` for anything else."""
-    if value is None or value == "":
+    when = field_time(
+        value,
+        not_iso=lambda text: ArticleError(_("{where}: embargo: {value!r} is not a time (expected ISO 8601, e.g. "
+                                            "2026-12-01T09:00+07:00)").format(where=where, value=text[:60])),
+        not_time=lambda kind: ArticleError(_("{where}: embargo: expected a time such as 2026-12-01T09:00+07:00, got {type}").format(
+            where=where, type=kind.__name__)),
+        out_of_range=lambda year: ArticleError(_("{where}: embargo: year {year} is out of range (1900 to 2999)").format(
+            where=where, year=year)))
+    if when is None:
         return None
-    if isinstance(value, dt.datetime):
-        when = value
-    elif isinstance(value, dt.date):
-        when = dt.datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        try:
-            when = dt.datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise ArticleError(_("{where}: embargo: {value!r} is not a time (expected ISO 8601, e.g. "
-                                 "2026-12-01T09:00+07:00)").format(where=where, value=value[:60])) from None
-    else:
-        raise ArticleError(_("{where}: embargo: expected a time such as 2026-12-01T09:00+07:00, got {type}").format(
-            where=where, type=type(value).__name__))
-    if not 1900 <= when.year < 3000:
-        raise ArticleError(_("{where}: embargo: year {year} is out of range (1900 to 2999)").format(
-            where=where, year=when.year))
     return when if when.tzinfo or tz is None else when.replace(tzinfo=tz)
 
 
