@@ -29,9 +29,10 @@ from apscheduler.triggers.base import BaseTrigger
 from . import setting_ranges
 from .config import Settings
 from .errors import UsageError
+from .run_report import RunReport
 from .store import DatabaseError, Store
 from .store.notify import ChangeWatch, watch
-from .worker import RunReport, Worker
+from .worker import Worker
 
 log = logging.getLogger("disseminator.daemon")
 #: The longest wait between two tries while the database is down (seconds).

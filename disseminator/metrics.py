@@ -31,7 +31,7 @@ from sqlalchemy import func, or_, select
 if TYPE_CHECKING:
     from .config import Settings
     from .store import Store
-    from .worker import RunReport
+    from .run_report import RunReport
 
 log = logging.getLogger("disseminator.metrics")
 

@@ -22,7 +22,7 @@ from .views import show_human, show_soon, what_next
 if TYPE_CHECKING:
     from .config import Settings
     from .store import Store
-    from .worker import Outcome, RunReport
+    from .run_report import Outcome, RunReport
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ import socket
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from typing import Any, assert_never
 
 from channels.base import AuthError, Channel, ChannelError, Draft, RateLimited, Receipt
@@ -37,41 +36,12 @@ from .lease import Heartbeat, LostClaim
 from .publishers import Drain
 from .registry import make_channel
 from .retry import Action, LookupFailed, RetryDecision, RetryStrategy
+from .run_report import Outcome, RunReport  # re-exported
 from .store import AttemptRow, DatabaseError, HoldKind, PostRow, PostStatus, Store
 
 log = logging.getLogger("disseminator.worker")
 #: How far before a post was queued its remote copy may carry a timestamp (clock skew).
 RECONCILE_SKEW = dt.timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one claimed post in this run."""
-
-    post_id: int
-    account: str
-    status: str
-    error_kind: str | None = None
-    error: str | None = None
-    remote_url: str | None = None
-
-
-@dataclass
-class RunReport:
-    outcomes: list[Outcome] = field(default_factory=list)
-    recovered: list[int] = field(default_factory=list)
-    #: Due posts held back because their account needs attention: account -> (count, why).
-    waiting: dict[str, tuple[int, str]] = field(default_factory=dict)
-    #: Due posts left alone because the configuration cannot publish for their account
-    #: (a ``${VAR}`` not set, say): account -> (count, what the configuration says).
-    misconfigured: dict[str, tuple[int, str]] = field(default_factory=dict)
-    #: Posts this run found overdue past ``worker.grace`` and set aside (disseminator.missed).
-    missed: list[int] = field(default_factory=list)
-
-    @property
-    def failed(self) -> bool:
-        """True when a call failed for a reason other than a rate limit, or posts are held."""
-        return bool(self.waiting) or bool(self.misconfigured) or any(o.error_kind not in (None, "rate_limited") for o in self.outcomes)
 
 
 def default_worker_id() -> str:
