@@ -73,12 +73,13 @@ class Metrics:
         self.runs.inc()
         try:
             finished = [o for o in report.outcomes if str(o.status) in ("published", "failed")]
-            for o in finished:
-                channel = str(self.settings.accounts.get(o.account, {}).get("channel", "unknown"))
-                (self.published if str(o.status) == "published" else self.failed).labels(o.account, channel).inc()
+            # Lateness first: a scrape that sees a post counted sees its lateness too.
             if finished:
                 for late in self._lateness([o.post_id for o in finished]):
                     self.lateness.observe(max(0.0, late))
+            for o in finished:
+                channel = str(self.settings.accounts.get(o.account, {}).get("channel", "unknown"))
+                (self.published if str(o.status) == "published" else self.failed).labels(o.account, channel).inc()
         except Exception:  # noqa: BLE001 - see above
             log.warning("metrics.observe_failed", exc_info=True)
 
