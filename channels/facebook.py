@@ -118,11 +118,7 @@ class FacebookChannel(graph.GraphChannel):
         return [self._live(p) for p in graph.data_items(answer) if isinstance(p, dict) and "id" in p]
 
     def _live(self, post: dict[str, Any]) -> LivePost:
-        when = None
-        try:
-            when = dt.datetime.strptime(str(post.get("created_time")), "%Y-%m-%dT%H:%M:%S%z")
-        except ValueError:
-            pass
+        when = graph.graph_time(str(post.get("created_time") or ""))
         post_id = str(post["id"])
         return LivePost(remote_id=post_id, text=str(post.get("message") or ""), created_at=when,
                         url=str(post.get("permalink_url") or "") or self._url(post_id))

@@ -249,11 +249,7 @@ class InstagramChannel(graph.GraphChannel):
         return [self._live(i) for i in graph.data_items(answer) if isinstance(i, dict) and "id" in i]
 
     def _live(self, item: dict[str, Any]) -> LivePost:
-        when = None
-        try:
-            when = dt.datetime.strptime(str(item.get("timestamp")), "%Y-%m-%dT%H:%M:%S%z")
-        except ValueError:
-            pass
+        when = graph.graph_time(str(item.get("timestamp") or ""))
         media_id = str(item["id"])
         return LivePost(remote_id=media_id, text=str(item.get("caption") or ""), created_at=when,
                         url=self._url(media_id, item.get("permalink")))
