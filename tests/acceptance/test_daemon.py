@@ -155,7 +155,8 @@ def test_the_daemon_sleeps_until_the_next_post_and_no_longer(cli, config: Path, 
 def test_an_idle_daemon_does_not_wake_itself(config: Path) -> None:
     """Its own writes (the heartbeat, a run's bookkeeping) change the SQLite file too: they
     must not wake it again and again.  With nothing queued and a tick of an hour, three
-    seconds see the first run and at most the one its first heartbeat causes."""
+    seconds see the first run, at most the one its first heartbeat causes, and at most one
+    from the operations thread's first bookmark (alerts); a loop made 12 in 3 seconds."""
     import threading
 
     from disseminator.config import load_settings
@@ -168,7 +169,7 @@ def test_an_idle_daemon_does_not_wake_itself(config: Path) -> None:
     threading.Timer(3, daemon.stop).start()
     daemon.run()
     store.close()
-    assert daemon.runs <= 2, daemon.runs
+    assert daemon.runs <= 3, daemon.runs
 
 
 def test_log_lines_as_json_for_log_collectors(config: Path) -> None:
