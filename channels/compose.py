@@ -51,7 +51,7 @@ def link(article: Article, account: Account) -> str | None:
         return None
     utm = account.get("utm")
     if isinstance(utm, dict) and utm:
-        from .links import add_utm
+        from .text.links import add_utm
 
         return add_utm(article.url, {str(k): str(v) for k, v in utm.items()})
     return article.url

@@ -37,7 +37,7 @@ class FacebookChannel(graph.GraphChannel):
         text = fit(render, fields, measure=len, limit=MAX_LENGTH, warnings=warnings, network="Facebook")
         media: tuple[Media, ...] = ()
         if self.account.get("photo", False) and article.image:
-            from .images import prepare
+            from .media.images import prepare
 
             media = prepare(article.images()[:1], network="facebook", account=self.account, context=self.context,
                             warnings=warnings, required=False)
@@ -71,7 +71,7 @@ class FacebookChannel(graph.GraphChannel):
     def _photo(self, item: Media, message: str) -> str:
         """Post ``item`` as a photo: the bytes prepared at render, or its URL if never prepared."""
         if item.file:
-            from .media_store import read
+            from .media.store import read
 
             image = read(item, self.context)  # gone or changed: refused, never fetched again
             source = (image.name, image.data, image.mime)

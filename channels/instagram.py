@@ -58,7 +58,7 @@ class InstagramChannel(graph.GraphChannel):
             fit(render, fields, measure=len, limit=MAX_CAPTION, warnings=warnings, network="Instagram"), warnings
         )
         caption = _drop_extra_hashtags(caption, keep=fields.own_tags, capped=capped, warnings=warnings)
-        from .images import prepare
+        from .media.images import prepare
 
         media = prepare(article.images()[:MAX_CAROUSEL], network="instagram", account=self.account,
                         context=self.context, warnings=warnings, required=True)
@@ -93,7 +93,7 @@ class InstagramChannel(graph.GraphChannel):
         return str(self.account.get("ig_user_id"))
 
     def publish_part(self, draft: Draft, index: int, *, reply_to: str | None = None) -> Receipt:
-        from .media_store import check
+        from .media.store import check
 
         for item in draft.media:  # Instagram fetches by URL: its prepared copy must still be there
             check(item, self.context)
@@ -179,7 +179,7 @@ class InstagramChannel(graph.GraphChannel):
                                                                      total=total)
         # Instagram fetches every image from media.public_base_url: one not served there
         # fails every post with error 9004, so the check fetches one as Instagram would.
-        from .media_fetch import check_served
+        from .media.fetch import check_served
 
         problem = check_served(self.context) if self.context is not None else None
         return AccountCheck(ok=problem is None, identity=f"@{user.get('username', '?')} ({user['id']})",

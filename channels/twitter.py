@@ -83,7 +83,7 @@ class TwitterChannel(Channel):
                 parts = (fit(render, fields, measure=weighted_length, limit=self.limit, warnings=warnings, network="X"),)
         media: tuple[Media, ...] = ()
         if self.account.get("images", True):
-            from .images import prepare
+            from .media.images import prepare
             from .x_media import MAX_IMAGES
 
             media = prepare(article.images()[:MAX_IMAGES], network="x", account=self.account, context=self.context,
@@ -226,7 +226,7 @@ class TwitterChannel(Channel):
         that version did at publish; anything rendered since is never fetched again."""
         if self.context is None or any(m.file or m.sha256 for m in media):
             return media
-        from .images import prepare
+        from .media.images import prepare
 
         warnings: list[str] = []
         return prepare(media, network="x", account=self.account, context=self.context, warnings=warnings, required=False)

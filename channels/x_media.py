@@ -56,12 +56,12 @@ def upload_images(channel: Uploader | HasUploader, media: Sequence[Media]) -> li
     """Upload up to four images, the bytes prepared at render; returns their media ids.
 
     Every prepared file is read and checked before the first upload.  Raises
-    :class:`~channels.media_store.PreparedImageGone` (a ``Rejected``) when one is gone
+    :class:`~channels.media.store.PreparedImageGone` (a ``Rejected``) when one is gone
     or changed (nothing is fetched again), and for a failed call the ChannelError the
     uploader's ``error`` maps it to (``write=False``: an upload is not a post).
     """
     from .media import alt_text
-    from .media_store import read
+    from .media.store import read
 
     up = channel if isinstance(channel, Uploader) else channel.uploader()
     stored = [read(item, up.context) for item in list(media)[:MAX_IMAGES]]

@@ -2,7 +2,7 @@
 
 The project's ``channels.text.weighted_length`` is the real implementation; the sandbox
 uses it when it can be imported and otherwise falls back to the simpler count below, so
-the sandbox still works on a tree where channels/text.py is missing or broken.
+the sandbox still works on a tree where channels/text/__init__.py is missing or broken.
 """
 
 from __future__ import annotations

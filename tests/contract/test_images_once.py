@@ -16,7 +16,7 @@ from PIL import Image
 
 from channels.base import Account, Article, Context, Rejected
 from channels.facebook import FacebookChannel
-from channels.media_store import PreparedImageGone
+from channels.media.store import PreparedImageGone
 from tests.contract.conftest import Env
 from tests.contract.test_error_codes import fb_channel, ig_channel, x_channel
 from tests.helpers import REPO

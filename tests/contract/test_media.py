@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from channels.base import Context, Draft, Media
-from channels.images import prepare
+from channels.media.images import prepare
 from tests.contract.conftest import Env
 from tests.contract.test_error_codes import fb_channel, ig_channel, x_channel
 from tests.helpers import REPO
@@ -29,7 +29,7 @@ def test_x_takes_up_to_four_images(sandbox, tmp_path) -> None:  # type: ignore[n
     urls = [_image(tmp_path, sandbox, f"f{i}.jpg") for i in range(5)]
     channel = x_channel(sandbox.url)
     channel.context = Context(base_dir=tmp_path, media_dir=tmp_path / "prepared")
-    # X uploads only images prepared at render time (channels/images.py).
+    # X uploads only images prepared at render time (channels/media/images.py).
     media = prepare([Media(url=u, alt=f"foto {i}") for i, u in enumerate(urls)], network="x",
                     account=channel.account, context=channel.context, warnings=[], required=False)
     receipt = channel.publish_part(Draft(parts=("Empat foto kegiatan",), media=media), 0)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from channels.base import Context
-from channels.media_fetch import check_served
+from channels.media.fetch import check_served
 from tests.helpers import run_cli, serve_http, write_config
 
 

@@ -174,7 +174,7 @@ def test_error_problems_match_spec(spec: OpenAPI, recorded, sandbox, case: str) 
 def test_our_channel_upload_and_post_match_spec(spec: OpenAPI, sandbox, tmp_path) -> None:
     """The requests channels/x_media.py itself sends (multipart upload, alt text, post)."""
     from channels.base import Context, Draft, Media
-    from channels.images import prepare
+    from channels.media.images import prepare
     from tests.contract.test_error_codes import x_channel
 
     import shutil
@@ -185,7 +185,7 @@ def test_our_channel_upload_and_post_match_spec(spec: OpenAPI, sandbox, tmp_path
     shutil.copy(REPO / "disseminator" / "data" / "contoh-bendungan.jpg", image)
     channel = x_channel(sandbox.url)
     channel.context = Context(base_dir=tmp_path, media_dir=tmp_path / "prepared")
-    # X uploads the image prepared at render time (channels/images.py), never the source.
+    # X uploads the image prepared at render time (channels/media/images.py), never the source.
     media = prepare([Media(url=str(image), alt="Foto")], network="x", account=channel.account,
                     context=channel.context, warnings=[], required=False)
     session = channel.client().session

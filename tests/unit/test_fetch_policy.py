@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from channels.address_policy import FetchPolicy, address_problem, host_of
-from channels.media_fetch import ImageError, ImageFetchError, load_image_bytes
+from channels.media.fetch import ImageError, ImageFetchError, load_image_bytes
 from disseminator.config import parse_settings
 from disseminator.errors import ConfigError
 from tests.unit.test_media_fetch import JPEG, LOCAL, Web, web  # noqa: F401 - the fixture

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from channels.links import add_utm
+from channels.text.links import add_utm
 
 UTM = {"utm_source": "x", "utm_medium": "social", "utm_campaign": "rilis pers"}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from channels.address_policy import FetchPolicy
-from channels.media_fetch import ImageError, ImageFetchError, load_image_bytes, mb
+from channels.media.fetch import ImageError, ImageFetchError, load_image_bytes, mb
 
 JPEG = b"\xff\xd8\xff" + b"a" * 5000
 LOCAL = FetchPolicy(allow_hosts=frozenset({"127.0.0.1"}))
@@ -154,7 +154,7 @@ def test_the_deadline_comes_from_the_policy_and_counts_redirects(web: Web) -> No
 def test_a_slow_image_refuses_the_post_as_try_again(web: Web, tmp_path: Path) -> None:
     """At render time a slow host is Transient (try again), never an image left out for good."""
     from channels.base import Account, Context, Transient
-    from channels.images import prepare
+    from channels.media.images import prepare
 
     context = Context(base_dir=tmp_path, media_dir=tmp_path / "m", fetch_policy=FetchPolicy(timeout=1))
     account = Account(name="ig", channel="instagram", base_url=web.url)  # allows 127.0.0.1, as config does

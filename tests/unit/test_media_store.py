@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from channels import media_store
+from channels.media import store as media_store
 from channels.base import Context, Media
-from channels.media_store import PreparedImageGone, digest, read, write
+from channels.media.store import PreparedImageGone, digest, read, write
 
 JPEG = b"\xff\xd8\xff\xe0" + b"gambar" * 100 + b"\xff\xd9"
 
@@ -103,7 +103,7 @@ def _boom(*args: object) -> None:
 
 def test_x_without_a_media_folder_leaves_images_out_with_a_warning() -> None:
     from channels.base import Account
-    from channels.images import prepare
+    from channels.media.images import prepare
 
     warnings: list[str] = []
     images = (Media(url="https://humas.example.go.id/f.jpg"),)

@@ -72,7 +72,7 @@ def test_mentions_with_indices(case: dict[str, Any]) -> None:
 def test_tld_data_lists_longer_names_before_their_prefixes() -> None:
     # The URL pattern tries longer TLDs first; that equals twitter-text's ordered
     # alternation only while the data keeps every name ahead of its own prefixes.
-    from channels._tlds import CCTLDS, GTLDS
+    from channels.text.tlds import CCTLDS, GTLDS
 
     order = [*GTLDS, *CCTLDS]
     position = {name: i for i, name in reversed(list(enumerate(order)))}

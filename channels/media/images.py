@@ -2,7 +2,7 @@
 
 What the officer previews is what goes out: every image is fetched and prepared at
 ``preview``/``schedule`` time, and the prepared bytes are written to the media folder
-(:mod:`channels.media_store`); the draft records the file and its SHA-256.  Publishing
+(:mod:`channels.media.store`); the draft records the file and its SHA-256.  Publishing
 never fetches again: X and Facebook upload the stored bytes, Instagram is given the
 stored file's public URL (``media.public_base_url``).
 
@@ -23,11 +23,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from .base import Account, Context, Media, Rejected, Transient
-from .i18n import _
+from ..base import Account, Context, Media, Rejected, Transient
+from ..i18n import _
 
 if TYPE_CHECKING:
-    from .media import PreparedImage
+    from . import PreparedImage
 
 #: Facebook Page photos: the sandbox's (and Graph's documented) 10 MB ceiling.
 FACEBOOK_MAX_BYTES = 10 * 1024 * 1024
@@ -58,9 +58,9 @@ def prepare(
             warnings.append(_("{n} image(s) left out: no media folder to prepare them in").format(n=len(images)))
             return ()
         return tuple(images)
-    from .fetch import Fetcher
-    from .media import ImageError, load_image_bytes
-    from .media_fetch import ImageFetchError
+    from ..fetch import Fetcher
+    from . import ImageError, load_image_bytes
+    from .fetch import ImageFetchError
 
     preparer = _preparer(network, account)
     # The hosts the configuration names (the account's own API host, the media folder's
@@ -106,8 +106,8 @@ def _stored(prepared: PreparedImage, item: Media, context: Context) -> Media:
 
 
 def _preparer(network: str, account: Account) -> Callable[[bytes, str], PreparedImage]:
-    from .media import ImageError, prepare_for_instagram, prepare_for_x
-    from .media_fetch import mb
+    from . import ImageError, prepare_for_instagram, prepare_for_x
+    from .fetch import mb
 
     if network == "instagram":
         background = str(account.get("image_background", "#FFFFFF"))

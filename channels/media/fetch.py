@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from .i18n import N_, _
+from ..i18n import N_, _
 
 if TYPE_CHECKING:
-    from .address_policy import FetchPolicy
-    from .base import Context
-    from .fetch import Fetcher
+    from ..address_policy import FetchPolicy
+    from ..base import Context
+    from ..fetch import Fetcher
 
 MB = 1_000_000
 #: Answers that say the image is not at that address: retrying will not bring it back.
@@ -59,7 +59,7 @@ def load_image_bytes(
     HTTP error, an address the policy refuses, an unsupported URL scheme or a source
     larger than the cap.
     """
-    from .address_policy import FetchPolicy
+    from ..address_policy import FetchPolicy
 
     policy = policy or (fetcher.policy if fetcher is not None else FetchPolicy())
     limit = policy.max_image_bytes if max_bytes is None else max_bytes
@@ -93,7 +93,7 @@ def load_image_bytes(
 def _download(
     url: str, *, policy: FetchPolicy, fetcher: Fetcher | None, max_bytes: int, timeout: float | None
 ) -> bytes:
-    from .fetch import Fetcher, FetchRefused, HTTPStatusError, TooLarge, Unreachable
+    from ..fetch import Fetcher, FetchRefused, HTTPStatusError, TooLarge, Unreachable
 
     own = fetcher is None
     http = Fetcher(policy) if fetcher is None else fetcher
@@ -124,14 +124,14 @@ def _download(
 def check_served(context: Context) -> str | None:
     """Whether the media folder is served at ``context.media_base_url``, as Instagram needs.
 
-    Writes a tiny prepared JPEG into the folder (:func:`channels.media_store.write`) and
+    Writes a tiny prepared JPEG into the folder (:func:`channels.media.store.write`) and
     fetches it at its public URL.  Returns None when the same bytes come back as an
     image, else one line saying what is wrong (Instagram would refuse every post with
     Graph error 9004).  Also None when no public URL is set: Instagram then gets the
     articles' own image URLs.
     """
-    from .fetch import Fetcher, FetchError, HTTPStatusError
-    from .media_store import write
+    from ..fetch import Fetcher, FetchError, HTTPStatusError
+    from .store import write
 
     base = context.media_base_url
     if not base:

@@ -21,8 +21,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .base import Context, Media, Rejected
-from .i18n import _
+from ..base import Context, Media, Rejected
+from ..i18n import _
 
 #: The types X and Facebook are told, by the prepared file's extension.
 MIME_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp"}

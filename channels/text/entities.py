@@ -5,7 +5,7 @@ that suite is silent, the ``twitter-text-parser`` package, which our tests use a
 oracle.  Indices are Python string indices (code points) into the text as given.
 
 The URL grammar is twitter-text's: an optional protocol, a domain made of labels that end
-in a known top-level domain (``channels._tlds``), an optional port, path and query.  The
+in a known top-level domain (``channels.text.tlds``), an optional port, path and query.  The
 TLD alternatives are compiled as a trie so that the regex engine compares a few letters
 instead of trying 1,574 names at every dot; for names that are prefixes of others the
 trie tries the longer first, which is what the reference's ordered list does too.
@@ -95,7 +95,7 @@ def _url_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
     Loading 1,574 TLDs and compiling them costs ~50 ms, which an import should not pay.
     """
-    from channels._tlds import CCTLDS, GTLDS
+    from channels.text.tlds import CCTLDS, GTLDS
 
     # A TLD must not run on into a letter, digit, '@', '+' or '-'.
     tld = "(?:" + _trie_pattern([*GTLDS, *CCTLDS]) + ")(?=[^0-9a-zA-Z@+-]|$)"
@@ -215,7 +215,7 @@ class _EmojiTables:
 @cache
 def _emoji_tables() -> _EmojiTables:
     """Build the emoji tables from the Unicode 12.0 list on first use."""
-    from channels._tlds import EMOJI
+    from channels.text.tlds import EMOJI
 
     single = frozenset(seq for seq in EMOJI if len(seq) == 1)
     multi = frozenset(seq for seq in EMOJI if len(seq) > 1)

@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .i18n import _
-from .media_fetch import ImageError, load_image_bytes
-from .media_fetch import mb as _mb
+from ..i18n import _
+from .fetch import ImageError, load_image_bytes
+from .fetch import mb as _mb
 
 if TYPE_CHECKING:  # only for annotations; never imported at run time here
     from PIL import Image
@@ -81,25 +81,25 @@ class PreparedImage:
     @property
     def file_name(self) -> str:
         """Content-addressed name: the first 16 hex digits of the SHA-256, plus ext."""
-        from .media_store import file_name
+        from .store import file_name
 
         return file_name(self.data, self.ext)
 
     @property
     def sha256(self) -> str:
         """The hex SHA-256 of the bytes, recorded in the draft and checked at publishing."""
-        from .media_store import digest
+        from .store import digest
 
         return digest(self.data)
 
     def save(self, media_dir: Path) -> str:
         """Write the image into ``media_dir`` (created if needed) and return its file name.
 
-        See :func:`channels.media_store.write`: content-addressed, atomic, readable by
+        See :func:`channels.media.store.write`: content-addressed, atomic, readable by
         the web server that serves the folder. Raises ``OSError`` when the folder cannot
         be written.
         """
-        from .media_store import write
+        from .store import write
 
         return write(self.data, ext=self.ext, media_dir=media_dir)
 

@@ -24,7 +24,7 @@ from math import floor
 
 import regex
 
-from channels._extract import (
+from channels.text.entities import (
     Entity,
     extract_emoji_spans,
     extract_hashtags_with_indices,
@@ -32,7 +32,7 @@ from channels._extract import (
     extract_mentions_with_indices,
     extract_urls_with_indices,
 )
-from channels._html import html_to_text
+from channels.text.html import html_to_text
 
 __all__ = [
     "MAX_TWEET",
