@@ -88,6 +88,20 @@ class Account:
 
 
 @dataclass(frozen=True)
+class CardStyle:
+    """How an institution's title cards look (``[card]``; :mod:`channels.media.cards`)."""
+
+    #: Colours as ``#RRGGBB``.
+    background: str = "#0B3D91"
+    text_color: str = "#FFFFFF"
+    accent_color: str = "#F2C94C"
+    #: The institution's name, shown above the title (None: none).
+    name: str | None = None
+    #: A PNG or JPEG shown at the top left (None: none); an absolute path.
+    logo: Path | None = None
+
+
+@dataclass(frozen=True)
 class Context:
     """What the installation tells every channel: where its files are, and its clock.
 
@@ -107,6 +121,9 @@ class Context:
     #: What a fetch of outside content (an article's image) may reach, for how long and
     #: how much; the default refuses every private address.  See :mod:`channels.fetch`.
     fetch_policy: FetchPolicy = field(default_factory=FetchPolicy)
+    #: How a title card looks, for an account with ``card = true`` whose article has no
+    #: image (:mod:`channels.media.cards`).
+    card_style: CardStyle = field(default_factory=CardStyle)
 
     def check_fence(self) -> None:
         """Confirm the claim before a write (no-op outside the worker)."""

@@ -28,7 +28,7 @@ class InstagramChannel(graph.GraphChannel):
     name = "instagram"
     required_settings = ("ig_user_id", "access_token")
     optional_settings = (*graph.GraphChannel.optional_settings, "link_phrase", "image_background",
-                         "poll_seconds", "poll_timeout")
+                         "poll_seconds", "poll_timeout", "card")
     #: The Instagram Graph API publishes media but has no call that deletes it.
     cannot_unpublish = N_("Instagram's API cannot delete a post; delete it in the Instagram app")
 
@@ -46,9 +46,13 @@ class InstagramChannel(graph.GraphChannel):
 
         from .formatting import fields_for, fit, renderer
 
-        if not article.image:
-            raise Rejected(_("Instagram needs an image and the article has none (set 'image' in the article)"))
+        from .media.cards import card_images
+
         warnings: list[str] = []
+        card = card_images(article, account=self.account, context=self.context, warnings=warnings)
+        if not article.image and not card:
+            raise Rejected(_("Instagram needs an image and the article has none (set 'image' in the article, "
+                             "or card = true for the account)"))
         fields = fields_for(article, self.account, max_tags=MAX_HASHTAGS)
         capped = len(fields_for(article, self.account).hashtags) - len(fields.hashtags)
         if fields.link:
@@ -60,8 +64,8 @@ class InstagramChannel(graph.GraphChannel):
         caption = _drop_extra_hashtags(caption, keep=fields.own_tags, capped=capped, warnings=warnings)
         from .media.images import prepare
 
-        media = prepare(article.images()[:MAX_CAROUSEL], network="instagram", account=self.account,
-                        context=self.context, warnings=warnings, required=True)
+        media = card or prepare(article.images()[:MAX_CAROUSEL], network="instagram", account=self.account,
+                                context=self.context, warnings=warnings, required=True)
         if len(article.images()) > MAX_CAROUSEL:
             warnings.append(_("{n} image(s) beyond Instagram's {most} left out").format(
                 n=len(article.images()) - MAX_CAROUSEL, most=MAX_CAROUSEL))

@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from channels.address_policy import DEFAULT_MAX_IMAGE_BYTES, DEFAULT_TIMEOUT, FetchPolicy
-from channels.base import Account, Context
+from channels.base import Account, CardStyle, Context
 from channels.i18n import LANGUAGES, _
 from channels.redact import Redactor
 
 from . import setting_ranges
 from .alerts_config import AlertSettings, parse_alerts
+from .card_config import parse_card
 from .config_keys import _Lines, _check_keys
 from .errors import ConfigError
 from .officers import OfficerSettings, parse_officers
@@ -106,6 +107,8 @@ class Settings:
     pause_presets: Mapping[str, Preset] = field(default_factory=lambda: dict(BUILT_IN_PRESETS))
     #: ``[officers.NAME]`` and approval (disseminator.officers).
     officers: OfficerSettings = field(default_factory=OfficerSettings)
+    #: ``[card]``: how title cards look (disseminator.card_config).
+    card: CardStyle = field(default_factory=CardStyle)
 
     def plan_for(self, account: str) -> Plan | None:
         """The posting plan ``account`` follows, or None."""
@@ -130,7 +133,7 @@ class Settings:
     def context(self) -> Context:
         """What channels need to know about this installation."""
         return Context(base_dir=self.base_dir, media_dir=self.media.dir, media_base_url=self.media.public_base_url,
-                       fetch_policy=self.fetch_policy)
+                       fetch_policy=self.fetch_policy, card_style=self.card)
 
     @property
     def fetch_policy(self) -> FetchPolicy:
@@ -392,6 +395,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         plan_of=plan_of,
         pause_presets=parse_presets(data, at),
         officers=parse_officers(data, at),
+        card=parse_card(data.get("card"), base_dir=base_dir, at=at),
     )
 
 

@@ -17,6 +17,7 @@ from channels.i18n import N_, _
 
 from . import setting_ranges
 from .alerts_config import KEYS as ALERT_KEYS
+from .card_config import KEYS as CARD_KEYS
 from .errors import ConfigError
 
 #: Every key the file may have, by table; ``[accounts.NAME]`` tables take their
@@ -26,11 +27,13 @@ KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
                    "plans", "default_plan",
                    "pause_presets",
                    # disseminator.officers: who may do what, and approval
-                   "officers", "allow_as", "allow_self_approval", "approval", "require_alt_text"}),
+                   "officers", "allow_as", "allow_self_approval", "approval", "require_alt_text",
+                   "card"}),  # disseminator.card_config
     ("media",): frozenset({"dir", "public_base_url", *setting_ranges.MEDIA}),
     ("worker",): frozenset(setting_ranges.WORKER),
     ("fetch",): frozenset({"allow_hosts"}),
     ("alerts",): ALERT_KEYS,
+    ("card",): CARD_KEYS,
 }
 #: Keys every account has whatever its channel (read by :meth:`Settings.account`), and its
 #: posting budgets (read by :mod:`disseminator.pacing`).
