@@ -14,6 +14,7 @@ import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from . import compose
@@ -74,14 +75,17 @@ def _hashtags(tags: tuple[str, ...]) -> list[str]:
     return hashtags_from_tags(tags)
 
 
-def renderer(channel: str, account: Account, context: Context | None) -> Callable[[Fields], str]:
+def renderer(channel: str, account: Account, context: Context | None, *,
+             default: Path | None = None) -> Callable[[Fields], str]:
     """A function rendering ``channel``'s template (or the account's own) from Fields.
 
+    ``default`` is the template used when the account names none, for a channel whose
+    default is not shipped here (a channel in a package of its own ships its own file).
     A template problem becomes :class:`Rejected` naming the template and line.
     """
     from .templates import TemplateProblem, load_template
 
-    override = account.get("template")
+    override = account.get("template") or default
     search = [context.base_dir] if context else []
     try:
         template = load_template(channel, override=str(override) if override else None, search_dirs=search)

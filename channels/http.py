@@ -81,16 +81,19 @@ def make_session(
     timeout: float = DEFAULT_TIMEOUT,
     secrets: Iterable[str] = (),
     redactor: Redactor | None = None,
+    official: Iterable[str] = (),
 ) -> Session:
     """A session for one account; with ``base_url``, official API hosts go there instead.
 
     ``secrets`` are the account's credential values (and ``redactor`` any more to hide);
-    the session's :attr:`Session.redactor` hides them all.
+    the session's :attr:`Session.redactor` hides them all.  ``official`` names more API
+    hosts (``https://open.tiktokapis.com``) to send to ``base_url`` besides
+    :data:`OFFICIAL_API`: a channel in a package of its own passes its network's.
     """
     hidden = Redactor(secrets)
     session = Session(redactor=hidden | redactor if redactor is not None else hidden)
     local = base_url.rstrip("/") if base_url else None
-    for official in OFFICIAL_API:
+    for official in (*OFFICIAL_API, *official):
         session.mount(official, _Adapter(official=official, local=local, timeout=timeout))
     plain = _Adapter(official=None, local=None, timeout=timeout)
     session.mount("http://", plain)

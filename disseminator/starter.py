@@ -39,8 +39,15 @@ REAL_ACCOUNTS = """
 
 
 def sandbox_accounts(url: str) -> str:
-    """Three accounts, one per network, all pointing at the sandbox at ``url``."""
+    """One account per network, all pointing at the sandbox at ``url``: ours, then those
+    of the sandbox networks other packages install (disseminator.sandbox.plugins)."""
+    from .sandbox.plugins import sandbox_networks
+
     url = url.rstrip("/")
+    return _our_accounts(url) + "".join("\n" + network.account(url) for network in sandbox_networks())
+
+
+def _our_accounts(url: str) -> str:
     return f"""
 # These accounts talk to the local sandbox (disseminator sandbox), not the real networks.
 # Its credentials are public test values; real accounts use ${{ENV_VAR}} references.

@@ -10,10 +10,15 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import CliResult, run_cli, write_config
+from tests.plugins import install_plugins
 
 # Messages in English whatever the machine's locale or a starter config's language (the
 # tests of the Indonesian catalog ask for it themselves).
 os.environ["DISSEMINATOR_LANGUAGE"] = "en"
+
+# The TikTok channel is a package of its own (plugins/tiktok): installed before anything
+# reads the entry points, so the contract suite and the CLI find it like ours.
+install_plugins()
 
 PG_URL = os.environ.get("DISSEMINATOR_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -52,10 +52,11 @@ def _extract(root: Path, prefix: str, skip: tuple[str, ...] = ()) -> Iterator[tu
 def extract() -> dict[Message, list[str]]:
     """Every message of ours and click's -> the files it is written in."""
     found: dict[Message, list[str]] = {}
+    # plugins/: the channel packages of this repository (their messages use our catalog).
     sources = [(ROOT / "disseminator", "disseminator"), (ROOT / "channels", "channels"),
-               (Path(click.__file__).parent, "click")]
+               (ROOT / "plugins", "plugins"), (Path(click.__file__).parent, "click")]
     for root, prefix in sources:
-        for message, where in _extract(root, prefix, skip=("__pycache__",)):
+        for message, where in _extract(root, prefix, skip=("__pycache__", "build")):
             if message in ("", ("", "")):
                 continue
             files = found.setdefault(message, [])

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from disseminator.sandbox import control, graph, x
+from disseminator.sandbox import control, graph, plugins, x
 from disseminator.sandbox.core import Sandbox
 from disseminator.sandbox.faults import scripted_error
 
@@ -35,8 +35,13 @@ class SandboxApp(Sandbox):
         path = request.path
         if path.startswith(("/_sandbox", "/media/")) or path == "/":
             return control.handle(self, request), False
-        network = "x" if path.startswith(("/2/", "/1.1/")) else "graph"
-        paths = (path, graph.split_version(path)[1]) if network == "graph" else (path,)
+        plugin = plugins.network_for(path)
+        paths: tuple[str, ...]
+        if plugin is not None:
+            network, paths = plugin[0].name, (plugin[1],)
+        else:
+            network = "x" if path.startswith(("/2/", "/1.1/")) else "graph"
+            paths = (path, graph.split_version(path)[1]) if network == "graph" else (path,)
         if self.faults.latency_ms:
             time.sleep(self.faults.latency_ms / 1000)
         if entry := self.faults.take_next(network, request.method, paths):
@@ -46,7 +51,10 @@ class SandboxApp(Sandbox):
             response, lose = failure, False
         else:
             lose = self.faults.take_lose(network, request.method, paths)
-            response = x.handle(self, request) if network == "x" else graph.handle(self, request)
+            if plugin is not None:
+                response = plugin[0].handle(self, request, plugin[1])
+            else:
+                response = x.handle(self, request) if network == "x" else graph.handle(self, request)
         if network == "graph":
             response.headers["facebook-api-version"] = graph.served_version(path)
         if self.faults.latency_ms:

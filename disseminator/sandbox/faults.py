@@ -31,11 +31,14 @@ import random
 import re
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Response
 
 from disseminator.sandbox.respond import GRAPH_JSON, graph_error, json_response, x_problem
+
+if TYPE_CHECKING:
+    from disseminator.sandbox.plugins import SandboxNetwork
 
 NETWORKS = ("x", "graph", "any")
 _ALIASES = {"twitter": "x", "facebook": "graph", "instagram": "graph", "ig": "graph"}
@@ -67,9 +70,12 @@ class FaultError(ValueError):
 
 
 def _network(value: Any, where: str) -> str:
+    from disseminator.sandbox.plugins import sandbox_networks
+
     net = _ALIASES.get(str(value), str(value))
-    if net not in NETWORKS:
-        raise FaultError(f"{where}.network must be one of x, graph, any (got {value!r})")
+    known = (*NETWORKS, *(n.name for n in sandbox_networks()))
+    if net not in known:
+        raise FaultError(f"{where}.network must be one of {', '.join(known)} (got {value!r})")
     return net
 
 
@@ -226,6 +232,8 @@ def server_error(network: str, status: int, style: str = "json") -> Response:
         return Response(b"", status=status, content_type="text/html; charset=utf-8")
     if network == "x":
         return x_problem(status, reason, "Something is broken. Please try again later.")
+    if plugin := _plugin(network):
+        return plugin.error(status, {})
     code = 2 if status == 503 else 1
     message = (
         "An unexpected error has occurred. Please retry your request later."
@@ -239,6 +247,8 @@ def scripted_error(network: str, entry: dict[str, Any]) -> Response:
     """The response a ``next`` fault entry describes."""
     if entry.get("style", "json") != "json":
         return server_error(network, int(entry.get("status", 500)), str(entry["style"]))
+    if (plugin := _plugin(network)) and "body" not in entry:
+        return plugin.error(int(entry.get("status", 500)), entry)
     if "body" in entry:
         status = int(entry.get("status", 400))
         content_type = GRAPH_JSON if network == "graph" else "application/json; charset=utf-8"
@@ -259,3 +269,10 @@ def scripted_error(network: str, entry: dict[str, Any]) -> Response:
     if network == "x":
         return x_problem(status, _REASONS.get(status, "Error"), "Sandbox fault")
     return graph_error(1, "An unknown error occurred", status=status)
+
+
+def _plugin(network: str) -> SandboxNetwork | None:
+    """The sandbox network of another package called ``network``, or None (ours)."""
+    from disseminator.sandbox.plugins import by_name
+
+    return None if network in NETWORKS else by_name(network)

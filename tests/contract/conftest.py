@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from disseminator.registry import channel_names
+from disseminator.sandbox.plugins import sandbox_networks
 from tests.helpers import REPO, article_file, run_cli
 
 NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram"}
@@ -26,6 +27,11 @@ WRITE = {
     "sandbox_ig": {"network": "graph", "path": "*/media_publish", "method": "POST"},
 }
 
+
+# Networks other packages add (plugins/tiktok) bring their sandbox and its write call.
+for _network in sandbox_networks():
+    NETWORK[f"sandbox_{_network.name}"] = _network.name
+    WRITE[f"sandbox_{_network.name}"] = {"network": _network.name, **_network.write}
 
 #: Every installed channel, found through the registry.
 CHANNELS = channel_names()
