@@ -144,3 +144,29 @@ def test_an_article_without_image_goes_out_as_a_title_card_from_the_cli(env: Env
     assert [o.status for o in env.worker().run_due().outcomes] == ["published"]
     [post] = env.posts_on("sandbox_tiktok")
     assert post["text"].startswith("Sidang Kabinet Paripurna") and post["media"][0].startswith(env.sandbox.url)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("token", "body", "status", "code"), [
+    ("salah", {}, 401, "access_token_invalid"),
+    (None, {"media_type": "VIDEO"}, 400, "invalid_params"),
+    (None, {"media_type": "PHOTO", "post_mode": "DIRECT_POST", "post_info": {"title": "x" * 91},
+            "source_info": {"source": "PULL_FROM_URL", "photo_images": ["{url}/media/a.jpg"]}}, 400, "invalid_params"),
+    (None, {"media_type": "PHOTO", "post_mode": "DIRECT_POST", "post_info": {"title": "x", "privacy_level": "PUBLIK"},
+            "source_info": {"source": "PULL_FROM_URL", "photo_images": ["{url}/media/a.jpg"]}}, 400,
+     "privacy_level_option_mismatch"),
+])
+def test_the_sandbox_answers_errors_in_tiktoks_documented_shape(sandbox, token, body, status, code) -> None:  # type: ignore[no-untyped-def]
+    """TikTok API v2's error struct: {"data": {}, "error": {"code", "message", "log_id"}}."""
+    import json
+
+    import requests
+
+    from disseminator_tiktok.sandbox import TOKEN
+
+    sent = json.loads(json.dumps(body).replace("{url}", sandbox.url))
+    answer = requests.post(f"{sandbox.url}/tiktok/v2/post/publish/content/init/", json=sent, timeout=5,
+                           headers={"Authorization": f"Bearer {token or TOKEN}"})
+    assert answer.status_code == status
+    error = answer.json()["error"]
+    assert set(error) == {"code", "message", "log_id"} and error["code"] == code and error["message"]
+    assert answer.json()["data"] == {}
