@@ -36,6 +36,7 @@ from .alerts_config import AlertSettings, parse_alerts
 from .config_keys import _Lines, _check_keys
 from .errors import ConfigError
 from .officers import OfficerSettings, parse_officers
+from .web_config import WebSettings, parse_web
 from .pause_presets import BUILT_IN as BUILT_IN_PRESETS, Preset, parse_presets
 from .plans import Plan, parse_plans
 
@@ -106,6 +107,8 @@ class Settings:
     pause_presets: Mapping[str, Preset] = field(default_factory=lambda: dict(BUILT_IN_PRESETS))
     #: ``[officers.NAME]`` and approval (disseminator.officers).
     officers: OfficerSettings = field(default_factory=OfficerSettings)
+    #: ``[web]``: the web page (disseminator.web_config).
+    web: WebSettings = field(default_factory=WebSettings)
 
     def plan_for(self, account: str) -> Plan | None:
         """The posting plan ``account`` follows, or None."""
@@ -392,6 +395,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         plan_of=plan_of,
         pause_presets=parse_presets(data, at),
         officers=parse_officers(data, at),
+        web=parse_web(data.get("web"), at),
     )
 
 
