@@ -17,6 +17,7 @@ it is the issue's proof that a new user can do the job in the browser.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -30,10 +31,8 @@ import pytest
 
 from tests.helpers import REPO, article_file, run_cli
 
+TOP = 'approval = "one"\nallow_as = true\n'
 OFFICERS = """
-approval = "one"
-allow_as = true
-
 [officers.dewi]
 roles = ["drafter"]
 
@@ -65,7 +64,7 @@ def site(tmp_path: Path, sandbox: Any) -> Iterator[tuple[str, Path]]:
     from disseminator.starter import starter_config
 
     config = tmp_path / "disseminator.toml"
-    config.write_text(OFFICERS + starter_config(sandbox.url, database=f"sqlite:///{tmp_path / 'web.db'}"),
+    config.write_text(TOP + starter_config(sandbox.url, database=f"sqlite:///{tmp_path / 'web.db'}") + OFFICERS,
                       encoding="utf-8")
     assert run_cli(["--config", str(config), "--as", "root", "init"]).code == 0
     for name in ("dewi", "budi"):
@@ -110,8 +109,8 @@ def _login(page: Any, base: str, name: str) -> None:
     page.keyboard.type(name)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "/login" not in page.url, page.inner_text("main")
 
 
@@ -135,6 +134,8 @@ def _cards(page: Any, base: str) -> dict[int, dict[str, str]]:
 
 def test_a_new_user_does_the_whole_job_in_the_browser(browser: Any, site: tuple[str, Path], sandbox: Any,
                                                       tmp_path: Path, artifacts: Path) -> None:
+    from playwright.sync_api import expect
+
     base, config = site
     shutil.copy(REPO / "disseminator" / "data" / "contoh-bendungan.jpg", tmp_path / "media" / "foto.jpg")
     article = article_file(tmp_path, name="rilis.md", title="Bendungan Baru Diresmikan",
@@ -156,7 +157,7 @@ def test_a_new_user_does_the_whole_job_in_the_browser(browser: Any, site: tuple[
     previews = page.eval_on_selector_all("input[name=account]", "xs => xs.map(x => [x.value, x.checked])")
     assert previews == [["sandbox_x", True], ["sandbox_fb", True], ["sandbox_ig", True]]
     page.fill("#when", "sekarang")
-    page.wait_for_function("document.querySelector('#when-shown').textContent.includes('→')")
+    expect(page.locator("#when-shown")).to_contain_text("→")  # read by the page's script as typed
     page.click("button[name=step][value=check]")
     assert "→" in page.inner_text("#when-shown")  # shown by the server too, before anything is saved
     _shoot(page, artifacts, "new-post-previews")
@@ -167,10 +168,10 @@ def test_a_new_user_does_the_whole_job_in_the_browser(browser: Any, site: tuple[
     _shoot(page, artifacts, "calendar-week")
 
     # Move one post to tomorrow from its card, with a time phrase.
-    moved, *kept = sorted(cards)
+    *kept, moved = sorted(cards)  # X and Facebook stay, Instagram moves
     page.click(f"article[data-post='{moved}'] summary")
     page.fill(f"#when-{moved}", "besok 09.00")
-    page.wait_for_function(f"document.querySelector('#when-{moved}-shown').textContent.includes('09')")
+    expect(page.locator(f"#when-{moved}-shown")).to_contain_text("09")
     page.click(f"article[data-post='{moved}'] button[type=submit]")
     page.wait_for_load_state()
     cards = _cards(page, base)
@@ -184,7 +185,8 @@ def test_a_new_user_does_the_whole_job_in_the_browser(browser: Any, site: tuple[
     assert refused.status == 403
     # The edit form checks the text as it is typed (the channel's own rules).
     page.fill("#text", "x" * 3000)
-    page.wait_for_function("document.querySelector('#text-check').classList.contains('bad')")
+    expect(page.locator("#text-check")).to_have_class(re.compile(r"\bbad\b"))
+    expect(page.locator("#text-check")).to_contain_text("3000")
     drafter.close()
 
     # The approver approves the two left, on their post pages, with Tab and Enter.

@@ -21,7 +21,7 @@ from ..core import settings, store
 from ..language import safe_next
 
 bp = Blueprint("calendar", __name__)
-nav.add("calendar.calendar", N_("Calendar"), "queue", 5)
+nav.add("calendar.calendar", N_("Calendar"), "queue", 10)
 
 
 @bp.get("/calendar")

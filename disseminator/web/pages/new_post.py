@@ -22,9 +22,10 @@ from channels.i18n import N_, _, ngettext
 from .. import nav
 from ..auth import notice, page
 from ..core import settings, store
+from ..images import allow_images
 
 bp = Blueprint("new_post", __name__)
-nav.add("new_post.start", N_("New post"), "schedule", 6)
+nav.add("new_post.start", N_("New post"), "schedule", 15)
 
 
 @bp.get("/new")
@@ -81,6 +82,7 @@ def choose(article_id: int) -> Any:
         queued, error = _queue(article_id, chosen, when)
         if queued is not None:
             return queued
+    allow_images(url for i in shown for url in i["media"])
     approval = {a: conf.officers.approval_for(a) for a in every}
     return render_template("new_post.html", step="choose", article=article, items=shown, chosen=chosen, when=when,
                            resolved=resolved, error=error, approval=approval,

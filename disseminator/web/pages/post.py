@@ -20,6 +20,7 @@ from channels.i18n import _, ngettext
 
 from ..auth import notice, officer, page
 from ..core import settings, store
+from ..images import allow_images
 
 bp = Blueprint("post", __name__)
 
@@ -31,6 +32,7 @@ def show(post_id: int) -> Any:
     from ...states import label
 
     data = post_page(settings(), store(), post_id, officer=officer())
+    allow_images(m["url"] for m in data["preview"]["media"])
     return render_template("post.html", post=data, label=label)
 
 
