@@ -134,7 +134,8 @@ def _card(card: dict[str, Any], when: dt.datetime, approval: str, given: int, cl
         "local_time": clock,
         "day": when.date().isoformat(),
         "state": label(card["status"]),
-        "waiting": waiting if card["status"] in ("scheduled", "awaiting_approval", "missed", "publishing") else "",
+        # Awaiting approval is the card's mark; the CLI's "waits for 'disseminator approve'" is not repeated.
+        "waiting": waiting if card["status"] in ("scheduled", "missed", "publishing") else "",
         "draft": awaiting and given == 0,
         "awaiting_approval": awaiting,
         "approvals": given,
