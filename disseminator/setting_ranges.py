@@ -119,8 +119,8 @@ ALERTS: Mapping[str, Range] = {
 #: (see disseminator/web_config.py).
 WEB: Mapping[str, Range] = {
     "port": Range(1, 65_535, whole=True),
-    "session_idle": Range(60, 604_800, whole=True, unit=N_("seconds")),
-    "session_max": Range(300, 2_592_000, whole=True, unit=N_("seconds")),
+    "session_idle": Range(60, 86_400, whole=True, unit=N_("seconds")),
+    "session_max": Range(300, 604_800, whole=True, unit=N_("seconds")),
     "login_attempts": Range(1, 100, whole=True),
     "address_attempts": Range(1, 10_000, whole=True),
     "login_wait": Range(1, 86_400, whole=True, unit=N_("seconds")),

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..store import Store
 
 #: The pages (each a module of :mod:`disseminator.web.pages` with a blueprint ``bp``).
-PAGES = ("home", "calendar", "new_post", "post", "queue")
+PAGES = ("home", "calendar", "new_post", "post", "queue", "accounts", "report")
 TITLES = {400: N_("The request was refused"), 403: N_("Not allowed"), 404: N_("Not found"),
           405: N_("Not allowed"), 429: N_("Too many attempts"), 500: N_("Something went wrong")}
 

@@ -87,7 +87,7 @@ def install(app: Flask) -> None:
     app.jinja_env.globals.update(csrf_token=csrf_token, csp_nonce=csp_nonce)
 
 
-def allow_inline_styles(extra: dict[str, Any] | None = None) -> None:
+def allow_inline_styles() -> None:
     """This answer may use inline styles (the monthly report's own HTML and its charts);
     scripts stay forbidden and it cannot be framed."""
     g.csp = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "

@@ -1,118 +1,148 @@
-"""The calendar, post and new post pages over HTTP, against a real server process: each
-action goes through the core function its CLI command calls, the role is checked on the
-server, and the CLI sees the result (``budi`` drafts, ``approver`` approves, the tests'
-own user is ``admin``)."""
+"""The web page's lists, accounts, holds and report against a real server process: every
+page answers each role that may open it, the CSV files are the CLI's, actions are refused
+on the server to a role that may not take them, and what is done is recorded under the
+officer's name."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
-from pathlib import Path
+import sqlite3
 
 import pytest
+import requests
 
 from tests.helpers import article_file
 from tests.web.conftest import WebServer, login
 
-
-def _upload(web: WebServer, name: str, tmp_path: Path, title: str) -> int:
-    """``name`` adds an article through the New post page; its id."""
-    browser = login(web, name)
-    browser.page("/new")
-    path = article_file(tmp_path, name=f"{title[:8]}.md", title=title,
-                        url=f"https://humas.example.go.id/berita/{abs(hash(title))}")
-    with path.open("rb") as f:
-        answer = browser.post(web.url + "/new", data={"csrf": browser.csrf}, files={"article": (path.name, f)})
-    assert answer.status_code == 200 and re.search(r"/new/\d+$", answer.url), answer.text[-400:]
-    return int(answer.url.rsplit("/", 1)[1])
+PAGES = ["/queue", "/history", "/accounts", "/holds", "/report", "/queue.csv", "/history.csv"]
 
 
-def _queue(web: WebServer, name: str, article: int, account: str, when: str) -> int:
-    browser = login(web, name)
-    browser.page(f"/new/{article}")
-    done = browser.submit(f"/new/{article}", {"account": account, "when": when, "step": "queue"})
-    assert done.status_code == 200 and "/calendar" in done.url, done.text[-400:]
-    [post] = [p for p in web.cli("queue", "--json", "--status", "all").json() if p["article_id"] == article]
-    return int(post["id"])
-
-
-def test_new_post_reads_an_upload_shows_the_time_then_queues(web: WebServer, tmp_path: Path) -> None:
-    article = _upload(web, "budi", tmp_path, "Pasar Murah Ramadan")
-    browser = login(web, "budi")
-    shown = browser.page(f"/new/{article}")
-    assert shown.text.count('name="account"') == 3 and "sandbox_ig" in shown.text
-    checked = browser.submit(f"/new/{article}", {"account": "sandbox_x", "when": "besok 09.00", "step": "check"})
-    assert "→" in checked.text and re.search(r"09[.:]00 WIB", checked.text)  # the time it means, nothing saved
-    assert not [p for p in web.cli("queue", "--json").json() if p["article_id"] == article]
-    bad = browser.submit(f"/new/{article}", {"account": "sandbox_x", "when": "kemarin sore", "step": "queue"})
-    assert bad.status_code == 200 and 'class="notice error"' in bad.text
-    assert not [p for p in web.cli("queue", "--json").json() if p["article_id"] == article]
-    post = _queue(web, "budi", article, "sandbox_x", "besok 09.00")
-    shown_by_cli = web.cli("post", "show", str(post), "--json").json()
-    assert (shown_by_cli["drafted_by"], shown_by_cli["status"]) == ("budi", "scheduled")
-    assert "T09:00:00+07:00" in shown_by_cli["scheduled_at"]
-
-
-@pytest.mark.parametrize(("name", "data", "said"), [
-    ("foto.jpg", b"\xff\xd8\xff", "foto.jpg: not an article file"),
-    ("kosong.md", b"---\nurl: https://humas.example.go.id/x\n---\nIsi.\n", "kosong.md: missing title"),
-])
-def test_a_bad_upload_is_one_clear_line(web: WebServer, name: str, data: bytes, said: str) -> None:
-    browser = login(web, "budi")
-    browser.page("/new")
-    answer = browser.post(web.url + "/new", data={"csrf": browser.csrf}, files={"article": (name, data)})
-    assert answer.status_code == 400 and said in answer.text
-
-
-def test_the_time_phrase_endpoint(web: WebServer) -> None:
-    browser = login(web, "budi")
-    read = browser.get(web.url + "/when", params={"text": "besok 09.00"}).json()
-    assert read["ok"] and re.search(r"09[.:]00 WIB", read["shown"])
-    refused = browser.get(web.url + "/when", params={"text": "jam 25"}).json()
-    assert not refused["ok"] and refused["error"]
-
-
-def test_post_moves_are_checked_by_role_and_by_owner(web: WebServer, tmp_path: Path) -> None:
-    mine = _queue(web, "budi", _upload(web, "budi", tmp_path, "Vaksinasi Anak Sekolah"), "sandbox_fb", "besok 10.00")
-    theirs = _queue(web, "approver", _upload(web, "approver", tmp_path, "Jalan Tol Baru"), "sandbox_fb",
-                    "besok 11.00")
-    budi = login(web, "budi")
-    page = budi.page(f"/post/{mine}")
-    assert 'action="/post/%d/reschedule"' % mine in page.text and "/approve" not in page.text
-    budi.submit(f"/post/{mine}/reschedule", {"when": "lusa 08.00"})
-    assert "T08:00:00+07:00" in web.cli("post", "show", str(mine), "--json").json()["scheduled_at"]
-    # Another officer's approved post: no button, and the server refuses it anyway.
-    assert f'action="/post/{theirs}/cancel"' not in budi.page(f"/post/{theirs}").text
-    budi.submit(f"/post/{theirs}/cancel")
-    assert web.cli("post", "show", str(theirs), "--json").json()["status"] == "scheduled"
-    assert budi.submit(f"/post/{theirs}/retry").status_code == 403  # retry needs an approver
-    approver = login(web, "approver")
-    approver.page(f"/post/{theirs}")
-    approver.submit(f"/post/{theirs}/cancel")
-    assert web.cli("post", "show", str(theirs), "--json").json()["status"] == "cancelled"
-    moves = web.cli("post", "show", str(theirs), "--json").json()["events"]
-    assert moves[-1]["move"] == "cancel"
-
-
-def test_the_live_check_answers_as_edit_and_needs_the_token(web: WebServer, tmp_path: Path) -> None:
-    post = _queue(web, "budi", _upload(web, "budi", tmp_path, "Beasiswa Kuliah Daerah"), "sandbox_x", "besok 12.00")
-    budi = login(web, "budi")
-    budi.page(f"/post/{post}")
-    over = budi.post(web.url + f"/post/{post}/check", data={"text": "y" * 300}, headers={"X-CSRF-Token": budi.csrf})
-    assert over.json()["ok"] is False and over.json()["parts"] == [{"count": 300, "limit": 280, "over": True}]
-    assert budi.post(web.url + f"/post/{post}/check", data={"text": "pendek"}).status_code == 400  # no token
-    budi.submit(f"/post/{post}/edit", {"text": "Teks yang diperbaiki."})
-    assert web.cli("post", "show", str(post), "--json").json()["parts_text"] == ["Teks yang diperbaiki."]
-
-
-def test_unpublish_from_the_post_page_needs_a_reason(web: WebServer, tmp_path: Path) -> None:
-    post = _queue(web, "approver", _upload(web, "approver", tmp_path, "Banjir Surut Warga Kembali"), "sandbox_x",
-                  "sekarang")
+@pytest.fixture(scope="module")
+def posts(web: WebServer, tmp_path_factory: pytest.TempPathFactory) -> WebServer:
+    """Two articles: one published on X and Facebook, one queued for tomorrow on all three."""
+    folder = tmp_path_factory.mktemp("articles")
+    first = article_file(folder, "satu.md", title="Program Makan Bergizi", image=None)
+    second = article_file(folder, "dua.md", title="=HYPERLINK(\"x\") Bantuan Banjir", url="https://humas.example.go.id/b",
+                          image=None)
+    assert web.cli("article", "add", str(first), str(second)).code == 0
+    assert web.cli("schedule", "1", "--account", "sandbox_x", "--account", "sandbox_fb", "--now").code == 0
     assert web.cli("run-due").code == 0
-    approver = login(web, "approver")
-    approver.page(f"/post/{post}")
-    empty = approver.submit(f"/post/{post}/unpublish", {"reason": " "})
-    assert "--reason is empty" in empty.text
-    assert web.cli("post", "show", str(post), "--json").json()["status"] == "published"
-    approver.submit(f"/post/{post}/unpublish", {"reason": "salah tanggal"})
-    shown = web.cli("post", "show", str(post), "--json").json()
-    assert shown["status"] == "withdrawn" and shown["events"][-1]["reason"] == "salah tanggal"
+    assert web.cli("schedule", "2", "--account", "sandbox_x", "--account", "sandbox_fb", "--at", "besok 09:00").code == 0
+    return web
+
+
+@pytest.mark.parametrize("name", ["budi", "approver", "admin"])
+def test_every_page_opens_for_each_role(posts: WebServer, name: str) -> None:
+    browser = login(posts, name)
+    for path in PAGES:
+        answer = browser.page(path)
+        assert answer.status_code == 200, (name, path, answer.text[-300:])
+    menu = browser.page("/queue").text
+    for label in ("Queue", "History", "Accounts", "Holds", "Report"):
+        assert f">{label}</a>" in menu
+
+
+def test_the_queue_lists_and_filters_like_the_cli(posts: WebServer) -> None:
+    browser = login(posts, "budi")
+    page = browser.page("/queue").text
+    assert "Bantuan Banjir" in page and "sandbox_x" in page and "sandbox_fb" in page
+    only_fb = browser.page("/queue?account=sandbox_fb").text
+    assert "sandbox_fb" in only_fb and ">sandbox_x <" not in only_fb
+    assert browser.page("/history").text.count("state-published") == 2
+    bad = browser.page("/queue?since=kemarin-lusa-entah")
+    assert bad.status_code == 400 and "--since" in bad.text
+
+
+@pytest.mark.parametrize("kind", ["queue", "history"])
+def test_csv_export_is_the_clis(posts: WebServer, kind: str) -> None:
+    browser = login(posts, "budi")
+    answer = browser.page(f"/{kind}.csv?status=all")
+    assert answer.headers["Content-Type"].startswith("text/csv")
+    assert f'filename="{kind}.csv"' in answer.headers["Content-Disposition"]
+    cli = posts.cli(kind, "--status", "all", "--csv")
+    assert cli.code == 0, cli.err
+    assert answer.text.replace("\r\n", "\n") == cli.out.replace("\r\n", "\n")
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert len(rows) == 4 and {r["account"] for r in rows} == {"sandbox_x", "sandbox_fb"}
+    # A title a spreadsheet would run as a formula is written as text.
+    assert any(r["article_title"].startswith("'=HYPERLINK") for r in rows)
+
+
+def test_a_drafter_calling_an_approvers_action_is_refused(posts: WebServer) -> None:
+    browser = login(posts, "budi")
+    browser.page("/holds")
+    refused = browser.submit("/holds/pause", {"account": "", "reason": "coba"})
+    assert refused.status_code == 403
+    assert "needs the approver role" in refused.text
+    assert 'action="/holds/pause"' not in browser.page("/holds").text  # and the form is not shown to a drafter
+    status = json.loads(posts.cli("status", "--json").out)
+    assert not [h for h in status["holds"] if h["kind"] == "pause"]  # nothing was paused
+    # An approver may not check accounts either (the CLI's `accounts check` is admin's).
+    approver = login(posts, "approver")
+    approver.page("/accounts")
+    assert approver.submit("/accounts/check", {"name": "sandbox_x"}).status_code == 403
+
+
+def test_an_approver_pauses_and_resumes_and_the_record_names_them(posts: WebServer) -> None:
+    browser = login(posts, "approver")
+    browser.page("/holds")
+    paused = browser.submit("/holds/pause", {"account": "sandbox_fb", "reason": "Hari berkabung"})
+    assert paused.status_code == 200 and "paused" in paused.text and "Hari berkabung" in paused.text
+    holds = browser.page("/holds").text
+    assert "sandbox_fb" in holds and "Hari berkabung" in holds
+    assert "paused" in browser.page("/queue?account=sandbox_fb").text  # what happens next says why it waits
+    resumed = browser.submit("/holds/resume", {"account": "sandbox_fb"})
+    assert "sandbox_fb resumed" in resumed.text
+    entries = json.loads(posts.cli("record", "export", "--json").out)
+    mine = [(e["event"], e["account"], e["actor"]) for e in entries if e["event"] in ("paused", "resumed")]
+    assert mine[-2:] == [("paused", "sandbox_fb", "approver"), ("resumed", "sandbox_fb", "approver")]
+
+
+def test_the_admin_checks_an_account(posts: WebServer) -> None:
+    browser = login(posts, "admin")
+    browser.page("/accounts")
+    answer = browser.submit("/accounts/check", {"name": "sandbox_x"})
+    assert answer.status_code == 200
+    assert re.search(r"sandbox_x: ok, posts as", answer.text), answer.text[-800:]
+
+
+def test_the_monthly_report_and_its_csv(posts: WebServer) -> None:
+    import datetime as dt
+    import zoneinfo
+
+    month = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Jakarta")).strftime("%Y-%m")
+    browser = login(posts, "budi")
+    page = browser.page(f"/report?month={month}")
+    assert page.status_code == 200 and "2 posts published" in page.text
+    html = browser.page(f"/report/view?month={month}")
+    assert html.status_code == 200 and "<svg" in html.text
+    assert "script-src" not in html.headers["Content-Security-Policy"]  # default-src 'none': no script
+    table = browser.page(f"/report/csv/engagement-24h?month={month}")
+    assert table.text.splitlines()[0] == "channel,posts,posts_measured,likes,comments,shares,engagement,views"
+    assert {line.split(",")[0] for line in table.text.splitlines()[1:]} == {"facebook", "twitter"}
+    assert browser.page("/report?month=2026-13").status_code == 400
+    assert browser.page("/report/csv/passwords?month=2026-11").status_code == 404
+
+
+def test_the_language_switch_and_no_open_redirect(posts: WebServer) -> None:
+    browser = login(posts, "budi")
+    indonesian = browser.page("/language/id?next=/queue")
+    assert indonesian.url.endswith("/queue") and 'lang="id"' in indonesian.text
+    assert "budi (penyusun)" in indonesian.text  # the role in the CLI's Indonesian words
+    away = browser.get(posts.url + "/language/en?next=//evil.example/x", allow_redirects=False)
+    assert away.headers["Location"] == "/"
+    assert ">Queue</a>" in browser.page("/queue").text
+
+
+def test_an_idle_session_ends(posts: WebServer) -> None:
+    browser = login(posts, "budi")
+    assert browser.page("/queue").status_code == 200
+    path = posts.database.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as db:  # as if the officer had left the page for two hours
+        db.execute("UPDATE web_sessions SET seen_at = datetime(seen_at, '-2 hours') WHERE officer = 'budi'")
+    answer = browser.get(posts.url + "/queue", allow_redirects=False)
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+    assert "Your login has ended" in requests.get(posts.url + "/login", cookies=browser.cookies).text
