@@ -202,6 +202,7 @@ def test_a_new_user_does_the_whole_job_in_the_browser(browser: Any, site: tuple[
     cards = _cards(page, base)
     assert [("state-scheduled" in cards[p]["state"], "is-draft" in cards[p]["cls"]) for p in kept] == [(True, False)] * 2
     assert "is-draft" in cards[moved]["cls"]
+    _shoot(page, artifacts, "calendar-week-approved")
     page.goto(f"{base}/calendar?view=month")
     _shoot(page, artifacts, "calendar-month")
 

@@ -28,14 +28,14 @@ nav.add("calendar.calendar", N_("Calendar"), "queue", 10)
 @page("queue")
 def calendar() -> Any:
     from ...calendar import VIEWS, calendar as read, read_day
-    from ...views import show_day
+    from ...views import show_clock, show_day
 
     now = store().clock.now()
     view = request.args.get("view", "week")
     day = read_day(request.args.get("date"), today=now.astimezone(settings().tz).date())
     accounts = [a for a in request.args.getlist("account") if a]
     shown = read(settings(), store(), view=view if view in VIEWS else "week", day=day, accounts=accounts, now=now)
-    return render_template("calendar.html", cal=shown, show_day=show_day, accounts=accounts,
+    return render_template("calendar.html", cal=shown, show_day=show_day, accounts=accounts, now_clock=show_clock(shown.now),
                            configured=settings().account_names(), here=request.full_path.rstrip("?"))
 
 
