@@ -35,8 +35,8 @@ def calendar() -> Any:
     day = read_day(request.args.get("date"), today=now.astimezone(settings().tz).date())
     accounts = [a for a in request.args.getlist("account") if a]
     shown = read(settings(), store(), view=view if view in VIEWS else "week", day=day, accounts=accounts, now=now)
-    return render_template("calendar.html", cal=shown, show_day=show_day, accounts=accounts, now_clock=show_clock(shown.now),
-                           configured=settings().account_names(), here=request.full_path.rstrip("?"))
+    return render_template("calendar.html", cal=shown, show_day=show_day, accounts=accounts,
+                           now_clock=show_clock(shown.now), configured=settings().account_names(), here=request.full_path.rstrip("?"))
 
 
 @bp.post("/calendar/move")
