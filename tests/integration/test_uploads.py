@@ -46,3 +46,17 @@ def test_a_bad_upload_names_the_file_as_the_officer_knows_it(opened, name: str, 
     assert refused.value.message.startswith(said)
     assert "disseminator-upload-" not in refused.value.message
     assert store.articles() == []
+
+
+def test_a_web_address_goes_through_the_one_import_point(opened) -> None:  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    from disseminator.errors import UserError
+    from disseminator.uploads import add_url
+
+    if importlib.util.find_spec("disseminator.ingest") is not None:
+        pytest.skip("this version has URL ingest: the web test of the New post page reads a URL")
+    settings, store = opened
+    with pytest.raises(UserError, match="not available in this version; upload the article"):
+        add_url(settings, store, "https://humas.example.go.id/berita/1")
+    assert store.articles() == []

@@ -63,6 +63,19 @@ def test_a_bad_upload_is_one_clear_line(web: WebServer, name: str, data: bytes, 
     assert answer.status_code == 400 and said in answer.text
 
 
+def test_a_web_address_without_url_ingest_is_one_clear_line(web: WebServer) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("disseminator.ingest") is not None:
+        pytest.skip("this version has URL ingest")
+    browser = login(web, "budi")
+    browser.page("/new")
+    answer = browser.submit("/new", {"url": "https://humas.example.go.id/berita/9"})
+    assert answer.status_code == 400 and "upload the article as a Markdown or JSON file" in answer.text
+    empty = browser.submit("/new", {"url": ""})
+    assert empty.status_code == 400 and "choose a Markdown or JSON file" in empty.text
+
+
 def test_the_time_phrase_endpoint(web: WebServer) -> None:
     browser = login(web, "budi")
     read = browser.get(web.url + "/when", params={"text": "besok 09.00"}).json()
