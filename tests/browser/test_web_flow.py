@@ -218,4 +218,11 @@ def test_a_new_user_does_the_whole_job_in_the_browser(browser: Any, site: tuple[
     assert [r[2] for r in record][2:] == ["claimed", "published"], record  # by the worker
     assert page.eval_on_selector_all("#calls ~ .table-wrap tbody tr", "rows => rows.length") >= 1
     _shoot(page, artifacts, "post")
+    # Every other page of the menu, photographed too (and none scrolls sideways on a phone).
+    others = [h for h in page.eval_on_selector_all(".top nav a", "links => links.map(a => a.getAttribute('href'))")
+              if h not in ("/calendar", "/new")]
+    assert {"/queue", "/history"} <= set(others), others
+    for href in others:
+        page.goto(base + href)
+        _shoot(page, artifacts, href.strip("/").replace("/", "-"))
     approver.close()
