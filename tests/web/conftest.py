@@ -5,6 +5,7 @@ two); tests that change shared state (a rate limit) use officers of their own.""
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import re
 import socket
@@ -77,8 +78,8 @@ def start_web(config: Path, port: int, *, timeout: float = 60) -> subprocess.Pop
 
 def make_site(folder: Path, sandbox_url: str, *, web: str = "") -> tuple[Path, str]:
     """A configuration (officers, the sandbox's accounts, ``[web]``) and its database, initialised."""
-    from disseminator import passwords
     from disseminator.config import load_settings
+    from disseminator.store.models import PasswordRow
     from disseminator.starter import starter_config
     from disseminator.store import Store
 
@@ -91,11 +92,25 @@ def make_site(folder: Path, sandbox_url: str, *, web: str = "") -> tuple[Path, s
     settings = load_settings(config)
     store = Store.open(settings.database)
     try:
-        for name, (_roles, password) in OFFICERS.items():
-            passwords.set_password(settings, store, name, password)
+        with store.session() as s:  # hashed once per test process: argon2 is slow on purpose
+            for name, hashed in _hashes().items():
+                s.add(PasswordRow(officer=name, hash=hashed, set_at=dt.datetime.now(dt.timezone.utc)))
     finally:
         store.close()
     return config, database
+
+
+_HASHES: dict[str, str] = {}
+
+
+def _hashes() -> dict[str, str]:
+    """Each officer's password hashed as ``officers passwd`` hashes it (tests/web/test_web_cli.py
+    sets them through the CLI itself)."""
+    from disseminator.passwords import _hasher
+
+    if not _HASHES:
+        _HASHES.update({name: _hasher().hash(password) for name, (_roles, password) in OFFICERS.items()})
+    return _HASHES
 
 
 @pytest.fixture(scope="module")
