@@ -76,14 +76,15 @@ def start_web(config: Path, port: int, *, timeout: float = 60) -> subprocess.Pop
     raise AssertionError("web server did not start")
 
 
-def make_site(folder: Path, sandbox_url: str, *, web: str = "") -> tuple[Path, str]:
-    """A configuration (officers, the sandbox's accounts, ``[web]``) and its database, initialised."""
+def make_site(folder: Path, sandbox_url: str, *, web: str = "", database: str | None = None) -> tuple[Path, str]:
+    """A configuration (officers, the sandbox's accounts, ``[web]``) and its database
+    (SQLite in ``folder`` unless ``database`` names another), initialised."""
     from disseminator.config import load_settings
     from disseminator.store.models import PasswordRow
     from disseminator.starter import starter_config
     from disseminator.store import Store
 
-    database = f"sqlite:///{folder / 'web.db'}"
+    database = database or f"sqlite:///{folder / 'web.db'}"
     config = folder / "disseminator.toml"
     config.write_text(starter_config(sandbox_url, database=database) + "\n" + officers_toml() + "\n" +
                       "[web]\nlogin_attempts = 3\naddress_attempts = 50\nlogin_wait = 600\n" + web, encoding="utf-8")
