@@ -76,9 +76,11 @@ def start_web(config: Path, port: int, *, timeout: float = 60) -> subprocess.Pop
     raise AssertionError("web server did not start")
 
 
-def make_site(folder: Path, sandbox_url: str, *, web: str = "", database: str | None = None) -> tuple[Path, str]:
+def make_site(folder: Path, sandbox_url: str, *, web: str = "", database: str | None = None,
+              top: str = "") -> tuple[Path, str]:
     """A configuration (officers, the sandbox's accounts, ``[web]``) and its database
-    (SQLite in ``folder`` unless ``database`` names another), initialised."""
+    (SQLite in ``folder`` unless ``database`` names another), initialised.  ``top``: keys
+    for the top of the file (``approval = "one"``), ``web``: more ``[web]`` keys."""
     from disseminator.config import load_settings
     from disseminator.store.models import PasswordRow
     from disseminator.starter import starter_config
@@ -86,7 +88,7 @@ def make_site(folder: Path, sandbox_url: str, *, web: str = "", database: str | 
 
     database = database or f"sqlite:///{folder / 'web.db'}"
     config = folder / "disseminator.toml"
-    config.write_text(starter_config(sandbox_url, database=database) + "\n" + officers_toml() + "\n" +
+    config.write_text(top + "\n" + starter_config(sandbox_url, database=database) + "\n" + officers_toml() + "\n" +
                       "[web]\nlogin_attempts = 3\naddress_attempts = 50\nlogin_wait = 600\n" + web, encoding="utf-8")
     result = run_cli(["--config", str(config), "init"])
     assert result.code == 0, result.err
