@@ -47,7 +47,9 @@ def create_app(settings: Settings, store: Store, *, extra_pages: tuple[str, ...]
     for name in (*PAGES, *extra_pages):
         module = importlib.import_module(f"{__package__}.pages.{name}")
         app.register_blueprint(module.bp)
-    app.jinja_env.globals.update(menu=MENU, zone=settings.tz, post_url=post_url)
+    from ..views import status_word
+
+    app.jinja_env.globals.update(menu=MENU, zone=settings.tz, post_url=post_url, status_word=status_word)
 
     @app.errorhandler(HTTPException)
     def refused(exc: HTTPException) -> Any:

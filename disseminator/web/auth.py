@@ -10,6 +10,7 @@ approved them, and the publication record names them.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -23,6 +24,7 @@ from .core import settings, store
 from .language import safe_next
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger("disseminator.web")
 F = TypeVar("F", bound=Callable[..., Any])
 
 BAD_LOGIN = N_("Wrong officer name or password.")
@@ -123,6 +125,7 @@ def login() -> Any:
     if until is not None:
         from ..views import show_human
 
+        log.warning("web.login_waiting officer=%s address=%s until=%s", _logged(name), address, until.isoformat())
         shown = show_human(until, settings().tz, now=now)
         return render_template("login.html", error=_(WAIT).format(time=shown), name=name, next=target), 429
     from ..passwords import verify
@@ -130,10 +133,12 @@ def login() -> Any:
     known = name in settings().officers.officers
     if not verify(store(), name if known else "", password) or not known:
         throttle.failed(store(), name or "-", address, now)
+        log.warning("web.login_failed officer=%s address=%s", _logged(name), address)
         return render_template("login.html", error=_(BAD_LOGIN), name=name, next=target), 401
     throttle.succeeded(store(), name)
     sessions.sweep(store(), settings().web)
     token = sessions.start(store(), name, address)
+    log.info("web.login officer=%s address=%s", name, address)
     response = redirect(target)
     web = settings().web
     response.set_cookie(sessions.COOKIE, token, httponly=True, samesite="Lax", secure=web.secure_cookies,
@@ -141,10 +146,17 @@ def login() -> Any:
     return response
 
 
+def _logged(name: str) -> str:
+    """The officer's name for a log line; a name no officer has is not logged (people type
+    their password into the name field by mistake)."""
+    return name if name in settings().officers.officers else "(unknown)"
+
+
 @bp.post("/logout")
 def logout() -> WerkzeugResponse:
     if g.login is not None:
         sessions.end(store(), g.login.key)
+        log.info("web.logout officer=%s", g.login.officer)
     response = redirect(url_for("auth.login"))
     response.delete_cookie(sessions.COOKIE, path="/")
     return response

@@ -46,7 +46,8 @@ def failed(store: Store, officer: str, address: str, now: dt.datetime) -> None:
 
 
 def succeeded(store: Store, officer: str) -> None:
-    """A good login forgets the officer's failures (an address's stay counted)."""
+    """A good login forgets the officer's failures (failures with other names from the
+    same address stay counted for that address)."""
     from sqlalchemy import delete
 
     from ..store.models import LoginFailureRow as F

@@ -5,6 +5,7 @@ two); tests that change shared state (a rate limit) use officers of their own.""
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import re
 import socket
@@ -75,27 +76,44 @@ def start_web(config: Path, port: int, *, timeout: float = 60) -> subprocess.Pop
     raise AssertionError("web server did not start")
 
 
-def make_site(folder: Path, sandbox_url: str, *, web: str = "") -> tuple[Path, str]:
-    """A configuration (officers, the sandbox's accounts, ``[web]``) and its database, initialised."""
-    from disseminator import passwords
+def make_site(folder: Path, sandbox_url: str, *, web: str = "", database: str | None = None,
+              top: str = "") -> tuple[Path, str]:
+    """A configuration (officers, the sandbox's accounts, ``[web]``) and its database
+    (SQLite in ``folder`` unless ``database`` names another), initialised.  ``top``: keys
+    for the top of the file (``approval = "one"``), ``web``: more ``[web]`` keys."""
     from disseminator.config import load_settings
+    from disseminator.store.models import PasswordRow
     from disseminator.starter import starter_config
     from disseminator.store import Store
 
-    database = f"sqlite:///{folder / 'web.db'}"
+    database = database or f"sqlite:///{folder / 'web.db'}"
     config = folder / "disseminator.toml"
-    config.write_text(starter_config(sandbox_url, database=database) + "\n" + officers_toml() + "\n" +
+    config.write_text(top + "\n" + starter_config(sandbox_url, database=database) + "\n" + officers_toml() + "\n" +
                       "[web]\nlogin_attempts = 3\naddress_attempts = 50\nlogin_wait = 600\n" + web, encoding="utf-8")
     result = run_cli(["--config", str(config), "init"])
     assert result.code == 0, result.err
     settings = load_settings(config)
     store = Store.open(settings.database)
     try:
-        for name, (_roles, password) in OFFICERS.items():
-            passwords.set_password(settings, store, name, password)
+        with store.session() as s:  # hashed once per test process: argon2 is slow on purpose
+            for name, hashed in _hashes().items():
+                s.add(PasswordRow(officer=name, hash=hashed, set_at=dt.datetime.now(dt.timezone.utc)))
     finally:
         store.close()
     return config, database
+
+
+_HASHES: dict[str, str] = {}
+
+
+def _hashes() -> dict[str, str]:
+    """Each officer's password hashed as ``officers passwd`` hashes it (tests/web/test_web_cli.py
+    sets them through the CLI itself)."""
+    from disseminator.passwords import _hasher
+
+    if not _HASHES:
+        _HASHES.update({name: _hasher().hash(password) for name, (_roles, password) in OFFICERS.items()})
+    return _HASHES
 
 
 @pytest.fixture(scope="module")

@@ -146,3 +146,40 @@ def test_an_idle_session_ends(posts: WebServer) -> None:
     answer = browser.get(posts.url + "/queue", allow_redirects=False)
     assert answer.status_code == 302 and "/login" in answer.headers["Location"]
     assert "Your login has ended" in requests.get(posts.url + "/login", cookies=browser.cookies).text
+
+
+def test_every_page_in_indonesian_shows_no_english(posts: WebServer) -> None:
+    """What an officer reads on each page in Indonesian (the text, the buttons, the labels)
+    has no English word, by the same detector as the CLI's Indonesian test."""
+    from html.parser import HTMLParser
+
+    from tests.acceptance.test_language import english_words
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lines: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.skip += tag in ("style", "script")
+            for name, value in attrs:
+                if name in ("aria-label", "placeholder", "data-label", "title") and value:
+                    self.lines.append(value)
+
+        def handle_endtag(self, tag: str) -> None:
+            self.skip -= tag in ("style", "script")
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip and data.strip():
+                self.lines.append(data.strip())
+
+    english = []
+    for name in ("admin", "budi"):
+        browser = login(posts, name)
+        browser.page("/language/id?next=/queue")
+        for path in ("/queue", "/queue?status=all", "/history", "/accounts", "/holds", "/report", "/login"):
+            reader = Text()
+            reader.feed(browser.page(path).text)
+            english += [f"{path}: {line}" for line in reader.lines if english_words(line)]
+    assert not english, "English on the Indonesian pages:\n" + "\n".join(english)

@@ -19,6 +19,10 @@ from ..core import settings, store
 from ..security import allow_inline_styles
 
 bp = Blueprint("report", __name__)
+#: What each CSV file of the report holds (its section's title in the HTML report).
+CSV_TITLES = {"posts-per-day": N_("Posts per channel and day"),
+              "time-to-first-post": N_("Time from an article to its first post"),
+              "engagement-24h": N_("Engagement at 24 hours by channel"), "top-posts": N_("Top posts")}
 nav.add("report.report", N_("Report"), "report", 60)
 
 
@@ -42,7 +46,8 @@ def report() -> Any:
         figures = gather(store(), span)
     except UserError as exc:
         error = exc.message
-    body = render_template("report.html", span=span, figures=figures, error=error, files=CSV_FILES,
+    body = render_template("report.html", span=span, figures=figures, error=error,
+                           files=[(name, _(CSV_TITLES[name])) for name in CSV_FILES],
                            month=request.args.get("month") or (span.label if span else ""), title=_("Report"))
     return body, (400 if error else 200)
 
