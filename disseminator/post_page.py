@@ -82,8 +82,8 @@ def post_page(settings: Settings, store: Store, post_id: int, *, officer: Office
         "scheduled", "publishing", "awaiting_approval", "missed") else ""
     data["scheduled_human"] = show_human(data["scheduled_at"], settings.tz, now=now)
     data["published_human"] = show_human(data["published_at"], settings.tz, now=now)
-    data["record"] = [{**record.export_row(e), "at_human": show_human(e.at, settings.tz, now=now)}
-                      for e in record.of_post(store, post_id)]
+    data["record"] = [{**record.export_row(e), "at_human": show_human(e.at, settings.tz, now=now),
+                       "event_word": record.event_word(e.event)} for e in record.of_post(store, post_id)]
     data["actions"] = actions(officer, store.post(post_id))
     return data
 

@@ -213,9 +213,10 @@ def test_a_new_user_does_the_whole_job_in_the_browser(browser: Any, site: tuple[
     page.goto(f"{base}/post/{kept[0]}")
     assert "state-published" in page.get_attribute("h1 .state", "class")
     record = page.eval_on_selector_all("#record ~ .table-wrap tbody tr",
-                                       "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))")
-    assert [(r[2], r[3]) for r in record][:2] == [("drafted", "dewi"), ("approved", "budi")], record
-    assert [r[2] for r in record][2:] == ["claimed", "published"], record  # by the worker
+                                       "rows => rows.map(r => [r.dataset.event, ...[...r.cells].map(c => c.innerText.trim())])")
+    assert [(r[0], r[4]) for r in record][:2] == [("drafted", "dewi"), ("approved", "budi")], record
+    assert [r[0] for r in record][2:] == ["claimed", "published"], record  # by the worker
+    assert [r[3] for r in record][:2] == ["dirancang", "disetujui"], record  # in the page's language
     assert page.eval_on_selector_all("#calls ~ .table-wrap tbody tr", "rows => rows.length") >= 1
     _shoot(page, artifacts, "post")
     # Every other page of the menu, photographed too (and none scrolls sideways on a phone).

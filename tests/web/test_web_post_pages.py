@@ -129,3 +129,41 @@ def test_unpublish_from_the_post_page_needs_a_reason(web: WebServer, tmp_path: P
     approver.submit(f"/post/{post}/unpublish", {"reason": "salah tanggal"})
     shown = web.cli("post", "show", str(post), "--json").json()
     assert shown["status"] == "withdrawn" and shown["events"][-1]["reason"] == "salah tanggal"
+
+
+def test_the_calendar_post_and_new_post_pages_in_indonesian_show_no_english(web: WebServer, tmp_path: Path) -> None:
+    """What an officer reads on these pages in Indonesian has no English word (the CLI's
+    detector), cards, buttons and labels included."""
+    from html.parser import HTMLParser
+
+    from tests.acceptance.test_language import english_words
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lines: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.skip += tag in ("style", "script")
+            self.lines += [v for n, v in attrs if n in ("aria-label", "placeholder", "data-label", "title") and v]
+            self.lines += [v for n, v in attrs if n is not None and n.startswith("data-word-") and v]
+
+        def handle_endtag(self, tag: str) -> None:
+            self.skip -= tag in ("style", "script")
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip and data.strip():
+                self.lines.append(data.strip())
+
+    article = _upload(web, "budi", tmp_path, "Pelatihan Guru Daerah")
+    post = _queue(web, "budi", article, "sandbox_x", "besok 09.00")
+    english = []
+    for name in ("budi", "approver"):
+        browser = login(web, name)
+        browser.page("/language/id?next=/calendar")
+        for path in ("/calendar", "/calendar?view=month", "/new", f"/new/{article}", f"/post/{post}"):
+            reader = Text()
+            reader.feed(browser.page(path).text)
+            english += [f"{path}: {line}" for line in reader.lines if english_words(line)]
+    assert not english, "English on the Indonesian pages:\n" + "\n".join(english)
