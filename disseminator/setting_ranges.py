@@ -124,6 +124,8 @@ WEB: Mapping[str, Range] = {
     "login_attempts": Range(1, 100, whole=True),
     "address_attempts": Range(1, 10_000, whole=True),
     "login_wait": Range(1, 86_400, whole=True, unit=N_("seconds")),
+    # Reverse proxies in front whose X-Forwarded-For / -Proto are believed; 0: none.
+    "proxy_hops": Range(0, 5, whole=True),
 }
 
 #: ``daemon --tick``: the same range as ``worker.tick_seconds``.

@@ -12,6 +12,7 @@ session_max = 43200        # seconds after which a login ends anyway
 login_attempts = 5         # failed logins of one officer before the wait
 address_attempts = 20      # failed logins from one address before the wait
 login_wait = 300           # seconds to wait after too many failed logins
+proxy_hops = 0             # https proxies in front: their X-Forwarded-For is believed
 ```
 
 This module reads no web library: the configuration is checked by every command.
@@ -46,6 +47,9 @@ class WebSettings:
     login_attempts: int = 5
     address_attempts: int = 20
     login_wait: int = 300
+    #: How many reverse proxies stand in front (their X-Forwarded-For and -Proto are
+    #: believed, so failed logins are counted by the browser's address); 0: none.
+    proxy_hops: int = 0
 
 
 def parse_web(raw: Any, at: Callable[..., str]) -> WebSettings:

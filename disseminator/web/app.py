@@ -49,6 +49,11 @@ def create_app(settings: Settings, store: Store, *, extra_pages: tuple[str, ...]
         app.register_blueprint(module.bp)
     from ..views import status_word
 
+    if settings.web.proxy_hops:  # behind https proxies: the browser's address and scheme
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.web.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.jinja_env.globals.update(menu=MENU, zone=settings.tz, post_url=post_url, status_word=status_word)
 
     @app.errorhandler(HTTPException)

@@ -14,8 +14,8 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from werkzeug.wrappers import Response as WerkzeugResponse
 from flask import Blueprint, Flask, abort, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from channels.i18n import N_, _
 
@@ -43,6 +43,8 @@ def _load() -> None:
     """Find the request's login (before the CSRF check, which needs its token)."""
     g.login = None
     g.officer = None
+    if request.endpoint == "static":  # the style sheet needs no login (and no database)
+        return
     token = request.cookies.get(sessions.COOKIE)
     login = sessions.find(store(), settings().web, token)
     if login is None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from contextlib import ExitStack
 from urllib.parse import urlsplit
 
-from werkzeug.wrappers import Response as WerkzeugResponse
 from flask import Blueprint, Flask, g, redirect, request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from channels import i18n
 

@@ -89,7 +89,7 @@ def make_site(folder: Path, sandbox_url: str, *, web: str = "", database: str | 
     database = database or f"sqlite:///{folder / 'web.db'}"
     config = folder / "disseminator.toml"
     config.write_text(top + "\n" + starter_config(sandbox_url, database=database) + "\n" + officers_toml() + "\n" +
-                      "[web]\nlogin_attempts = 3\naddress_attempts = 50\nlogin_wait = 600\n" + web, encoding="utf-8")
+                      "[web]\n" + _web_keys(web), encoding="utf-8")
     result = run_cli(["--config", str(config), "init"])
     assert result.code == 0, result.err
     settings = load_settings(config)
@@ -101,6 +101,15 @@ def make_site(folder: Path, sandbox_url: str, *, web: str = "", database: str | 
     finally:
         store.close()
     return config, database
+
+
+#: The test sites' limits; ``make_site(web=...)`` may set others.
+WEB_DEFAULTS = {"login_attempts": 3, "address_attempts": 50, "login_wait": 600}
+
+
+def _web_keys(web: str) -> str:
+    given = {line.split("=", 1)[0].strip() for line in web.splitlines() if "=" in line}
+    return "".join(f"{k} = {v}\n" for k, v in WEB_DEFAULTS.items() if k not in given) + web
 
 
 _HASHES: dict[str, str] = {}

@@ -92,3 +92,25 @@ def test_cookies_are_secure_when_configured(tmp_path: Path) -> None:
         assert "SameSite=Lax" in cookie
     finally:
         store.close()
+
+
+def test_behind_a_proxy_failed_logins_count_by_the_browsers_address(tmp_path: Path) -> None:
+    import re
+
+    from disseminator.web.app import create_app
+
+    config, _db = make_site(tmp_path, "http://127.0.0.1:9", web="proxy_hops = 1\naddress_attempts = 2\n")
+    settings = load_settings(config)
+    store = Store.open(settings.database)
+    try:
+        client = create_app(settings, store).test_client()
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)  # type: ignore[union-attr]
+
+        def attempt(address: str, name: str) -> int:
+            return client.post("/login", data={"officer": name, "password": "salah-salah-salah", "csrf": token},
+                               headers={"X-Forwarded-For": address}).status_code
+
+        assert [attempt("10.1.1.1", "a"), attempt("10.1.1.1", "b"), attempt("10.1.1.1", "c")] == [401, 401, 429]
+        assert attempt("10.2.2.2", "d") == 401  # another browser behind the same proxy is not blocked
+    finally:
+        store.close()

@@ -101,6 +101,19 @@ def test_an_approver_pauses_and_resumes_and_the_record_names_them(posts: WebServ
     assert mine[-2:] == [("paused", "sandbox_fb", "approver"), ("resumed", "sandbox_fb", "approver")]
 
 
+def test_an_account_paused_and_resumed_from_its_card(posts: WebServer) -> None:
+    browser = login(posts, "approver")
+    card = browser.page("/accounts").text
+    assert 'action="/accounts/check"' not in card  # checking is an admin's
+    paused = browser.submit("/holds/pause", {"account": "sandbox_x", "next": "/accounts"})
+    assert paused.url.endswith("/accounts") and "sandbox_x paused" in paused.text
+    status = json.loads(posts.cli("status", "--json").out)
+    assert [h["account"] for h in status["holds"] if h["kind"] == "pause"] == ["sandbox_x"]
+    resumed = browser.submit("/holds/resume", {"account": "sandbox_x", "next": "https://evil.example/"})
+    assert resumed.url.endswith("/holds") and "sandbox_x resumed" in resumed.text  # never off the site
+    assert not [h for h in json.loads(posts.cli("status", "--json").out)["holds"] if h["kind"] == "pause"]
+
+
 def test_the_admin_checks_an_account(posts: WebServer) -> None:
     browser = login(posts, "admin")
     browser.page("/accounts")

@@ -15,6 +15,7 @@ from channels.i18n import N_, _, ngettext, stored
 from .. import nav
 from ..auth import notice, page
 from ..core import settings, store
+from ..language import safe_next
 
 bp = Blueprint("accounts", __name__)
 nav.add("accounts.accounts", N_("Accounts"), "status", 40)
@@ -106,14 +107,14 @@ def pause() -> WerkzeugResponse:
                          allow_urgent=True if form.get("allow_urgent") else None)
     except UserError as exc:
         notice(exc.message, "error")
-        return redirect(url_for("accounts.holds"))
+        return _back()
     who = _("Every account") if state["all"] else state["account"]
     how = (_("{who} paused until {when}").format(who=who, when=show_human(state["until"], settings().tz))
            if state["until"] else _("{who} paused").format(who=who))
     if state["reason"]:
         how = _("{paused} ({reason})").format(paused=how, reason=state["reason"])
     notice(_("{paused}: posts wait, nothing is cancelled.").format(paused=how))
-    return redirect(url_for("accounts.holds"))
+    return _back()
 
 
 @bp.post("/holds/resume")
@@ -129,7 +130,7 @@ def resume() -> WerkzeugResponse:
         state = do_resume(settings(), store(), None if target in ("", ALL) else target)
     except UserError as exc:
         notice(exc.message, "error")
-        return redirect(url_for("accounts.holds"))
+        return _back()
     who = _("Every account") if state["all"] else state["account"]
     if not state["changed"]:
         notice(_("{who} was not paused.").format(who=who))
@@ -144,4 +145,9 @@ def resume() -> WerkzeugResponse:
         if state["still_held"]:
             said += " " + _("Still waiting: {held}").format(held="; ".join(state["still_held"]))
         notice(said)
-    return redirect(url_for("accounts.holds"))
+    return _back()
+
+
+def _back() -> WerkzeugResponse:
+    """Back to the page the form was on (``next``: the accounts page), else the holds page."""
+    return redirect(safe_next(request.form.get("next"), url_for("accounts.holds")))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from werkzeug.wrappers import Response as WerkzeugResponse
 from flask import Blueprint, redirect, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..auth import may, officer
 from ..nav import MENU
