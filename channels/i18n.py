@@ -31,7 +31,9 @@ from __future__ import annotations
 import gettext
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 DOMAIN = "disseminator"
@@ -42,16 +44,23 @@ DEFAULT = "en"
 
 _current = DEFAULT
 _translations: gettext.NullTranslations = gettext.NullTranslations()
+#: A language chosen for one context (a web request: :func:`speaking`), over the process's.
+_speaking: ContextVar[tuple[str, gettext.NullTranslations] | None] = ContextVar("speaking", default=None)
+
+
+def _active() -> gettext.NullTranslations:
+    chosen = _speaking.get()
+    return chosen[1] if chosen else _translations
 
 
 def _(message: str) -> str:
     """``message`` in the current language (itself when there is no translation)."""
-    return _translations.gettext(message)
+    return _active().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a message for ``n`` things (Indonesian has one form)."""
-    return _translations.ngettext(singular, plural, n)
+    return _active().ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's conventional name
@@ -65,7 +74,7 @@ def stored(text: str) -> str:
     (``network refused: {detail}``), and its translation filled with the same values.
     Messages joined with ``"; "`` are translated one by one; text no message of the
     catalog made (a network's own words) is left as it is."""
-    if _current == "en" or not text:
+    if current() == "en" or not text:
         return text
     whole = _match(text)
     if whole is not None:
@@ -80,22 +89,23 @@ _patterns: dict[str, list[tuple[re.Pattern[str], str]]] = {}
 
 
 def _match(text: str) -> str | None:
-    exact = _translations.gettext(text)
+    exact = _active().gettext(text)
     if exact != text:
         return exact
     for pattern, msgid in _compiled():
         found = pattern.fullmatch(text)
         if found:
             values = found.groupdict()
-            return _FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), _translations.gettext(msgid))
+            return _FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), _active().gettext(msgid))
     return None
 
 
 def _compiled() -> list[tuple[re.Pattern[str], str]]:
     """(pattern, msgid) for every message with named placeholders, most specific first."""
-    if _current in _patterns:
-        return _patterns[_current]
-    catalog: dict[object, str] = getattr(_translations, "_catalog", {})
+    code = current()
+    if code in _patterns:
+        return _patterns[code]
+    catalog: dict[object, str] = getattr(_active(), "_catalog", {})
     found = []
     for msgid in catalog:
         if not isinstance(msgid, str) or "{" not in msgid:
@@ -119,13 +129,36 @@ def _compiled() -> list[tuple[re.Pattern[str], str]]:
                 literal = len(_FIELD.sub("", msgid))
                 found.append((literal, re.compile("".join(pieces), re.DOTALL), msgid))
     found.sort(key=lambda item: -item[0])
-    _patterns[_current] = [(pattern, msgid) for _, pattern, msgid in found]
-    return _patterns[_current]
+    _patterns[code] = [(pattern, msgid) for _, pattern, msgid in found]
+    return _patterns[code]
 
 
 def current() -> str:
     """The code of the language messages are in now: ``id`` or ``en``."""
-    return _current
+    chosen = _speaking.get()
+    return chosen[0] if chosen else _current
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Speak ``language`` inside this context only (one web request, in its own thread),
+    leaving the process's language (:func:`use`) and other requests' alone."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    token = _speaking.set((language, _catalog(language)))
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
+
+
+_catalogs: dict[str, gettext.NullTranslations] = {}
+
+
+def _catalog(language: str) -> gettext.NullTranslations:
+    if language not in _catalogs:
+        _catalogs[language] = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+    return _catalogs[language]
 
 
 def use(language: str) -> None:

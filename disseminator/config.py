@@ -37,6 +37,7 @@ from .card_config import parse_card
 from .config_keys import _Lines, _check_keys
 from .errors import ConfigError
 from .officers import OfficerSettings, parse_officers
+from .web_config import WebSettings, parse_web
 from .pause_presets import BUILT_IN as BUILT_IN_PRESETS, Preset, parse_presets
 from .plans import Plan, parse_plans
 
@@ -109,6 +110,8 @@ class Settings:
     officers: OfficerSettings = field(default_factory=OfficerSettings)
     #: ``[card]``: how title cards look (disseminator.card_config).
     card: CardStyle = field(default_factory=CardStyle)
+    #: ``[web]``: the web page (disseminator.web_config).
+    web: WebSettings = field(default_factory=WebSettings)
 
     def plan_for(self, account: str) -> Plan | None:
         """The posting plan ``account`` follows, or None."""
@@ -396,6 +399,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         pause_presets=parse_presets(data, at),
         officers=parse_officers(data, at),
         card=parse_card(data.get("card"), base_dir=base_dir, at=at),
+        web=parse_web(data.get("web"), at),
     )
 
 

@@ -18,13 +18,14 @@ from channels.i18n import N_, _
 from . import setting_ranges
 from .alerts_config import KEYS as ALERT_KEYS
 from .card_config import KEYS as CARD_KEYS
+from .web_config import KEYS as WEB_KEYS
 from .errors import ConfigError
 
 #: Every key the file may have, by table; ``[accounts.NAME]`` tables take their
 #: channel's keys and :data:`ACCOUNT_KEYS`.
 KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
     (): frozenset({"language", "timezone", "database", "media", "worker", "fetch", "accounts", "alerts",
-                   "plans", "default_plan",
+                   "plans", "web", "default_plan",
                    "pause_presets",
                    # disseminator.officers: who may do what, and approval
                    "officers", "allow_as", "allow_self_approval", "approval", "require_alt_text",
@@ -34,6 +35,7 @@ KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
     ("fetch",): frozenset({"allow_hosts"}),
     ("alerts",): ALERT_KEYS,
     ("card",): CARD_KEYS,
+    ("web",): WEB_KEYS,
 }
 #: Keys every account has whatever its channel (read by :meth:`Settings.account`), and its
 #: posting budgets (read by :mod:`disseminator.pacing`).

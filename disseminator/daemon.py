@@ -77,6 +77,8 @@ class Daemon:
         self.metrics_port = metrics_port if metrics_port is not None else settings.worker.metrics_port
         self.metrics_host = metrics_host
         self.metrics: Any = None
+        #: The web page's server, when ``[web] enabled = true`` (:meth:`serve_web`).
+        self.web: Any = None
         #: Alerts and the token check run beside the publishing runs (disseminator/ops_loop.py).
         self.ops: Any = None
 
@@ -204,6 +206,7 @@ class Daemon:
                           misfire_grace_time=None)  # ... however late it starts
         self._scheduler = scheduler
         self.serve_metrics()
+        self.serve_web()
         from .ops_loop import OpsLoop
 
         self.ops = OpsLoop(self.settings, self.store, stop=self.stopping)
@@ -224,6 +227,9 @@ class Daemon:
             self._beat(stopping=True)
             if self.metrics is not None:
                 self.metrics.close()
+            if self.web is not None:
+                self.web.shutdown()
+                self.web.server_close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             log.info("daemon.stopped")
@@ -247,6 +253,17 @@ class Daemon:
         self.metrics = metrics
         log.info("daemon.metrics_serving address=http://%s:%s/metrics", self.metrics_host, self.metrics_port)
         return self.metrics_port
+
+    def serve_web(self) -> str | None:
+        """Serve the web page from a thread when ``[web] enabled = true`` (once); returns its
+        address, None when off.  Raises :class:`UsageError` when it cannot start."""
+        if not self.settings.web.enabled:
+            return None
+        from .web.server import in_thread, url
+
+        if self.web is None:
+            self.web = in_thread(self.settings, self.store)
+        return url(self.web)
 
     def stop(self) -> None:
         self.stopping.set()

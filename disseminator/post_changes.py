@@ -103,17 +103,31 @@ def edit(settings: Settings, store: Store, post_id: int, text: str) -> Changed:
     Raises :class:`UserError` when the network's rules refuse the new text (the post keeps
     its old text) or the post is past editing.
     """
-    from channels.base import Draft, Rejected
-
     from . import queue
-    from .registry import make_channel
 
     row = store.post(post_id)
     check_post(current(), row, "edit")  # a drafter edits their own posts, or ones awaiting approval
+    parts = checked_text(settings, row, text)
+    return Changed([_view(settings, store, queue.edit(store, post_id, parts))])
+
+
+def checked_text(settings: Settings, row: PostRow, text: str) -> tuple[str, ...]:
+    """``text`` as the parts of ``row`` (an X thread's parts separated by a line ``---``),
+    checked against its network's rules exactly as at schedule time: what ``edit`` saves,
+    and what the web page's live check asks as the officer types.
+
+    Raises :class:`UserError` saying why the network would refuse it."""
+    from channels.base import Draft, Rejected
+
+    from .registry import make_channel
+
+    post_id = row.id
     parts = tuple(p.strip() for p in _split(text) if p.strip())
     if not parts:
         raise UserError(_("post {id}: the new text is empty; the post keeps its text").format(id=post_id))
-    old = store.to_draft(row)
+    from .store import Store
+
+    old = Store.to_draft(row)
     draft = Draft(parts=parts, media=old.media, warnings=old.warnings, link=old.link)
     channel = make_channel(settings.account(row.account, resolve=False), context=settings.context)
     if len(parts) > 1 and not getattr(channel, "threads", False):
@@ -126,7 +140,7 @@ def edit(settings: Settings, store: Store, post_id: int, text: str) -> Changed:
     except Rejected as exc:
         raise UserError(_("post {id}: {channel} would refuse the new text ({reason}); "
                           "the post keeps its text").format(id=post_id, channel=row.channel, reason=exc.message)) from None
-    return Changed([_view(settings, store, queue.edit(store, post_id, parts))])
+    return parts
 
 
 def _split(text: str) -> list[str]:

@@ -296,6 +296,13 @@ def _with_holds(settings: Settings, store: Store, page: list[tuple[PostRow, str]
     return attention, rows
 
 
+def explain(settings: Settings, store: Store, page: list[tuple[PostRow, str]],
+            now: dt.datetime | None) -> list[dict[str, Any]]:
+    """The posts' views (``queue`` shape), each scheduled one saying which hold keeps it
+    back (the web calendar's cards)."""
+    return _with_holds(settings, store, page, now)[1]
+
+
 def _with_costs(settings: Settings, page: list[tuple[PostRow, str]], rows: list[dict[str, Any]]) -> None:
     """``cost`` on each post whose network charges for it (X with its prices configured):
     a decimal as text, e.g. ``"0.215"``."""

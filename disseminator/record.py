@@ -200,5 +200,22 @@ def of_post(store: Store, post_id: int) -> list[Entry]:
     return found
 
 
+def event_word(event: str) -> str:
+    """An event as people read it (``record show``, the web page's post page), in the current
+    language; the record keeps the code."""
+    words = {
+        "queued": _("queued"), "claimed": _("taken by a worker"), "published": _("published"),
+        "retried": _("to be tried again"), "failed": _("failed"), "recovered": _("back in the queue (its worker stopped)"),
+        "rescheduled": _("rescheduled"), "edited": _("edited"), "let_ahead": _("let ahead"), "revived": _("sent again"),
+        "cancelled": _("cancelled"), "missed": _("missed"), "released": _("sent after all"),
+        "withdrawn": _("withdrawn"), "approved": _("approved"), "rejected": _("rejected"), "drafted": _("drafted"),
+        "part_deleted": _("part deleted from the network"),
+        "deleted_outside": _("deleted on the network outside the tool"),
+        "edited_outside": _("edited on the network outside the tool"),
+        "published_outside": _("published on the account outside the tool"),
+    }
+    return words.get(event, event)
+
+
 __all__ = ["post_moved", "post_queued", "account_event", "Verdict", "rows", "verify", "export_row", "of_post",
-           "COLUMNS", "NotFound"]
+           "COLUMNS", "NotFound", "event_word"]

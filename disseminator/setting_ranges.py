@@ -115,6 +115,19 @@ ALERTS: Mapping[str, Range] = {
     "smtp_port": Range(1, 65_535, whole=True),
 }
 
+#: ``[web]``: the web page's port, its logins' timeouts and the failed-login limits
+#: (see disseminator/web_config.py).
+WEB: Mapping[str, Range] = {
+    "port": Range(1, 65_535, whole=True),
+    "session_idle": Range(60, 86_400, whole=True, unit=N_("seconds")),
+    "session_max": Range(300, 604_800, whole=True, unit=N_("seconds")),
+    "login_attempts": Range(1, 100, whole=True),
+    "address_attempts": Range(1, 10_000, whole=True),
+    "login_wait": Range(1, 86_400, whole=True, unit=N_("seconds")),
+    # Reverse proxies in front whose X-Forwarded-For / -Proto are believed; 0: none.
+    "proxy_hops": Range(0, 5, whole=True),
+}
+
 #: ``daemon --tick``: the same range as ``worker.tick_seconds``.
 TICK = WORKER["tick_seconds"]
 

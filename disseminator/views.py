@@ -11,7 +11,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING, Any
 
-from channels.i18n import _, stored
+from channels.i18n import N_, _, stored
 
 from .timeparse import DAYS as DAYS, MONTHS as MONTHS, show, show_clock, show_time
 
@@ -23,6 +23,36 @@ POST_COLUMNS = ("id", "article_id", "account", "channel", "status", "scheduled_a
                 "remote_ids", "remote_url", "error", "article_title")
 #: The columns of ``article list --csv``.
 ARTICLE_COLUMNS = ("id", "title", "url", "summary", "image", "tags", "author", "published", "source", "revision")
+
+
+#: A post's state as a person reads it (the CLI's tables, the web page; the codes stay in
+#: --json and --csv).
+STATUS_WORDS = {"scheduled": N_("scheduled"), "publishing": N_("publishing"), "published": N_("published"),
+                "failed": N_("failed"), "cancelled": N_("cancelled"), "missed": N_("missed"),
+                "withdrawn": N_("withdrawn"),
+                "awaiting_approval": N_("awaiting approval")}  # waits for approvers (disseminator.approval)
+
+
+def status_word(code: str) -> str:
+    """A post's state in the current language (the code itself when it has no word)."""
+    return _(STATUS_WORDS[code]) if code in STATUS_WORDS else code
+
+
+#: A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """One CSV cell (the CLI's ``--csv`` and the web page's CSV files).  Text from outside
+    (an article's title) that a spreadsheet would run as a formula (``=HYPERLINK(...)``) is
+    written with a leading apostrophe, as OWASP advises: officers open these files in Excel."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "|".join(str(x) for x in value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def post_view(row: PostRow, tz: ZoneInfo, *, calls: int, attention: dict[str, str] | None = None,

@@ -5,7 +5,7 @@
     python tools/catalogs.py --add FILE.json   # take translations {msgid: Indonesian}
 
 Messages are extracted with Babel from ``disseminator/`` and ``channels/`` (the keywords
-``_``, ``N_`` and ``ngettext``) and from click, whose own words ("Usage:", "Missing
+``_``, ``N_`` and ``ngettext``; the web page's Jinja templates too) and from click, whose own words ("Usage:", "Missing
 argument") an officer reads too.  The English catalog's translations are its messages;
 the Indonesian one keeps what translators wrote, and a message nobody translated yet is
 listed (and fails ``tests/unit/test_catalogs.py``).  Needs the test extras (Babel).
@@ -40,7 +40,7 @@ Message = str | tuple[str, str]
 
 def _extract(root: Path, prefix: str, skip: tuple[str, ...] = ()) -> Iterator[tuple[Message, str]]:
     for filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(root), method_map=[("**.py", "python")], keywords=KEYWORDS,
+        str(root), method_map=[("**.py", "python"), ("**/web/templates/**.html", "jinja2")], keywords=KEYWORDS,
     ):
         if any(part in Path(filename).parts for part in skip):
             continue

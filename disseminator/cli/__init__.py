@@ -49,6 +49,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "metrics": ("disseminator.cli.engagement:metrics", N_("Read the engagement figures of published posts that are due.")),
     "report": ("disseminator.cli.engagement:report", N_("Write a month's dissemination report: HTML with charts, and CSV.")),
     "alerts": ("disseminator.cli.alerts:alerts", N_("Send a test alert, check for alerts now, list recent alerts.")),
+    "officers": ("disseminator.cli.officers:officers", N_("List officers; set an officer's password for the web page.")),
+    "web": ("disseminator.cli.web:web", N_("Serve the web page for officers (calendar, queue, approval, report).")),
     "sandbox": ("disseminator.sandbox.cli:sandbox_command", N_("Run the local X/Facebook/Instagram API sandbox.")),
     "demo": ("disseminator.cli.demo:demo", N_("Run the whole job once on embedded defaults and the sandbox.")),
 }

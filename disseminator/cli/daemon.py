@@ -45,9 +45,12 @@ def daemon(app: App, tick: float | None, metrics_port: int | None, metrics_host:
     d = Daemon(app.settings, app.store, tick_seconds=tick, on_report=report,
                metrics_port=None if metrics_port is None else int(metrics_port), metrics_host=metrics_host)
     port = d.serve_metrics()
+    page = d.serve_web()
     click.echo(_("Daemon started (worker {worker}); it wakes when a post is due or the queue changes, and at least every {tick:g} s; Ctrl-C to stop").format(
         worker=d.worker.worker_id, tick=d.tick), err=True)
     if port is not None:
         click.echo(_("Prometheus metrics at http://{host}:{port}/metrics").format(host=metrics_host, port=port), err=True)
+    if page is not None:
+        click.echo(_("Web page at {url}").format(url=page), err=True)
     d.run()
     click.echo(_("Daemon stopped"), err=True)

@@ -104,27 +104,14 @@ def emit_json_rows(rows: Iterable[Any]) -> None:
 
 
 def emit_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
+    from ..views import csv_cell  # the web page's CSV files write the same cells
+
     writer = csv.writer(sys.stdout)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
 
 
-#: A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value: Any) -> Any:
-    """One CSV cell.  Text from outside (an article's title) that a spreadsheet would run
-    as a formula (``=HYPERLINK(...)``) is written with a leading apostrophe, as OWASP
-    advises: officers open these files in Excel."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        value = "|".join(str(x) for x in value)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 #: Width of text output when stdout is not a terminal (cron logs, pipes) and $COLUMNS is unset.

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from channels.i18n import N_, _, ngettext, stored
+from channels.i18n import _, ngettext, stored
 
 from ..posts import STATUSES, Filters
-from ..views import DAYS, MONTHS, POST_COLUMNS, show_human, what_next, zone_name
+from ..views import DAYS, MONTHS, POST_COLUMNS, show_human, status_word, what_next, zone_name
 from .output import TABLE_ROWS, Output, output_options, table, tables
 
 if TYPE_CHECKING:
@@ -24,17 +24,8 @@ if TYPE_CHECKING:
     from .app import App
 
 
-#: A post's state as a text table shows it (the codes stay in --json and --csv).
-STATUS_WORDS = {"scheduled": N_("scheduled"), "publishing": N_("publishing"), "published": N_("published"),
-                "failed": N_("failed"), "cancelled": N_("cancelled"), "missed": N_("missed"),
-                "withdrawn": N_("withdrawn")}
-
-
-STATUS_WORDS["awaiting_approval"] = N_("awaiting approval")  # waits for approvers (disseminator.approval)
-
-
 def _status(code: str) -> str:
-    return _(STATUS_WORDS[code]) if code in STATUS_WORDS else code
+    return status_word(code)
 
 
 def _article_ref() -> str:

@@ -148,19 +148,10 @@ def finding_line(f: dict[str, Any]) -> str:
 
 
 def _event_word(event: str) -> str:
-    """An event as ``record show`` names it, in the current language (the record keeps the code)."""
-    words = {
-        "queued": _("queued"), "claimed": _("taken by a worker"), "published": _("published"),
-        "retried": _("to be tried again"), "failed": _("failed"), "recovered": _("back in the queue (its worker stopped)"),
-        "rescheduled": _("rescheduled"), "edited": _("edited"), "let_ahead": _("let ahead"), "revived": _("sent again"),
-        "cancelled": _("cancelled"), "missed": _("missed"), "released": _("sent after all"),
-        "withdrawn": _("withdrawn"), "approved": _("approved"), "rejected": _("rejected"), "drafted": _("drafted"),
-        "part_deleted": _("part deleted from the network"),
-        "deleted_outside": _("deleted on the network outside the tool"),
-        "edited_outside": _("edited on the network outside the tool"),
-        "published_outside": _("published on the account outside the tool"),
-    }
-    return words.get(event, event)
+    """An event as ``record show`` names it (:func:`disseminator.record.event_word`)."""
+    from ..record import event_word
+
+    return event_word(event)
 
 
 def entry_lines(row: Entry, tz: ZoneInfo) -> Iterator[str]:

@@ -15,6 +15,7 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding=
 @pytest.mark.parametrize(
     ("setting", "rng"),
     [*((f"worker.{k}", r) for k, r in setting_ranges.WORKER.items()),
+     *((f"web.{k}", r) for k, r in setting_ranges.WEB.items()),
      *((f"accounts.*.{k}", r) for k, r in setting_ranges.ACCOUNT.items())],
 )
 def test_readme_lists_each_range(setting: str, rng: Range) -> None:

@@ -1,0 +1,142 @@
+"""``/queue`` and ``/history``: the CLI's ``queue`` and ``history`` with the same filters
+(state, account, article, since, until, limit), and ``/queue.csv``, ``/history.csv``: the
+columns of their ``--csv`` (:data:`disseminator.views.POST_COLUMNS`), every matching row."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request, stream_with_context
+
+from channels.i18n import N_, _
+
+from .. import nav
+from ..auth import page
+from ..core import settings, store
+
+bp = Blueprint("queue", __name__)
+nav.add("queue.queue", N_("Queue"), "queue", 20)
+nav.add("queue.history", N_("History"), "history", 30)
+
+#: Rows shown on a page when no limit is asked for (the CSV has every one).
+PAGE = 100
+
+
+def filters() -> tuple[str | None, Any]:
+    """(state, :class:`~disseminator.posts.Filters`) from the query string, as the CLI's
+    options give them.  Raises :class:`~disseminator.errors.UserError` for a bad number."""
+    from ...errors import UsageError
+    from ...posts import STATUSES, Filters
+
+    args = request.args
+
+    def number(key: str) -> int | None:
+        text = args.get(key, "").strip()
+        if not text:
+            return None
+        if not text.isdigit() or int(text) < 1:
+            raise UsageError(_("{key}: expected a whole number from 1, got {value!r}").format(key=key, value=text))
+        return int(text)
+
+    status = args.get("status") or None
+    if status is not None and status not in (*STATUSES, "all"):
+        raise UsageError(_("status: expected one of {states}, got {value!r}").format(
+            states=", ".join((*STATUSES, "all")), value=status))
+    accounts = tuple(a for a in args.getlist("account") if a)
+    return status, Filters(number("article"), accounts, args.get("since") or None, args.get("until") or None,
+                           number("limit"))
+
+
+def _listing(kind: str) -> Any:
+    import dataclasses
+
+    from ...errors import UserError
+    from ...posts import STATUSES, history_stream, queue_stream
+    from ...views import status_word, what_next
+
+    error = None
+    rows: list[dict[str, Any]] = []
+    more = False
+    attention: dict[str, str] = {}
+    try:
+        status, found = filters()
+        shown = found if found.limit is not None else dataclasses.replace(found, limit=PAGE + 1)
+        if kind == "queue":
+            result = queue_stream(settings(), store(), status, filters=shown)
+            rows, attention = list(result.rows), result.attention
+        else:
+            rows = list(history_stream(settings(), store(), status, filters=shown))
+        if found.limit is None and len(rows) > PAGE:
+            more = True
+            rows = rows[:PAGE] if kind == "queue" else rows[-PAGE:]
+    except UserError as exc:
+        error = exc.message
+    tz = settings().tz
+    for r in rows:
+        r["state_word"] = status_word(r["status"])
+        r["next"] = what_next(r, tz) if kind == "queue" else (r.get("error") or "")
+    body = render_template("listing.html", kind=kind, rows=rows, error=error, more=more, page_size=PAGE,
+                           attention=attention, statuses=STATUSES, accounts=settings().account_names(),
+                           args=request.args, title=_("Queue") if kind == "queue" else _("History"),
+                           shown=_shown_time)
+    return body, (400 if error else 200)
+
+
+def _shown_time(iso: str | None) -> str:
+    from ...views import show_human
+
+    return show_human(iso, settings().tz) if iso else ""
+
+
+@bp.get("/queue")
+@page("queue")
+def queue() -> Any:
+    return _listing("queue")
+
+
+@bp.get("/history")
+@page("history")
+def history() -> Any:
+    return _listing("history")
+
+
+def _csv(kind: str) -> Response:
+    import dataclasses
+
+    from ...posts import history_stream, queue_stream
+    from ...views import POST_COLUMNS, csv_cell
+
+    status, found = filters()  # a bad filter: 400 with its message (before any byte is sent)
+    found = dataclasses.replace(found)
+    rows: Iterator[dict[str, Any]] = (queue_stream(settings(), store(), status, filters=found).rows if kind == "queue"
+                                      else history_stream(settings(), store(), status, filters=found))
+
+    def lines() -> Iterator[str]:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(POST_COLUMNS)
+        for row in rows:
+            writer.writerow([csv_cell(row.get(c)) for c in POST_COLUMNS])
+            if out.tell() > 16_384:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue()
+
+    return Response(stream_with_context(lines()), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'})
+
+
+@bp.get("/queue.csv")
+@page("queue")
+def queue_csv() -> Response:
+    return _csv("queue")
+
+
+@bp.get("/history.csv")
+@page("history")
+def history_csv() -> Response:
+    return _csv("history")
