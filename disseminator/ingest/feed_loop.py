@@ -81,6 +81,11 @@ class FeedLoop:
         self._last_failure = None
         queued = sum(r.queued for r in results)
         for r in results:
+            for line in r.warnings + [line for t in r.taken for line in t["refused"]]:
+                log.warning("feeds.warning feed=%d %s", r.feed_id, line)
+            if r.error is not None:
+                log.warning("feeds.poll_failed feed=%d next=%s %s", r.feed_id,
+                            r.next_poll_at.isoformat() if r.next_poll_at else "-", r.error)
             if r.taken:
                 log.info("feeds.taken feed=%d entries=%d posts=%d", r.feed_id, len(r.taken), r.queued)
         if queued and self.on_queued is not None:

@@ -14,6 +14,9 @@ One poll of one feed (:func:`poll_feed`), after :func:`feed_state.take` gave it 
 3. The feed is due again after its interval; after a failure (the fetch, a feed that is
    not XML, the database) after :func:`backoff`, and the error is kept for ``feeds list``.
    A failure never propagates: one bad feed never stops the others or the daemon.
+
+Nothing here logs above DEBUG: the caller says what happened (``feeds poll`` prints it,
+the daemon's feeds thread logs it), once.
 """
 
 from __future__ import annotations
@@ -138,14 +141,12 @@ def poll_feed(settings: Settings, store: Store, feed: FeedRow, fetcher: Fetcher)
     if result.error is not None:
         result.outcome = "failed"
         result.next_poll_at = now + backoff(interval, feed.failures + 1)
-        log.warning("feeds.poll_failed feed=%d failures=%d next=%s %s", feed.id, feed.failures + 1,
-                    result.next_poll_at.isoformat(), result.error)
+        log.debug("feeds.poll_failed feed=%d failures=%d next=%s %s", feed.id, feed.failures + 1,
+                  result.next_poll_at.isoformat(), result.error)
     else:
         result.next_poll_at = now + interval
         if result.taken:
             result.outcome = "new"
-    for line in result.warnings:
-        log.warning("feeds.warning feed=%d %s", feed.id, line)
     ok = result.error is None and got is not None and not got.not_modified
     try:
         feed_state.finish(store, feed.id, next_at=result.next_poll_at, error=result.error, taken=len(result.taken),
@@ -188,8 +189,6 @@ def take_entry(settings: Settings, store: Store, feed: FeedRow, article: Any) ->
 
         follow(settings, store, added.id)
     fanned = fan_out(settings, store, feed, added.id, now=store.clock.now())
-    for line in fanned.refused:
-        log.warning("feeds.not_queued feed=%d article=%d %s", feed.id, added.id, line)
     return {"title": article.title, "url": article.url, "article": added.id,
             "posts": [{"id": pid, "account": account, "status": status, "scheduled_at": when.isoformat()}
                       for pid, account, status, when in fanned.posts],

@@ -102,9 +102,9 @@ def take(store: Store, feed_id: int, now: dt.datetime, *, force: bool = False) -
             return None
         guard = FeedRow.next_poll_at == seen
         if force and seen > now:  # polled now by hand: not while another poll holds its lease
-            guard = guard & or_(FeedRow.polled_at.is_(None), FeedRow.polled_at < now - LEASE)
+            guard = guard & or_(FeedRow.lease_until.is_(None), FeedRow.lease_until <= now)
         taken = s.execute(update(FeedRow).where(FeedRow.id == feed_id, guard)
-                          .values(next_poll_at=now + LEASE, polled_at=now)).rowcount
+                          .values(next_poll_at=now + LEASE, lease_until=now + LEASE, polled_at=now)).rowcount
     if taken != 1:
         return None
     return feed(store, str(feed_id))
@@ -114,7 +114,7 @@ def finish(store: Store, feed_id: int, *, next_at: dt.datetime, error: str | Non
            last_modified: str | None = None, validators: bool = False, taken: int = 0) -> None:
     """End a poll: the next time, the failure count (reset by success) and the last error;
     the validators of a 200 answer when ``validators``."""
-    values: dict[str, object] = {"next_poll_at": next_at, "taken": FeedRow.taken + taken}
+    values: dict[str, object] = {"next_poll_at": next_at, "lease_until": None, "taken": FeedRow.taken + taken}
     if error is None:
         values.update(failures=0, last_error=None)
     else:

@@ -57,6 +57,8 @@ class FeedRow(Base):
     #: When the feed is next due; while a poll runs, the end of that poll's lease.
     next_poll_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     polled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: While a poll runs: when its lease ends (None: no poll runs).
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: Polls failed in a row (0: the last one worked); the backoff doubles with each.
     failures: Mapped[int] = mapped_column(Integer)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -152,3 +152,141 @@ def test_three_new_entries_polled_by_the_daemon_loop_are_queued_into_slots_once(
     store.close()
     listed = json.loads(cli("feeds", "list", "--json").out)
     assert listed[0]["taken"] == 3 and listed[0]["failures"] == 0 and listed[0]["every"] == "30s"
+
+
+def test_fan_out_to_three_accounts_each_with_its_hashtags_and_the_cascade_delay(
+        tmp_path: Path, sandbox: Any, db_url: str, pub: Publisher) -> None:
+    path, cli = _setup(tmp_path, sandbox, db_url, REGION)
+    url = pub.put("/feed/", rss([_item(2), _item(1)]))
+    added = cli("feeds", "add", url, "--account", "sandbox_x", "--account", "sandbox_fb", "--account", "daerah_x",
+                "--delay", "2m", "--backfill", "1", "--json")
+    assert added.code == 0, added.err
+    shown = json.loads(added.out)
+    assert [(a["name"], a["delay"]) for a in shown["accounts"]] == [("sandbox_x", "0s"), ("sandbox_fb", "2m"),
+                                                                    ("daerah_x", "4m")]
+    polled = cli("feeds", "poll")
+    assert polled.code == 0, polled.err
+    assert "Feed 1: 1 new entry" in polled.out
+    posts = _posts(path)
+    assert [p.account for p in posts] == ["sandbox_x", "sandbox_fb", "daerah_x"]
+    start = posts[0].scheduled_at
+    assert [p.scheduled_at - start for p in posts] == [dt.timedelta(0), dt.timedelta(minutes=2),
+                                                       dt.timedelta(minutes=4)]
+    assert "#KabarDaerah" in posts[2].parts[0] and "#KabarDaerah" not in posts[0].parts[0]
+    assert all("nomor 2" in p.parts[0] for p in posts)  # the newest entry (--backfill 1), not the older one
+    assert cli("feeds", "poll", "--all").code == 0 and len(_posts(path)) == 3  # a second poll adds nothing
+
+
+def test_a_draft_feed_keeps_posts_for_an_officer_who_approves_one(
+        tmp_path: Path, sandbox: Any, db_url: str, pub: Publisher) -> None:
+    path, cli = _setup(tmp_path, sandbox, db_url)
+    url = pub.put("/atom.xml", atom([_item(7), _item(6)]), kind="application/atom+xml")
+    assert cli("feeds", "add", url, "--account", "sandbox_x", "--mode", "draft", "--backfill", "2").code == 0
+    polled = cli("feeds", "poll")
+    assert polled.code == 0, polled.err
+    assert "awaits approval ('disseminator approve 1')" in polled.out
+    assert {p.status.value for p in _posts(path)} == {"awaiting_approval"}
+    drafts = json.loads(cli("queue", "--drafts", "--json").out)
+    assert [d["id"] for d in drafts] == [1, 2]
+    assert cli("queue", "--json").out.count('"id"') == 2  # drafts are queued posts too
+    approved = cli("approve", "1")
+    assert approved.code == 0, approved.err
+    assert [p.status.value for p in _posts(path)] == ["scheduled", "awaiting_approval"]
+    assert [d["id"] for d in json.loads(cli("queue", "--drafts", "--json").out)] == [2]
+
+
+def test_bad_feeds_are_one_line_each_and_nothing_is_stored(tmp_path: Path, sandbox: Any, db_url: str,
+                                                           pub: Publisher) -> None:
+    path, cli = _setup(tmp_path, sandbox, db_url)
+    page = pub.put("/berita", b"<html><body><h1>Berita</h1><p>not a feed</p></body></html>", kind="text/html")
+    cases = {
+        page: "not an RSS or Atom feed",
+        pub.base + "/missing.xml": "the server answered HTTP 404",
+        pub.base.replace("127.0.0.1", "localhost") + "/feed/": "refusing to fetch",
+        "ftp://humas.example.go.id/feed": "not a feed URL (expected http:// or https://)",
+    }
+    for url, expected in cases.items():
+        result = cli("feeds", "add", url, "--account", "sandbox_x")
+        assert result.code != 0, url
+        lines = result.err.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0], result.err
+    bad_account = cli("feeds", "add", pub.put("/ok", rss([_item(1)])), "--account", "nobody")
+    assert bad_account.code != 0 and "unknown account 'nobody'" in bad_account.err
+    bad_every = cli("feeds", "add", pub.base + "/ok", "--every", "1s")
+    assert bad_every.code != 0 and "--every" in bad_every.err
+    assert json.loads(cli("feeds", "list", "--json").out) == []
+
+
+def test_entries_without_title_or_link_are_skipped_and_a_shared_guid_falls_back_to_link(
+        tmp_path: Path, sandbox: Any, db_url: str, pub: Publisher) -> None:
+    path, cli = _setup(tmp_path, sandbox, db_url)
+    same = "https://humas.example.go.id/feed-guid"
+    url = pub.put("/feed/", rss([_item(1, guid=same)]))
+    assert cli("feeds", "add", url, "--account", "sandbox_fb").code == 0
+    pub.put("/feed/", rss([_item(4, guid=same), _item(3, guid=same, link=None), _item(2, guid=same, title=None),
+                           _item(1, guid=same)]))
+    polled = cli("feeds", "poll", "--all")
+    assert polled.code == 0, polled.err
+    assert "every entry has the same GUID; entries are told apart by link and title" in polled.err
+    assert "has no link; skipped" in polled.err and "has no title; skipped" in polled.err
+    assert "Feed 1: 1 new entry" in polled.out  # entry 4; entry 1 was seen when the feed was added
+    assert [p.account for p in _posts(path)] == ["sandbox_fb"]
+    again = cli("feeds", "poll", "--all")  # the skipped entries are remembered: warned about once
+    assert "skipped" not in again.err and len(_posts(path)) == 1
+
+
+def test_a_failing_feed_backs_off_shows_its_error_and_never_stops_the_others(
+        tmp_path: Path, sandbox: Any, db_url: str, pub: Publisher) -> None:
+    from disseminator.ingest import feed_state
+    from disseminator.ingest.feed_loop import FeedLoop
+
+    path, cli = _setup(tmp_path, sandbox, db_url)
+    bad = pub.put("/a.xml", rss([_item(1)]))
+    good = pub.put("/b.xml", rss([_item(2)]))
+    assert cli("feeds", "add", bad, "--account", "sandbox_fb", "--every", "1m").code == 0
+    assert cli("feeds", "add", good, "--account", "sandbox_fb", "--backfill", "1").code == 0
+    pub.put("/a.xml", b"oops", status=500, kind="text/plain")
+    polled = cli("feeds", "poll", "--all")
+    assert polled.code == 1
+    assert polled.err.strip().splitlines() == [f"error: {bad}: the server answered HTTP 500"]
+    assert "Feed 2: 1 new entry" in polled.out and len(_posts(path)) == 1
+    settings, store = _open(path)
+    before = store.clock.now()
+    for _ in range(2):  # the daemon's loop: a failing feed is retried later, with a longer wait each time
+        with store.session() as s:
+            from sqlalchemy import update
+
+            from disseminator.store.feed_models import FeedRow
+
+            s.execute(update(FeedRow).where(FeedRow.id == 1).values(next_poll_at=store.clock.now()))
+        results = FeedLoop(settings, store, stop=threading.Event()).round()
+        assert [r.outcome for r in results] == ["failed"]
+    row = feed_state.feed(store, "1")
+    assert row.failures == 3 and "HTTP 500" in (row.last_error or "")
+    assert row.next_poll_at - before >= dt.timedelta(minutes=4)  # 1m, 2m, 4m: doubling
+    store.close()
+    listed = cli("feeds", "list")
+    assert "feed 1: failed 3 times in a row" in listed.err and "HTTP 500" in listed.err
+    pub.put("/a.xml", rss([_item(1)]))
+    assert cli("feeds", "poll", "--all").code == 0
+    assert json.loads(cli("feeds", "list", "--json").out)[0]["failures"] == 0
+    removed = cli("feeds", "remove", bad)
+    assert removed.code == 0 and "Removed feed 1" in removed.out
+    assert [f["id"] for f in json.loads(cli("feeds", "list", "--json").out)] == [2]
+
+
+def test_two_daemons_never_poll_one_feed_at_once(tmp_path: Path, sandbox: Any, db_url: str, pub: Publisher) -> None:
+    from disseminator.ingest import feed_state
+
+    path, cli = _setup(tmp_path, sandbox, db_url)
+    assert cli("feeds", "add", pub.put("/feed/", rss([_item(1)])), "--account", "sandbox_x").code == 0
+    _s1, one = _open(path)
+    _s2, two = _open(path)
+    now = one.clock.now()
+    assert feed_state.take(one, 1, now) is not None
+    assert feed_state.take(two, 1, now) is None  # the first holds the lease
+    assert feed_state.take(two, 1, now, force=True) is None  # even by hand
+    assert feed_state.due(two, now) == []
+    assert feed_state.take(two, 1, now + feed_state.LEASE + dt.timedelta(seconds=1)) is not None  # it ran out
+    one.close()
+    two.close()
