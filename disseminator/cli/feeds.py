@@ -86,9 +86,10 @@ def list_(app: App, output: Output) -> None:
                      headers, wrap=(headers[1], headers[4])))
     for r in rows:
         if r["last_error"]:
-            click.echo(_("feed {id}: failed {n} times in a row, tried again at {when}: {error}").format(
-                id=r["id"], n=r["failures"], when=show_human(r["next_poll_at"], app.settings.tz), error=r["last_error"]),
-                err=True)
+            failed = ngettext("feed {id}: the last read failed, next try {when}: {error}",
+                              "feed {id}: {n} reads in a row failed, next try {when}: {error}", r["failures"])
+            click.echo(failed.format(id=r["id"], n=r["failures"], when=show_human(r["next_poll_at"], app.settings.tz),
+                                     error=r["last_error"]), err=True)
 
 
 @feeds.command("remove", help=_("Stop following a feed (by id or URL); its articles and queued posts stay."))

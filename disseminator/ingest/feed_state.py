@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -103,8 +103,8 @@ def take(store: Store, feed_id: int, now: dt.datetime, *, force: bool = False) -
         guard = FeedRow.next_poll_at == seen
         if force and seen > now:  # polled now by hand: not while another poll holds its lease
             guard = guard & or_(FeedRow.lease_until.is_(None), FeedRow.lease_until <= now)
-        taken = s.execute(update(FeedRow).where(FeedRow.id == feed_id, guard)
-                          .values(next_poll_at=now + LEASE, lease_until=now + LEASE, polled_at=now)).rowcount
+        taken = _touched(s.execute(update(FeedRow).where(FeedRow.id == feed_id, guard)
+                                  .values(next_poll_at=now + LEASE, lease_until=now + LEASE, polled_at=now)))
     if taken != 1:
         return None
     return feed(store, str(feed_id))
@@ -145,3 +145,8 @@ def remember(store: Store, feed_id: int, keys: Sequence[str], *, outcome: str, a
                 s.add(EntryRow(feed_id=feed_id, key=k, outcome=outcome, article_id=article_id, seen_at=now))
         except IntegrityError:  # another poll recorded it meanwhile: it is seen either way
             continue
+
+
+def _touched(result: Any) -> int:
+    """Rows an UPDATE touched (a CursorResult's rowcount; typed as a plain Result)."""
+    return int(result.rowcount)

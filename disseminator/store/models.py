@@ -462,7 +462,3 @@ class MetricRow(Base):
     mark: Mapped[str] = mapped_column(String(10))
     taken_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     figures: Mapped[dict[str, int]] = mapped_column(JSON)
-
-
-# The feeds' tables share Base (and so the schema test and the migrations see them).
-from . import feed_models as _feed_models  # noqa: E402,F401

@@ -266,7 +266,7 @@ def test_a_failing_feed_backs_off_shows_its_error_and_never_stops_the_others(
     assert row.next_poll_at - before >= dt.timedelta(minutes=4)  # 1m, 2m, 4m: doubling
     store.close()
     listed = cli("feeds", "list")
-    assert "feed 1: failed 3 times in a row" in listed.err and "HTTP 500" in listed.err
+    assert "feed 1: 3 reads in a row failed, next try" in listed.err and "HTTP 500" in listed.err
     pub.put("/a.xml", rss([_item(1)]))
     assert cli("feeds", "poll", "--all").code == 0
     assert json.loads(cli("feeds", "list", "--json").out)[0]["failures"] == 0
