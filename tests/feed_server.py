@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import http.server
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -82,6 +83,8 @@ class Publisher:
     base: str = ""
     pages: dict[str, tuple[int, str, bytes]] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    #: When each request came (time.monotonic), beside ``requests``.
+    times: list[float] = field(default_factory=list)
     conditional: bool = True
 
     def put(self, path: str, body: bytes, *, status: int = 200, kind: str = "application/rss+xml; charset=UTF-8") -> str:
@@ -101,6 +104,7 @@ def feed_server() -> Iterator[Publisher]:
         def do_GET(self) -> None:  # noqa: N802
             with lock:
                 pub.requests.append((self.path, dict(self.headers.items())))
+                pub.times.append(time.monotonic())
                 status, kind, body = pub.pages.get(self.path, (404, "text/html", b"<h1>Not Found</h1>"))
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
             if pub.conditional and status == 200 and self.headers.get("If-None-Match") == etag:

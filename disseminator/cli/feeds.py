@@ -36,14 +36,16 @@ def feeds() -> None:
               help=_("Also take the newest N entries already in the feed, oldest first."))
 @click.option("--delay", metavar=_("DURATION"),
               help=_("Cascade: the 2nd account goes this long after the 1st, the 3rd twice as long, and so on."))
+@click.option("--hashtag", "hashtags", multiple=True, metavar=_("TAG"),
+              help=_("This feed's posts carry this hashtag instead of each account's own (repeatable)."))
 @output_options(json_help=_("Print the feed as JSON."))
 @click.pass_obj
 def add(app: App, url: str, accounts: tuple[str, ...], mode: str, every: str | None, backfill: int,
-        delay: str | None, output: Output) -> None:
+        delay: str | None, hashtags: tuple[str, ...], output: Output) -> None:
     from ..ingest.feed_admin import add as add_feed
 
     data = add_feed(app.settings, app.store, url, accounts=accounts, mode=mode, every=every, delay=delay,
-                    backfill=backfill)
+                    backfill=backfill, hashtags=hashtags)
     for line in data["warnings"]:
         click.echo(_("warning: {line}").format(line=line), err=True)
     if output.structured:
@@ -51,11 +53,13 @@ def add(app: App, url: str, accounts: tuple[str, ...], mode: str, every: str | N
         return
     click.echo(_("Added feed {id}: {url} (every {every}, mode {mode})").format(**data))
     click.echo("  " + _("accounts: {accounts}").format(accounts=_accounts(data)))
+    if data["hashtags"]:
+        click.echo("  " + _("hashtags (instead of the accounts' own): {tags}").format(tags=" ".join(data["hashtags"])))
     seen = data["entries"] - data["backfill"]
     click.echo("  " + ngettext("{n} entry already in it counts as seen", "{n} entries already in it count as seen",
                                seen).format(n=seen))
     if data["backfill"]:
-        click.echo("  " + ngettext("the newest {n} entry is taken at the next poll",
+        click.echo("  " + ngettext("the newest entry is taken at the next poll",
                                    "the newest {n} entries are taken at the next poll, oldest first",
                                    data["backfill"]).format(n=data["backfill"]))
     click.echo("  " + _("the daemon reads it from now on ('disseminator feeds poll' does it once)"))

@@ -56,7 +56,7 @@ def _short(value: dt.timedelta) -> str:
 
 
 def add(settings: Settings, store: Store, url: str, *, accounts: Sequence[str] = (), mode: str = FeedMode.QUEUE,
-        every: str | None = None, delay: str | None = None, backfill: int = 0,
+        every: str | None = None, delay: str | None = None, backfill: int = 0, hashtags: Sequence[str] = (),
         fetcher: Fetcher | None = None) -> dict[str, Any]:
     """Read the feed at ``url`` and store it (see the module): ``feeds add``'s JSON."""
     from channels.fetch import Fetcher
@@ -71,6 +71,7 @@ def add(settings: Settings, store: Store, url: str, *, accounts: Sequence[str] =
         choose_accounts(settings, accounts)  # an unknown name is refused before anything is read
     interval = duration(every, "--every", least=MIN_INTERVAL) if every else DEFAULT_INTERVAL
     cascade = duration(delay, "--delay", most=dt.timedelta(days=1)) if delay else dt.timedelta(0)
+    tags = [_hashtag(t) for t in hashtags]
     if backfill < 0:
         raise UsageError(_("--backfill: expected 0 or more entries, got {n}").format(n=backfill))
     if feed_state.feed_by_url(store, url) is not None:
@@ -84,11 +85,22 @@ def add(settings: Settings, store: Store, url: str, *, accounts: Sequence[str] =
         if own:
             http.close()
     row = feed_state.add_feed(store, url=url, accounts=list(dict.fromkeys(accounts)), delay=cascade, mode=str(mode),
-                              interval=interval)
+                              interval=interval, hashtags=list(dict.fromkeys(tags)) if tags else None)
     keep = doc.entries[len(doc.entries) - backfill:] if backfill else []
     for entry in doc.entries[: len(doc.entries) - len(keep)]:
         feed_state.remember(store, row.id, entry.keys, outcome=EntryOutcome.BASELINE)
     return {**view(settings, row), "entries": len(doc.entries), "backfill": len(keep), "warnings": doc.warnings}
+
+
+def _hashtag(text: str) -> str:
+    """``--hashtag``'s value as a hashtag (``Hari Gizi`` -> ``#HariGizi``).  Raises :class:`UsageError`."""
+    from channels.text import hashtag
+
+    tag = hashtag(text)
+    if tag is None:
+        raise UsageError(_("--hashtag: {text!r} has no letter to make a hashtag of (expected e.g. '#HariGizi')").format(
+            text=text))
+    return tag
 
 
 def view(settings: Settings, row: FeedRow) -> dict[str, Any]:
@@ -101,7 +113,7 @@ def view(settings: Settings, row: FeedRow) -> dict[str, Any]:
     return {
         "id": row.id, "url": row.url, "mode": row.mode, "every": _short(dt.timedelta(seconds=row.interval_seconds)),
         "accounts": [{"name": a, "delay": _short(dt.timedelta(seconds=n * delay))} for n, a in enumerate(accounts)],
-        "all_accounts": not row.accounts,
+        "all_accounts": not row.accounts, "hashtags": row.hashtags,
         "next_poll_at": show(row.next_poll_at, settings.tz), "polled_at": show(row.polled_at, settings.tz) if row.polled_at else None,
         "failures": row.failures, "last_error": row.last_error, "taken": row.taken,
         "etag": row.etag, "last_modified": row.last_modified,

@@ -1,5 +1,6 @@
 """A feed's article to its accounts: each rendered by its own channel settings (template,
-hashtags), at its own time, with the feed's cascade delay.
+hashtags; the feed's ``--hashtag`` replaces the accounts' hashtags), at its own time, with
+the feed's cascade delay.
 
 The time is what ``schedule`` would pick (:func:`disseminator.timing.resolve`): an account
 whose plan has slots takes its next free slot (``--next-slot``), any other goes now; both
@@ -11,6 +12,7 @@ same as ``schedule``'s; a feed in draft mode asks one approver for each.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -45,6 +47,15 @@ def feed_accounts(settings: Settings, feed: FeedRow) -> tuple[list[str], list[st
     return known, gone
 
 
+def with_hashtags(settings: Settings, feed: FeedRow, accounts: list[str]) -> Settings:
+    """``settings`` whose ``accounts`` carry the feed's hashtags instead of their own, when
+    the feed has some (``feeds add --hashtag``); the rest of each account's settings stay."""
+    if feed.hashtags is None:
+        return settings
+    tables = {**settings.accounts, **{a: {**settings.accounts[a], "hashtags": list(feed.hashtags)} for a in accounts}}
+    return dataclasses.replace(settings, accounts=tables)
+
+
 def account_time(settings: Settings, store: Store, account: str, *, cascade: dt.timedelta,
                  now: dt.datetime) -> dt.datetime:
     """The account's time (see the module), ``cascade`` after its place in the feed's
@@ -68,6 +79,7 @@ def fan_out(settings: Settings, store: Store, feed: FeedRow, article_id: int, *,
     accounts, refused = feed_accounts(settings, feed)
     if not accounts:
         return Fanned(refused=refused)
+    settings = with_hashtags(settings, feed, accounts)
     delay = dt.timedelta(seconds=feed.delay_seconds)
     when: dict[str, dt.datetime] = {}
     for n, account in enumerate(accounts):  # one account without a free slot does not hold back the others

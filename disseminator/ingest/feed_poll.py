@@ -128,7 +128,7 @@ def poll_feed(settings: Settings, store: Store, feed: FeedRow, fetcher: Fetcher)
         if got.not_modified:
             result.outcome = "not_modified"
         else:
-            doc = parse(got.body, url=feed.url, content_type=got.content_type)
+            doc = parse(got.body, url=got.url, content_type=got.content_type)  # after redirects: relative links
             result.warnings += doc.warnings
             _take_new(settings, store, feed, doc, result)
     except (FetchError, UserError) as exc:

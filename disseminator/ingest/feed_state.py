@@ -32,10 +32,11 @@ LEASE = dt.timedelta(minutes=10)
 
 
 def add_feed(store: Store, *, url: str, accounts: Sequence[str], delay: dt.timedelta, mode: str,
-             interval: dt.timedelta) -> FeedRow:
+             interval: dt.timedelta, hashtags: Sequence[str] | None = None) -> FeedRow:
     """Store a new feed, due at once.  Raises :class:`UserError` when the URL is already a feed."""
     now = store.clock.now()
     row = FeedRow(url=url, accounts=list(accounts), delay_seconds=int(delay.total_seconds()), mode=mode,
+                  hashtags=list(hashtags) if hashtags is not None else None,
                   interval_seconds=int(interval.total_seconds()), next_poll_at=now, failures=0, taken=0,
                   created_at=now)
     try:

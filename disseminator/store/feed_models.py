@@ -49,6 +49,8 @@ class FeedRow(Base):
     accounts: Mapped[list[str]] = mapped_column(JSON)
     #: The n-th account (from 0) waits n times this after the first.
     delay_seconds: Mapped[int] = mapped_column(Integer)
+    #: Hashtags that replace each account's own ``hashtags`` for this feed's posts (None: the account's).
+    hashtags: Mapped[list[str] | None] = mapped_column(JSON)
     mode: Mapped[str] = mapped_column(String(10))
     interval_seconds: Mapped[int] = mapped_column(Integer)
     #: The validators of the last 200 answer, sent back as If-None-Match / If-Modified-Since.

@@ -176,6 +176,15 @@ def test_fan_out_to_three_accounts_each_with_its_hashtags_and_the_cascade_delay(
     assert all("nomor 2" in p.parts[0] for p in posts)  # the newest entry (--backfill 1), not the older one
     assert cli("feeds", "poll", "--all").code == 0 and len(_posts(path)) == 3  # a second poll adds nothing
 
+    # A feed of its own hashtags: they replace each account's own for its posts.
+    other = pub.put("/gizi.xml", rss([_item(9, link="https://humas.example.go.id/gizi/9")]))
+    bad_tag = cli("feeds", "add", other, "--hashtag", "2026")
+    assert bad_tag.code != 0 and "--hashtag: '2026' has no letter" in bad_tag.err
+    assert cli("feeds", "add", other, "--account", "daerah_x", "--hashtag", "Hari Gizi", "--backfill", "1").code == 0
+    assert cli("feeds", "poll").code == 0
+    tagged = _posts(path)[3]
+    assert tagged.account == "daerah_x" and "#HariGizi" in tagged.parts[0] and "#KabarDaerah" not in tagged.parts[0]
+
 
 def test_a_draft_feed_keeps_posts_for_an_officer_who_approves_one(
         tmp_path: Path, sandbox: Any, db_url: str, pub: Publisher) -> None:

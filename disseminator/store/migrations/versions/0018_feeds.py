@@ -1,4 +1,5 @@
-"""Feeds: ``feeds`` (a feed's URL, the accounts it posts to with their delay, its mode,
+"""Feeds: ``feeds`` (a feed's URL, the accounts it posts to with their delay, the
+hashtags that replace the accounts' own for its posts, its mode,
 interval, conditional-GET validators, when it is next polled and how it last failed) and
 ``feed_entries`` (the entries already seen, by GUID or link, so a restart takes nothing
 twice).  ``feeds.next_poll_at`` is also the poll's lease: a daemon takes a feed by moving
@@ -26,6 +27,7 @@ def upgrade() -> None:
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("accounts", sa.JSON(), nullable=False),
         sa.Column("delay_seconds", sa.Integer(), nullable=False),
+        sa.Column("hashtags", sa.JSON(), nullable=True),
         sa.Column("mode", sa.String(10), nullable=False),
         sa.Column("interval_seconds", sa.Integer(), nullable=False),
         sa.Column("etag", sa.Text(), nullable=True),
