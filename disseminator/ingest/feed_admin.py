@@ -74,9 +74,9 @@ def add(settings: Settings, store: Store, url: str, *, accounts: Sequence[str] =
     tags = [_hashtag(t) for t in hashtags]
     if backfill < 0:
         raise UsageError(_("--backfill: expected 0 or more entries, got {n}").format(n=backfill))
-    if feed_state.feed_by_url(store, url) is not None:
-        raise UsageError(_("{url} is already feed {id} (see 'disseminator feeds list')").format(
-            url=url, id=feed_state.feed_by_url(store, url).id))  # type: ignore[union-attr]
+    existing = feed_state.feed_by_url(store, url)
+    if existing is not None:
+        raise UsageError(_("{url} is already feed {id} (see 'disseminator feeds list')").format(url=url, id=existing.id))
     own = fetcher is None
     http = Fetcher(settings.fetch_policy) if fetcher is None else fetcher
     try:

@@ -164,6 +164,8 @@ def test_fan_out_to_three_accounts_each_with_its_hashtags_and_the_cascade_delay(
     shown = json.loads(added.out)
     assert [(a["name"], a["delay"]) for a in shown["accounts"]] == [("sandbox_x", "0s"), ("sandbox_fb", "2m"),
                                                                     ("daerah_x", "4m")]
+    twice = cli("feeds", "add", url)
+    assert twice.code != 0 and f"{url} is already feed 1" in twice.err
     polled = cli("feeds", "poll")
     assert polled.code == 0, polled.err
     assert "Feed 1: 1 new entry" in polled.out
