@@ -24,8 +24,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from werkzeug.wrappers import Request, Response
 
-    from disseminator.sandbox.core import Sandbox
-
 #: The entry point group of sandbox networks.
 GROUP = "disseminator.sandbox"
 
@@ -38,8 +36,10 @@ class SandboxNetwork:
     name: str
     #: Where the sandbox serves it, without a trailing slash (``"/tiktok"``).
     prefix: str
-    #: The answer to a request; ``path`` is the request's path without the prefix.
-    handle: Callable[[Sandbox, Request, str], Response]
+    #: The answer to a request; ``path`` is the request's path without the prefix.  The
+    #: first argument is the :class:`~disseminator.sandbox.core.Sandbox` (not named here:
+    #: the core reads this module through its faults).
+    handle: Callable[[Any, Request, str], Response]
     #: An error answer in the network's own shape: (status, fault entry) -> response.
     error: Callable[[int, Mapping[str, Any]], Response]
     #: The ``[accounts.NAME]`` table (TOML) of a sandbox account, given the sandbox's URL.

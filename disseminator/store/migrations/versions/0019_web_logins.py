@@ -3,7 +3,7 @@ server-side sessions (logout ends one; idle and absolute timeouts), and failed l
 (counted per officer and per client address, so several processes agree on the limit).
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from disseminator.store.models import UTCDateTime
 
 revision = "0019"
-down_revision = "0016"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
