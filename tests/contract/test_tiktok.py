@@ -170,3 +170,16 @@ def test_the_sandbox_answers_errors_in_tiktoks_documented_shape(sandbox, token, 
     error = answer.json()["error"]
     assert set(error) == {"code", "message", "log_id"} and error["code"] == code and error["message"]
     assert answer.json()["data"] == {}
+
+
+def test_a_failed_status_read_after_tiktok_took_the_post_never_sends_it_again(env: Env) -> None:
+    """init answered (the post is TikTok's), then the status read failed: published under
+    its publish_id, never a second init."""
+    env.queue_one("sandbox_tiktok")
+    env.sandbox.set_faults({"next": [{"network": "tiktok", "path": "/v2/post/publish/status/fetch/", "method": "POST",  # type: ignore[attr-defined]
+                                      "status": 503, "count": 5}]})
+    assert [o.status for o in env.worker().run_due().outcomes] == ["published"]
+    assert env.worker().run_due(now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)).outcomes == []
+    [post] = env.posts_on("sandbox_tiktok")
+    inits = env.sandbox.app.state.data["tiktok"]["publishes"]  # type: ignore[attr-defined]
+    assert len(inits) == 1

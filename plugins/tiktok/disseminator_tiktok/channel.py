@@ -35,6 +35,7 @@ from channels.base import (
     AccountCheck,
     Article,
     Channel,
+    ChannelError,
     Draft,
     Pace,
     Receipt,
@@ -59,6 +60,10 @@ TEMPLATE = Path(__file__).with_name("tiktok.j2")
 #: content/init call times per token in this process (monotonic), for :meth:`pace`.
 _inits: dict[str, deque[float]] = {}
 _inits_lock = threading.Lock()
+
+
+class PostFailed(Rejected):
+    """TikTok's status says the post failed after it was accepted: nothing was published."""
 
 
 def utf16_length(text: str) -> int:
@@ -167,7 +172,14 @@ class TikTokChannel(Channel):
             self.context.check_fence()
         self._count_init()
         publish_id = str(self._call("/v2/post/publish/content/init/", body, write=True)["publish_id"])
-        return self._wait(publish_id)
+        try:
+            return self._wait(publish_id)
+        except PostFailed:
+            raise  # TikTok says the post failed: nothing was published
+        except ChannelError:
+            # TikTok has taken the post (it has a publish_id): a status read that failed must
+            # not make the worker send it again.
+            return Receipt(remote_id=publish_id, remote_url=None)
 
     def _wait(self, publish_id: str) -> Receipt:
         """Poll the post's status until TikTok has published it (or failed it)."""
@@ -183,7 +195,7 @@ class TikTokChannel(Channel):
                 url = f"https://www.tiktok.com/@{user}/photo/{post_id}" if ids and user else None
                 return Receipt(remote_id=post_id, remote_url=url)
             if state == "FAILED":
-                raise Rejected(_("TikTok could not publish the post: {reason}").format(
+                raise PostFailed(_("TikTok could not publish the post: {reason}").format(
                     reason=status.get("fail_reason") or state))
             if self.clock.monotonic() > deadline:
                 # TikTok accepted the post (it has a publish_id); moderation may take hours.
