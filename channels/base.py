@@ -278,6 +278,12 @@ class Channel(ABC):
         Raises a :class:`ChannelError` subclass; never a library's own exception.
         """
 
+    #: Whether :meth:`find_published` can answer.  A network with no read-back of the
+    #: account's posts (Telegram's Bot API reads no channel) cannot: the worker then never
+    #: writes again after a write that may have landed, and leaves the post ``unknown``
+    #: for an officer to confirm (``post confirm``); its ``find_published`` is never called.
+    reconciles: ClassVar[bool] = True
+
     @abstractmethod
     def find_published(
         self, draft: Draft, index: int, *, since: dt.datetime
@@ -287,6 +293,13 @@ class Channel(ABC):
         Returns its receipt, or None when the network shows no such post.  Raises a
         :class:`ChannelError` when the network cannot be asked.
         """
+
+    def confirmed(self, remote_id: str) -> Receipt:
+        """The receipt of a post an officer found on the network (``post confirm
+        --remote-id``): ``remote_id`` as the officer gave it, with the post's address where
+        the channel can tell (a channel may also read its id from a link it makes).
+        Makes no call.  Raises :class:`Rejected` when ``remote_id`` cannot be one of its ids."""
+        return Receipt(remote_id=remote_id)
 
     def token_expiry(self) -> dt.datetime | None:
         """When the account's credentials stop working, as the network says (UTC), or None

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 
 #: Every state a post can be in.
 STATUSES = ("awaiting_approval", "scheduled", "publishing", "published", "failed", "cancelled", "missed",
-            "withdrawn")
+            "withdrawn", "unknown")
 #: What ``queue`` and ``history`` list when no state is named.
-QUEUED = ("scheduled", "publishing", "missed", "awaiting_approval")
+QUEUED = ("scheduled", "publishing", "missed", "awaiting_approval", "unknown")
 DONE = ("published", "failed", "cancelled", "withdrawn")
 
 

@@ -31,6 +31,7 @@ STATUS_WORDS = {"scheduled": N_("scheduled"), "publishing": N_("publishing"), "p
 
 
 STATUS_WORDS["awaiting_approval"] = N_("awaiting approval")  # waits for approvers (disseminator.approval)
+STATUS_WORDS["unknown"] = N_("unknown")  # may be on the network: an officer confirms (disseminator.in_doubt)
 
 
 def _status(code: str) -> str:
