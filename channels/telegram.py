@@ -31,6 +31,8 @@ from .http import Session, web_url
 from .i18n import N_, _
 
 API = "https://api.telegram.org"
+#: Where the sandbox serves the Bot API (``base_url = "http://127.0.0.1:8765/telegram"``).
+SANDBOX_PREFIX = "/telegram"
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 ALBUM_MAX = 10
@@ -213,15 +215,17 @@ class TelegramChannel(Channel):
         raise telegram_error(self.session().last_response, None, write=True, clock=self.clock, expected="message_id")
 
     def _url(self, remote_id: str) -> str | None:
-        first = remote_id.split(",")[0]
+        first, base = remote_id.split(",")[0], self.account.base_url
+        if base and base.rstrip("/").endswith(SANDBOX_PREFIX):  # the sandbox's own pages are at its root
+            base = base.rstrip("/")[: -len(SANDBOX_PREFIX)]
         chat = self.chat_id
         if chat.startswith("@"):
             official = f"https://t.me/{chat[1:]}/{first}"
         elif chat.startswith("-100"):
             official = f"https://t.me/c/{chat[4:]}/{first}"
         else:  # a basic group's messages have no link
-            return web_url(self.account.base_url, "telegram", remote_id, "") or None
-        return web_url(self.account.base_url, "telegram", remote_id, official)
+            return web_url(base, "telegram", remote_id, "") or None
+        return web_url(base, "telegram", remote_id, official)
 
     # ------------------------------------------------------------------ no read-back
 
