@@ -70,7 +70,7 @@ base_url = "{url}"
 ig_user_id = "{SB.ig_user_id}"
 access_token = "{SB.fb_page_token}"
 
-[accounts.sandbox_telegram]
+[accounts.sandbox_tg]
 channel = "telegram"
 base_url = "{url}/telegram"
 bot_token = "{SB.telegram_bot_token}"

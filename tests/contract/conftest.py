@@ -18,14 +18,14 @@ import pytest
 from disseminator.registry import channel_names
 from tests.helpers import REPO, article_file, run_cli
 
-NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram", "sandbox_telegram": "telegram"}
+NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram", "sandbox_tg": "telegram"}
 #: The call that makes the post public on each network, for scripted faults.
 WRITE = {
     "sandbox_x": {"network": "x", "path": "/2/tweets", "method": "POST"},
     "sandbox_fb": {"network": "graph", "path": "*/feed", "method": "POST"},
     "sandbox_ig": {"network": "graph", "path": "*/media_publish", "method": "POST"},
     # queue_one's article has an image: a photo with its caption.
-    "sandbox_telegram": {"network": "telegram", "path": "/sendPhoto", "method": "POST"},
+    "sandbox_tg": {"network": "telegram", "path": "/sendPhoto", "method": "POST"},
 }
 
 
