@@ -244,6 +244,12 @@ class Channel(ABC):
         """How long ``text`` is as this network counts, and its limit (None: no limit)."""
         return len(text), None
 
+    def measure_part(self, draft: Draft, index: int) -> tuple[int, int | None]:
+        """:meth:`measure` of part ``index`` of ``draft``, whose media may change the limit
+        (a Telegram photo's caption takes 1,024, a message 4,096).  By default the media
+        do not: :meth:`measure` of the text."""
+        return self.measure(draft.parts[index])
+
     #: Whether the network counts each part of a thread against its limits (X counts
     #: every tweet); otherwise a post is one write whatever its parts.
     counts_parts: ClassVar[bool] = False

@@ -76,6 +76,9 @@ class TelegramChannel(Channel):
     def measure(self, text: str) -> tuple[int, int | None]:
         return tg.length(text), MESSAGE_LIMIT
 
+    def measure_part(self, draft: Draft, index: int) -> tuple[int, int | None]:
+        return tg.length(draft.parts[index]), CAPTION_LIMIT if draft.media else MESSAGE_LIMIT
+
     def render(self, article: Article) -> Draft:
         from .formatting import fields_for, fit, renderer
 

@@ -37,6 +37,9 @@ def _sent(env: Env) -> list[dict[str, Any]]:
 
 def test_schedule_run_due_publishes_html_with_the_link_preview(env: Env) -> None:
     pid = _text_post(env)
+    [shown] = env.cli("preview", "--post", str(pid), "--json").json()
+    assert shown["counts"] == [[len("Pengumuman layanan nomor 1\n\nAntrean & jadwal: loket 3 > loket 2\n\n"
+                                    "Baca selengkapnya"), 4096]]  # the text shown, tags and entities resolved
     run = env.cli("run-due")
     assert run.code == 0, run.err
     [post] = _sent(env)

@@ -80,6 +80,12 @@ def test_render_fits_the_message_or_caption_limit(media: tuple[str, ...], limit:
     assert draft.link == "https://humas.example.go.id/b?id=1&src=rss"
 
 
+def test_a_part_is_measured_against_the_caption_limit_when_it_has_a_photo() -> None:
+    photo = (Media(url="https://a.go.id/f.jpg"),)
+    assert channel().measure_part(Draft(parts=("<b>é</b>😀",), media=photo), 0) == (3, CAPTION_LIMIT)
+    assert channel().measure_part(Draft(parts=("<b>é</b>😀",)), 0) == (3, MESSAGE_LIMIT)
+
+
 def test_validate_refuses_what_telegram_would() -> None:
     c = channel()
     with pytest.raises(Rejected, match="Telegram takes 1024"):
