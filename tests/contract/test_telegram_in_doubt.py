@@ -185,3 +185,32 @@ def test_accounts_check_names_the_bot_and_refuses_one_that_may_not_post(env: Env
     refused = env.cli("accounts", "check", TG)
     assert refused.code == 1 and "NEEDS ATTENTION" in refused.out
     assert "make it an administrator" in " ".join(refused.out.split())
+
+
+def test_confirming_a_threads_first_part_sends_the_rest(env: Env) -> None:
+    """The core path is any channel's: a thread left unknown at its first part (no
+    network that cannot reconcile has threads today, so the state is set in the table)."""
+    from sqlalchemy import update
+
+    from disseminator.store import PostRow
+
+    body = "\n\n".join(f"Paragraf {i}: Pemerintah menyalurkan bantuan pangan kepada keluarga penerima manfaat di "
+                       "seluruh provinsi, dengan pengawasan ketat agar tepat sasaran." for i in range(1, 4))
+    env.config.write_text(env.config.read_text().replace('username = "sandbox_humas"',
+                                                         'username = "sandbox_humas"\nthread = true'))
+    added = env.cli("article", "add", str(article_file(env.tmp, "th.md", body=body)), "--json").json()[0]["id"]
+    pid = env.cli("schedule", str(added), "--account", "sandbox_x", "--now", "--json").json()[0]["id"]
+    env.sandbox.set_faults({"lose_response": [{"network": "x", "path": "/2/tweets", "count": 1}]})  # type: ignore[attr-defined]
+    env.worker().run_due()
+    [first] = env.sandbox.posts()  # type: ignore[attr-defined]
+    store = env.worker().store
+    with store.session() as s:  # as a channel that cannot look it up would have left it
+        s.execute(update(PostRow).where(PostRow.id == pid).values(status="unknown", needs_reconcile=True))
+    done = env.cli("post", "confirm", str(pid), "--remote-id", first["id"])
+    assert done.code == 0, done.err
+    row = store.post(pid)
+    assert row.status == "scheduled" and row.remote_ids[0] == first["id"] and not row.needs_reconcile
+    assert [o.status for o in env.worker().run_due(now=later(60)).outcomes] == ["published"]
+    posts = env.sandbox.posts()  # type: ignore[attr-defined]
+    assert len(posts) == len(row.parts) and posts[0] == first  # the rest only, after the confirmed first
+    assert posts[1]["in_reply_to"] == first["id"]
