@@ -286,7 +286,7 @@ class Worker:
         if why is None:
             raise LostClaim(_("post {id}: the claim was lost before its result was recorded").format(id=post.id))
         log.info("post.settled post=%s account=%s status=unknown kind=%s", post.id, post.account, kind)
-        return Outcome(post.id, post.account, PostStatus.UNKNOWN, "unknown", why, post.remote_url)
+        return Outcome(post.id, post.account, PostStatus.UNKNOWN, kind or "unknown", why, post.remote_url)
 
     def _failures(self, post: PostRow) -> int:
         """Counted calls so far (the store counts them as they are recorded)."""

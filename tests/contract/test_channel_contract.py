@@ -76,7 +76,7 @@ def _lost_response_is_left_for_an_officer(env: Env, account: str, pid: int) -> N
     """A network that cannot be asked (Telegram): the post is ``unknown``, never sent
     again by itself; the officer's ``post confirm --remote-id`` publishes it."""
     first = env.worker().run_due()
-    assert [(o.status, o.error_kind) for o in first.outcomes] == [("unknown", "unknown")]
+    assert [(o.status, o.error_kind) for o in first.outcomes] == [("unknown", "transient")]
     [landed] = env.posts_on(account)
     assert env.worker().run_due(now=later(600)).outcomes == []  # nothing claims it, nothing is sent
     assert env.posts_on(account) == [landed]

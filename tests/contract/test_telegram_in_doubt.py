@@ -80,7 +80,7 @@ def test_a_lost_answer_is_left_unknown_and_never_sent_twice(env: Env) -> None:
 def test_not_sent_puts_it_back_and_it_goes_once(env: Env) -> None:
     pid = _text_post(env)
     env.sandbox.set_faults({"next": [LOST_502]})  # type: ignore[attr-defined]
-    assert [(o.status, o.error_kind) for o in env.worker().run_due().outcomes] == [("unknown", "unknown")]
+    assert [(o.status, o.error_kind) for o in env.worker().run_due().outcomes] == [("unknown", "transient")]
     assert _sent(env) == []  # this time the proxy failed before Telegram
     done = env.cli("post", "confirm", str(pid), "--not-sent")
     assert done.code == 0, done.err
