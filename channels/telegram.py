@@ -25,7 +25,9 @@ import re
 from typing import Any
 
 from . import telegram_text as tg
-from .base import AccountCheck, Article, AuthError, Channel, Draft, Media, Pace, RateLimited, Receipt, Rejected
+from .base import (
+    Account, AccountCheck, Article, AuthError, Channel, Context, Draft, Media, Pace, RateLimited, Receipt, Rejected,
+)
 from .clock import SYSTEM, Clock
 from .http import Session, web_url
 from .i18n import N_, _
@@ -56,7 +58,7 @@ class TelegramChannel(Channel):
     reconciles = False
     can_unpublish = True
 
-    def __init__(self, account: Any, *, context: Any = None) -> None:
+    def __init__(self, account: Account, *, context: Context | None = None) -> None:
         super().__init__(account, context=context)
         self._session: Session | None = None
         #: When this client's messages went out (the per-minute pace), and Telegram's last wait.
@@ -80,7 +82,7 @@ class TelegramChannel(Channel):
         return tg.length(draft.parts[index]), CAPTION_LIMIT if draft.media else MESSAGE_LIMIT
 
     def render(self, article: Article) -> Draft:
-        from .formatting import fields_for, fit, renderer
+        from .formatting import Fields, fields_for, fit, renderer
 
         warnings: list[str] = []
         media: tuple[Media, ...] = ()
@@ -94,7 +96,7 @@ class TelegramChannel(Channel):
         fields = fields_for(article, self.account, max_tags=int(self.account.get("max_hashtags", DEFAULT_HASHTAGS)))
         plain = renderer("telegram", self.account, self.context)
 
-        def render(f: Any) -> str:  # the template's variables arrive escaped: it writes the tags
+        def render(f: Fields) -> str:  # the template's variables arrive escaped: it writes the tags
             return plain(dataclasses.replace(
                 f, title=tg.escape(f.title), summary=tg.escape(f.summary), body=tg.escape(f.body),
                 link=tg.href(f.link) if f.link else f.link, link_phrase=tg.escape(f.link_phrase),

@@ -19,12 +19,15 @@ under the officer's name.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import TYPE_CHECKING, Any
 
 from channels.i18n import _
 
 from .errors import UsageError, UserError
+from .run_report import Outcome
 from .states import label
+from .store.models import PostStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -34,21 +37,26 @@ if TYPE_CHECKING:
     from .config import Settings
     from .store import PostRow, Store
 
+log = logging.getLogger("disseminator.worker")
 #: ``posts.error_kind`` of a post left in doubt.
 KIND = "unknown"
 
 
-def leave_unknown(store: Store, post: PostRow, *, worker: str, kind: str | None, message: str) -> str | None:
-    """Move the claimed ``post`` to ``unknown`` with ``message`` (what happened), for an
-    officer to confirm.  Returns the reason stored (what the officer reads), or None when
-    ``worker`` no longer holds the claim."""
+def leave_unknown(store: Store, post: PostRow, *, worker: str, kind: str | None, message: str) -> Outcome:
+    """Move the claimed ``post`` to ``unknown`` with ``message`` (what happened, caused by
+    an error of ``kind``), for an officer to confirm; the outcome carries the reason stored.
+    Raises :class:`~disseminator.queue.LostClaim` when ``worker`` no longer holds the claim."""
     from . import queue
+    from .queue import LostClaim
 
     why = _("{error}; this network cannot be asked whether it arrived: check the channel, then "
             "'disseminator post confirm {id} --remote-id ID' or '--not-sent'").format(error=message, id=post.id)
     moved = queue.transition(store, post.id, "in_doubt", worker=worker, reason=kind or KIND, needs_reconcile=True,
                              error_kind=KIND, error_message=why)
-    return why if moved else None
+    if not moved:
+        raise LostClaim(_("post {id}: the claim was lost before its result was recorded").format(id=post.id))
+    log.info("post.settled post=%s account=%s status=unknown kind=%s", post.id, post.account, kind)
+    return Outcome(post.id, post.account, PostStatus.UNKNOWN, kind or KIND, why, post.remote_url)
 
 
 def confirm(settings: Settings, store: Store, post_id: int, *, remote_id: str | None, not_sent: bool,

@@ -282,11 +282,7 @@ class Worker:
 
     def _unknown(self, post: PostRow, kind: str | None, message: str) -> Outcome:
         """Leave ``post`` in doubt for an officer (:mod:`disseminator.in_doubt`)."""
-        why = leave_unknown(self.store, post, worker=self.worker_id, kind=kind, message=message)
-        if why is None:
-            raise LostClaim(_("post {id}: the claim was lost before its result was recorded").format(id=post.id))
-        log.info("post.settled post=%s account=%s status=unknown kind=%s", post.id, post.account, kind)
-        return Outcome(post.id, post.account, PostStatus.UNKNOWN, kind or "unknown", why, post.remote_url)
+        return leave_unknown(self.store, post, worker=self.worker_id, kind=kind, message=message)
 
     def _failures(self, post: PostRow) -> int:
         """Counted calls so far (the store counts them as they are recorded)."""
