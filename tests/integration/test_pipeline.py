@@ -44,12 +44,14 @@ def test_article_published_once_on_every_network(cli, sandbox, tmp_path: Path) -
     assert remote["twitter"] == [x["id"]]
     assert remote["facebook"] == [fb["id"]]
     assert remote["instagram"] == [ig["id"]]
+    tg = next(p for p in posts if p["network"] == "telegram")
+    assert remote["telegram"] == [tg["id"]] and tg["text"].startswith("<b>Peluncuran Program Makan Bergizi Gratis</b>")
     assert all(h["attempts"] == 1 and h["error"] is None for h in history)
 
     again = cli("run-due")
     assert again.code == 0
     assert "Nothing due" in again.out
-    assert len(sandbox.posts()) == 3
+    assert len(sandbox.posts()) == 4
 
 
 def test_scheduling_twice_is_refused_unless_new_variant(cli, sandbox, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
