@@ -159,6 +159,11 @@ def _event_word(event: str) -> str:
         "deleted_outside": _("deleted on the network outside the tool"),
         "edited_outside": _("edited on the network outside the tool"),
         "published_outside": _("published on the account outside the tool"),
+        # A post in doubt on a network that cannot be asked (disseminator.in_doubt).
+        "left_unknown": _("in doubt: an officer must look on the network"),
+        "confirmed_published": _("published, as an officer saw on the network"),
+        "confirmed_not_sent": _("not on the network, as an officer saw: sent again"),
+        "confirmed_part": _("a part seen on the network by an officer: the rest is sent"),
     }
     return words.get(event, event)
 
@@ -172,7 +177,7 @@ def entry_lines(row: Entry, tz: ZoneInfo) -> Iterator[str]:
     detail: dict[str, Any] = row.detail or {}
     if detail.get("reason"):
         yield "    " + _("reason: {reason}").format(reason=detail["reason"])
-    if row.event == "published":
+    if row.event in ("published", "confirmed_published"):
         ids = detail.get("remote_ids") or []
         for i, text in enumerate(detail.get("parts") or []):
             rid = ids[i] if i < len(ids) else None

@@ -73,8 +73,11 @@ def test_a_lost_answer_is_left_unknown_and_never_sent_twice(env: Env) -> None:
     assert row.status == "published" and row.remote_ids == [landed["id"]] and row.remote_url
     assert _sent(env) == [landed]
     record = env.cli("record", "show", str(pid), "--json").json()
-    [entry] = [e for e in record if e["event"] == "confirm"]
+    [entry] = [e for e in record if e["event"] == "confirmed_published"]
     assert entry["detail"]["remote_ids"] == [landed["id"]] and entry["actor"]
+    said = " ".join(env.cli("record", "show", str(pid)).out.split())
+    assert "in doubt: an officer must look on the network" in said
+    assert "published, as an officer saw on the network" in said and f"text sent, part 1 (id {landed['id']})" in said
 
 
 def test_not_sent_puts_it_back_and_it_goes_once(env: Env) -> None:
