@@ -261,6 +261,12 @@ class Channel(ABC):
         """How long ``text`` is as this network counts, and its limit (None: no limit)."""
         return len(text), None
 
+    def measure_part(self, draft: Draft, index: int) -> tuple[int, int | None]:
+        """:meth:`measure` of part ``index`` of ``draft``, whose media may change the limit
+        (a Telegram photo's caption takes 1,024, a message 4,096).  By default the media
+        do not: :meth:`measure` of the text."""
+        return self.measure(draft.parts[index])
+
     #: Whether the network counts each part of a thread against its limits (X counts
     #: every tweet); otherwise a post is one write whatever its parts.
     counts_parts: ClassVar[bool] = False
@@ -295,6 +301,12 @@ class Channel(ABC):
         Raises a :class:`ChannelError` subclass; never a library's own exception.
         """
 
+    #: Whether :meth:`find_published` can answer.  A network with no read-back of the
+    #: account's posts (Telegram's Bot API reads no channel) cannot: the worker then never
+    #: writes again after a write that may have landed, and leaves the post ``unknown``
+    #: for an officer to confirm (``post confirm``); its ``find_published`` is never called.
+    reconciles: ClassVar[bool] = True
+
     @abstractmethod
     def find_published(
         self, draft: Draft, index: int, *, since: dt.datetime
@@ -304,6 +316,13 @@ class Channel(ABC):
         Returns its receipt, or None when the network shows no such post.  Raises a
         :class:`ChannelError` when the network cannot be asked.
         """
+
+    def confirmed(self, remote_id: str) -> Receipt:
+        """The receipt of a post an officer found on the network (``post confirm
+        --remote-id``): ``remote_id`` as the officer gave it, with the post's address where
+        the channel can tell (a channel may also read its id from a link it makes).
+        Makes no call.  Raises :class:`Rejected` when ``remote_id`` cannot be one of its ids."""
+        return Receipt(remote_id=remote_id)
 
     def token_expiry(self) -> dt.datetime | None:
         """When the account's credentials stop working, as the network says (UTC), or None

@@ -39,6 +39,7 @@ OFFICIAL_API = (
     "https://api.x.com",
     "https://upload.twitter.com",
     "https://graph.facebook.com",
+    "https://api.telegram.org",
 )
 DEFAULT_TIMEOUT = 30.0
 

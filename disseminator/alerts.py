@@ -3,7 +3,8 @@
 A scheduler's worst failure is the post that silently never went out, so the daemon
 tells people (a webhook and/or e-mail, :mod:`disseminator.alerts_send`) when
 
-- a post failed, or was missed (``post_failed``, ``post_missed``);
+- a post failed, was missed, or may be out on a network that cannot be asked
+  (``post_failed``, ``post_missed``, ``post_unknown``);
 - an account needs attention: its credentials were refused (``attention``);
 - an account's access token expires within 7 days (``token_expiring``);
 - another daemon stopped beating (``daemon_silent``, as ``status`` judges it);
@@ -42,7 +43,7 @@ log = logging.getLogger("disseminator.alerts")
 
 #: Post statuses that are alerted when a post enters them (``missed`` by its value: a
 #: version without it simply never writes such an event).
-ALERTED_STATUSES = ("failed", "missed")
+ALERTED_STATUSES = ("failed", "missed", "unknown")
 #: Events this recent are read again at the next check: on PostgreSQL an event id is taken
 #: before its transaction commits, so a smaller id may appear after a larger one.
 SETTLE = dt.timedelta(seconds=30)

@@ -44,6 +44,13 @@ def compose(kind: str, facts: dict[str, Any], settings: Settings) -> tuple[str, 
                   "(no daemon was running then). It will not go out late by itself: if it still should, "
                   "release it with 'disseminator retry {post_id}'.").format(
                     due=show_human(facts.get("scheduled_at"), tz), **f))
+    if kind == "post_unknown":
+        return (_("Disseminator: post {post_id} for {account} may or may not be out").format(**f),
+                _("Post {post_id} for {account} ({channel}) was sent at {when} but the answer was lost, and "
+                  "this network cannot be asked whether it arrived: {reason}\n\nIt will not be sent again by "
+                  "itself. Look at the channel: if the post is there, run 'disseminator post confirm {post_id} "
+                  "--remote-id ID'; if not, 'disseminator post confirm {post_id} --not-sent' sends it "
+                  "again.").format(when=when, **{**f, "reason": stored(str(f["reason"]))}))
     if kind == "attention":
         return (_("Disseminator: account {account} needs attention").format(**f),
                 _("Account {account} needs attention since {when}: {reason}\n\n"

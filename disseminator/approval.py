@@ -211,7 +211,7 @@ def preview_post(settings: Settings, store: Store, post_id: int) -> Preview:
         "media_alt": [m.alt for m in draft.media],
         "warnings": warnings,
         "link": row.link,
-        "counts": [list(channel.measure(t)) for t in parts],
+        "counts": [list(channel.measure_part(draft, i)) for i in range(len(parts))],
         "hashtags": hashtags(parts),
         "refused": None,
         "cost": money(channel.cost(draft)),

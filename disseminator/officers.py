@@ -70,6 +70,8 @@ COMMAND_ROLES: Mapping[str, str | None] = {
     "resume": APPROVER,
     "retry": APPROVER,
     "post ahead": APPROVER,
+    # Records a publication (or sends a post again) on an officer's word, as retry does.
+    "post confirm": APPROVER,
     "accounts pause": APPROVER,
     "accounts resume": APPROVER,
     "unpublish": APPROVER,

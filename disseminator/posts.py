@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 
 #: Every state a post can be in.
 STATUSES = ("awaiting_approval", "scheduled", "publishing", "published", "failed", "cancelled", "missed",
-            "withdrawn")
+            "withdrawn", "unknown")
 #: What ``queue`` and ``history`` list when no state is named.
-QUEUED = ("scheduled", "publishing", "missed", "awaiting_approval")
+QUEUED = ("scheduled", "publishing", "missed", "awaiting_approval", "unknown")
 DONE = ("published", "failed", "cancelled", "withdrawn")
 
 
@@ -70,7 +70,7 @@ def preview(settings: Settings, ref: str, accounts: Sequence[str], *, store: Cal
             "media_alt": [m.alt for m in draft.media] if draft else [],
             "warnings": list(draft.warnings) if draft else [],
             "link": draft.link if draft else None,
-            "counts": [list(channel.measure(t)) for t in parts],
+            "counts": [list(channel.measure_part(draft, i)) for i in range(len(parts))] if draft else [],
             "hashtags": list(dict.fromkeys("#" + e.value for t in parts for e in extract_hashtags_with_indices(t))),
             "refused": p.refused,
             # What the network charges for it (X with prices configured), a decimal as text.

@@ -27,7 +27,7 @@ from channels.base import Draft
 from channels.i18n import N_, _, ngettext
 
 from .errors import UserError
-from .states import Edge, Guard, InvalidTransition, edge
+from .states import Edge, Guard, InvalidTransition, edge, label
 from .store import EventRow, PartRow, PartState, PostRow, PostStatus, Store, text_hash
 
 S = PostStatus
@@ -365,7 +365,8 @@ def cancel(store: Store, post_id: int, *, force: bool = False) -> PostRow:
         )
     if row.status is S.PUBLISHING:
         raise UserError(_("post {id} is being published right now and cannot be cancelled").format(id=post_id))
-    raise UserError(_("post {id} is {status}; only scheduled posts can be cancelled").format(id=post_id, status=row.status))
+    raise UserError(_("post {id} is {status}; only scheduled posts can be cancelled").format(id=post_id,
+                                                                                              status=label(row.status)))
 
 
 # --------------------------------------------------------------------------- an officer's moves
@@ -398,7 +399,7 @@ def revive(store: Store, post_id: int, *, when: dt.datetime) -> PostRow:
     if moved:
         return store.post(post_id)
     raise UserError(_("post {id} is {status}; only a failed post can be sent again").format(
-        id=post_id, status=store.post(post_id).status))
+        id=post_id, status=label(store.post(post_id).status)))  # the state in the officer's language
 
 
 def edit(store: Store, post_id: int, parts: Sequence[str], *, draft: Draft | None = None,
@@ -445,4 +446,4 @@ def _not_scheduled(row: PostRow, move: str) -> str:
     publishing, not_scheduled = _NOT_SCHEDULED[move]
     if row.status is S.PUBLISHING:
         return _(publishing).format(id=row.id)
-    return _(not_scheduled).format(id=row.id, status=row.status)
+    return _(not_scheduled).format(id=row.id, status=label(row.status))

@@ -31,7 +31,7 @@ from .store import record as chain
 from .store.models import RecordHeadRow, RecordRow
 
 #: Edges whose record shows the post's parts after the move (what went out, the new text).
-WITH_PARTS = frozenset({"published", "edit", "edit_failed", "edit_draft", "edit_approved"})
+WITH_PARTS = frozenset({"published", "confirm", "edit", "edit_failed", "edit_draft", "edit_approved"})
 #: A new post (``schedule``, a recurring post's next occurrence): the store writes it.
 post_queued = chain.queued
 RECORD = chain.RECORD
@@ -68,7 +68,7 @@ def post_moved(s: Session, *, edge: str, post_id: int, account: str, at: dt.date
     if edge in WITH_PARTS:
         parts = s.execute(select(PartRow.text, PartRow.remote_id).where(PartRow.post_id == post_id)
                           .order_by(PartRow.index)).all()
-        if edge == "published":
+        if edge in ("published", "confirm"):  # what went out (confirm: what an officer saw out)
             facts.update({"parts": [t for t, _rid in parts], "remote_ids": [rid for _t, rid in parts],
                           "url": remote_url, "images": [m.get("sha256") for m in media or []]})
         else:
@@ -213,6 +213,11 @@ def event_word(event: str) -> str:
         "deleted_outside": _("deleted on the network outside the tool"),
         "edited_outside": _("edited on the network outside the tool"),
         "published_outside": _("published on the account outside the tool"),
+        # A post in doubt on a network that cannot be asked (disseminator.in_doubt).
+        "left_unknown": _("in doubt: an officer must look on the network"),
+        "confirmed_published": _("published, as an officer saw on the network"),
+        "confirmed_not_sent": _("not on the network, as an officer saw: sent again"),
+        "confirmed_part": _("a part seen on the network by an officer: the rest is sent"),
     }
     return words.get(event, event)
 

@@ -35,6 +35,11 @@ REAL_ACCOUNTS = """
 # ig_user_id = "17841400000000000"
 # access_token = "${FB_PAGE_TOKEN}"
 # link_phrase = "Tautan di bio"
+#
+# [accounts.humas_telegram]
+# channel = "telegram"
+# bot_token = "${TELEGRAM_BOT_TOKEN}"        # from @BotFather; the bot is an admin of the channel
+# chat_id = "@humas_kanal"                 # or the channel's numeric id, -100...
 """
 
 
@@ -71,6 +76,12 @@ channel = "instagram"
 base_url = "{url}"
 ig_user_id = "{SB.ig_user_id}"
 access_token = "{SB.fb_page_token}"
+
+[accounts.sandbox_tg]
+channel = "telegram"
+base_url = "{url}/telegram"
+bot_token = "{SB.telegram_bot_token}"
+chat_id = "{SB.telegram_channel}"
 """
 
 

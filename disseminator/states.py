@@ -37,6 +37,7 @@ LABELS: dict[str, str] = {
     S.MISSED: N_("missed"),
     S.WITHDRAWN: N_("withdrawn"),
     S.AWAITING_APPROVAL: N_("awaiting approval"),
+    S.UNKNOWN: N_("unknown"),
 }
 
 
@@ -93,6 +94,15 @@ EDGES: tuple[Edge, ...] = (
     Edge("reschedule_draft", S.AWAITING_APPROVAL, S.AWAITING_APPROVAL, (),
          "an officer moves it to another time before approval"),
     Edge("cancel_draft", S.AWAITING_APPROVAL, S.CANCELLED, (), "an officer withdraws it before approval"),
+    # In doubt (disseminator.in_doubt): a network that cannot be asked (Telegram).
+    Edge("in_doubt", S.PUBLISHING, S.UNKNOWN, (Guard.OWNER,),
+         "a write may have landed on a network that cannot be asked whether it did: an officer looks"),
+    Edge("confirm", S.UNKNOWN, S.PUBLISHED, (),
+         "an officer saw it on the network and gives its id (`post confirm --remote-id`)"),
+    Edge("confirm_not_sent", S.UNKNOWN, S.SCHEDULED, (),
+         "an officer saw it is not on the network (`post confirm --not-sent`): it is sent again"),
+    Edge("confirm_part", S.UNKNOWN, S.SCHEDULED, (),
+         "an officer saw a part of a thread on the network (`post confirm --remote-id`): the rest is sent"),
     Edge("withdraw", S.PUBLISHED, S.WITHDRAWN, (Guard.ALL_DELETED,),
          "an officer deleted it from the network (`unpublish`): every part is gone; the reason and who are kept"),
 )

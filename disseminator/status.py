@@ -92,7 +92,8 @@ def gather(settings: Any, store: Store, *, now: dt.datetime | None = None) -> St
     with store.session() as s:
         daemons = list(s.scalars(select(DaemonRow).order_by(DaemonRow.last_beat.desc()).limit(50)))
         live = s.execute(select(PostRow.account, PostRow.status, func.count())
-                         .where(PostRow.status.in_([PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.MISSED]))
+                         .where(PostRow.status.in_([PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.MISSED,
+                                                    PostStatus.UNKNOWN]))
                          .group_by(PostRow.account, PostRow.status)).all()
         # Posts whose time has come but that still wait for approvers (disseminator.approval).
         unapproved = s.execute(select(PostRow.account, func.count())
@@ -192,6 +193,14 @@ def _problems(status: Status, settings: Any) -> list[str]:
                                   "{account}: {n} posts missed their time (overdue past worker.grace); "
                                   "'disseminator queue --status missed' lists them: retry or cancel",
                                   counts["missed"]).format(account=account, n=counts["missed"]))
+        if counts.get("unknown"):  # a write in doubt on a network that cannot be asked (disseminator.in_doubt)
+            found.append(ngettext("{account}: {n} post may or may not be on the network; check it there, then "
+                                  "'disseminator post confirm ID --remote-id ID' or '--not-sent' "
+                                  "('disseminator queue --status unknown' lists it)",
+                                  "{account}: {n} posts may or may not be on the network; check them there, then "
+                                  "'disseminator post confirm ID --remote-id ID' or '--not-sent' "
+                                  "('disseminator queue --status unknown' lists them)",
+                                  counts["unknown"]).format(account=account, n=counts["unknown"]))
         if counts.get("awaiting_approval_due"):
             found.append(ngettext("{account}: {n} post is due but awaits approval "
                                   "('disseminator queue --status awaiting_approval')",

@@ -30,7 +30,8 @@ ARTICLE_COLUMNS = ("id", "title", "url", "summary", "image", "tags", "author", "
 STATUS_WORDS = {"scheduled": N_("scheduled"), "publishing": N_("publishing"), "published": N_("published"),
                 "failed": N_("failed"), "cancelled": N_("cancelled"), "missed": N_("missed"),
                 "withdrawn": N_("withdrawn"),
-                "awaiting_approval": N_("awaiting approval")}  # waits for approvers (disseminator.approval)
+                "awaiting_approval": N_("awaiting approval"),  # waits for approvers (disseminator.approval)
+                "unknown": N_("unknown")}  # may be on the network: an officer confirms (disseminator.in_doubt)
 
 
 def status_word(code: str) -> str:

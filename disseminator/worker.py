@@ -31,6 +31,7 @@ from .blackout import Refresher
 from .clients import Clients
 from .config import Settings
 from .errors import ConfigError
+from .in_doubt import leave_unknown
 from .landing import LIFTED_BY_PUBLISHING, land
 from .lease import Heartbeat, LostClaim
 from .publishers import Drain
@@ -232,6 +233,10 @@ class Worker:
                 continue
             index = part.index
             try:
+                if in_doubt and not channel.reconciles:  # cannot be asked: an officer decides, never a blind write
+                    earlier = _("an earlier try may have reached the network ({error})").format(
+                        error=post.error_message or post.error_kind)
+                    return self._unknown(post, post.error_kind, _part(index, draft, earlier))
                 receipt = self._lookup(post, channel, draft, index, since) if in_doubt else None
                 if receipt is None:
                     if in_doubt and not self.strategy.may_write_after_lookup(failures=self._failures(post)):
@@ -257,6 +262,8 @@ class Worker:
             except ChannelError as exc:
                 decision = self.strategy.decide(exc, failures=self._failures(post), now=self.clock.now(),
                                                 in_doubt=in_doubt)
+                if not channel.reconciles and (decision.reconcile or decision.action is Action.RECONCILE):
+                    return self._unknown(post, exc.kind, _part(index, draft, exc.message))
                 if decision.action is Action.RECONCILE:
                     receipt = self._lookup(post, channel, draft, index, since, quiet=True)
                     if receipt is None:
@@ -272,6 +279,10 @@ class Worker:
             url = receipt.remote_url if index == 0 and receipt.remote_url else url
             previous, in_doubt = receipt.remote_id, False
         return self._settle(post, None, remote_url=url)
+
+    def _unknown(self, post: PostRow, kind: str | None, message: str) -> Outcome:
+        """Leave ``post`` in doubt for an officer (:mod:`disseminator.in_doubt`)."""
+        return leave_unknown(self.store, post, worker=self.worker_id, kind=kind, message=message)
 
     def _failures(self, post: PostRow) -> int:
         """Counted calls so far (the store counts them as they are recorded)."""

@@ -89,7 +89,7 @@ def prepare(
 
 
 def _label(network: str) -> str:
-    return {"x": "X", "facebook": "Facebook", "instagram": "Instagram"}.get(network, network)
+    return {"x": "X", "facebook": "Facebook", "instagram": "Instagram", "telegram": "Telegram"}.get(network, network)
 
 
 def _stored(prepared: PreparedImage, item: Media, context: Context) -> Media:

@@ -1,4 +1,5 @@
-"""``post show`` (one post with every call and move made for it) and ``post ahead``."""
+"""``post show`` (one post with every call and move made for it), ``post ahead`` and
+``post confirm`` (a post left unknown, settled on an officer's word)."""
 
 from __future__ import annotations
 
@@ -83,6 +84,9 @@ def show_text(data: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
         lines.append(fit(_("last error: {error}").format(error=stored(data["error"])), 2))
     if data["status"] == "failed":
         lines.append(fit(_("send it again with 'disseminator retry {id}'").format(id=data["id"]), 2))
+    if data["status"] == "unknown":  # in doubt on a network that cannot be asked (disseminator.in_doubt)
+        lines.append(fit(_("look for it on the network, then 'disseminator post confirm {id} --remote-id ID' "
+                           "(it is there) or '--not-sent' (it is not: sent again)").format(id=data["id"]), 2))
     gone = (data.get("part_states") or []).count("deleted")
     if data["status"] == "published" and gone:  # an unpublish that stopped half-way
         lines.append(fit(_("{gone} of {parts} parts deleted from the network: 'disseminator unpublish {id} "
@@ -141,3 +145,32 @@ def ahead(app: App, post_id: int, output: Output) -> None:
     click.echo(_("Post {id} on {account} no longer waits for earlier posts of its account; "
                  "it goes at {when} or at the next run if that has passed.").format(
         id=data["id"], account=data["account"], when=show_human(data["scheduled_at"], app.settings.tz)))
+
+
+@post.command("confirm", help=_(
+    "Say what an officer saw on the network for a post left 'unknown' (its answer was lost "
+    "on a network that cannot be asked, Telegram).\n\n"
+    "With --remote-id the post is there: its id is recorded and it is published.  With "
+    "--not-sent it is not there: it goes back to the queue and is sent at the next run.  "
+    "Who said it is kept on the post's record."))
+@click.argument("post_id", type=int, metavar=_("POST_ID"))
+@click.option("--remote-id", "remote_id", metavar=_("ID"),
+              help=_("The post's id on the network (for Telegram the message number, the last part of its "
+                     "t.me link; the link itself is taken too)."))
+@click.option("--not-sent", "not_sent", is_flag=True, help=_("The post is not on the network: send it again."))
+@output_options(json_help=_("Print the post as JSON."))
+@click.pass_obj
+def confirm(app: App, post_id: int, remote_id: str | None, not_sent: bool, output: Output) -> None:
+    from ..in_doubt import confirm as settle
+    from ..officers import current_name
+
+    data = settle(app.settings, app.store, post_id, remote_id=remote_id, not_sent=not_sent,
+                  who=current_name() or "unknown")
+    if output.structured:
+        output.emit(data)
+    elif not_sent:
+        click.echo(_("Post {id} on {account} is not on the network: it is scheduled again and goes at the "
+                     "next run.").format(id=data["id"], account=data["account"]))
+    else:
+        click.echo(_("Post {id} on {account} is published as {remote_id}; the record says you saw it.").format(
+            id=data["id"], account=data["account"], remote_id=(data["remote_ids"] or [remote_id])[-1]))

@@ -163,7 +163,7 @@ def entry_lines(row: Entry, tz: ZoneInfo) -> Iterator[str]:
     detail: dict[str, Any] = row.detail or {}
     if detail.get("reason"):
         yield "    " + _("reason: {reason}").format(reason=detail["reason"])
-    if row.event == "published":
+    if row.event in ("published", "confirmed_published"):
         ids = detail.get("remote_ids") or []
         for i, text in enumerate(detail.get("parts") or []):
             rid = ids[i] if i < len(ids) else None

@@ -1,4 +1,5 @@
-"""The sandbox as one WSGI application: faults first, then X, Graph or the control API.
+"""The sandbox as one WSGI application: faults first, then X, Graph, Telegram (``/telegram``)
+or the control API.
 
 Order for a network call: the latency fault, a scripted ``next`` error, a random 5xx
 (``error_rate``), then the real handler.  When a ``lose_response`` fault matches, the
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from disseminator.sandbox import control, graph, plugins, x
+from disseminator.sandbox import control, graph, plugins, telegram, x
 from disseminator.sandbox.core import Sandbox
 from disseminator.sandbox.faults import scripted_error
 
@@ -40,8 +41,9 @@ class SandboxApp(Sandbox):
         if plugin is not None:
             network, paths = plugin[0].name, (plugin[1],)
         else:
-            network = "x" if path.startswith(("/2/", "/1.1/")) else "graph"
-            paths = (path, graph.split_version(path)[1]) if network == "graph" else (path,)
+            network = "x" if path.startswith(("/2/", "/1.1/")) else "telegram" if path.startswith("/telegram/") else "graph"
+            paths = (path, graph.split_version(path)[1]) if network == "graph" else (
+                (path, telegram.split(path)) if network == "telegram" else (path,))
         if self.faults.latency_ms:
             time.sleep(self.faults.latency_ms / 1000)
         if entry := self.faults.take_next(network, request.method, paths):
@@ -54,7 +56,8 @@ class SandboxApp(Sandbox):
             if plugin is not None:
                 response = plugin[0].handle(self, request, plugin[1])
             else:
-                response = x.handle(self, request) if network == "x" else graph.handle(self, request)
+                handler = {"x": x.handle, "telegram": telegram.handle}.get(network, graph.handle)
+                response = handler(self, request)
         if network == "graph":
             response.headers["facebook-api-version"] = graph.served_version(path)
         if self.faults.latency_ms:

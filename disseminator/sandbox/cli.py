@@ -17,11 +17,11 @@ from channels.i18n import N_, _
 LEGACY_BODY = '{"errors":[{"code":88,...}]}'
 FAULT_DOCUMENT = """\
   {"latency_ms": 200, "error_rate": 0.1, "seed": 7,
-   "next": [{"network": "x"|"graph"|"any", "path": "/2/tweets", "method": "POST",
-             "status": 503, "body": {...}, "graph_code": 2, "graph_subcode": null,
-             "count": 1}],
-   "rate_limit": [{"network": "x"|"graph", "path": "*/feed", "reset_in": 60,
-                   "graph_code": 80001}],
+   "next": [{"network": "x"|"graph"|"telegram"|"any", "path": "/2/tweets",
+             "method": "POST", "status": 503, "body": {...}, "graph_code": 2,
+             "graph_subcode": null, "count": 1}],
+   "rate_limit": [{"network": "x"|"graph"|"telegram", "path": "*/feed",
+                   "reset_in": 60, "graph_code": 80001}],
    "lose_response": [{"network": "x", "path": "/2/tweets", "count": 1}]}"""
 
 # The help's paragraphs; those shown after click's \b mark keep their line breaks.

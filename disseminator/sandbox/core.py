@@ -30,6 +30,8 @@ class Sandbox:
         self.x_users = default_x_users(options.credentials)
         #: Graph call times per Page in the last hour, for the usage headers (not saved).
         self.graph_calls: dict[str, list[float]] = {}
+        #: Telegram messages sent per chat in the last minute, for its pace (not saved).
+        self.telegram_sends: dict[str, list[float]] = {}
 
     def initial_faults(self) -> dict[str, Any]:
         """The fault set given at start (options), which ``/_sandbox/reset`` returns to."""

@@ -23,6 +23,12 @@ class SandboxCredentials:
     fb_page_token: str = "sandbox-page-token"
     ig_user_id: str = "17841400000000001"
     ig_username: str = "sandbox.humas"
+    # A Telegram bot token as BotFather issues them: the bot's id, a colon, 35 characters.
+    telegram_bot_token: str = "7000000001:AAsandbox-bot-token-for-local-tests0"
+    telegram_bot_id: int = 7000000001
+    telegram_bot_username: str = "sandbox_humas_bot"
+    telegram_channel: str = "@sandbox_humas"
+    telegram_chat_id: int = -1001500000000001
 
 
 DEFAULT = SandboxCredentials()

@@ -5,20 +5,22 @@ The fault set is one JSON document (``POST /_sandbox/faults`` replaces it)::
     {"latency_ms": 200,            every response delayed this long
      "error_rate": 0.1,            probability of a 5xx (JSON, HTML or empty body)
      "seed": 7,                    reseeds the random source (default: the --seed option)
-     "next": [{"network": "x" | "graph" | "any", "path": "/2/tweets", "method": "POST",
+     "next": [{"network": "x" | "graph" | "telegram" | "any", "path": "/2/tweets", "method": "POST",
                "status": 503, "body": {...}, "graph_code": 2, "graph_subcode": null,
                "style": "html", "count": 1}],
                                    the next N matching calls get this error; "style" sends
                                    an odd answer with that status instead (see STYLES)
-     "rate_limit": [{"network": "x" | "graph", "path": "...", "reset_in": 60,
+     "rate_limit": [{"network": "x" | "graph" | "telegram", "path": "...", "reset_in": 60,
                      "graph_code": 80001}],   X: remaining 0 and a 429 until the reset;
-                                              Graph: error 4 / 17 / 32 / 80001 meanwhile
+                                              Graph: error 4 / 17 / 32 / 80001 meanwhile;
+                                              Telegram: 429 with retry_after
      "lose_response": [{"network": "x", "path": "/2/tweets", "count": 1}]}
                                    the write happens and is stored, then the connection
                                    is closed without an answer
 
 ``path`` is a shell glob (``*/feed``) or, when it starts with ``^``, a regular
-expression; Graph paths match with or without their ``/vNN.N`` prefix.  Every random
+expression; Graph paths match with or without their ``/vNN.N`` prefix, Telegram's as
+the whole path or the method alone (``/sendMessage``).  Every random
 choice comes from one ``random.Random(seed)``, reseeded whenever the faults are set, so
 the same faults and the same calls give the same failures.
 """
@@ -40,8 +42,8 @@ from disseminator.sandbox.respond import GRAPH_JSON, graph_error, json_response,
 if TYPE_CHECKING:
     from disseminator.sandbox.plugins import SandboxNetwork
 
-NETWORKS = ("x", "graph", "any")
-_ALIASES = {"twitter": "x", "facebook": "graph", "instagram": "graph", "ig": "graph"}
+NETWORKS = ("x", "graph", "telegram", "any")
+_ALIASES = {"twitter": "x", "facebook": "graph", "instagram": "graph", "ig": "graph", "tg": "telegram"}
 _KEYS = {"latency_ms", "error_rate", "seed", "next", "rate_limit", "lose_response"}
 #: Odd answers a ``next`` entry can ask for with ``"style"`` (any status, 200 included).
 STYLES = {
@@ -232,6 +234,8 @@ def server_error(network: str, status: int, style: str = "json") -> Response:
         return Response(b"", status=status, content_type="text/html; charset=utf-8")
     if network == "x":
         return x_problem(status, reason, "Something is broken. Please try again later.")
+    if network == "telegram":  # the Bot API's own shape (core.telegram.org/bots/api, "Making requests")
+        return json_response({"ok": False, "error_code": status, "description": reason}, status)
     if plugin := _plugin(network):
         return plugin.error(status, {})
     code = 2 if status == 503 else 1
@@ -266,6 +270,12 @@ def scripted_error(network: str, entry: dict[str, Any]) -> Response:
     status = int(entry.get("status", 500))
     if status >= 500:
         return server_error(network, status)
+    if network == "telegram":
+        words = {400: "Bad Request: sandbox fault", 401: "Unauthorized", 403: "Forbidden: sandbox fault",
+                 404: "Not Found", 429: "Too Many Requests: retry after 60"}
+        extra = {"parameters": {"retry_after": 60}} if status == 429 else {}
+        return json_response({"ok": False, "error_code": status, "description": words.get(status, "Sandbox fault"),
+                              **extra}, status)
     if network == "x":
         return x_problem(status, _REASONS.get(status, "Error"), "Sandbox fault")
     return graph_error(1, "An unknown error occurred", status=status)

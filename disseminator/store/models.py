@@ -79,6 +79,9 @@ class PostStatus(enum.StrEnum):
     #: Needs an approver's ``approve`` (``approval = "one"|"two"``) before the daemon may
     #: claim it; ``reject`` cancels it with a reason.
     AWAITING_APPROVAL = "awaiting_approval"
+    #: A write may have landed on a network that cannot be asked whether it did (Telegram's
+    #: Bot API reads no channel back): an officer looks and says (``post confirm``).
+    UNKNOWN = "unknown"
 
 
 class PartState(enum.StrEnum):
@@ -370,7 +373,7 @@ class AlertRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200))
     destination: Mapped[str] = mapped_column(String(20))
-    #: post_failed, post_missed, attention, token_expiring, daemon_silent, test
+    #: post_failed, post_missed, post_unknown, attention, token_expiring, daemon_silent, test
     kind: Mapped[str] = mapped_column(String(30))
     #: The facts (English keys): account, post_id, reason, when ... ; never a credential.
     facts: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -48,6 +48,8 @@ EVENTS = {
     "cancel_missed": "cancelled", "miss": "missed", "release": "released", "withdraw": "withdrawn",
     "approve": "approved", "approve_first": "approved", "reject": "rejected", "edit_draft": "edited",
     "edit_approved": "edited", "reschedule_draft": "rescheduled", "cancel_draft": "cancelled",
+    "in_doubt": "left_unknown", "confirm": "confirmed_published", "confirm_not_sent": "confirmed_not_sent",
+    "confirm_part": "confirmed_part",
 }
 
 

@@ -182,6 +182,23 @@ def test_missed_posts_are_alerted_when_the_status_exists(setup: Path, hook: Hook
     assert f"disseminator retry {post_id}" in hook.received[0]["text"]
 
 
+def test_a_post_left_unknown_is_alerted_with_what_to_do(setup: Path, sandbox: Any, hook: Hook) -> None:
+    settings, store = _open(setup)
+    art = Article(title="Siaran ragu", url="https://humas.example.go.id/ragu")
+    added = store.add_article(art, source=None, content_hash=content_hash(art))
+    post_id = store.add_post(article_id=added.id, account="sandbox_tg", channel="telegram", variant="default",
+                             draft=Draft(parts=("<b>Siaran ragu</b>",)),
+                             scheduled_at=store.clock.now() - dt.timedelta(minutes=1)).id
+    faults = {"lose_response": [{"network": "telegram", "path": "/sendMessage", "count": 1}]}
+    assert requests.post(sandbox.url + "/_sandbox/faults", json=faults, timeout=5).status_code == 200
+    Worker(settings, store).run_due()
+    assert store.post(post_id).status == PostStatus("unknown")
+    alerts.check(settings, store)
+    [body] = hook.received
+    assert body["event"] == "post_unknown" and body["account"] == "sandbox_tg"
+    assert f"disseminator post confirm {post_id} --remote-id ID" in body["text"] and "--not-sent" in body["text"]
+
+
 def test_alerts_are_in_the_configured_language(setup: Path, sandbox: Any, hook: Hook, indonesian: None) -> None:
     settings, store = _open(setup)
     post_id = _failed_post(settings, store, sandbox)

@@ -19,6 +19,8 @@ CANARY = {
     "X_TOKEN": "1500000000000000001-CANARYat5c6d",
     "X_TOKEN_SECRET": "CANARYts-90ab1e",
     "FB_TOKEN": "CANARYpt+b/c=d&e%f-EAAB77c1",
+    # A bot token goes in the URL's path (api.telegram.org/bot<token>/METHOD).
+    "TG_TOKEN": "7000000009:AACANARYtg_Zq9Xw8-Vu7Ts6Rr5Qq",
 }
 
 
@@ -46,6 +48,12 @@ channel = "instagram"
 base_url = "{url}"
 ig_user_id = "17841400000000001"
 access_token = "${{FB_TOKEN}}"
+
+[accounts.tg]
+channel = "telegram"
+base_url = "{url}/telegram"
+bot_token = "${{TG_TOKEN}}"
+chat_id = "@sandbox_humas"
 """
     path = tmp / "disseminator.toml"
     path.write_text(f'database = "sqlite:///{tmp}/canary.db"\n' + accounts, encoding="utf-8")
@@ -56,6 +64,7 @@ def test_secrets_never_leak(tmp_path: Path) -> None:
     creds = SandboxCredentials(
         x_consumer_key=CANARY["X_KEY"], x_consumer_secret=CANARY["X_SECRET"], x_access_token=CANARY["X_TOKEN"],
         x_access_token_secret=CANARY["X_TOKEN_SECRET"], fb_page_token=CANARY["FB_TOKEN"],
+        telegram_bot_token=CANARY["TG_TOKEN"],
     )
     media = tmp_path / "media"
     media.mkdir()
@@ -82,9 +91,12 @@ def test_secrets_never_leak(tmp_path: Path) -> None:
         faults = [
             {"next": [{"network": "any", "status": 503, "count": 4, "graph_code": 2}]},
             {"next": [{"network": "x", "status": 400, "count": 1}, {"network": "graph", "status": 400, "count": 2, "graph_code": 100}]},
-            {"rate_limit": [{"network": "x", "reset_in": 60}, {"network": "graph", "reset_in": 60, "graph_code": 80001}]},
+            {"rate_limit": [{"network": "x", "reset_in": 60}, {"network": "graph", "reset_in": 60, "graph_code": 80001},
+                            {"network": "telegram", "reset_in": 60}]},
             {"lose_response": [{"network": "x", "path": "/2/tweets", "count": 1},
-                               {"network": "graph", "path": "*/feed", "count": 1}]},
+                               {"network": "graph", "path": "*/feed", "count": 1},
+                               {"network": "telegram", "path": "/sendPhoto", "count": 1}]},
+            {"next": [{"network": "telegram", "status": 502, "style": "html", "count": 1}]},
             {},
         ]
         for n, fault in enumerate(faults, 1):
@@ -92,7 +104,7 @@ def test_secrets_never_leak(tmp_path: Path) -> None:
             new_post(n)
             run("run-due", "--json")
             run("queue", "--json")
-        for token in (CANARY["X_TOKEN"], CANARY["FB_TOKEN"]):
+        for token in (CANARY["X_TOKEN"], CANARY["FB_TOKEN"], CANARY["TG_TOKEN"]):
             requests.post(f"{server.url}/_sandbox/tokens/revoke", json={"token": token}, timeout=5)
         new_post(len(faults) + 1)
         run("run-due")

@@ -37,9 +37,10 @@ ENGLISH = frozenset("""
     started wait waits retry retries retried cancel edit edited schedule reschedule
 """.split())
 
-#: What is not a word of a message: quoted names and phrases, URLs, paths, options,
-#: numbers, ids and the names an officer types (commands, accounts, channels, keys).
-_NOT_WORDS = re.compile(r"""'[^']*'|"[^"]*"|“[^”]*”|‘[^’]*’|`[^`]*`|https?://\S+|\S*[/\\]\S*|(?<!\w)--?[\w-]+|\$\{?\w+\}?|\S*\d\S*|\S*_\S*""")
+#: What is not a word of a message: a post's markup (Telegram's HTML), quoted names and
+#: phrases, URLs, paths, options, numbers, ids and the names an officer types (commands,
+#: accounts, channels, keys).
+_NOT_WORDS = re.compile(r"""</?[a-z][^<>]*>|'[^']*'|"[^"]*"|“[^”]*”|‘[^’]*’|`[^`]*`|https?://\S+|\S*[/\\]\S*|(?<!\w)--?[\w-]+|\$\{?\w+\}?|\S*\d\S*|\S*_\S*""")
 #: Command and sub-command names, as an officer types them (they stay English).
 NAMES = frozenset(COMMANDS) | frozenset(
     "add list show check pause resume upgrade current ahead disseminator sandbox demo init run-due".split())
@@ -61,6 +62,7 @@ def test_the_detector_finds_english_and_passes_indonesian() -> None:
     assert english_words("  schedule    Jadwalkan unggahan artikel untuk akun-akunnya.") == []
     assert english_words("Usage: disseminator schedule [OPTIONS] ARTICLE") == ["Usage"]
     assert english_words("  run-due   Terbitkan  Presiden Resmikan Be…") == []
+    assert english_words('<b>Judul</b> <a href="https://a.go.id/b">Baca selengkapnya</a>') == []
 
 
 def _english_lines(result: CliResult) -> list[str]:

@@ -19,12 +19,14 @@ from disseminator.registry import channel_names
 from disseminator.sandbox.plugins import sandbox_networks
 from tests.helpers import REPO, article_file, run_cli
 
-NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram"}
+NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram", "sandbox_tg": "telegram"}
 #: The call that makes the post public on each network, for scripted faults.
 WRITE = {
     "sandbox_x": {"network": "x", "path": "/2/tweets", "method": "POST"},
     "sandbox_fb": {"network": "graph", "path": "*/feed", "method": "POST"},
     "sandbox_ig": {"network": "graph", "path": "*/media_publish", "method": "POST"},
+    # queue_one's article has an image: a photo with its caption.
+    "sandbox_tg": {"network": "telegram", "path": "/sendPhoto", "method": "POST"},
 }
 
 
@@ -57,6 +59,19 @@ def sandbox_account(channel: str) -> str:
             "tests/contract/conftest.py (WRITE, NETWORK)"
         )
     return account
+
+
+def reconciles(account: str) -> bool:
+    """Whether the channel of sandbox ``account`` can look a post up on its network."""
+    from disseminator.registry import channel_class
+
+    return channel_class(sandbox_settings()[account]["channel"]).reconciles
+
+
+def token_of(account: str) -> str:
+    """The credential of sandbox ``account`` that the sandbox can revoke."""
+    settings = sandbox_settings()[account]
+    return str(settings.get("access_token") or settings.get("bot_token"))
 
 
 @pytest.fixture(params=CHANNELS)

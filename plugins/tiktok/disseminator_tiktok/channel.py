@@ -202,9 +202,25 @@ class TikTokChannel(Channel):
                 return Receipt(remote_id=publish_id, remote_url=None)
             self.clock.sleep(interval)
 
+    #: TikTok's API lists no photo posts: a post whose init answer was lost is left
+    #: ``unknown`` for an officer to confirm (``post confirm``), never sent blindly again.
+    reconciles: ClassVar[bool] = False
+
     def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
         raise Transient(_("TikTok's API cannot list photo posts: whether the post went out cannot be checked; "
                           "look at the account in the TikTok app"))
+
+    def confirmed(self, remote_id: str) -> Receipt:
+        """The post an officer found: its number, or its link (``.../photo/NUMBER``)."""
+        import re
+
+        found = re.fullmatch(r"(?:https?://(?:www\.)?tiktok\.com/@([\w.]+)/(?:photo|video)/)?(\d{5,25})/?",
+                             remote_id.strip())
+        if not found:
+            raise Rejected(_("{given} is not a TikTok post number or link (https://www.tiktok.com/@NAME/photo/NUMBER)")
+                           .format(given=remote_id))
+        user, number = found.groups()
+        return Receipt(remote_id=number, remote_url=f"https://www.tiktok.com/@{user}/photo/{number}" if user else None)
 
     # ------------------------------------------------------------------ account
 
