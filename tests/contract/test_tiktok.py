@@ -183,3 +183,20 @@ def test_a_failed_status_read_after_tiktok_took_the_post_never_sends_it_again(en
     [post] = env.posts_on("sandbox_tiktok")
     inits = env.sandbox.app.state.data["tiktok"]["publishes"]  # type: ignore[attr-defined]
     assert len(inits) == 1
+
+
+def test_an_officer_confirms_a_post_in_doubt_by_its_tiktok_link(env: Env) -> None:
+    """A lost init answer leaves the post unknown (TikTok lists no photo posts); the officer
+    finds it in the app and gives its link: published under that number, nothing sent again."""
+    pid = env.queue_one("sandbox_tiktok")
+    env.sandbox.set_faults({"lose_response": [{"network": "tiktok", "path": "/v2/post/publish/content/init/", "count": 1}]})  # type: ignore[attr-defined]
+    env.worker().run_due()
+    assert env.worker().store.post(pid).status == "unknown"
+    [landed] = env.posts_on("sandbox_tiktok")
+    assert env.cli("post", "confirm", str(pid), "--remote-id", "bukan-tautan").code != 0
+    done = env.cli("post", "confirm", str(pid), "--remote-id", landed["url"])
+    assert done.code == 0, done.err
+    row = env.worker().store.post(pid)
+    assert row.status == "published" and row.remote_ids == [landed["id"]] and row.remote_url == landed["url"]
+    assert env.worker().run_due(now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=2)).outcomes == []
+    assert env.posts_on("sandbox_tiktok") == [landed]
