@@ -21,6 +21,7 @@ Errors (``.url`` is the URL that failed, after any redirects)::
     ├── FetchRefused            policy: a refused address or scheme, too many redirects
     ├── TooLarge                the body is (or was declared) larger than allowed
     ├── HTTPStatusError         the server answered 4xx/5xx (.status)
+    ├── WrongType               the answer is not of a type asked for (.content_type)
     └── Unreachable             connection failed, answer cut off, deadline passed: try again
 
 Not bounded by the deadline: the system resolver's own lookup time.
@@ -41,7 +42,7 @@ from requests.adapters import HTTPAdapter
 from .address_policy import FetchError, FetchPolicy, FetchRefused, address_problem
 from .i18n import _
 
-__all__ = ["MAX_REDIRECTS", "FetchError", "FetchRefused", "Fetched", "Fetcher", "HTTPStatusError", "TooLarge", "Unreachable"]
+__all__ = ["MAX_REDIRECTS", "FetchError", "FetchRefused", "Fetched", "Fetcher", "HTTPStatusError", "TooLarge", "Unreachable", "WrongType"]
 
 MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
@@ -65,6 +66,16 @@ class HTTPStatusError(FetchError):
     def __init__(self, url: str, status: int) -> None:
         self.status = status
         super().__init__(url, _("the server answered HTTP {status}").format(status=status))
+
+
+class WrongType(FetchError):
+    """The answer's Content-Type is not one the caller takes (a PDF where a page was
+    expected); the body was not read.  ``content_type`` is the media type, lower case."""
+
+    def __init__(self, url: str, content_type: str, *, expected: str) -> None:
+        self.content_type = content_type
+        super().__init__(url, _("the server sent {type}, expected {expected}").format(
+            type=content_type, expected=expected))
 
 
 class Unreachable(FetchError):
@@ -99,9 +110,13 @@ class Fetcher:
     def close(self) -> None:
         self.session.close()
 
-    def get(self, url: str, *, max_bytes: int, timeout: float | None = None, accept: str = "*/*") -> Fetched:
+    def get(self, url: str, *, max_bytes: int, timeout: float | None = None, accept: str = "*/*",
+            types: tuple[str, ...] | None = None) -> Fetched:
         """The body at ``url``, within ``timeout`` seconds (default: the policy's) and
-        ``max_bytes``.  Raises a :class:`FetchError` subclass (see the module)."""
+        ``max_bytes``.  With ``types`` (media types such as ``text/html``), an answer that
+        declares another Content-Type raises :class:`WrongType` before its body is read (one
+        that declares none is returned: the caller looks at the bytes).  Raises a
+        :class:`FetchError` subclass (see the module)."""
         seconds = self.policy.timeout if timeout is None else timeout
         end = time.monotonic() + seconds
         current, came_from = url, None
@@ -114,6 +129,9 @@ class Fetcher:
                     continue
                 if resp.status_code >= 400:
                     raise HTTPStatusError(current, resp.status_code)
+                media = media_type(resp.headers.get("Content-Type"))
+                if types is not None and media and media not in types:
+                    raise WrongType(current, media, expected=" / ".join(types))
                 declared = resp.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
                     raise TooLarge(current, limit=max_bytes, declared=int(declared))
@@ -168,6 +186,12 @@ class Fetcher:
             if problem:
                 reason = _("{host} resolves to a {problem}").format(host=host, problem=problem)
                 raise FetchRefused(url, _redirected(reason, came_from))
+
+
+def media_type(content_type: str | None) -> str | None:
+    """``text/html`` of ``text/html; charset=utf-8``, lower case; None when not given."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media or None
 
 
 def _redirected(reason: str, came_from: str | None) -> str:

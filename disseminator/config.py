@@ -26,7 +26,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from channels.address_policy import DEFAULT_MAX_IMAGE_BYTES, DEFAULT_TIMEOUT, FetchPolicy
+from channels.address_policy import DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PAGE_BYTES, DEFAULT_TIMEOUT, FetchPolicy
 from channels.base import Account, Context
 from channels.i18n import LANGUAGES, _
 from channels.redact import Redactor
@@ -64,6 +64,8 @@ class FetchSettings:
     """Fetching outside content: hosts that may be on private addresses (an intranet)."""
 
     allow_hosts: tuple[str, ...] = ()
+    #: The largest web page read (``article add URL``, a feed), in MB (1 MB = 1,000,000 bytes).
+    max_page_mb: float = DEFAULT_MAX_PAGE_BYTES / 1_000_000
 
 
 @dataclass(frozen=True)
@@ -134,16 +136,17 @@ class Settings:
 
     @property
     def fetch_policy(self) -> FetchPolicy:
-        """What fetching an article's image may reach: public addresses, and the hosts this
-        configuration names (every account's ``base_url``, ``media.public_base_url`` and
-        ``[fetch] allow_hosts``) even when they are private; the media deadline and cap."""
+        """What fetching an article's image or page may reach: public addresses, and the hosts
+        this configuration names (every account's ``base_url``, ``media.public_base_url`` and
+        ``[fetch] allow_hosts``) even when they are private; the deadline and the caps."""
         hosts: list[str | None] = [*self.fetch.allow_hosts, self.media.public_base_url]
         for name, table in self.accounts.items():
             try:
                 hosts.append(self._resolve(name, "base_url", table.get("base_url")))
             except ConfigError:  # a ${VAR} not set: that account cannot be used anyway
                 continue
-        policy = FetchPolicy(timeout=self.media.fetch_timeout, max_image_bytes=int(self.media.max_image_mb * 1_000_000))
+        policy = FetchPolicy(timeout=self.media.fetch_timeout, max_image_bytes=int(self.media.max_image_mb * 1_000_000),
+                             max_page_bytes=int(self.fetch.max_page_mb * 1_000_000))
         return policy.allowing(*(h for h in hosts if isinstance(h, str)))
 
     def account_names(self) -> list[str]:
@@ -372,6 +375,8 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
     if not isinstance(allow, list) or not all(isinstance(h, str) and h.strip() and not re.search(r"[\s/]", h.strip()) for h in allow):
         raise ConfigError(_('{where}: fetch.allow_hosts: expected a list of host names such as ["intranet.example.go.id"]').format(
             where=at("fetch", "allow_hosts")))
+    page_mb = float(setting_ranges.check(at("fetch", "max_page_mb"), "fetch.max_page_mb", setting_ranges.FETCH["max_page_mb"],
+                                         fetch_raw.get("max_page_mb", FetchSettings.max_page_mb)))
 
     plans, plan_of = parse_plans(data, default_zone=timezone, at=at)
 
@@ -386,7 +391,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         accounts=accounts,
         media=media,
         worker=WorkerSettings(**ints),
-        fetch=FetchSettings(allow_hosts=tuple(h.strip() for h in allow)),
+        fetch=FetchSettings(allow_hosts=tuple(h.strip() for h in allow), max_page_mb=page_mb),
         alerts=parse_alerts(data.get("alerts"), at),
         plans=plans,
         plan_of=plan_of,

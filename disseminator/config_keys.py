@@ -29,14 +29,15 @@ KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
                    "officers", "allow_as", "allow_self_approval", "approval", "require_alt_text"}),
     ("media",): frozenset({"dir", "public_base_url", *setting_ranges.MEDIA}),
     ("worker",): frozenset(setting_ranges.WORKER),
-    ("fetch",): frozenset({"allow_hosts"}),
+    ("fetch",): frozenset({"allow_hosts", *setting_ranges.FETCH}),
     ("alerts",): ALERT_KEYS,
 }
 #: Keys every account has whatever its channel (read by :meth:`Settings.account`), and its
 #: posting budgets (read by :mod:`disseminator.pacing`).
 ACCOUNT_KEYS = ("channel", "base_url", "max_per_hour", "max_per_day", "min_interval", "monthly_budget",
                 "plan",  # plan: the [plans.NAME] it follows (disseminator.plans)
-                "approval")  # approval: "none" | "one" | "two" (disseminator.officers)
+                "approval",  # approval: "none" | "one" | "two" (disseminator.officers)
+                "golive_check")  # golive_check: the article's page must be up first (disseminator.ingest.golive)
 
 
 def _check_keys(data: Mapping[str, Any], at: Callable[..., str]) -> None:

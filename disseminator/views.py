@@ -84,6 +84,7 @@ def article_view(row: ArticleRow, tz: ZoneInfo, *, body: bool = True) -> dict[st
         "revision": row.revision,
         "body": row.body,
         "embargo": show(row.embargo, tz) if row.embargo else None,
+        "fetched_at": show(row.fetched_at, tz) if row.fetched_at else None,  # read from a web page then
     }
     if not body:
         del data["body"]

@@ -48,8 +48,10 @@ class ArticleStore:
     def session(self) -> AbstractContextManager[Session]:  # provided by Store
         raise NotImplementedError
 
-    def add_article(self, article: Article, *, source: str | None, content_hash: str) -> ArticleAdded:
+    def add_article(self, article: Article, *, source: str | None, content_hash: str,
+                    fetched_at: dt.datetime | None = None) -> ArticleAdded:
         """Store ``article``: the same content twice is one row (``created`` false).
+        ``fetched_at``: when its web page was read (an article from a file has none).
 
         An article with the same canonical URL but new content becomes the next revision
         of that row (``revised_from`` is the revision it replaced); every revision is kept
@@ -88,6 +90,7 @@ class ArticleStore:
             row.published_at = _aware(article.published)
             row.embargo = _aware(article.embargo)
             row.content_hash = content_hash
+            row.fetched_at = fetched_at
             row.updated_at = now
             s.flush()
             changed = [k for k in fields if before and before.get(k) != fields[k]]

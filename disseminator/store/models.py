@@ -151,6 +151,9 @@ class ArticleRow(Base):
     #: No post of the article goes out before this time, whatever its schedule says (the
     #: claim reads it: :mod:`disseminator.embargo`); None: no embargo.
     embargo: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: When this revision's content was fetched from its web page (``source`` is the page's
+    #: URL: disseminator.ingest); None for an article read from a file.
+    fetched_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class RevisionRow(Base):
