@@ -18,7 +18,7 @@ What it guarantees, whatever the far end does:
 Errors (``.url`` is the URL that failed, after any redirects)::
 
     FetchError                  base, from channels.address_policy
-    ├── FetchRefused            policy: a refused address or scheme, too many redirects
+    ├── FetchRefused            policy: a refused address or scheme, too many redirects, a loop
     ├── TooLarge                the body is (or was declared) larger than allowed
     ├── HTTPStatusError         the server answered 4xx/5xx (.status)
     ├── WrongType               the answer is not of a type asked for (.content_type)
@@ -120,12 +120,17 @@ class Fetcher:
         seconds = self.policy.timeout if timeout is None else timeout
         end = time.monotonic() + seconds
         current, came_from = url, None
+        visited = {url}
         for _hop in range(MAX_REDIRECTS + 1):
             resp = self._open(current, came_from, end, seconds, accept)
             with resp:
                 target = self.session.get_redirect_target(resp)
                 if target is not None:
                     current, came_from = urljoin(current, target), current
+                    if current in visited:
+                        raise FetchRefused(url, _("redirect loop ({came_from} sends back to {target})").format(
+                            came_from=came_from, target=current), hint=False)
+                    visited.add(current)
                     continue
                 if resp.status_code >= 400:
                     raise HTTPStatusError(current, resp.status_code)

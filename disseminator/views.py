@@ -224,6 +224,9 @@ def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
         return _("rate limited: next try {when}").format(when=show_soon(limit, tz, now=now))
     if later and dt.datetime.fromisoformat(later) <= now:
         later = None  # due: it goes at the next run
+    if post.get("error_kind") == "not_live" and later:  # disseminator.ingest.golive
+        return _("waits for its web page to go live: {error}; checked again {when}").format(
+            error=stored(post.get("error") or ""), when=show_soon(later, tz, now=now))
     if post.get("in_doubt"):
         if later:
             return _("the last write may have landed: it is looked up on the network before the next try "

@@ -12,6 +12,7 @@ imported only when a page is read.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -44,8 +45,9 @@ class PageMeta:
 
 
 def is_url(ref: str) -> bool:
-    """Whether ``ref`` (a command's argument) names a web page rather than a file or an id."""
-    return ref.strip().lower().startswith(("http://", "https://"))
+    """Whether ``ref`` (a command's argument) is a web address (``scheme://...``) rather
+    than a file or an id; one that is not http(s) is then refused by :func:`article_from_url`."""
+    return re.match(r"\s*[A-Za-z][A-Za-z0-9+.-]*://", ref) is not None
 
 
 def article_from_url(url: str, *, policy: FetchPolicy, now: dt.datetime | None = None,

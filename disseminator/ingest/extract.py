@@ -23,13 +23,14 @@ only when a page is read.  Nothing here touches the network.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-__all__ = ["Extracted", "extract"]
+__all__ = ["Extracted", "extract", "identity"]
 
 #: JSON-LD types read as the page's article (schema.org's Article and its usual kinds).
 ARTICLE_TYPES = {"Article", "NewsArticle", "BlogPosting", "ReportageNews", "AnalysisNewsArticle", "Report",
@@ -60,13 +61,9 @@ class Extracted:
 def extract(html: str, *, url: str) -> Extracted:
     """Read ``html`` (a page that came from ``url``, after redirects) into an :class:`Extracted`."""
     import extruct
-    import lxml.html
 
     html = re.sub(r"\A\s*<\?xml[^>]*\?>", "", html)  # lxml refuses an encoding declaration in a str
-    try:
-        tree = lxml.html.fromstring(html or "<html></html>")
-    except (ValueError, lxml.etree.ParserError):
-        tree = lxml.html.fromstring("<html></html>")
+    tree = _tree(html)
     base = _base(tree, url)
     data = extruct.extract(html, base_url=base, syntaxes=["opengraph", "json-ld"], errors="ignore")
     og = _opengraph(data.get("opengraph") or [])
@@ -106,6 +103,30 @@ def extract(html: str, *, url: str) -> Extracted:
     author = first("author", ("json-ld", _ld_author(ld)), ("meta", meta.get("author")))
     return Extracted(title=title, summary=summary, body=body, image=image, image_alt=image_alt, published=published,
                      tags=tuple(tags), url=canonical, author=author, sources=found)
+
+
+def identity(html: str, *, url: str) -> tuple[list[str], list[str]]:
+    """What a page says it is, cheaply (no body extraction): the URLs it names for itself
+    (canonical, og:url; absolute) and its titles (og:title, twitter:title, <title>, first
+    heading), in that order.  For the go-live check."""
+    tree = _tree(html)
+    base = _base(tree, url)
+    meta = _metas(tree)
+    urls = [u for u in (_absolute(_canonical(tree), base), _absolute(meta.get("og:url"), base)) if u]
+    titles = [t for t in (_clean(meta.get("og:title")), _clean(meta.get("twitter:title")), _clean(_title_tag(tree)),
+                          _heading(tree)) if t]
+    return urls, titles
+
+
+def _tree(html: str) -> Any:
+    import lxml.etree
+    import lxml.html
+
+    html = re.sub(r"\A\s*<\?xml[^>]*\?>", "", html)  # lxml refuses an encoding declaration in a str
+    try:
+        return lxml.html.fromstring(html or "<html></html>")
+    except (ValueError, lxml.etree.ParserError):
+        return lxml.html.fromstring("<html></html>")
 
 
 # --------------------------------------------------------------------------- the page's own tags
@@ -151,6 +172,9 @@ def _body(html: str, url: str) -> str:
     """The main text, paragraphs separated by blank lines ("" when trafilatura finds none)."""
     import trafilatura
 
+    # Its "discarding data" warnings would reach the officer's terminal; a page without
+    # text is judged here (no title: refused), not by its log.
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
     text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False, include_images=False,
                                include_links=False, output_format="txt", deduplicate=True) or ""
     paragraphs = [_clean(p) for p in text.splitlines()]

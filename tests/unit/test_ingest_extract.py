@@ -108,8 +108,8 @@ def test_base_href_is_what_relative_images_are_read_against() -> None:
 @pytest.mark.parametrize(("name", "content_type", "charset", "expected"), [
     ("cp1252.html", "text/html", "cp1252", "Café “Rakyat” Dibuka di Alun-alun"),  # only the <meta> says
     ("utf8-no-charset.html", "text/html; charset=iso-8859-1", "utf-8",  # the header lies
-     "Jembatan Gantung “Merah Putih” Selesai — Warga Bersyukur"),
-    ("utf8-no-charset.html", "text/html", "utf-8", "Jembatan Gantung “Merah Putih” Selesai — Warga Bersyukur"),
+     "Jembatan Gantung ‘Merah Putih’ Selesai — Warga Bersyukur"),
+    ("utf8-no-charset.html", "text/html", "utf-8", "Jembatan Gantung ‘Merah Putih’ Selesai — Warga Bersyukur"),
     ("cp1252.html", "text/html; charset=utf-8", "cp1252", "Café “Rakyat” Dibuka di Alun-alun"),  # wrong: not UTF-8
 ])
 def test_the_charset_comes_from_the_header_the_meta_tag_or_detection(
