@@ -35,9 +35,16 @@ def _article_fields(article: Article) -> dict[str, Any]:
         "title": article.title, "url": article.url, "summary": article.summary, "body": article.body,
         "image": article.image, "image_alt": article.image_alt,
         "gallery": [{"url": m.url, "alt": m.alt} for m in article.gallery], "tags": list(article.tags),
-        "author": article.author, "published_at": article.published.isoformat() if article.published else None,
-        "embargo": article.embargo.isoformat() if article.embargo else None,
+        "author": article.author, "published_at": _iso(article.published), "embargo": _iso(article.embargo),
     }
+
+
+def _iso(when: dt.datetime | None) -> str | None:
+    """A time as compared between revisions: in UTC when it has an offset, so the same
+    moment written as +07:00 (a page) and read back as UTC (the database) is no change."""
+    if when is None:
+        return None
+    return (when.astimezone(dt.timezone.utc) if when.tzinfo else when).isoformat()
 
 
 class ArticleStore:
