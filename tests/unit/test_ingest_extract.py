@@ -124,3 +124,11 @@ def test_a_page_without_any_declared_charset_is_detected() -> None:
     text = "<html><head><title>Пресс-релиз администрации</title></head><body><p>" + "Новости города. " * 30 + "</p></body></html>"
     html, used = decode_html(text.encode("cp1251"), "text/html")
     assert "Пресс-релиз администрации" in html and used == "cp1251"
+
+
+def test_the_same_page_read_twice_gives_the_same_body() -> None:
+    """A page read again (a revision check, a feed entry seen twice) is not emptied by text
+    remembered from the first reading (trafilatura's ``deduplicate`` would)."""
+    html = read("wordpress.html")
+    first = [article_from_html(html, url=URL)[0].body for _ in range(3)]
+    assert first[0] and first == [first[0]] * 3
