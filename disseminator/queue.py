@@ -28,7 +28,7 @@ from channels.i18n import N_, _, ngettext
 
 from .errors import UserError
 from .states import Edge, Guard, InvalidTransition, edge
-from .store import EventRow, PartRow, PartState, PostRow, PostStatus, Store, text_hash
+from .store import ArticleRow, EventRow, PartRow, PartState, PostRow, PostStatus, Store, text_hash
 
 S = PostStatus
 
@@ -159,8 +159,11 @@ def claim_next(
                 if moved and store.engine.dialect.name == "postgresql" and _overtook(s, post_id):
                     raise _Overtook
                 if moved:
-                    # Read back in the claim's own transaction, with its parts: one statement.
-                    return s.scalars(select(PostRow).options(joinedload(PostRow.part_rows))
+                    # Read back in the claim's own transaction, with its parts and its article's
+                    # source (the go-live check: disseminator.ingest.golive): one statement.
+                    return s.scalars(select(PostRow).options(
+                        joinedload(PostRow.part_rows),
+                        joinedload(PostRow.article_row).load_only(ArticleRow.source, ArticleRow.url, ArticleRow.title))
                                      .where(PostRow.id == post_id)).unique().one()
             # Not moved: somebody else took it between our select and update; look again.
         except (IntegrityError, _Overtook):

@@ -70,7 +70,10 @@ UNREACHABLE = N_("its article page {url} could not be checked ({reason})")
 def gate(settings: Settings, store: Store, post: PostRow) -> tuple[dt.datetime, str] | None:
     """For the worker, right before a post's first write: None when it may go (no check
     applies, or its page is live); else when to look again and why not (English, stored)."""
-    article = store.article(post.article_id)
+    from sqlalchemy import inspect
+
+    loaded = "article_row" not in inspect(post).unloaded  # the claim loads it with the post
+    article = (post.article_row if loaded else None) or store.article(post.article_id)
     if not applies(article.source, settings.accounts.get(post.account, {})):
         return None
     why = check(article.url or article.source or "", title=article.title, source=article.source,

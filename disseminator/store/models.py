@@ -251,6 +251,10 @@ class PostRow(Base):
         order_by="PartRow.index", lazy="selectin", cascade="all, delete-orphan"
     )
 
+    #: The post's article, only where a query loads it (the claim does, for the go-live
+    #: check: disseminator.ingest.golive); never a query of its own (reading it unloaded raises).
+    article_row: Mapped[ArticleRow | None] = relationship(lazy="raise", viewonly=True)
+
     @property
     def parts(self) -> list[str]:
         """The text of each part, in order."""
