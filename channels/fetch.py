@@ -89,6 +89,15 @@ class Fetched:
     url: str
     content_type: str | None
     body: bytes
+    #: 200, or 304 when the request was conditional and nothing changed (``body`` empty).
+    status: int = 200
+    #: The answer's validators, for the next conditional request (``conditional=``).
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
 
 
 class Fetcher:
@@ -111,18 +120,26 @@ class Fetcher:
         self.session.close()
 
     def get(self, url: str, *, max_bytes: int, timeout: float | None = None, accept: str = "*/*",
-            types: tuple[str, ...] | None = None) -> Fetched:
+            types: tuple[str, ...] | None = None, etag: str | None = None,
+            last_modified: str | None = None) -> Fetched:
         """The body at ``url``, within ``timeout`` seconds (default: the policy's) and
         ``max_bytes``.  With ``types`` (media types such as ``text/html``), an answer that
         declares another Content-Type raises :class:`WrongType` before its body is read (one
-        that declares none is returned: the caller looks at the bytes).  Raises a
-        :class:`FetchError` subclass (see the module)."""
+        that declares none is returned: the caller looks at the bytes).  With
+        ``etag``/``last_modified`` (a previous answer's validators) the request is
+        conditional, and an unchanged resource is a :class:`Fetched` whose ``status`` is 304
+        and body empty.  Raises a :class:`FetchError` subclass (see the module)."""
         seconds = self.policy.timeout if timeout is None else timeout
         end = time.monotonic() + seconds
         current, came_from = url, None
         visited = {url}
+        headers = {"Accept": accept, "Accept-Encoding": "identity"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
         for _hop in range(MAX_REDIRECTS + 1):
-            resp = self._open(current, came_from, end, seconds, accept)
+            resp = self._open(current, came_from, end, seconds, headers)
             with resp:
                 target = self.session.get_redirect_target(resp)
                 if target is not None:
@@ -132,6 +149,10 @@ class Fetcher:
                             came_from=came_from, target=current), hint=False)
                     visited.add(current)
                     continue
+                if resp.status_code == 304 and (etag or last_modified):
+                    return Fetched(url=current, content_type=resp.headers.get("Content-Type"), body=b"", status=304,
+                                   etag=resp.headers.get("ETag") or etag,
+                                   last_modified=resp.headers.get("Last-Modified") or last_modified)
                 if resp.status_code >= 400:
                     raise HTTPStatusError(current, resp.status_code)
                 media = media_type(resp.headers.get("Content-Type"))
@@ -141,10 +162,13 @@ class Fetcher:
                 if declared.isdigit() and int(declared) > max_bytes:
                     raise TooLarge(current, limit=max_bytes, declared=int(declared))
                 body = _read(resp, current, max_bytes=max_bytes, end=end, seconds=seconds)
-                return Fetched(url=current, content_type=resp.headers.get("Content-Type"), body=body)
+                return Fetched(url=current, content_type=resp.headers.get("Content-Type"), body=body,
+                               status=resp.status_code, etag=resp.headers.get("ETag"),
+                               last_modified=resp.headers.get("Last-Modified"))
         raise FetchRefused(url, _("more than {n} redirects").format(n=MAX_REDIRECTS), hint=False)
 
-    def _open(self, url: str, came_from: str | None, end: float, seconds: float, accept: str) -> requests.Response:
+    def _open(self, url: str, came_from: str | None, end: float, seconds: float,
+              headers: dict[str, str]) -> requests.Response:
         """The answer's head for one hop, every check made before a byte is sent."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -162,7 +186,7 @@ class Fetcher:
             raise Unreachable(url, _redirected(_late(seconds), came_from))
         try:
             return self.session.get(url, stream=True, allow_redirects=False, timeout=(left, left),
-                                    headers={"Accept": accept, "Accept-Encoding": "identity"})
+                                    headers=headers)
         except FetchRefused as exc:  # raised by the guarded connection, which knows no URL
             raise FetchRefused(url, _redirected(exc.reason, came_from)) from None
         except requests.Timeout:

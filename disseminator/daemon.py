@@ -79,6 +79,8 @@ class Daemon:
         self.metrics: Any = None
         #: Alerts and the token check run beside the publishing runs (disseminator/ops_loop.py).
         self.ops: Any = None
+        #: Feeds are polled beside them too (disseminator/ingest/feed_loop.py).
+        self.feeds: Any = None
 
     def tick_once(self) -> None:
         """One run of everything due, again while changes came during it, then the timer
@@ -207,12 +209,16 @@ class Daemon:
         from .ops_loop import OpsLoop
 
         self.ops = OpsLoop(self.settings, self.store, stop=self.stopping)
+        from .ingest.feed_loop import FeedLoop
+
+        self.feeds = FeedLoop(self.settings, self.store, stop=self.stopping, on_queued=self.poke)
         previous = {sig: signal.signal(sig, self._signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         self._beat(starting=True)
         scheduler.start()
         watcher = threading.Thread(target=self._watch_changes, name="queue-changes", daemon=True)
         watcher.start()
         self.ops.start()
+        self.feeds.start()
         log.info("daemon.started worker=%s tick=%ss", self.worker.worker_id, self.tick)
         try:
             self.stopping.wait()
@@ -221,6 +227,7 @@ class Daemon:
             scheduler.shutdown(wait=True)  # the post in hand is finished first
             watcher.join(timeout=5)
             self.ops.join(timeout=5)
+            self.feeds.join(timeout=5)
             self._beat(stopping=True)
             if self.metrics is not None:
                 self.metrics.close()

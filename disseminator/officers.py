@@ -60,6 +60,10 @@ COMMAND_ROLES: Mapping[str, str | None] = {
     "post show": DRAFTER,
     "report": DRAFTER,
     "record": DRAFTER,
+    "feeds list": DRAFTER,
+    "feeds poll": DRAFTER,
+    "feeds add": APPROVER,  # a feed in queue mode posts without a draft anyone approves
+    "feeds remove": APPROVER,
     "approve": APPROVER,
     "reject": APPROVER,
     "pause": APPROVER,

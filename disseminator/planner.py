@@ -68,9 +68,13 @@ def schedule(
     times: Mapping[str, dt.datetime] | None = None,
     recurrence: str | None = None,
     urgent: bool = False,
+    approval: str | None = None,
+    drafted_by: str | None = None,
 ) -> tuple[list[PostRow], list[Plan]]:
     """Queue one post per account at ``when`` (or its own time in ``times``: a plan's
     slot, a stagger), recurring by the crontab expression ``recurrence`` if given.
+    ``approval`` (``one``, ``two``) asks at least that many approvers whatever the account
+    needs (a feed in draft mode); ``drafted_by`` names the drafter (default: the officer).
     Returns (queued, refused plans).
 
     An account whose draft is refused, or that already has this article queued, is
@@ -103,11 +107,18 @@ def schedule(
                     draft=p.draft,
                     scheduled_at=(times or {}).get(p.account, when),
                     recurrence=recurrence,
-                    approval=settings.officers.approval_for(p.account),
-                    drafted_by=current_name(),
+                    approval=_stricter(settings.officers.approval_for(p.account), approval),
+                    drafted_by=drafted_by or current_name(),
                     urgent=urgent,
                 )
             )
         except UserError as exc:
             refused.append(Plan(account=p.account, channel=p.channel, refused=exc.message))
     return queued, refused
+
+
+def _stricter(needed: str, asked: str | None) -> str:
+    """The approval that asks more approvers of ``needed`` (the account's) and ``asked``."""
+    from .officers import APPROVALS
+
+    return asked if asked is not None and APPROVALS.get(asked, 0) > APPROVALS.get(needed, 0) else needed

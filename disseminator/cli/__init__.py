@@ -45,6 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "accounts": ("disseminator.cli.accounts:accounts", N_("List, check, pause and resume accounts.")),
     "pause": ("disseminator.cli.pauses:pause", N_("Pause one account, or every account with --all.")),
     "resume": ("disseminator.cli.pauses:resume", N_("End a pause of one account, or of every account with --all.")),
+    "feeds": ("disseminator.cli.feeds:feeds", N_("Follow RSS and Atom feeds: new entries become articles and posts.")),
     "record": ("disseminator.cli.record:record", N_("The publication record: verify it, export it, show a post's.")),
     "metrics": ("disseminator.cli.engagement:metrics", N_("Read the engagement figures of published posts that are due.")),
     "report": ("disseminator.cli.engagement:report", N_("Write a month's dissemination report: HTML with charts, and CSV.")),

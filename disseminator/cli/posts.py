@@ -253,13 +253,21 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @click.command("queue", help=_("List queued posts, soonest first, each saying what happens next and when."))
 @click.option("--status", type=click.Choice([*STATUSES, "all"]), metavar=_("STATUS"),
               help=_("Only posts in this state ({states}; default: 'scheduled' and 'publishing').").format(states=_STATES))
+@click.option("--drafts", is_flag=True,
+              help=_("Only posts awaiting approval (a feed's drafts among them): approve one with 'approve POST_ID'."))
 @filter_options
 @click.option("--week", is_flag=True, help=_("Draw the coming seven days as a grid of days by accounts."))
 @output_options(csv_columns=POST_COLUMNS)
 @click.pass_obj
-def queue_cmd(app: App, status: str | None, filters: Filters, every: bool, week: bool, output: Output) -> None:
+def queue_cmd(app: App, status: str | None, drafts: bool, filters: Filters, every: bool, week: bool,
+              output: Output) -> None:
     """``queue`` (the help click shows is in the decorator, translated)."""
     from ..posts import queue_stream, week as plan
+
+    if drafts:
+        if status not in (None, "awaiting_approval"):
+            raise click.UsageError(_("give --drafts or --status, not both"), ctx=click.get_current_context())
+        status = "awaiting_approval"
 
     if week:
         grid = plan(app.settings, app.store, filters=filters)

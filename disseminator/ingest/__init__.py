@@ -1,8 +1,10 @@
-"""Ingest: articles from the institution's website.  It produces articles; it never posts.
+"""Ingest: articles from the institution's website (pages and feeds).  It produces articles
+and queues posts through the planner; it never posts itself.
 
 - :mod:`.page`: one page fetched under the address policy, decoded with its charset;
 - :mod:`.extract`: its metadata (OpenGraph, Twitter cards, JSON-LD) and body text;
-- :mod:`.golive`: is an article's page public yet (asked right before publishing).
+- :mod:`.golive`: is an article's page public yet (asked right before publishing);
+- :mod:`.feeds` and the ``feed_*`` modules: RSS and Atom feeds, polled (the feeds' own docs).
 
 The one entry point for a client (``article add URL``, ``preview URL``, the feeds, the
 web page) is :func:`article_from_url`.  Heavy libraries (extruct, trafilatura, lxml) are
