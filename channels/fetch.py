@@ -1,4 +1,5 @@
-"""One guarded HTTP GET for outside content: an article's image now, a web page or feed later.
+"""One guarded HTTP GET for outside content: an article's image, a web page, a feed (and one
+guarded form POST: a WebSub hub's subscription request).
 
 What it guarantees, whatever the far end does:
 
@@ -167,8 +168,20 @@ class Fetcher:
                                last_modified=resp.headers.get("Last-Modified"))
         raise FetchRefused(url, _("more than {n} redirects").format(n=MAX_REDIRECTS), hint=False)
 
+    def post_form(self, url: str, form: dict[str, str], *, timeout: float | None = None) -> int:
+        """POST ``form`` (``application/x-www-form-urlencoded``) to ``url`` under the same
+        policy and deadline as :meth:`get` (no redirect followed: a form is not re-sent
+        elsewhere); the answer's status when below 400, its body unread.  Raises a
+        :class:`FetchError` subclass (a 4xx/5xx is :class:`HTTPStatusError`)."""
+        seconds = self.policy.timeout if timeout is None else timeout
+        resp = self._open(url, None, time.monotonic() + seconds, seconds, {"Accept-Encoding": "identity"}, form=form)
+        with resp:
+            if resp.status_code >= 400:
+                raise HTTPStatusError(url, resp.status_code)
+            return resp.status_code
+
     def _open(self, url: str, came_from: str | None, end: float, seconds: float,
-              headers: dict[str, str]) -> requests.Response:
+              headers: dict[str, str], *, form: dict[str, str] | None = None) -> requests.Response:
         """The answer's head for one hop, every check made before a byte is sent."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -185,8 +198,8 @@ class Fetcher:
         if left <= 0:
             raise Unreachable(url, _redirected(_late(seconds), came_from))
         try:
-            return self.session.get(url, stream=True, allow_redirects=False, timeout=(left, left),
-                                    headers=headers)
+            return self.session.request("POST" if form is not None else "GET", url, data=form, stream=True,
+                                        allow_redirects=False, timeout=(left, left), headers=headers)
         except FetchRefused as exc:  # raised by the guarded connection, which knows no URL
             raise FetchRefused(url, _redirected(exc.reason, came_from)) from None
         except requests.Timeout:

@@ -35,6 +35,7 @@ from . import setting_ranges
 from .alerts_config import AlertSettings, parse_alerts
 from .config_keys import _Lines, _check_keys
 from .errors import ConfigError
+from .ingest.websub_config import FeedsSettings, parse_feeds
 from .officers import OfficerSettings, parse_officers
 from .pause_presets import BUILT_IN as BUILT_IN_PRESETS, Preset, parse_presets
 from .plans import Plan, parse_plans
@@ -100,6 +101,8 @@ class Settings:
     media: MediaSettings = field(default_factory=lambda: MediaSettings(dir=Path("media")))
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    #: ``[feeds]``: WebSub's callback (disseminator.ingest.websub).
+    feeds: FeedsSettings = field(default_factory=FeedsSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     #: ``[plans.NAME]`` (disseminator.plans), and the plan each account follows.
     plans: Mapping[str, Plan] = field(default_factory=dict)
@@ -148,6 +151,17 @@ class Settings:
         policy = FetchPolicy(timeout=self.media.fetch_timeout, max_image_bytes=int(self.media.max_image_mb * 1_000_000),
                              max_page_bytes=int(self.fetch.max_page_mb * 1_000_000))
         return policy.allowing(*(h for h in hosts if isinstance(h, str)))
+
+    def websub_secret(self) -> str | None:
+        """``[feeds] secret`` with its ``${VAR}`` resolved (None when not configured);
+        raises :class:`ConfigError` naming an unset variable."""
+        if self.feeds.secret is None:
+            return None
+        missing: list[tuple[str, str]] = []
+        value = _substitute(self.feeds.secret, "secret", missing)
+        if missing:
+            raise ConfigError(_("feeds.secret: environment variable {var} is not set").format(var=missing[0][1]))
+        return str(value)
 
     def account_names(self) -> list[str]:
         return list(self.accounts)
@@ -397,6 +411,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         plan_of=plan_of,
         pause_presets=parse_presets(data, at),
         officers=parse_officers(data, at),
+        feeds=parse_feeds(data, at),
     )
 
 

@@ -18,11 +18,12 @@ from channels.i18n import N_, _
 from . import setting_ranges
 from .alerts_config import KEYS as ALERT_KEYS
 from .errors import ConfigError
+from .ingest.websub_config import KEYS as FEEDS_KEYS
 
 #: Every key the file may have, by table; ``[accounts.NAME]`` tables take their
 #: channel's keys and :data:`ACCOUNT_KEYS`.
 KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
-    (): frozenset({"language", "timezone", "database", "media", "worker", "fetch", "accounts", "alerts",
+    (): frozenset({"language", "timezone", "database", "media", "worker", "fetch", "feeds", "accounts", "alerts",
                    "plans", "default_plan",
                    "pause_presets",
                    # disseminator.officers: who may do what, and approval
@@ -30,6 +31,7 @@ KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
     ("media",): frozenset({"dir", "public_base_url", *setting_ranges.MEDIA}),
     ("worker",): frozenset(setting_ranges.WORKER),
     ("fetch",): frozenset({"allow_hosts", *setting_ranges.FETCH}),
+    ("feeds",): FEEDS_KEYS,
     ("alerts",): ALERT_KEYS,
 }
 #: Keys every account has whatever its channel (read by :meth:`Settings.account`), and its

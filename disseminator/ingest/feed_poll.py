@@ -131,6 +131,10 @@ def poll_feed(settings: Settings, store: Store, feed: FeedRow, fetcher: Fetcher)
             doc = parse(got.body, url=got.url, content_type=got.content_type)  # after redirects: relative links
             result.warnings += doc.warnings
             _take_new(settings, store, feed, doc, result)
+            if settings.feeds.callback_url:  # its hub, if it names one: pushes come then (disseminator.ingest.websub)
+                from . import websub
+
+                websub.noticed(settings, store, feed.id, feed.url, doc)
     except (FetchError, UserError) as exc:
         result.error = str(exc) if isinstance(exc, FetchError) else exc.message
     except Exception as exc:  # noqa: BLE001 - a failing feed must never stop the daemon
@@ -157,7 +161,8 @@ def poll_feed(settings: Settings, store: Store, feed: FeedRow, fetcher: Fetcher)
 
 
 def _take_new(settings: Settings, store: Store, feed: FeedRow, doc: Document, result: Polled) -> None:
-    """Every entry of ``doc`` not seen before, oldest first (see the module, step 2)."""
+    """Every entry of ``doc`` not seen before, oldest first (see the module, step 2); a
+    WebSub push is read with it too (disseminator.ingest.websub)."""
     from ..store.feed_models import EntryOutcome
 
     known = feed_state.seen(store, feed.id, [k for e in doc.entries for k in e.keys])
