@@ -94,7 +94,7 @@ class FeedLoop:
             return []
         self._last_failure = None
         if self.settings.feeds.callback_url:
-            self._subscribe()
+            self._subscribe(results)
         queued = sum(r.queued for r in results)
         for r in results:
             for line in r.warnings + [line for t in r.taken for line in t["refused"]]:
@@ -108,13 +108,17 @@ class FeedLoop:
             self.on_queued()
         return results
 
-    def _subscribe(self) -> None:
-        """Ask hubs for the subscriptions due (:func:`disseminator.ingest.websub.maintain`); never raises."""
+    def _subscribe(self, results: list[Polled]) -> None:
+        """Note the hubs the feeds just read name, and ask hubs for the subscriptions due
+        (:func:`disseminator.ingest.websub.maintain`); never raises."""
         from channels.fetch import Fetcher
 
         from . import websub
 
         try:
+            for r in results:
+                if r.read:
+                    websub.noticed(self.settings, self.store, r.feed_id, r.url, hub=r.hub, self_url=r.self_url)
             with Fetcher(self.settings.fetch_policy) as fetcher:
                 for line in websub.maintain(self.settings, self.store, fetcher):
                     log.warning("websub.subscribe_failed %s", line)

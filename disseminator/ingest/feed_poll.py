@@ -67,6 +67,11 @@ class Polled:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     next_poll_at: dt.datetime | None = None
+    #: The document was read (not a 304, not a failure); its WebSub hub and own URL, if it
+    #: names them (the daemon subscribes: disseminator.ingest.websub).
+    read: bool = False
+    hub: str | None = None
+    self_url: str | None = None
 
     @property
     def queued(self) -> int:
@@ -131,10 +136,7 @@ def poll_feed(settings: Settings, store: Store, feed: FeedRow, fetcher: Fetcher)
             doc = parse(got.body, url=got.url, content_type=got.content_type)  # after redirects: relative links
             result.warnings += doc.warnings
             _take_new(settings, store, feed, doc, result)
-            if settings.feeds.callback_url:  # its hub, if it names one: pushes come then (disseminator.ingest.websub)
-                from . import websub
-
-                websub.noticed(settings, store, feed.id, feed.url, doc)
+            result.read, result.hub, result.self_url = True, doc.hub, doc.self_url
     except (FetchError, UserError) as exc:
         result.error = str(exc) if isinstance(exc, FetchError) else exc.message
     except Exception as exc:  # noqa: BLE001 - a failing feed must never stop the daemon

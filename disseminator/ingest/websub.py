@@ -3,7 +3,7 @@
 With ``[feeds] callback_url`` set (:mod:`disseminator.ingest.websub_config`), the feeds
 thread of the daemon (:class:`~disseminator.ingest.feed_loop.FeedLoop`):
 
-1. notes the hub of each feed it polls (``<link rel="hub">``; the topic is the feed's
+1. notes the hub of each feed it reads (``<link rel="hub">``; the topic is the feed's
    ``rel="self"``, else its URL) in ``websub_subscriptions`` (:func:`noticed`);
 2. asks the hub for a subscription (:func:`maintain`: a form POST through the guarded
    fetcher, so a hub on a private address is refused as any fetch is) with
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
     from ..config import Settings
     from ..store import Store
-    from .feeds import Document
 
 log = logging.getLogger("disseminator.websub")
 
@@ -73,24 +72,26 @@ def callback(settings: Settings, nonce: str) -> str:
     return f"{settings.feeds.callback_url}/{nonce}"
 
 
-def noticed(settings: Settings, store: Store, feed_id: int, feed_url: str, doc: Document) -> None:
-    """Record the hub ``doc`` (feed ``feed_id``'s document) advertises; a new hub or topic
-    is subscribed afresh at the next :func:`maintain`.  Nothing without ``callback_url``."""
+def noticed(settings: Settings, store: Store, feed_id: int, feed_url: str, *, hub: str | None,
+            self_url: str | None) -> None:
+    """Record the ``hub`` feed ``feed_id``'s document advertises (None: none any more), with
+    its own URL; a new hub or topic is subscribed afresh at the next :func:`maintain`.
+    Nothing without ``callback_url``."""
     if not settings.feeds.callback_url:
         return
-    topic = doc.self_url or feed_url
+    topic = self_url or feed_url
     with store.session() as s:
         row = s.get(SubscriptionRow, feed_id)
-        if doc.hub is None:
+        if hub is None:
             if row is not None:
                 s.delete(row)  # the feed stopped advertising it: back to polling only
             return
-        if row is not None and row.hub == doc.hub and row.topic == topic:
+        if row is not None and row.hub == hub and row.topic == topic:
             return
         if row is None:
             row = SubscriptionRow(feed_id=feed_id, failures=0)
             s.add(row)
-        row.hub, row.topic, row.nonce = doc.hub, topic, random_tokens.token_hex(16)
+        row.hub, row.topic, row.nonce = hub, topic, random_tokens.token_hex(16)
         row.state, row.lease_until, row.requested_at, row.failures, row.last_error = "new", None, None, 0, None
 
 

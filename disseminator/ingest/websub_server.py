@@ -32,11 +32,16 @@ class CallbackServer:
 
     def __init__(self, settings: Settings, store: Store, *, on_queued: Callable[[], None] | None = None,
                  host: str | None = None, port: int | None = None) -> None:
-        from werkzeug.serving import make_server
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        class Quiet(WSGIRequestHandler):
+            def log_request(self, *args: Any, **kwargs: Any) -> None:
+                pass  # one line per hub call would drown the daemon's log; websub.* lines say what matters
 
         self.settings, self.store, self.on_queued = settings, store, on_queued
         self._server = make_server(host or settings.feeds.listen_host,
-                                   settings.feeds.listen_port if port is None else port, self._app, threaded=True)
+                                   settings.feeds.listen_port if port is None else port, self._app, threaded=True,
+                                   request_handler=Quiet)
         self.port = int(self._server.server_port)
         self._thread = threading.Thread(target=self._server.serve_forever, name="websub", daemon=True)
         self._thread.start()

@@ -96,11 +96,10 @@ def world(tmp_path: Path, sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Iter
 
 
 def test_a_push_queues_the_new_entry_without_a_poll(world: World) -> None:
-    poll_due(world.settings, world.store, every=True)  # the poll that finds the hub
-    assert world.row().state == "new" and world.row().hub == world.hub.url and world.row().topic == world.feed_url
-    world.loop.round()  # asks the hub; the hub checks our intent on the callback
+    world.loop.round()  # the poll that finds the hub, then asks it; the hub checks our intent on the callback
     world.wait_active()
     (form,) = world.hub.requests
+    assert world.row().hub == world.hub.url and world.row().topic == world.feed_url
     assert form["hub.topic"] == world.feed_url and form["hub.callback"].endswith("/websub/" + world.row().nonce)
     assert form["hub.secret"] == websub.secret_for(SECRET, world.row().nonce) and SECRET not in form["hub.secret"]
     assert world.hub.verifications == [(form["hub.callback"], True)]
@@ -118,7 +117,6 @@ def test_a_push_queues_the_new_entry_without_a_poll(world: World) -> None:
 
 
 def test_a_push_with_a_wrong_signature_is_ignored(world: World) -> None:
-    poll_due(world.settings, world.store, every=True)
     world.loop.round()
     world.wait_active()
     body = rss([_item(3), _item(1)], hub=world.hub.url, self_url=world.feed_url)
@@ -134,7 +132,6 @@ def test_a_push_with_a_wrong_signature_is_ignored(world: World) -> None:
 
 
 def test_the_intent_check_is_answered_only_for_what_we_asked(world: World) -> None:
-    poll_due(world.settings, world.store, every=True)
     world.loop.round()
     world.wait_active()
     callback = world.hub.subscribers[world.feed_url][0]
@@ -150,7 +147,6 @@ def test_the_intent_check_is_answered_only_for_what_we_asked(world: World) -> No
 
 
 def test_the_subscription_is_renewed_before_its_lease_ends(world: World) -> None:
-    poll_due(world.settings, world.store, every=True)
     world.loop.round()
     world.wait_active()
     lease_until = world.row().lease_until
@@ -168,7 +164,6 @@ def test_the_subscription_is_renewed_before_its_lease_ends(world: World) -> None
 def test_a_hub_that_refuses_is_asked_again_after_a_backoff(world: World) -> None:
     world.pub.put("/feed/", rss([_item(1)], hub=world.hub.url + "tidak-ada/", self_url=world.feed_url))
     world.hub.requests.clear()
-    poll_due(world.settings, world.store, every=True)
     world.loop.round()
     row = world.row()
     assert row.state == "failed" and row.failures == 1 and "HTTP 404" in (row.last_error or "")
