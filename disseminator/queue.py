@@ -208,8 +208,11 @@ def _queued_before(earlier: Any) -> ColumnElement[bool]:
     """``earlier`` (an alias of posts) is a queued post of the same account planned before
     the post in ``PostRow`` (the per-account order; ties go by id).  A post whose write may
     already be out and whose look-up got no answer holds nothing back: it may be on the
-    network already, and its look-up may take long while the network's read side is down."""
-    stuck = earlier.needs_reconcile.is_(True) & (earlier.error_kind == "lookup_failed")
+    network already, and its look-up may take long while the network's read side is down.
+    Nor does a post waiting for its article's page to go live (disseminator.ingest.golive):
+    that wait may last hours, and the account's other posts do not depend on that page."""
+    stuck = ((earlier.needs_reconcile.is_(True) & (earlier.error_kind == "lookup_failed"))
+             | (earlier.error_kind == "not_live"))
     return ((earlier.account == PostRow.account) & (earlier.status == S.SCHEDULED) & ~stuck
             # Implied by the next line; written so the index (account, status, scheduled_at) bounds the search.
             & (earlier.scheduled_at <= PostRow.scheduled_at)

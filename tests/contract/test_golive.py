@@ -122,3 +122,23 @@ def test_an_article_from_a_file_is_never_checked(env, tmp_path: Path) -> None:  
     post = env.queue_one("sandbox_x")
     report = env.worker().run_due()
     assert [(o.post_id, o.status) for o in report.outcomes] == [(post, PostStatus.PUBLISHED)]
+
+
+def test_a_post_waiting_for_its_page_does_not_hold_back_the_accounts_later_posts(  # type: ignore[no-untyped-def]
+        sandbox, site: Site, tmp_path: Path) -> None:
+    from tests.helpers import article_file
+
+    config, ids = _setup(tmp_path, sandbox, site)
+    site.pages[PATH] = Answer(status=404, body=b"")
+    later = article_file(tmp_path, "lain.md", title="Pengumuman jadwal pelayanan akhir pekan")
+    assert cli(config, "article", "add", str(later)).code == 0
+    scheduled = cli(config, "schedule", "2", "--account", "sandbox_x", "--at", "1 menit lagi", "--json")
+    assert scheduled.code == 0, scheduled.err
+    (other,) = [p["id"] for p in scheduled.json()]
+    clock = FakeClock(dt.datetime.now(dt.timezone.utc))
+    worker = _worker(config, clock)
+    assert {o.error_kind for o in worker.run_due().outcomes} == {"not_live"}
+    clock.advance(90)  # the other post is due; the page is still down
+    outcomes = {o.post_id: (o.status, o.error_kind) for o in worker.run_due().outcomes}
+    assert outcomes[other] == (PostStatus.PUBLISHED, None)
+    assert [p["network"] for p in sandbox.posts()] == ["x"]
