@@ -212,7 +212,7 @@ def _queued_before(earlier: Any) -> ColumnElement[bool]:
     Nor does a post waiting for its article's page to go live (disseminator.ingest.golive):
     that wait may last hours, and the account's other posts do not depend on that page."""
     stuck = ((earlier.needs_reconcile.is_(True) & (earlier.error_kind == "lookup_failed"))
-             | (earlier.error_kind == "not_live"))
+             | (func.coalesce(earlier.error_kind, "") == "not_live"))  # coalesce: NULL would make it all NULL
     return ((earlier.account == PostRow.account) & (earlier.status == S.SCHEDULED) & ~stuck
             # Implied by the next line; written so the index (account, status, scheduled_at) bounds the search.
             & (earlier.scheduled_at <= PostRow.scheduled_at)
