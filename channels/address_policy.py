@@ -25,12 +25,14 @@ from urllib.parse import urlsplit
 
 from .i18n import _
 
-__all__ = ["DEFAULT_MAX_IMAGE_BYTES", "DEFAULT_TIMEOUT", "FetchError", "FetchPolicy", "FetchRefused", "address_problem", "host_of"]
+__all__ = ["DEFAULT_MAX_IMAGE_BYTES", "DEFAULT_MAX_PAGE_BYTES", "DEFAULT_TIMEOUT", "FetchError", "FetchPolicy", "FetchRefused", "address_problem", "host_of"]
 
 #: Seconds one whole download may take: connecting, every redirect and the body.
 DEFAULT_TIMEOUT = 30.0
 #: The largest image downloaded (the networks' own limits are far lower; this is memory).
 DEFAULT_MAX_IMAGE_BYTES = 50_000_000
+#: The largest web page downloaded (an article page is well under 1 MB; this is memory).
+DEFAULT_MAX_PAGE_BYTES = 10_000_000
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
@@ -70,6 +72,8 @@ class FetchPolicy:
     timeout: float = DEFAULT_TIMEOUT
     #: Images larger than this are refused (while streaming, not after).
     max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES
+    #: Web pages (an article's page, a feed) larger than this are refused while streaming.
+    max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
 
     def allowing(self, *urls_or_hosts: str | None) -> FetchPolicy:
         """This policy with the hosts of ``urls_or_hosts`` (URLs or bare names) allowed too."""

@@ -1,4 +1,5 @@
-"""One guarded HTTP GET for outside content: an article's image now, a web page or feed later.
+"""One guarded HTTP GET for outside content: an article's image, a web page, a feed (and one
+guarded form POST: a WebSub hub's subscription request).
 
 What it guarantees, whatever the far end does:
 
@@ -18,9 +19,10 @@ What it guarantees, whatever the far end does:
 Errors (``.url`` is the URL that failed, after any redirects)::
 
     FetchError                  base, from channels.address_policy
-    ├── FetchRefused            policy: a refused address or scheme, too many redirects
+    ├── FetchRefused            policy: a refused address or scheme, too many redirects, a loop
     ├── TooLarge                the body is (or was declared) larger than allowed
     ├── HTTPStatusError         the server answered 4xx/5xx (.status)
+    ├── WrongType               the answer is not of a type asked for (.content_type)
     └── Unreachable             connection failed, answer cut off, deadline passed: try again
 
 Not bounded by the deadline: the system resolver's own lookup time.
@@ -41,7 +43,7 @@ from requests.adapters import HTTPAdapter
 from .address_policy import FetchError, FetchPolicy, FetchRefused, address_problem
 from .i18n import _
 
-__all__ = ["MAX_REDIRECTS", "FetchError", "FetchRefused", "Fetched", "Fetcher", "HTTPStatusError", "TooLarge", "Unreachable"]
+__all__ = ["MAX_REDIRECTS", "FetchError", "FetchRefused", "Fetched", "Fetcher", "HTTPStatusError", "TooLarge", "Unreachable", "WrongType"]
 
 MAX_REDIRECTS = 5
 _CHUNK = 64 * 1024
@@ -65,6 +67,16 @@ class HTTPStatusError(FetchError):
     def __init__(self, url: str, status: int) -> None:
         self.status = status
         super().__init__(url, _("the server answered HTTP {status}").format(status=status))
+
+
+class WrongType(FetchError):
+    """The answer's Content-Type is not one the caller takes (a PDF where a page was
+    expected); the body was not read.  ``content_type`` is the media type, lower case."""
+
+    def __init__(self, url: str, content_type: str, *, expected: str) -> None:
+        self.content_type = content_type
+        super().__init__(url, _("the server sent {type}, expected {expected}").format(
+            type=content_type, expected=expected))
 
 
 class Unreachable(FetchError):
@@ -109,15 +121,19 @@ class Fetcher:
         self.session.close()
 
     def get(self, url: str, *, max_bytes: int, timeout: float | None = None, accept: str = "*/*",
-            etag: str | None = None, last_modified: str | None = None) -> Fetched:
+            types: tuple[str, ...] | None = None, etag: str | None = None,
+            last_modified: str | None = None) -> Fetched:
         """The body at ``url``, within ``timeout`` seconds (default: the policy's) and
-        ``max_bytes``.  With ``etag``/``last_modified`` (a previous answer's validators)
-        the request is conditional, and an unchanged resource is a :class:`Fetched` whose
-        ``status`` is 304 and body empty.  Raises a :class:`FetchError` subclass (see the
-        module)."""
+        ``max_bytes``.  With ``types`` (media types such as ``text/html``), an answer that
+        declares another Content-Type raises :class:`WrongType` before its body is read (one
+        that declares none is returned: the caller looks at the bytes).  With
+        ``etag``/``last_modified`` (a previous answer's validators) the request is
+        conditional, and an unchanged resource is a :class:`Fetched` whose ``status`` is 304
+        and body empty.  Raises a :class:`FetchError` subclass (see the module)."""
         seconds = self.policy.timeout if timeout is None else timeout
         end = time.monotonic() + seconds
         current, came_from = url, None
+        visited = {url}
         headers = {"Accept": accept, "Accept-Encoding": "identity"}
         if etag:
             headers["If-None-Match"] = etag
@@ -129,6 +145,10 @@ class Fetcher:
                 target = self.session.get_redirect_target(resp)
                 if target is not None:
                     current, came_from = urljoin(current, target), current
+                    if current in visited:
+                        raise FetchRefused(url, _("redirect loop ({came_from} sends back to {target})").format(
+                            came_from=came_from, target=current), hint=False)
+                    visited.add(current)
                     continue
                 if resp.status_code == 304 and (etag or last_modified):
                     return Fetched(url=current, content_type=resp.headers.get("Content-Type"), body=b"", status=304,
@@ -136,6 +156,9 @@ class Fetcher:
                                    last_modified=resp.headers.get("Last-Modified") or last_modified)
                 if resp.status_code >= 400:
                     raise HTTPStatusError(current, resp.status_code)
+                media = media_type(resp.headers.get("Content-Type"))
+                if types is not None and media and media not in types:
+                    raise WrongType(current, media, expected=" / ".join(types))
                 declared = resp.headers.get("Content-Length", "")
                 if declared.isdigit() and int(declared) > max_bytes:
                     raise TooLarge(current, limit=max_bytes, declared=int(declared))
@@ -145,8 +168,20 @@ class Fetcher:
                                last_modified=resp.headers.get("Last-Modified"))
         raise FetchRefused(url, _("more than {n} redirects").format(n=MAX_REDIRECTS), hint=False)
 
+    def post_form(self, url: str, form: dict[str, str], *, timeout: float | None = None) -> int:
+        """POST ``form`` (``application/x-www-form-urlencoded``) to ``url`` under the same
+        policy and deadline as :meth:`get` (no redirect followed: a form is not re-sent
+        elsewhere); the answer's status when below 400, its body unread.  Raises a
+        :class:`FetchError` subclass (a 4xx/5xx is :class:`HTTPStatusError`)."""
+        seconds = self.policy.timeout if timeout is None else timeout
+        resp = self._open(url, None, time.monotonic() + seconds, seconds, {"Accept-Encoding": "identity"}, form=form)
+        with resp:
+            if resp.status_code >= 400:
+                raise HTTPStatusError(url, resp.status_code)
+            return resp.status_code
+
     def _open(self, url: str, came_from: str | None, end: float, seconds: float,
-              headers: dict[str, str]) -> requests.Response:
+              headers: dict[str, str], *, form: dict[str, str] | None = None) -> requests.Response:
         """The answer's head for one hop, every check made before a byte is sent."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -163,8 +198,8 @@ class Fetcher:
         if left <= 0:
             raise Unreachable(url, _redirected(_late(seconds), came_from))
         try:
-            return self.session.get(url, stream=True, allow_redirects=False, timeout=(left, left),
-                                    headers=headers)
+            return self.session.request("POST" if form is not None else "GET", url, data=form, stream=True,
+                                        allow_redirects=False, timeout=(left, left), headers=headers)
         except FetchRefused as exc:  # raised by the guarded connection, which knows no URL
             raise FetchRefused(url, _redirected(exc.reason, came_from)) from None
         except requests.Timeout:
@@ -193,6 +228,12 @@ class Fetcher:
             if problem:
                 reason = _("{host} resolves to a {problem}").format(host=host, problem=problem)
                 raise FetchRefused(url, _redirected(reason, came_from))
+
+
+def media_type(content_type: str | None) -> str | None:
+    """``text/html`` of ``text/html; charset=utf-8``, lower case; None when not given."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media or None
 
 
 def _redirected(reason: str, came_from: str | None) -> str:

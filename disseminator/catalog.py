@@ -1,4 +1,5 @@
-"""The stored articles as a client uses them: add files (all or none), list, show, load."""
+"""The stored articles as a client uses them: add files and web pages (all or none), list,
+show, load."""
 
 from __future__ import annotations
 
@@ -36,28 +37,31 @@ class ArticlesRefused(ArticleError):
 
 def add_articles(settings: Settings, store: Store, paths: list[str], *,
                  embargo: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """Read every file, then store them: ``[{"id", "title", "created", "embargo"}]``.  ``embargo``
-    (``article add --embargo``) replaces the files' own.
+    """Read every file or web page (an http(s) URL: :func:`disseminator.ingest.article_from_url`
+    under the configuration's fetch policy), then store them:
+    ``[{"id", "title", "created", "embargo"}]``.  ``embargo`` (``article add --embargo``)
+    replaces the files' own.
 
-    Every file is checked first; raises :class:`ArticlesRefused` (naming each bad file)
-    and adds none if any cannot be used.  The same content again is the same article
-    (``created`` false).
+    Every file and page is read first; raises :class:`ArticlesRefused` (naming each bad
+    one) and adds none if any cannot be used.  The same content again is the same article
+    (``created`` false); a page read again after it changed is its next revision.
     """
     from .timeparse import show
 
-    loaded: list[tuple[str, Article]] = []
+    loaded: list[tuple[str, Article, dt.datetime | None]] = []
     problems = []
     for path in paths:
         try:
-            art = localise(load_article(path), settings.tz)
-            loaded.append((path, art if embargo is None else dataclasses.replace(art, embargo=embargo)))
+            art, fetched = read_ref(settings, path, now=store.clock.now())
+            art = localise(art, settings.tz)
+            loaded.append((path, art if embargo is None else dataclasses.replace(art, embargo=embargo), fetched))
         except ArticleError as exc:
             problems.append(exc.message)
     if problems:
         raise ArticlesRefused(problems, several=len(paths) > 1)
     results = []
-    for path, art in loaded:
-        added = store.add_article(art, source=path, content_hash=content_hash(art))
+    for path, art, fetched in loaded:
+        added = store.add_article(art, source=path, content_hash=content_hash(art), fetched_at=fetched)
         result: dict[str, Any] = {"id": added.id, "title": art.title, "created": added.created,
                                   "embargo": show(art.embargo, settings.tz) if art.embargo else None}
         if added.revised_from is not None:  # a changed article: its queued posts follow it
@@ -66,6 +70,19 @@ def add_articles(settings: Settings, store: Store, paths: list[str], *,
             result["revision"] = follow(settings, store, added.id).as_dict()
         results.append(result)
     return results
+
+
+def read_ref(settings: Settings, ref: str, *, now: dt.datetime | None = None) -> tuple[Article, dt.datetime | None]:
+    """The article of a file path, or of a web page (an http(s) URL), with when the page
+    was fetched (None for a file).  Raises :class:`ArticleError` (one line)."""
+    from .ingest import is_url
+
+    if is_url(ref):
+        from .ingest import article_from_url
+
+        art, meta = article_from_url(ref.strip(), policy=settings.fetch_policy, now=now)
+        return art, meta.fetched_at
+    return load_article(ref), None
 
 
 def localise(art: Article, tz: dt.tzinfo) -> Article:
@@ -93,11 +110,14 @@ def show_article(settings: Settings, store: Store, article_id: int) -> dict[str,
     return data
 
 
-def article_by_ref(ref: str, store: Callable[[], Store]) -> Article:
-    """An article by id (from the database, opened only then) or by path (read, not stored)."""
+def article_by_ref(ref: str, store: Callable[[], Store], settings: Settings | None = None) -> Article:
+    """An article by id (from the database, opened only then), by path or by web page URL
+    (read, not stored; a URL needs ``settings`` for the fetch policy)."""
     if _is_id(ref):
         db = store()
         return db.to_article(db.article(int(ref)))
+    if settings is not None:
+        return localise(read_ref(settings, ref)[0], settings.tz)
     return load_article(ref)
 
 

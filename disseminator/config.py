@@ -26,7 +26,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from channels.address_policy import DEFAULT_MAX_IMAGE_BYTES, DEFAULT_TIMEOUT, FetchPolicy
+from channels.address_policy import DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PAGE_BYTES, DEFAULT_TIMEOUT, FetchPolicy
 from channels.base import Account, CardStyle, Context
 from channels.i18n import LANGUAGES, _
 from channels.redact import Redactor
@@ -36,6 +36,7 @@ from .alerts_config import AlertSettings, parse_alerts
 from .card_config import parse_card
 from .config_keys import _Lines, _check_keys
 from .errors import ConfigError
+from .ingest.websub_config import FeedsSettings, parse_feeds
 from .officers import OfficerSettings, parse_officers
 from .web_config import WebSettings, parse_web
 from .pause_presets import BUILT_IN as BUILT_IN_PRESETS, Preset, parse_presets
@@ -66,6 +67,8 @@ class FetchSettings:
     """Fetching outside content: hosts that may be on private addresses (an intranet)."""
 
     allow_hosts: tuple[str, ...] = ()
+    #: The largest web page read (``article add URL``, a feed), in MB (1 MB = 1,000,000 bytes).
+    max_page_mb: float = DEFAULT_MAX_PAGE_BYTES / 1_000_000
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,8 @@ class Settings:
     media: MediaSettings = field(default_factory=lambda: MediaSettings(dir=Path("media")))
     worker: WorkerSettings = field(default_factory=WorkerSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    #: ``[feeds]``: WebSub's callback (disseminator.ingest.websub).
+    feeds: FeedsSettings = field(default_factory=FeedsSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     #: ``[plans.NAME]`` (disseminator.plans), and the plan each account follows.
     plans: Mapping[str, Plan] = field(default_factory=dict)
@@ -140,17 +145,29 @@ class Settings:
 
     @property
     def fetch_policy(self) -> FetchPolicy:
-        """What fetching an article's image may reach: public addresses, and the hosts this
-        configuration names (every account's ``base_url``, ``media.public_base_url`` and
-        ``[fetch] allow_hosts``) even when they are private; the media deadline and cap."""
+        """What fetching an article's image or page may reach: public addresses, and the hosts
+        this configuration names (every account's ``base_url``, ``media.public_base_url`` and
+        ``[fetch] allow_hosts``) even when they are private; the deadline and the caps."""
         hosts: list[str | None] = [*self.fetch.allow_hosts, self.media.public_base_url]
         for name, table in self.accounts.items():
             try:
                 hosts.append(self._resolve(name, "base_url", table.get("base_url")))
             except ConfigError:  # a ${VAR} not set: that account cannot be used anyway
                 continue
-        policy = FetchPolicy(timeout=self.media.fetch_timeout, max_image_bytes=int(self.media.max_image_mb * 1_000_000))
+        policy = FetchPolicy(timeout=self.media.fetch_timeout, max_image_bytes=int(self.media.max_image_mb * 1_000_000),
+                             max_page_bytes=int(self.fetch.max_page_mb * 1_000_000))
         return policy.allowing(*(h for h in hosts if isinstance(h, str)))
+
+    def websub_secret(self) -> str | None:
+        """``[feeds] secret`` with its ``${VAR}`` resolved (None when not configured);
+        raises :class:`ConfigError` naming an unset variable."""
+        if self.feeds.secret is None:
+            return None
+        missing: list[tuple[str, str]] = []
+        value = _substitute(self.feeds.secret, "secret", missing)
+        if missing:
+            raise ConfigError(_("feeds.secret: environment variable {var} is not set").format(var=missing[0][1]))
+        return str(value)
 
     def account_names(self) -> list[str]:
         return list(self.accounts)
@@ -378,6 +395,8 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
     if not isinstance(allow, list) or not all(isinstance(h, str) and h.strip() and not re.search(r"[\s/]", h.strip()) for h in allow):
         raise ConfigError(_('{where}: fetch.allow_hosts: expected a list of host names such as ["intranet.example.go.id"]').format(
             where=at("fetch", "allow_hosts")))
+    page_mb = float(setting_ranges.check(at("fetch", "max_page_mb"), "fetch.max_page_mb", setting_ranges.FETCH["max_page_mb"],
+                                         fetch_raw.get("max_page_mb", FetchSettings.max_page_mb)))
 
     plans, plan_of = parse_plans(data, default_zone=timezone, at=at)
 
@@ -392,7 +411,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         accounts=accounts,
         media=media,
         worker=WorkerSettings(**ints),
-        fetch=FetchSettings(allow_hosts=tuple(h.strip() for h in allow)),
+        fetch=FetchSettings(allow_hosts=tuple(h.strip() for h in allow), max_page_mb=page_mb),
         alerts=parse_alerts(data.get("alerts"), at),
         plans=plans,
         plan_of=plan_of,
@@ -400,6 +419,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         officers=parse_officers(data, at),
         card=parse_card(data.get("card"), base_dir=base_dir, at=at),
         web=parse_web(data.get("web"), at),
+        feeds=parse_feeds(data, at),
     )
 
 

@@ -20,11 +20,12 @@ from .alerts_config import KEYS as ALERT_KEYS
 from .card_config import KEYS as CARD_KEYS
 from .web_config import KEYS as WEB_KEYS
 from .errors import ConfigError
+from .ingest.websub_config import KEYS as FEEDS_KEYS
 
 #: Every key the file may have, by table; ``[accounts.NAME]`` tables take their
 #: channel's keys and :data:`ACCOUNT_KEYS`.
 KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
-    (): frozenset({"language", "timezone", "database", "media", "worker", "fetch", "accounts", "alerts",
+    (): frozenset({"language", "timezone", "database", "media", "worker", "fetch", "feeds", "accounts", "alerts",
                    "plans", "web", "default_plan",
                    "pause_presets",
                    # disseminator.officers: who may do what, and approval
@@ -32,7 +33,8 @@ KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
                    "card"}),  # disseminator.card_config
     ("media",): frozenset({"dir", "public_base_url", *setting_ranges.MEDIA}),
     ("worker",): frozenset(setting_ranges.WORKER),
-    ("fetch",): frozenset({"allow_hosts"}),
+    ("fetch",): frozenset({"allow_hosts", *setting_ranges.FETCH}),
+    ("feeds",): FEEDS_KEYS,
     ("alerts",): ALERT_KEYS,
     ("card",): CARD_KEYS,
     ("web",): WEB_KEYS,
@@ -41,7 +43,8 @@ KNOWN: Mapping[tuple[str, ...], frozenset[str]] = {
 #: posting budgets (read by :mod:`disseminator.pacing`).
 ACCOUNT_KEYS = ("channel", "base_url", "max_per_hour", "max_per_day", "min_interval", "monthly_budget",
                 "plan",  # plan: the [plans.NAME] it follows (disseminator.plans)
-                "approval")  # approval: "none" | "one" | "two" (disseminator.officers)
+                "approval",  # approval: "none" | "one" | "two" (disseminator.officers)
+                "golive_check")  # golive_check: the article's page must be up first (disseminator.ingest.golive)
 
 
 def _check_keys(data: Mapping[str, Any], at: Callable[..., str]) -> None:

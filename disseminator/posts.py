@@ -45,7 +45,7 @@ class Preview:
 
 
 def preview(settings: Settings, ref: str, accounts: Sequence[str], *, store: Callable[[], Store]) -> Preview:
-    """Render an article (an id, or a file path: read, not stored) for each account.
+    """Render an article (an id, a file path or a web page URL: read, not stored) for each account.
 
     ``store`` opens the database, which only an id needs.
     """
@@ -56,7 +56,7 @@ def preview(settings: Settings, ref: str, accounts: Sequence[str], *, store: Cal
     from .planner import plan
     from .registry import make_channel
 
-    article = article_by_ref(ref, store)
+    article = article_by_ref(ref, store, settings)
     items: list[dict[str, Any]] = []
     for p in plan(settings, article, accounts):
         channel = make_channel(settings.account(p.account, resolve=False), context=settings.context)

@@ -28,7 +28,7 @@ from channels.i18n import N_, _, ngettext
 
 from .errors import UserError
 from .states import Edge, Guard, InvalidTransition, edge, label
-from .store import EventRow, PartRow, PartState, PostRow, PostStatus, Store, text_hash
+from .store import ArticleRow, EventRow, PartRow, PartState, PostRow, PostStatus, Store, text_hash
 
 S = PostStatus
 
@@ -159,8 +159,11 @@ def claim_next(
                 if moved and store.engine.dialect.name == "postgresql" and _overtook(s, post_id):
                     raise _Overtook
                 if moved:
-                    # Read back in the claim's own transaction, with its parts: one statement.
-                    return s.scalars(select(PostRow).options(joinedload(PostRow.part_rows))
+                    # Read back in the claim's own transaction, with its parts and its article's
+                    # source (the go-live check: disseminator.ingest.golive): one statement.
+                    return s.scalars(select(PostRow).options(
+                        joinedload(PostRow.part_rows),
+                        joinedload(PostRow.article_row).load_only(ArticleRow.source, ArticleRow.url, ArticleRow.title))
                                      .where(PostRow.id == post_id)).unique().one()
             # Not moved: somebody else took it between our select and update; look again.
         except (IntegrityError, _Overtook):
@@ -205,8 +208,11 @@ def _queued_before(earlier: Any) -> ColumnElement[bool]:
     """``earlier`` (an alias of posts) is a queued post of the same account planned before
     the post in ``PostRow`` (the per-account order; ties go by id).  A post whose write may
     already be out and whose look-up got no answer holds nothing back: it may be on the
-    network already, and its look-up may take long while the network's read side is down."""
-    stuck = earlier.needs_reconcile.is_(True) & (earlier.error_kind == "lookup_failed")
+    network already, and its look-up may take long while the network's read side is down.
+    Nor does a post waiting for its article's page to go live (disseminator.ingest.golive):
+    that wait may last hours, and the account's other posts do not depend on that page."""
+    stuck = ((earlier.needs_reconcile.is_(True) & (earlier.error_kind == "lookup_failed"))
+             | (func.coalesce(earlier.error_kind, "") == "not_live"))  # coalesce: NULL would make it all NULL
     return ((earlier.account == PostRow.account) & (earlier.status == S.SCHEDULED) & ~stuck
             # Implied by the next line; written so the index (account, status, scheduled_at) bounds the search.
             & (earlier.scheduled_at <= PostRow.scheduled_at)

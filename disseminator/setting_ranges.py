@@ -67,6 +67,11 @@ MEDIA: Mapping[str, Range] = {
     "max_image_mb": Range(1, 100, unit=N_("MB")),
 }
 
+#: ``[fetch]`` numbers: the largest web page (an article's page, a feed) read, in MB.
+FETCH: Mapping[str, Range] = {
+    "max_page_mb": Range(0.1, 100, unit=N_("MB")),
+}
+
 #: Numeric settings an account may have (the channels read them with ``account.get``).
 ACCOUNT: Mapping[str, Range] = {
     "timeout": Range(0.1, 300, unit=N_("seconds")),      # facebook, instagram: each Graph call
@@ -99,7 +104,7 @@ def duration_seconds(value: Any) -> float | None:
 
 
 #: On/off account settings: ``true`` or ``false`` (a string "false" would count as on).
-ACCOUNT_FLAGS = ("thread", "images", "photo")
+ACCOUNT_FLAGS = ("thread", "images", "photo", "golive_check")
 
 #: Account settings that are text, a list of text or a table (what the channels expect);
 #: the descriptions are ``N_``-marked, translated where they are shown.

@@ -106,6 +106,9 @@ def gather(settings: Any, store: Store, *, now: dt.datetime | None = None) -> St
         soonest = s.execute(select(PostRow.id, PostRow.account, PostRow.next_attempt_at)
                             .where(PostRow.status == PostStatus.SCHEDULED, holds.free(now))
                             .order_by(PostRow.next_attempt_at, PostRow.id).limit(1)).first()
+        not_live = s.execute(select(PostRow.account, func.count())  # disseminator.ingest.golive
+                             .where(PostRow.status == PostStatus.SCHEDULED, PostRow.error_kind == "not_live")
+                             .group_by(PostRow.account)).all()
         late = s.execute(select(PostRow.account, func.count())
                          .where(PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at < now - OVERDUE_AFTER,
                                 holds.free(now))
@@ -114,6 +117,8 @@ def gather(settings: Any, store: Store, *, now: dt.datetime | None = None) -> St
         status.accounts.setdefault(account, {})[str(getattr(state, "value", state))] = int(n)
     for account, n in unapproved:
         status.accounts.setdefault(account, {})["awaiting_approval_due"] = int(n)
+    for account, n in not_live:
+        status.accounts.setdefault(account, {})["waiting_golive"] = int(n)
     for account, state, n in recent:
         key = "failed_24h" if str(getattr(state, "value", state)) == "failed" else "published_24h"
         status.accounts.setdefault(account, {})[key] = int(n)

@@ -115,6 +115,7 @@ def article_view(row: ArticleRow, tz: ZoneInfo, *, body: bool = True) -> dict[st
         "revision": row.revision,
         "body": row.body,
         "embargo": show(row.embargo, tz) if row.embargo else None,
+        "fetched_at": show(row.fetched_at, tz) if row.fetched_at else None,  # read from a web page then
     }
     if not body:
         del data["body"]
@@ -254,6 +255,9 @@ def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
         return _("rate limited: next try {when}").format(when=show_soon(limit, tz, now=now))
     if later and dt.datetime.fromisoformat(later) <= now:
         later = None  # due: it goes at the next run
+    if post.get("error_kind") == "not_live" and later:  # disseminator.ingest.golive
+        return _("waits for its web page to go live: {error}; checked again {when}").format(
+            error=stored(post.get("error") or ""), when=show_soon(later, tz, now=now))
     if post.get("in_doubt"):
         if later:
             return _("the last write may have landed: it is looked up on the network before the next try "

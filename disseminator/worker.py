@@ -32,6 +32,7 @@ from .clients import Clients
 from .config import Settings
 from .errors import ConfigError
 from .in_doubt import leave_unknown
+from .ingest import golive
 from .landing import LIFTED_BY_PUBLISHING, land
 from .lease import Heartbeat, LostClaim
 from .publishers import Drain
@@ -221,9 +222,13 @@ class Worker:
         raise AssertionError("unreachable")  # mypy: ExitStack may swallow exceptions
 
     def _publish_parts(self, post: PostRow, fence: Heartbeat, channel: Channel) -> Outcome:
+        in_doubt = bool(post.needs_reconcile)
+        if not in_doubt and not any(p.remote_id for p in post.part_rows):
+            waits = golive.gate(self.settings, self.store, post)
+            if waits is not None:  # its article page is not public yet: nothing is written, it waits
+                return self._settle(post, RetryDecision(Action.RETRY, waits[0]), kind=golive.KIND, message=waits[1])
         draft = self.store.to_draft(post)
         since = post.created_at - RECONCILE_SKEW
-        in_doubt = bool(post.needs_reconcile)
         previous: str | None = None
         url = post.remote_url
         last = len(post.part_rows) - 1

@@ -28,12 +28,18 @@ class Item:
     image: str | None = None
 
 
-def rss(items: Sequence[Item], *, title: str = "Humas Kementerian") -> bytes:
-    """RSS 2.0 the way WordPress writes it: content:encoded, categories, an enclosure."""
+def rss(items: Sequence[Item], *, title: str = "Humas Kementerian", hub: str | None = None,
+        self_url: str | None = None) -> bytes:
+    """RSS 2.0 the way WordPress writes it: content:encoded, categories, an enclosure (and,
+    with ``hub``, the WebSub links a WebSub plugin adds: atom:link rel="hub" and rel="self")."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-           'xmlns:media="http://search.yahoo.com/mrss/"><channel>',
+           'xmlns:media="http://search.yahoo.com/mrss/" xmlns:atom="http://www.w3.org/2005/Atom"><channel>',
            f"<title>{escape(title)}</title><link>https://humas.example.go.id/</link>"]
+    if hub:
+        out.append(f'<atom:link rel="hub" href="{escape(hub)}"/>')
+    if self_url:
+        out.append(f'<atom:link rel="self" href="{escape(self_url)}" type="application/rss+xml"/>')
     for it in items:  # newest first, as WordPress lists them
         out.append("<item>")
         if it.title is not None:

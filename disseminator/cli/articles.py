@@ -20,7 +20,7 @@ FIELD_LABELS = {
     "id": N_("id"), "title": N_("title"), "url": N_("url"), "summary": N_("summary"), "body": N_("body"),
     "image": N_("image"), "image_alt": N_("image_alt"), "gallery": N_("gallery"), "tags": N_("tags"),
     "author": N_("author"), "published": N_("published"), "source": N_("source"), "revision": N_("revision"),
-    "embargo": N_("embargo"),
+    "embargo": N_("embargo"), "fetched_at": N_("fetched"),
 }
 
 
@@ -35,9 +35,12 @@ def article() -> None:
 
 
 @article.command("add", help=_(
-    "Read article files (Markdown with front matter, or JSON) into the database.\n\n"
-    "Every file is checked first; if any is bad, none is added."))
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str), metavar=several(_("PATHS")))
+    "Read article files (Markdown with front matter, or JSON) or web pages (an http(s) URL: "
+    "title, summary, image and text are read from the page) into the database.\n\n"
+    "Every file and page is checked first; if any is bad, none is added. A page added again "
+    "after it changed becomes a new revision."))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str),
+                metavar=several(_("PATH_OR_URL")))
 @click.option("--embargo", metavar=_("WHEN"),
               help=_("Not before: no post of these articles goes out earlier, whatever its schedule says "
                      "('2026-12-01 09:00', 'besok 09:00'); replaces the files' own 'embargo'."))
@@ -104,7 +107,7 @@ def show_(app: App, article_id: int, output: Output) -> None:
         output.emit(data)
         return
     keys = ("id", "title", "url", "summary", "image", "image_alt", "gallery", "tags", "author", "published", "embargo",
-            "source", "revision")
+            "source", "fetched_at", "revision")
     labels = {key: field_label(key) for key in keys}
     width = max(10, *(len(label) for label in labels.values()))
     for key in keys:

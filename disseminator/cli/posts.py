@@ -30,10 +30,10 @@ def _status(code: str) -> str:
 
 def _article_ref() -> str:
     """The metavar of an article named by id or by file: ``(ID | PATH)``."""
-    return "({id} | {path})".format(id=_("ID"), path=_("PATH"))
+    return "({id} | {path} | {url})".format(id=_("ID"), path=_("PATH"), url=_("URL"))
 
 
-@click.command(help=_("Show what each account would post for an article (by id or file), with counts."))
+@click.command(help=_("Show what each account would post for an article (by id, file or web page URL), with counts."))
 @click.argument("ref", metavar=_article_ref(), required=False)
 @click.option("--account", "accounts", multiple=True, metavar=_("NAME"), help=_("Only this account (repeatable). Default: all."))
 @click.option("--post", "post_id", type=int, metavar=_("POST_ID"),

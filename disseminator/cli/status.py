@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from channels.i18n import _, stored
+from channels.i18n import _, ngettext, stored
 
 from .output import Output, output_options, table, wrapped
 
@@ -60,6 +60,14 @@ def status(app: App, output: Output) -> None:
                 account=_("every account") if hold["account"] == ALL else hold["account"],
                 state=labels.get(hold["kind"], hold["kind"]), until=until,
                 reason=stored(hold["reason"] or "-"))))
+        for account, counts in sorted(found.accounts.items()):
+            if counts.get("waiting_golive"):  # a wait, not a problem: they go once the page is up
+                click.echo(wrapped(ngettext(
+                    "{account}: {n} post waits for its article's web page to go live "
+                    "('disseminator queue --account {account}' says which and why)",
+                    "{account}: {n} posts wait for their article's web page to go live "
+                    "('disseminator queue --account {account}' says which and why)",
+                    counts["waiting_golive"]).format(account=account, n=counts["waiting_golive"])))
         for problem in found.problems:
             click.echo(wrapped(_("problem: {what}").format(what=problem)), err=True)
     if found.problems:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..config import Settings
     from ..store import Store
     from .feed_poll import Polled
+    from .websub_server import CallbackServer
 
 log = logging.getLogger("disseminator.feeds")
 
@@ -40,14 +41,27 @@ class FeedLoop:
         self.rounds = 0
         self._last_failure: str | None = None
         self._thread: threading.Thread | None = None
+        #: The WebSub callback server, when ``[feeds] callback_url`` is set.
+        self.callback: CallbackServer | None = None
 
     def start(self) -> None:
+        if self.settings.feeds.callback_url:  # WebSub: hubs push to us (disseminator.ingest.websub)
+            from .websub_server import CallbackServer
+
+            try:
+                self.callback = CallbackServer(self.settings, self.store, on_queued=self.on_queued)
+            except OSError as exc:  # the port is taken: polling still works
+                log.error("websub.listen_failed %s:%s %s", self.settings.feeds.listen_host,
+                          self.settings.feeds.listen_port, exc)
         self._thread = threading.Thread(target=self._loop, name="feeds", daemon=True)
         self._thread.start()
 
     def join(self, timeout: float | None = None) -> None:
         if self._thread is not None:
             self._thread.join(timeout)
+        if self.callback is not None:
+            self.callback.close()
+            self.callback = None
 
     def _loop(self) -> None:
         while not self.stop.is_set():
@@ -79,6 +93,8 @@ class FeedLoop:
                 self._last_failure = key
             return []
         self._last_failure = None
+        if self.settings.feeds.callback_url:
+            self._subscribe(results)
         queued = sum(r.queued for r in results)
         for r in results:
             for line in r.warnings + [line for t in r.taken for line in t["refused"]]:
@@ -91,3 +107,20 @@ class FeedLoop:
         if queued and self.on_queued is not None:
             self.on_queued()
         return results
+
+    def _subscribe(self, results: list[Polled]) -> None:
+        """Note the hubs the feeds just read name, and ask hubs for the subscriptions due
+        (:func:`disseminator.ingest.websub.maintain`); never raises."""
+        from channels.fetch import Fetcher
+
+        from . import websub
+
+        try:
+            for r in results:
+                if r.read:
+                    websub.noticed(self.settings, self.store, r.feed_id, r.url, hub=r.hub, self_url=r.self_url)
+            with Fetcher(self.settings.fetch_policy) as fetcher:
+                for line in websub.maintain(self.settings, self.store, fetcher):
+                    log.warning("websub.subscribe_failed %s", line)
+        except Exception as exc:  # noqa: BLE001 - WebSub must never stop the feeds
+            log.warning("websub.round_failed %s: %s", type(exc).__name__, self.settings.redactor.redact(str(exc))[:300])

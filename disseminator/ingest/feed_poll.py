@@ -67,6 +67,11 @@ class Polled:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     next_poll_at: dt.datetime | None = None
+    #: The document was read (not a 304, not a failure); its WebSub hub and own URL, if it
+    #: names them (the daemon subscribes: disseminator.ingest.websub).
+    read: bool = False
+    hub: str | None = None
+    self_url: str | None = None
 
     @property
     def queued(self) -> int:
@@ -131,6 +136,7 @@ def poll_feed(settings: Settings, store: Store, feed: FeedRow, fetcher: Fetcher)
             doc = parse(got.body, url=got.url, content_type=got.content_type)  # after redirects: relative links
             result.warnings += doc.warnings
             _take_new(settings, store, feed, doc, result)
+            result.read, result.hub, result.self_url = True, doc.hub, doc.self_url
     except (FetchError, UserError) as exc:
         result.error = str(exc) if isinstance(exc, FetchError) else exc.message
     except Exception as exc:  # noqa: BLE001 - a failing feed must never stop the daemon
@@ -157,7 +163,8 @@ def poll_feed(settings: Settings, store: Store, feed: FeedRow, fetcher: Fetcher)
 
 
 def _take_new(settings: Settings, store: Store, feed: FeedRow, doc: Document, result: Polled) -> None:
-    """Every entry of ``doc`` not seen before, oldest first (see the module, step 2)."""
+    """Every entry of ``doc`` not seen before, oldest first (see the module, step 2); a
+    WebSub push is read with it too (disseminator.ingest.websub)."""
     from ..store.feed_models import EntryOutcome
 
     known = feed_state.seen(store, feed.id, [k for e in doc.entries for k in e.keys])

@@ -58,6 +58,9 @@ class Document:
     #: Every entry had the same GUID: they are told apart by link and title instead.
     shared_guid: bool = False
     warnings: list[str] = field(default_factory=list)
+    #: Its WebSub hub (``<link rel="hub">``) and its own URL (``rel="self"``), when it names them.
+    hub: str | None = None
+    self_url: str | None = None
 
 
 def key(text: str) -> str:
@@ -99,8 +102,10 @@ def parse(body: bytes, *, url: str, content_type: str | None = None) -> Document
             keys.append(key("text:" + str(raw.get("summary") or "") + str(raw.get("published") or "")))
         label = title or link or _("entry {n}").format(n=i + 1)
         entries.append(Entry(raw=raw, position=i, keys=tuple(keys), label=label[:120]))
+    links = {str(link.get("rel")): str(link.get("href") or "") for link in reversed(parsed.feed.get("links") or [])}
     return Document(title=parsed.feed.get("title"), entries=_oldest_first(entries), shared_guid=shared,
-                    warnings=warnings)
+                    warnings=warnings, hub=links.get("hub") if _http(links.get("hub")) else None,
+                    self_url=links.get("self") if _http(links.get("self")) else None)
 
 
 def _when(raw: Mapping[str, Any]) -> dt.datetime | None:

@@ -30,6 +30,7 @@ from .engine import make_engine, session_factory
 from .errors import DatabaseError, translated
 from . import record as _record  # its session hooks write the record at commit
 from . import feed_models as _feed_models  # noqa: F401 - the feeds' tables join Base (schema test, migrations)
+from . import websub_models as _websub_models  # noqa: F401 - WebSub's table too
 from .models import (
     ArticleRow,
     AttemptRow,

@@ -35,9 +35,16 @@ def _article_fields(article: Article) -> dict[str, Any]:
         "title": article.title, "url": article.url, "summary": article.summary, "body": article.body,
         "image": article.image, "image_alt": article.image_alt,
         "gallery": [{"url": m.url, "alt": m.alt} for m in article.gallery], "tags": list(article.tags),
-        "author": article.author, "published_at": article.published.isoformat() if article.published else None,
-        "embargo": article.embargo.isoformat() if article.embargo else None,
+        "author": article.author, "published_at": _iso(article.published), "embargo": _iso(article.embargo),
     }
+
+
+def _iso(when: dt.datetime | None) -> str | None:
+    """A time as compared between revisions: in UTC when it has an offset, so the same
+    moment written as +07:00 (a page) and read back as UTC (the database) is no change."""
+    if when is None:
+        return None
+    return (when.astimezone(dt.timezone.utc) if when.tzinfo else when).isoformat()
 
 
 class ArticleStore:
@@ -48,8 +55,10 @@ class ArticleStore:
     def session(self) -> AbstractContextManager[Session]:  # provided by Store
         raise NotImplementedError
 
-    def add_article(self, article: Article, *, source: str | None, content_hash: str) -> ArticleAdded:
+    def add_article(self, article: Article, *, source: str | None, content_hash: str,
+                    fetched_at: dt.datetime | None = None) -> ArticleAdded:
         """Store ``article``: the same content twice is one row (``created`` false).
+        ``fetched_at``: when its web page was read (an article from a file has none).
 
         An article with the same canonical URL but new content becomes the next revision
         of that row (``revised_from`` is the revision it replaced); every revision is kept
@@ -88,6 +97,7 @@ class ArticleStore:
             row.published_at = _aware(article.published)
             row.embargo = _aware(article.embargo)
             row.content_hash = content_hash
+            row.fetched_at = fetched_at
             row.updated_at = now
             s.flush()
             changed = [k for k in fields if before and before.get(k) != fields[k]]

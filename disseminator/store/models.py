@@ -154,6 +154,9 @@ class ArticleRow(Base):
     #: No post of the article goes out before this time, whatever its schedule says (the
     #: claim reads it: :mod:`disseminator.embargo`); None: no embargo.
     embargo: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: When this revision's content was fetched from its web page (``source`` is the page's
+    #: URL: disseminator.ingest); None for an article read from a file.
+    fetched_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class RevisionRow(Base):
@@ -250,6 +253,10 @@ class PostRow(Base):
     part_rows: Mapped[list[PartRow]] = relationship(
         order_by="PartRow.index", lazy="selectin", cascade="all, delete-orphan"
     )
+
+    #: The post's article, only where a query loads it (the claim does, for the go-live
+    #: check: disseminator.ingest.golive); never a query of its own (reading it unloaded raises).
+    article_row: Mapped[ArticleRow | None] = relationship(lazy="raise", viewonly=True)
 
     @property
     def parts(self) -> list[str]:

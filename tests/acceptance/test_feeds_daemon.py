@@ -36,7 +36,11 @@ def test_the_daemon_takes_a_new_entry_and_publishes_it_once(tmp_path: Path, sand
     path = write_config(tmp_path, sandbox_url=sandbox.url, database=db_url)
     assert run_cli(["--config", str(path), "init"]).code == 0
     with feed_server() as pub:
-        url = pub.put("/feed/", rss([_item(2), _item(1)]))
+        for n in (1, 2):  # each entry's page is up, so the go-live check lets its posts go
+            title = _item(n).title
+            pub.put(f"/berita/{n}", f"<html><head><title>{title} - Humas</title></head><body><h1>{title}</h1>"
+                    "</body></html>".encode(), kind="text/html; charset=utf-8")
+        url = pub.put("/feed/", rss([_item(n, link=f"{pub.base}/berita/{n}") for n in (2, 1)]))
         added = run_cli(["--config", str(path), "feeds", "add", url, "--account", "sandbox_x", "--account",
                          "sandbox_fb", "--backfill", "1", "--every", "10s"])
         assert added.code == 0, added.err
@@ -61,3 +65,4 @@ def test_the_daemon_takes_a_new_entry_and_publishes_it_once(tmp_path: Path, sand
     posts = sandbox.posts()
     assert sorted(p["network"] for p in posts) == ["facebook", "x"]
     assert all("nomor 2" in (p.get("text") or p.get("message") or "") for p in posts), posts
+    assert len(pub.hits("/berita/2")) >= 1  # the go-live check asked the entry's page before posting

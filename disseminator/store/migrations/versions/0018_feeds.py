@@ -6,7 +6,7 @@ twice).  ``feeds.next_poll_at`` is also the poll's lease: a daemon takes a feed 
 it forward in one guarded UPDATE (disseminator/ingest/feed_state.py).
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0016"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
