@@ -47,8 +47,9 @@ def list_officers(app: App, output: Output) -> None:
 @click.argument("name", metavar=_("NAME"))
 @click.option("--password-stdin", "from_stdin", is_flag=True,
               help=_("Read the password from the first line of standard input (for scripts)."))
+@output_options(json_help=_("Print {fields}.").format(fields='{"officer", "web_password"}'))
 @click.pass_obj
-def passwd(app: App, name: str, from_stdin: bool) -> None:
+def passwd(app: App, name: str, from_stdin: bool, output: Output) -> None:
     from ..errors import UserError
     from ..passwords import check_strength, set_password
 
@@ -63,6 +64,9 @@ def passwd(app: App, name: str, from_stdin: bool) -> None:
                                 value_proc=_strong)
     check_strength(password)
     set_password(app.settings, app.store, name, password)
+    if output.structured:
+        output.emit({"officer": name, "web_password": True})
+        return
     click.echo(_("Password set for officer {name}; their open web logins have ended.").format(name=name))
 
 

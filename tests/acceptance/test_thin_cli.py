@@ -24,7 +24,7 @@ from tests.helpers import REPO, run_cli
 
 PACKAGE = REPO / "disseminator"
 #: Commands that print no data: they run until stopped, or are a show of their own.
-NO_OUTPUT = {"daemon", "sandbox", "demo"}
+NO_OUTPUT = {"daemon", "sandbox", "demo", "web"}
 #: The console entry point: the one module that may hand a status to sys.exit.
 ENTRY_POINT = PACKAGE / "__main__.py"
 

@@ -47,6 +47,10 @@ def test_officers_passwd_sets_a_password_the_web_page_accepts(tmp_path: Path, sa
         m.setattr("sys.stdin", io.StringIO("pendek\n"))
         short = run_cli(["--config", str(config), "officers", "passwd", "approver", "--password-stdin"])
     assert short.code == 1 and "at least 10 characters" in short.err
+    with monkeypatch.context() as m:
+        m.setattr("sys.stdin", io.StringIO("sandi-lain-untuk-locked\n"))
+        done = run_cli(["--config", str(config), "officers", "passwd", "locked", "--password-stdin", "--json"])
+    assert done.code == 0 and done.json() == {"officer": "locked", "web_password": True}, done.err
     unknown = run_cli(["--config", str(config), "officers", "passwd", "siapa", "--password-stdin"])
     assert unknown.code == 1 and "unknown officer 'siapa'" in unknown.err
     # The database keeps an argon2 hash, never the password.
