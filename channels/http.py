@@ -39,6 +39,9 @@ OFFICIAL_API = (
     "https://api.x.com",
     "https://upload.twitter.com",
     "https://graph.facebook.com",
+    # Threads answers on both hosts (developers.facebook.com/docs/threads/overview).
+    "https://graph.threads.net",
+    "https://graph.threads.com",
 )
 DEFAULT_TIMEOUT = 30.0
 
