@@ -1,6 +1,7 @@
 """The sandbox as one WSGI application: faults first, then X, Graph or the control API.
 
-Order for a network call: the latency fault, a scripted ``next`` error, a random 5xx
+Threads is served under ``/threads`` (an account's ``base_url`` ends in it).  Order for
+a network call: the latency fault, a scripted ``next`` error, a random 5xx
 (``error_rate``), then the real handler.  When a ``lose_response`` fault matches, the
 handler runs (the write lands and is stored) and the connection is then closed without
 an answer, as when a proxy or the network drops a response.
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from disseminator.sandbox import control, graph, x
+from disseminator.sandbox import control, graph, threads, x
 from disseminator.sandbox.core import Sandbox
 from disseminator.sandbox.faults import scripted_error
 
@@ -35,8 +36,14 @@ class SandboxApp(Sandbox):
         path = request.path
         if path.startswith(("/_sandbox", "/media/")) or path == "/":
             return control.handle(self, request), False
-        network = "x" if path.startswith(("/2/", "/1.1/")) else "graph"
-        paths = (path, graph.split_version(path)[1]) if network == "graph" else (path,)
+        paths: tuple[str, ...]
+        if path.startswith(threads.PREFIX + "/"):
+            network = "threads"
+            inner = path[len(threads.PREFIX):]
+            paths = (path, inner, graph.split_version(inner)[1])
+        else:
+            network = "x" if path.startswith(("/2/", "/1.1/")) else "graph"
+            paths = (path, graph.split_version(path)[1]) if network == "graph" else (path,)
         if self.faults.latency_ms:
             time.sleep(self.faults.latency_ms / 1000)
         if entry := self.faults.take_next(network, request.method, paths):
@@ -46,7 +53,8 @@ class SandboxApp(Sandbox):
             response, lose = failure, False
         else:
             lose = self.faults.take_lose(network, request.method, paths)
-            response = x.handle(self, request) if network == "x" else graph.handle(self, request)
+            handler = {"x": x.handle, "graph": graph.handle, "threads": threads.handle}[network]
+            response = handler(self, request)
         if network == "graph":
             response.headers["facebook-api-version"] = graph.served_version(path)
         if self.faults.latency_ms:

@@ -23,6 +23,9 @@ class SandboxCredentials:
     fb_page_token: str = "sandbox-page-token"
     ig_user_id: str = "17841400000000001"
     ig_username: str = "sandbox.humas"
+    threads_user_id: str = "25000000000000001"
+    threads_username: str = "sandbox.humas"
+    threads_token: str = "sandbox-threads-token"
 
 
 DEFAULT = SandboxCredentials()

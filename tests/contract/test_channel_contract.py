@@ -9,7 +9,8 @@ from disseminator.registry import channel_names
 from tests.contract.conftest import CHANNELS, WRITE, Env, later, sandbox_account, sandbox_settings
 
 #: Channels whose network has no "duplicate" answer to reconcile from, and why.
-NO_DUPLICATE_ANSWER = {"instagram": "Instagram publishing has no duplicate-content error"}
+NO_DUPLICATE_ANSWER = {"instagram": "Instagram publishing has no duplicate-content error",
+                       "threads": "the Threads API documents no duplicate-content error"}
 
 
 def test_the_suite_runs_every_installed_channel() -> None:
@@ -89,7 +90,7 @@ def test_rate_limit_waits_for_the_reset_without_counting_a_failure(env: Env, acc
 def test_rejection_fails_the_post_with_the_networks_message(env: Env, account: str) -> None:
     pid = env.queue_one(account)
     body = {"status": 400, "count": 1}
-    if WRITE[account]["network"] == "graph":
+    if WRITE[account]["network"] in ("graph", "threads"):  # Graph-style error objects
         body.update(graph_code=100)
     env.sandbox.set_faults({"next": [{**WRITE[account], **body}]})
     report = env.worker().run_due()
