@@ -114,7 +114,7 @@ class ThreadsChannel(Channel):
     def _thread(self, text: str, link: str | None, warnings: list[str]) -> tuple[str, ...]:
         """``text`` as numbered parts of at most 500 as Threads counts, or () when it needs
         more than allowed.  The splitter measures X's way (a URL as 23, an emoji as 2), so
-        the limit it is given shrinks by what a part was over until every part fits."""
+        the limit it is given shrinks in proportion to the longest part until every part fits."""
         from .thread import TooManyParts, split_thread
 
         most = int(self.account.get("thread_max_parts", 5))
@@ -129,12 +129,12 @@ class ThreadsChannel(Channel):
                 return ()
             except ValueError:
                 return ()
-            over = max(threads_length(p) for p in parts) - MAX_TEXT
-            if over <= 0:
+            longest = max(threads_length(p) for p in parts)
+            if longest <= MAX_TEXT:
                 if len(parts) > 1:
                     warnings.append(_("split into a thread of {n} parts").format(n=len(parts)))
                 return tuple(parts)
-            limit -= over
+            limit = min(limit - 1, limit * MAX_TEXT // longest)
         return ()
 
     def validate(self, draft: Draft) -> None:

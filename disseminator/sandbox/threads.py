@@ -163,7 +163,7 @@ def _get_node(sb: Sandbox, request: Request, node: str) -> Response:
         if container is not None:
             fields = requested_fields(request, ("id",), ("id", "status", "error_message"), "ThreadsMediaContainer")
             values = {"id": node, "status": _status(sb, container), "error_message": container.get("error")}
-            return graph_ok({k: values[k] for k in fields if values[k] is not None})
+            return graph_ok({k: values[k] for k in ("id", *fields) if values[k] is not None})  # id always, as Meta's
     post = sb.state.find_post("threads", node)
     if post is None:
         raise _gone(node, "GET")
