@@ -289,7 +289,7 @@ def _publish(sb: Sandbox, request: Request) -> Response:
             "media": [i["image_url"] for i in items if i.get("image_url")],
             "url": f"https://www.threads.net/@{sb.options.credentials.threads_username}/post/{shortcode}",
             "extra": {"container_id": creation_id, "shortcode": shortcode, "media_type": kind,
-                      "alt_text": [i.get("alt_text") for i in items]},
+                      "alt_text": None if container["kind"] == "CAROUSEL" else container.get("alt_text")},
         })
     return graph_ok({"id": media_id})
 
