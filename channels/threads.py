@@ -255,6 +255,21 @@ class ThreadsChannel(Channel):
         return LivePost(remote_id=media_id, text=str(item.get("text") or ""), url=self._url(media_id, item.get("permalink")),
                         created_at=graph.graph_time(str(item.get("timestamp") or "")))
 
+    def metrics(self, remote_id: str) -> dict[str, int]:
+        """``GET /{threads-media-id}/insights?metric=views,likes,replies,reposts,quotes,shares``
+        (the token needs ``threads_manage_insights``); see :mod:`channels.engagement`."""
+        from .engagement import TH_METRICS, from_threads
+
+        api = self.api()
+        answer = api.call("GET", f"{remote_id}/insights", {"metric": ",".join(TH_METRICS)}, write=False, expect="data")
+        try:
+            return from_threads(answer)
+        except (KeyError, ValueError):
+            from .threads_errors import threads_error
+
+            raise threads_error(api.session.last_response, None, write=False, redactor=api.session.redactor,
+                                expected="data") from None
+
     def unpublish_part(self, remote_id: str) -> bool:
         """``DELETE /{threads-media-id}``: ``{"success": true, "deleted_id": ...}`` (100 a
         day per profile; the token needs ``threads_delete``).  Gone already: False."""

@@ -6,7 +6,8 @@ containers; ``reply_to_id`` makes it a reply), which is IN_PROGRESS for
 ``--container-delay`` seconds and then FINISHED (or ERROR with an ``error_message``);
 ``POST /{user}/threads_publish`` makes a FINISHED container public, within 250 posts
 per rolling 24 hours.  Reads: the profile (``/me``), a container's status, a post,
-``/{user}/threads`` (top-level posts), ``/{user}/replies``, ``threads_publishing_limit``
+``/{user}/threads`` (top-level posts), ``/{user}/replies``, ``threads_publishing_limit``,
+``/{media}/insights``
 and ``/debug_token``; ``DELETE /{media}`` deletes a post.  Errors are Graph's error
 object with ``type`` THApiException.
 """
@@ -125,6 +126,10 @@ def _route(sb: Sandbox, request: Request, parts: list[str], *, can_write: bool) 
                                                            "quota_duration": QUOTA_WINDOW}}
             return graph_ok({"data": [{k: values[k] for k in fields}]})
     if len(parts) == 2 and node != creds.threads_user_id:
+        if parts[1] == "insights" and method == "GET" and (post := sb.state.find_post("threads", node)) is not None:
+            from disseminator.sandbox.metrics import threads_insights
+
+            return threads_insights(sb, request, post)
         raise _gone(node, method)
     raise _error(2500, f"Unknown path components: /{'/'.join(parts[1:])}")
 

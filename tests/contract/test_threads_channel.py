@@ -125,3 +125,15 @@ def test_an_expired_token_needs_attention_and_its_expiry_is_read(env: Env) -> No
                   json={"token": DEFAULT.threads_token, "reason": "expired"}, timeout=5).raise_for_status()
     check = env.cli("accounts", "check", "sandbox_threads")
     assert check.code == 1 and "NEEDS ATTENTION" in check.out
+
+
+def test_engagement_figures_are_read_from_the_posts_insights(env: Env) -> None:
+    env.queue_one("sandbox_threads")
+    assert [o.status for o in env.worker().run_due().outcomes] == ["published"]
+    [post] = env.posts_on("sandbox_threads")
+    channel = make_channel(load_settings(env.config).account("sandbox_threads"))
+    got = channel.metrics(post["id"])
+    assert set(got) == {"views", "likes", "comments", "shares", "quotes"} and all(isinstance(v, int) for v in got.values())
+    answer = _api(env, f"{post['id']}/insights", metric="likes,replies,reposts,quotes,shares")
+    values = {e["name"]: e["values"][0]["value"] for e in answer["data"]}
+    assert got["comments"] == values["replies"] and got["shares"] == values["reposts"] + values["quotes"] + values["shares"]

@@ -83,3 +83,12 @@ def test_the_token_never_reaches_the_message() -> None:
     body = th_error(100, "Invalid parameter access_token=sekret-threads-token")
     err = threads_error(answer(400, body), None, write=False, redactor=Redactor(["sekret-threads-token"]))
     assert "sekret-threads-token" not in err.message
+
+
+def test_insights_read_into_the_common_names() -> None:
+    from channels.engagement import from_threads
+
+    answer = {"data": [{"name": n, "period": "lifetime", "values": [{"value": v}], "id": f"1/insights/{n}/lifetime"}
+                       for n, v in (("views", 900), ("likes", 40), ("replies", 7), ("reposts", 3), ("quotes", 2))]}
+    assert from_threads(answer) == {"views": 900, "likes": 40, "comments": 7, "quotes": 2, "shares": 5}
+    assert from_threads({"data": []}) == {}  # a figure not given is left out, never 0
