@@ -70,7 +70,7 @@ base_url = "{url}"
 ig_user_id = "{SB.ig_user_id}"
 access_token = "{SB.fb_page_token}"
 
-[accounts.sandbox_threads]
+[accounts.sandbox_th]
 channel = "threads"
 base_url = "{url}/threads"
 threads_user_id = "{SB.threads_user_id}"

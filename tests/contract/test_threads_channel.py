@@ -55,10 +55,10 @@ def _api(env: Env, path: str, **params: str) -> Any:
 
 
 def test_from_the_cli_scheduled_run_due_published_checked_and_unpublished(env: Env) -> None:
-    pid = env.queue_one("sandbox_threads")
+    pid = env.queue_one("sandbox_th")
     ran = env.cli("run-due")
     assert ran.code == 0, ran.err
-    [post] = env.posts_on("sandbox_threads")
+    [post] = env.posts_on("sandbox_th")
     shown = env.cli("post", "show", str(pid), "--json").json()
     assert shown["status"] == "published" and shown["remote_ids"] == [post["id"]]
     assert post["text"].startswith("Kunjungan kerja nomor 1 ke daerah") and "#KunjunganKerja" in post["text"]
@@ -66,11 +66,11 @@ def test_from_the_cli_scheduled_run_due_published_checked_and_unpublished(env: E
     row = env.worker().store.post(pid)
     assert post["media"] == [row.media[0]["url"]] and post["media"][0].startswith(f"{env.sandbox.url}/media/")  # type: ignore[attr-defined]
     assert _api(env, post["id"], fields="alt_text")["alt_text"] == "Foto kegiatan"
-    check = env.cli("accounts", "check", "sandbox_threads")
+    check = env.cli("accounts", "check", "sandbox_th")
     assert check.code == 0 and f"@{DEFAULT.threads_username}" in check.out and "249/250" in check.out, check.out
     gone = env.cli("unpublish", str(pid), "--reason", "salah foto")
     assert gone.code == 0, gone.err
-    assert env.posts_on("sandbox_threads") == []
+    assert env.posts_on("sandbox_th") == []
     assert [d["id"] for d in env.sandbox.deleted()] == [post["id"]]  # type: ignore[attr-defined]
 
 
@@ -95,10 +95,10 @@ def test_a_thread_goes_out_as_replies_and_a_lost_reply_is_found_not_reposted(env
 
     first = Worker(settings, Store(settings.database), worker_id="w1", channel_factory=factory).run_due()
     assert [o.status for o in first.outcomes] == ["scheduled"]
-    assert len(env.posts_on("sandbox_threads")) == 2  # part 1, and part 2 whose answer was lost
+    assert len(env.posts_on("sandbox_th")) == 2  # part 1, and part 2 whose answer was lost
     second = env.worker().run_due(now=later(60))
     assert [o.status for o in second.outcomes] == ["published"]
-    posts = env.posts_on("sandbox_threads")
+    posts = env.posts_on("sandbox_th")
     assert [p["text"] for p in posts] == preview_parts  # each part exactly once, in order
     assert [p["in_reply_to"] for p in posts] == [None, *[p["id"] for p in posts[:-1]]]
     shown = env.cli("post", "show", str(pid), "--json").json()
@@ -107,31 +107,31 @@ def test_a_thread_goes_out_as_replies_and_a_lost_reply_is_found_not_reposted(env
 
 
 def test_a_lease_lost_in_the_container_wait_publishes_nothing_then_exactly_once(env: Env) -> None:
-    pid = env.queue_one("sandbox_threads")
+    pid = env.queue_one("sandbox_th")
     clock = FakeClock(later(1))
     outcome = _worker(env, clock, stall="_container").publish(_claim(env, clock))
     assert outcome.status == "lost"
-    assert env.posts_on("sandbox_threads") == []  # containers were made, nothing public
+    assert env.posts_on("sandbox_th") == []  # containers were made, nothing public
     report = _worker(env, clock).run_due()
     assert report.recovered == [pid] and [o.status for o in report.outcomes] == ["published"]
-    assert len(env.posts_on("sandbox_threads")) == 1
+    assert len(env.posts_on("sandbox_th")) == 1
 
 
 def test_an_expired_token_needs_attention_and_its_expiry_is_read(env: Env) -> None:
-    channel = make_channel(load_settings(env.config).account("sandbox_threads"))
+    channel = make_channel(load_settings(env.config).account("sandbox_th"))
     expiry = channel.token_expiry()
     assert expiry is not None and dt.timedelta(days=59) < expiry - dt.datetime.now(dt.timezone.utc) <= dt.timedelta(days=60)
     requests.post(f"{env.sandbox.url}/_sandbox/tokens/revoke",  # type: ignore[attr-defined]
                   json={"token": DEFAULT.threads_token, "reason": "expired"}, timeout=5).raise_for_status()
-    check = env.cli("accounts", "check", "sandbox_threads")
+    check = env.cli("accounts", "check", "sandbox_th")
     assert check.code == 1 and "NEEDS ATTENTION" in check.out
 
 
 def test_engagement_figures_are_read_from_the_posts_insights(env: Env) -> None:
-    env.queue_one("sandbox_threads")
+    env.queue_one("sandbox_th")
     assert [o.status for o in env.worker().run_due().outcomes] == ["published"]
-    [post] = env.posts_on("sandbox_threads")
-    channel = make_channel(load_settings(env.config).account("sandbox_threads"))
+    [post] = env.posts_on("sandbox_th")
+    channel = make_channel(load_settings(env.config).account("sandbox_th"))
     got = channel.metrics(post["id"])
     assert set(got) == {"views", "likes", "comments", "shares", "quotes"} and all(isinstance(v, int) for v in got.values())
     answer = _api(env, f"{post['id']}/insights", metric="likes,replies,reposts,quotes,shares")
