@@ -27,7 +27,7 @@ from channels.base import Draft
 from channels.i18n import N_, _, ngettext
 
 from .errors import UserError
-from .states import Edge, Guard, InvalidTransition, edge
+from .states import Edge, Guard, InvalidTransition, edge, label
 from .store import EventRow, PartRow, PartState, PostRow, PostStatus, Store, text_hash
 
 S = PostStatus
@@ -398,7 +398,7 @@ def revive(store: Store, post_id: int, *, when: dt.datetime) -> PostRow:
     if moved:
         return store.post(post_id)
     raise UserError(_("post {id} is {status}; only a failed post can be sent again").format(
-        id=post_id, status=store.post(post_id).status))
+        id=post_id, status=label(store.post(post_id).status)))
 
 
 def edit(store: Store, post_id: int, parts: Sequence[str], *, draft: Draft | None = None,

@@ -30,13 +30,14 @@ def test_every_post_lands_exactly_once_under_faults(cli, config: Path, sandbox, 
     assert cli("article", "add", *paths).code == 0
     for i in range(1, 7):
         assert cli("schedule", str(i), "--now").code == 0
-    expected = 18
+    expected = 24  # six articles on four networks
     sandbox.set_faults({
         "seed": seed,
         "error_rate": 0.25,
         "lose_response": [{"network": "x", "path": "/2/tweets", "count": 2},
                           {"network": "graph", "path": "*/feed", "count": 2},
-                          {"network": "graph", "path": "*/media_publish", "count": 2}],
+                          {"network": "graph", "path": "*/media_publish", "count": 2},
+                          {"network": "threads", "path": "*/threads_publish", "count": 2}],
     })
     settings = load_settings(config)
     store = Store(settings.database)
@@ -50,7 +51,7 @@ def test_every_post_lands_exactly_once_under_faults(cli, config: Path, sandbox, 
         for t in threads:
             t.join(timeout=120)
         # Rate-limit holds would make the test wait for real time: lift them between rounds.
-        for account in ("sandbox_x", "sandbox_fb", "sandbox_ig"):
+        for account in ("sandbox_x", "sandbox_fb", "sandbox_ig", "sandbox_th"):
             holds.lift(store, account, HoldKind.RATE_LIMIT)
         if store.count_posts("published") + store.count_posts("failed") == expected:
             break
