@@ -12,6 +12,10 @@ add them up across networks without knowing any of them::
     quotes      quote_count                  -                              -
     saved       -                            -                              saved
 
+Threads media insights (``GET /{threads-media-id}/insights``, docs/threads/insights):
+likes = likes, comments = replies, shares = reposts + quotes + shares (as X's retweets
+and quotes), views = views, quotes = quotes.
+
 A figure the network does not give is left out (never guessed as 0).  Each reader raises
 :class:`ValueError` on an answer of another shape; the channel maps that to its error tree.
 """
@@ -25,6 +29,8 @@ from typing import Any
 ENGAGEMENT = ("likes", "comments", "shares")
 #: Instagram's media insights asked for (Meta's names since 2025).
 IG_METRICS = ("views", "reach", "likes", "comments", "saved", "shares")
+#: Threads media insights asked for (docs/threads/insights).
+TH_METRICS = ("views", "likes", "replies", "reposts", "quotes", "shares")
 #: Facebook Page post insights asked for (the replacements of post_impressions*, 2025).
 FB_INSIGHTS = ("post_media_view", "post_total_media_view_unique")
 #: The fields of a Page post read for its reactions, comments and shares.
@@ -77,6 +83,17 @@ def from_instagram(insights: Mapping[str, Any]) -> dict[str, int]:
     """The figures of ``GET /{media-id}/insights?metric=...`` (:data:`IG_METRICS`)."""
     values = _insights(insights)
     return {k: v for k, v in values.items() if k in IG_METRICS}
+
+
+def from_threads(insights: Mapping[str, Any]) -> dict[str, int]:
+    """The figures of ``GET /{threads-media-id}/insights?metric=...`` (:data:`TH_METRICS`)."""
+    values = _insights(insights)
+    out = {"views": values.get("views"), "likes": values.get("likes"), "comments": values.get("replies"),
+           "quotes": values.get("quotes")}
+    shared = [values[k] for k in ("reposts", "quotes", "shares") if k in values]
+    if shared:
+        out["shares"] = sum(shared)
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def _insights(answer: Mapping[str, Any]) -> dict[str, int]:

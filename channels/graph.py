@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import requests
 
-from .base import Account, Channel, ChannelError, Context, Pace
+from .base import Account, Channel, ChannelError, Context, Pace, Rejected, Transient
 from .clock import SYSTEM, Clock
 from .graph_errors import app_usage, as_int, graph_error, usage_entries
 from .http import Session, is_transport, last_headers, make_session
@@ -190,3 +190,72 @@ def data_items(answer: Any) -> list[Any]:
     """The ``data`` list of a Graph list answer (an empty list is an answer too: ``[]``)."""
     data = answer.get("data") if isinstance(answer, dict) else None
     return data if isinstance(data, list) else []
+
+
+def _quota(answer: Any) -> tuple[int, int, dt.timedelta] | None:
+    """(total, used, window) of a publishing-limit answer, or None when it does not say."""
+    try:
+        data = (answer.get("data") or [{}])[0]
+        config = data.get("config") or {}
+        total, used = int(config["quota_total"]), int(data.get("quota_usage", 0))
+        window = dt.timedelta(seconds=int(config.get("quota_duration") or 86400))
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return None
+    return total, used, window
+
+
+def publishing_quota(answer: Any, *, now: dt.datetime, reason: str) -> Pace | None:
+    """The pace a publishing-limit answer tells: Instagram's ``content_publishing_limit``
+    and Threads' ``threads_publishing_limit`` share the shape ``{"data": [{"quota_usage":
+    n, "config": {"quota_total": t, "quota_duration": seconds}}]}``.  ``reason`` is a
+    marked msgid with ``{total}``.  None when the answer does not say."""
+    found = _quota(answer)
+    if found is None:
+        return None
+    total, used, window = found
+    return Pace(remaining=max(total - used, 0), window=window, said_at=now, reason=reason.format(total=total))
+
+
+def describe_quota(answer: Any) -> str | None:
+    """"N/T posts left in 24 hours" from a publishing-limit answer, or None."""
+    found = _quota(answer)
+    if found is None:
+        return None
+    total, used, _window = found
+    return _("{left}/{total} posts left in 24 hours").format(left=max(total - used, 0), total=total)
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two post texts are the same but for runs of white space (networks trim
+    and fold them), which is how a published post is recognised (reconciliation)."""
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def wait_for_container(
+    container: str,
+    read: Callable[[], tuple[str | None, str | None]],
+    *,
+    clock: Clock,
+    interval: float,
+    timeout: float,
+    failed: str,
+    slow: str,
+) -> None:
+    """Poll a media container (Instagram's and Threads' publishing both make one first)
+    until it is FINISHED (or PUBLISHED already).  ``read`` answers (status, detail).
+
+    Raises :class:`Rejected` with ``failed`` (formatted with ``status``) when it is ERROR
+    or EXPIRED, :class:`Transient` with ``slow`` (formatted with ``container`` and ``code``) when it is
+    still not ready after ``timeout`` seconds: a container is never a post, so trying
+    again makes a new one and nothing is published twice.
+    """
+    deadline = clock.monotonic() + timeout
+    while True:
+        code, detail = read()
+        if code in ("FINISHED", "PUBLISHED"):
+            return
+        if code in ("ERROR", "EXPIRED"):
+            raise Rejected(failed.format(status=detail or code))
+        if clock.monotonic() > deadline:
+            raise Transient(slow.format(container=container, code=code))
+        clock.sleep(interval)

@@ -40,6 +40,9 @@ OFFICIAL_API = (
     "https://upload.twitter.com",
     "https://graph.facebook.com",
     "https://api.telegram.org",
+    # Threads answers on both hosts (developers.facebook.com/docs/threads/overview).
+    "https://graph.threads.net",
+    "https://graph.threads.com",
 )
 DEFAULT_TIMEOUT = 30.0
 

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from . import graph
-from .base import Account, AccountCheck, Article, ChannelError, Context, Draft, LivePost, Pace, Receipt, Rejected, Transient
+from .base import Account, AccountCheck, Article, ChannelError, Context, Draft, LivePost, Pace, Receipt, Rejected
 from .http import web_url
 from .i18n import N_, _
 
@@ -138,24 +138,19 @@ class InstagramChannel(graph.GraphChannel):
 
     def _wait(self, container: str) -> None:
         """Poll the container until FINISHED; Meta suggests at most every few seconds."""
-        interval = float(self.account.get("poll_seconds", 3))
-        # Well inside the worker's lease (15 minutes), so nobody else takes the post over.
-        clock = self.clock  # the context's: tests pass a FakeClock and wait for nothing
-        deadline = clock.monotonic() + float(self.account.get("poll_timeout", 180))
-        while True:
+        def read() -> tuple[str | None, str | None]:
             state = self.call(lambda: self.graph().get_object(container, fields="status_code,status"), write=False)
-            code = state.get("status_code")
-            if code in ("FINISHED", "PUBLISHED"):
-                return
-            if code in ("ERROR", "EXPIRED"):
-                raise Rejected(_("Instagram could not prepare the image: {status}").format(status=state.get("status") or code))
-            if clock.monotonic() > deadline:
-                raise Transient(_("Instagram media container {container} still {code} after waiting").format(
-                    container=container, code=code))
-            clock.sleep(interval)
+            return state.get("status_code"), state.get("status")
+
+        # Well inside the worker's lease (15 minutes), so nobody else takes the post over;
+        # the context's clock: tests pass a FakeClock and wait for nothing.
+        graph.wait_for_container(
+            container, read, clock=self.clock, interval=float(self.account.get("poll_seconds", 3)),
+            timeout=float(self.account.get("poll_timeout", 180)),
+            failed=_("Instagram could not prepare the image: {status}"),
+            slow=_("Instagram media container {container} still {code} after waiting"))
 
     def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
-        wanted = " ".join(draft.parts[index].split())
         items = self.call(
             lambda: list(
                 self.graph().get_all_connections(
@@ -165,22 +160,17 @@ class InstagramChannel(graph.GraphChannel):
             write=False,
         )
         for item in items:
-            if " ".join(str(item.get("caption", "")).split()) == wanted:
+            if graph.same_text(str(item.get("caption", "")), draft.parts[index]):
                 return Receipt(remote_id=str(item["id"]), remote_url=self._url(str(item["id"]), item.get("permalink")))
         return None
 
     def check(self) -> AccountCheck:
         g = self.graph()
         user = self.call(lambda: g.get_object(self.ig_user_id, fields="id,username"), write=False, expect="id")
-        quota = None
         limit = self.call(
             lambda: g.get_connections(self.ig_user_id, "content_publishing_limit", fields="config,quota_usage"), write=False
         )
-        data = (limit.get("data") or [{}])[0]
-        total = (data.get("config") or {}).get("quota_total")
-        if total is not None:
-            quota = _("{left}/{total} posts left in 24 hours").format(left=int(total) - int(data.get("quota_usage", 0)),
-                                                                     total=total)
+        quota = graph.describe_quota(limit)
         # Instagram fetches every image from media.public_base_url: one not served there
         # fails every post with error 9004, so the check fetches one as Instagram would.
         from .media.fetch import check_served
@@ -207,14 +197,9 @@ class InstagramChannel(graph.GraphChannel):
         try:
             answer = self.call(lambda: g.get_connections(self.ig_user_id, "content_publishing_limit",
                                                          fields="config,quota_usage"), write=False)
-            data = (answer.get("data") or [{}])[0]
-            config = data.get("config") or {}
-            total, used = int(config["quota_total"]), int(data.get("quota_usage", 0))
-            window = dt.timedelta(seconds=int(config.get("quota_duration") or 86400))
-        except (ChannelError, KeyError, TypeError, ValueError, IndexError, AttributeError):
+        except ChannelError:
             return None  # the quota cannot be read: not known, and the publish error 9 still holds
-        return Pace(remaining=max(total - used, 0), window=window, said_at=self.clock.now(),
-                    reason=N_("Instagram allows {total} posts per 24 hours").format(total=total))
+        return graph.publishing_quota(answer, now=self.clock.now(), reason=N_("Instagram allows {total} posts per 24 hours"))
 
     def metrics(self, remote_id: str) -> dict[str, int]:
         """``GET /{media-id}/insights?metric=views,reach,likes,comments,saved,shares``

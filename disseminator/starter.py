@@ -40,6 +40,10 @@ REAL_ACCOUNTS = """
 # channel = "telegram"
 # bot_token = "${TELEGRAM_BOT_TOKEN}"        # from @BotFather; the bot is an admin of the channel
 # chat_id = "@humas_kanal"                 # or the channel's numeric id, -100...
+# [accounts.humas_threads]
+# channel = "threads"
+# threads_user_id = "25000000000000000"
+# access_token = "${THREADS_TOKEN}"      # long-lived: 60 days, refresh before then
 """
 
 
@@ -82,6 +86,12 @@ channel = "telegram"
 base_url = "{url}/telegram"
 bot_token = "{SB.telegram_bot_token}"
 chat_id = "{SB.telegram_channel}"
+
+[accounts.sandbox_th]
+channel = "threads"
+base_url = "{url}/threads"
+threads_user_id = "{SB.threads_user_id}"
+access_token = "{SB.threads_token}"
 """
 
 

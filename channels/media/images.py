@@ -42,7 +42,7 @@ def prepare(
     warnings: list[str],
     required: bool,
 ) -> tuple[Media, ...]:
-    """``images`` checked, prepared for ``network`` ("x", "facebook" or "instagram") and stored.
+    """``images`` checked, prepared for ``network`` ("x", "facebook", "instagram" or "threads") and stored.
 
     Each returned :class:`Media` names its prepared file and digest.  Without a context
     (a library caller with no media folder), images are passed through unchecked and
@@ -83,13 +83,15 @@ def prepare(
             kept.append(_stored(prepared, item, context))
     finally:
         fetcher.close()
-    if network == "instagram" and kept and not context.media_base_url:
-        warnings.append(_("media.public_base_url is not set: Instagram gets the original images"))
+    if network in ("instagram", "threads") and kept and not context.media_base_url:
+        warnings.append(_("media.public_base_url is not set: {network} gets the original images").format(
+            network=_label(network)))
     return tuple(kept)
 
 
 def _label(network: str) -> str:
-    return {"x": "X", "facebook": "Facebook", "instagram": "Instagram", "telegram": "Telegram"}.get(network, network)
+    return {"x": "X", "facebook": "Facebook", "instagram": "Instagram", "telegram": "Telegram",
+            "threads": "Threads"}.get(network, network)
 
 
 def _stored(prepared: PreparedImage, item: Media, context: Context) -> Media:
@@ -109,7 +111,9 @@ def _preparer(network: str, account: Account) -> Callable[[bytes, str], Prepared
     from . import ImageError, prepare_for_instagram, prepare_for_x
     from .fetch import mb
 
-    if network == "instagram":
+    if network in ("instagram", "threads"):
+        # Threads takes JPEG or PNG up to 8 MB; Instagram's JPEG (aspect 4:5 to 1.91:1,
+        # padded) is a subset of what it accepts, and one prepared copy suits both.
         background = str(account.get("image_background", "#FFFFFF"))
         return lambda data, source: prepare_for_instagram(data, background=background, source=source)
     if network == "facebook":

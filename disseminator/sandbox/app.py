@@ -1,7 +1,8 @@
 """The sandbox as one WSGI application: faults first, then X, Graph, Telegram (``/telegram``)
 or the control API.
 
-Order for a network call: the latency fault, a scripted ``next`` error, a random 5xx
+Threads is served under ``/threads`` (an account's ``base_url`` ends in it).  Order for
+a network call: the latency fault, a scripted ``next`` error, a random 5xx
 (``error_rate``), then the real handler.  When a ``lose_response`` fault matches, the
 handler runs (the write lands and is stored) and the connection is then closed without
 an answer, as when a proxy or the network drops a response.
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from disseminator.sandbox import control, graph, plugins, telegram, x
+from disseminator.sandbox import control, graph, plugins, telegram, threads, x
 from disseminator.sandbox.core import Sandbox
 from disseminator.sandbox.faults import scripted_error
 
@@ -40,6 +41,10 @@ class SandboxApp(Sandbox):
         paths: tuple[str, ...]
         if plugin is not None:
             network, paths = plugin[0].name, (plugin[1],)
+        elif path.startswith(threads.PREFIX + "/"):
+            network = "threads"
+            inner = path[len(threads.PREFIX):]
+            paths = (path, inner, graph.split_version(inner)[1])
         else:
             network = "x" if path.startswith(("/2/", "/1.1/")) else "telegram" if path.startswith("/telegram/") else "graph"
             paths = (path, graph.split_version(path)[1]) if network == "graph" else (
@@ -56,7 +61,8 @@ class SandboxApp(Sandbox):
             if plugin is not None:
                 response = plugin[0].handle(self, request, plugin[1])
             else:
-                handler = {"x": x.handle, "telegram": telegram.handle}.get(network, graph.handle)
+                handler = {"x": x.handle, "graph": graph.handle, "telegram": telegram.handle,
+                           "threads": threads.handle}[network]
                 response = handler(self, request)
         if network == "graph":
             response.headers["facebook-api-version"] = graph.served_version(path)

@@ -17,16 +17,17 @@ from channels.i18n import N_, _
 LEGACY_BODY = '{"errors":[{"code":88,...}]}'
 FAULT_DOCUMENT = """\
   {"latency_ms": 200, "error_rate": 0.1, "seed": 7,
-   "next": [{"network": "x"|"graph"|"telegram"|"any", "path": "/2/tweets",
+   "next": [{"network": "x"|"graph"|"telegram"|"threads"|"any", "path": "/2/tweets",
              "method": "POST", "status": 503, "body": {...}, "graph_code": 2,
              "graph_subcode": null, "count": 1}],
-   "rate_limit": [{"network": "x"|"graph"|"telegram", "path": "*/feed",
+   "rate_limit": [{"network": "x"|"graph"|"telegram"|"threads", "path": "*/feed",
                    "reset_in": 60, "graph_code": 80001}],
    "lose_response": [{"network": "x", "path": "/2/tweets", "count": 1}]}"""
 
 # The help's paragraphs; those shown after click's \b mark keep their line breaks.
-HELP_INTRO = N_("Run a local stand-in for the X API v2, the Facebook Graph API and Instagram "
-                "publishing, with the real paths, status codes, headers and error bodies.")
+HELP_INTRO = N_("Run a local stand-in for the X API v2, the Facebook Graph API, Instagram "
+                "publishing and the Threads API (under /threads), with the real paths, status codes, "
+                "headers and error bodies.")
 HELP_POINT = N_("Point an account at it with  base_url = \"http://HOST:PORT\"  in its config; the\n"
                 "default sandbox credentials (disseminator/sandbox/credentials.py) are accepted.\n"
                 "Posts made through it are listed at  GET /_sandbox/posts.")
@@ -36,7 +37,9 @@ HELP_RULES = N_("Rules it enforces: X weighted length 280, duplicate text (403),
                 "(190, 200); Instagram JPEG only (36001), <= 8 MiB (36000), aspect 4:5..1.91:1\n"
                 "(36003), caption <= 2200 chars / 30 hashtags / 20 mentions (36004), unreachable\n"
                 "image_url (9004), container not ready (9007), unknown container (24), 24-hour\n"
-                "publishing quota (9).")
+                "publishing quota (9); Threads 500 characters (an emoji by its UTF-8 bytes) and\n"
+                "5 links (100), carousel 2-20 (100), container not ready (24), 250 posts in 24\n"
+                "hours (4).")
 HELP_CONTROLS = N_("Fault controls (options below set the start values):\n"
                    "  --latency-ms N        delay every X/Graph response by N ms\n"
                    "  --error-rate P        answer a fraction P (0..1) of calls with a 5xx (JSON,\n"
@@ -50,6 +53,7 @@ HELP_CONTROLS = N_("Fault controls (options below set the start values):\n"
                    "                        being served as v21.0\n"
                    "  --container-delay S   Instagram containers stay IN_PROGRESS for S seconds\n"
                    "  --ig-quota N          Instagram posts allowed per 24 hours (code 9 after)\n"
+                   "  --threads-quota N     Threads posts allowed per 24 hours (code 4 after)\n"
                    "  --faults FILE         a JSON fault document, as for POST /_sandbox/faults")
 HELP_FAULTS = N_("POST /_sandbox/faults replaces the fault set with a JSON document:\n"
                  "{document}\n"
@@ -96,8 +100,10 @@ def _help() -> str:
 @click.option("--media-dir", type=click.Path(file_okay=False), metavar=_("DIRECTORY"), help=_("Serve DIR at /media/ (created if missing)."))
 @click.option("--seed", default=0, show_default=True, type=int, metavar=_("INTEGER"), help=_("Seed of every random fault."))
 @click.option("--container-delay", default=0.0, show_default=True, type=float, metavar=_("FLOAT"),
-              help=_("Seconds an Instagram container stays IN_PROGRESS."))
+              help=_("Seconds an Instagram or Threads container stays IN_PROGRESS."))
 @click.option("--ig-quota", default=50, show_default=True, type=int, metavar=_("INTEGER"), help=_("Instagram publishes per 24 hours."))
+@click.option("--threads-quota", default=250, show_default=True, type=int, metavar=_("INTEGER"),
+              help=_("Threads publishes per profile per 24 hours."))
 @click.option("--reply-policy", default="allow_self", show_default=True,
               type=click.Choice(["allow_self", "summoned_only", "open"]), help=_("Which X replies are allowed."))
 @click.option("--rate-limit-profile", default="ppu", show_default=True,
@@ -120,6 +126,7 @@ def sandbox_command(
     seed: int,
     container_delay: float,
     ig_quota: int,
+    threads_quota: int,
     reply_policy: str,
     rate_limit_profile: str,
     x_post_limit: str | None,
@@ -144,7 +151,7 @@ def sandbox_command(
     try:
         options = SandboxOptions(
             host=host, port=port, data_dir=data_dir, media_dir=_made(media_dir), seed=seed,
-            container_delay=container_delay, ig_quota=ig_quota, reply_policy=reply_policy,
+            container_delay=container_delay, ig_quota=ig_quota, threads_quota=threads_quota, reply_policy=reply_policy,
             rate_limit_profile=rate_limit_profile, legacy_rate_limit_body=legacy_429,
             x_post_limit=post_limit, graph_hourly_budget=graph_hourly_budget,
             latency_ms=latency_ms, error_rate=error_rate, strict_version=strict_version, faults=faults,

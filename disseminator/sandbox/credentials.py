@@ -29,6 +29,9 @@ class SandboxCredentials:
     telegram_bot_username: str = "sandbox_humas_bot"
     telegram_channel: str = "@sandbox_humas"
     telegram_chat_id: int = -1001500000000001
+    threads_user_id: str = "25000000000000001"
+    threads_username: str = "sandbox.humas"
+    threads_token: str = "sandbox-threads-token"
 
 
 DEFAULT = SandboxCredentials()

@@ -5,7 +5,7 @@ The fault set is one JSON document (``POST /_sandbox/faults`` replaces it)::
     {"latency_ms": 200,            every response delayed this long
      "error_rate": 0.1,            probability of a 5xx (JSON, HTML or empty body)
      "seed": 7,                    reseeds the random source (default: the --seed option)
-     "next": [{"network": "x" | "graph" | "telegram" | "any", "path": "/2/tweets", "method": "POST",
+     "next": [{"network": "x" | "graph" | "telegram" | "threads" | "any", "path": "/2/tweets", "method": "POST",
                "status": 503, "body": {...}, "graph_code": 2, "graph_subcode": null,
                "style": "html", "count": 1}],
                                    the next N matching calls get this error; "style" sends
@@ -42,8 +42,10 @@ from disseminator.sandbox.respond import GRAPH_JSON, graph_error, json_response,
 if TYPE_CHECKING:
     from disseminator.sandbox.plugins import SandboxNetwork
 
-NETWORKS = ("x", "graph", "telegram", "any")
+NETWORKS = ("x", "graph", "telegram", "threads", "any")
 _ALIASES = {"twitter": "x", "facebook": "graph", "instagram": "graph", "ig": "graph", "tg": "telegram"}
+#: Networks that answer with Graph's error object (Threads: type THApiException).
+GRAPH_STYLE = ("graph", "threads")
 _KEYS = {"latency_ms", "error_rate", "seed", "next", "rate_limit", "lose_response"}
 #: Odd answers a ``next`` entry can ask for with ``"style"`` (any status, 200 included).
 STYLES = {
@@ -219,7 +221,7 @@ def server_error(network: str, status: int, style: str = "json") -> Response:
     or (with the other :data:`STYLES`) an odd answer of any status."""
     reason = _REASONS.get(status, "Server Error")
     if style == "json_no_error":
-        content_type = GRAPH_JSON if network == "graph" else "application/json; charset=utf-8"
+        content_type = GRAPH_JSON if network in GRAPH_STYLE else "application/json; charset=utf-8"
         return json_response({"message": f"{reason}, try again later"}, status, content_type=content_type)
     if style == "truncated":
         return Response('{"error": {"message": "Serv', status=status, content_type="application/json; charset=utf-8")
@@ -244,7 +246,8 @@ def server_error(network: str, status: int, style: str = "json") -> Response:
         if code == 2
         else "An unknown error occurred"
     )
-    return graph_error(code, message, status=status, is_transient=True)
+    return graph_error(code, message, status=status, is_transient=True,
+                       type_="THApiException" if network == "threads" else "OAuthException")
 
 
 def scripted_error(network: str, entry: dict[str, Any]) -> Response:
@@ -255,9 +258,9 @@ def scripted_error(network: str, entry: dict[str, Any]) -> Response:
         return plugin.error(int(entry.get("status", 500)), entry)
     if "body" in entry:
         status = int(entry.get("status", 400))
-        content_type = GRAPH_JSON if network == "graph" else "application/json; charset=utf-8"
+        content_type = GRAPH_JSON if network in GRAPH_STYLE else "application/json; charset=utf-8"
         return json_response(entry["body"], status, content_type=content_type)
-    if network == "graph" and "graph_code" in entry:
+    if network in GRAPH_STYLE and "graph_code" in entry:
         code = int(entry["graph_code"])
         message = GRAPH_LIMIT_MESSAGES.get(code, f"(#{code}) Sandbox fault")
         return graph_error(
@@ -266,6 +269,7 @@ def scripted_error(network: str, entry: dict[str, Any]) -> Response:
             subcode=entry.get("graph_subcode"),
             status=int(entry.get("status", 400)),
             is_transient=code in (1, 2),
+            type_="THApiException" if network == "threads" else "OAuthException",
         )
     status = int(entry.get("status", 500))
     if status >= 500:

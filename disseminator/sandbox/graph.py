@@ -74,10 +74,17 @@ def _caller(sb: Sandbox, request: Request, version: str) -> Caller:
     creds = sb.options.credentials
     if token != creds.fb_page_token:
         raise Reply(graph_error(190, "Invalid OAuth access token - Cannot parse access token"))
+    reason = refuse_token(sb, token)
+    return Caller(token, creds.fb_page_id, creds.ig_user_id, can_write=reason is None, version=version)
+
+
+def refuse_token(sb: Sandbox, token: str, *, type_: str = "OAuthException") -> str | None:
+    """Raise Graph's 190 for a token revoked, expired (the expiry a test set has passed)
+    or logged out; else the reason it may not write ("permission"), or None."""
     reason = sb.revocation(token)
     with sb.state.lock:
         expires_at = int(sb.state.data.get("token_expiry", {}).get(token, {}).get("expires_at", 0) or 0)
-    if expires_at and expires_at <= sb.now():  # the expiry a test set has passed
+    if expires_at and expires_at <= sb.now():
         reason = "expired"
     if reason in _REVOKE_SUBCODES:
         subcode = _REVOKE_SUBCODES[reason]
@@ -85,8 +92,8 @@ def _caller(sb: Sandbox, request: Request, version: str) -> Caller:
         message = _TOKEN_MESSAGES.get(
             subcode, f"Error validating access token: Session has expired on {stamp}. The current time is {stamp}."
         )
-        raise Reply(graph_error(190, message, subcode=subcode))
-    return Caller(token, creds.fb_page_id, creds.ig_user_id, can_write=reason is None, version=version)
+        raise Reply(graph_error(190, message, subcode=subcode, type_=type_))
+    return reason
 
 
 def handle(sb: Sandbox, request: Request) -> Response:
@@ -197,25 +204,33 @@ def debug_token(sb: Sandbox, request: Request) -> Response:
     sets either.  A token the sandbox does not know, or one revoked, is ``is_valid: false``
     with Graph's error object inside ``data``, as Graph answers.
     """
+    creds = sb.options.credentials
+    return graph_ok(token_info(sb, request, known=creds.fb_page_token, kind="PAGE", profile_id=creds.fb_page_id,
+                               scopes=["pages_show_list", "pages_read_engagement", "pages_manage_posts",
+                                       "instagram_basic", "instagram_content_publish"]))
+
+
+def token_info(sb: Sandbox, request: Request, *, known: str, kind: str, profile_id: str,
+               scopes: list[str], lifetime: int = 0) -> dict[str, Any]:
+    """The body of ``GET /debug_token?input_token=`` for a sandbox whose one valid token
+    is ``known`` (Graph's and Threads' answers share this shape).  ``lifetime``: seconds
+    a token lives from now unless a test set its expiry (0: never expires)."""
     token = request.values.get("input_token")
     if not token:
         raise Reply(graph_param_error("(#100) The parameter input_token is required"))
-    creds = sb.options.credentials
     now = int(sb.now())
-    if token != creds.fb_page_token:
-        return graph_ok({"data": {"error": {"code": 190, "message": "Invalid OAuth access token."},
-                                  "is_valid": False, "scopes": []}})
+    if token != known:
+        return {"data": {"error": {"code": 190, "message": "Invalid OAuth access token."},
+                         "is_valid": False, "scopes": []}}
     with sb.state.lock:
         set_ = dict(sb.state.data.get("token_expiry", {}).get(token, {}))
-    expires_at = int(set_.get("expires_at", 0) or 0)
+    expires_at = int(set_["expires_at"]) if "expires_at" in set_ else (now + lifetime if lifetime else 0)
     data_access = int(set_.get("data_access_expires_at") or now + DATA_ACCESS_DAYS * 86_400)
     data: dict[str, Any] = {
-        "app_id": "100000000000099", "type": "PAGE", "application": "Disseminator Sandbox",
+        "app_id": "100000000000099", "type": kind, "application": "Disseminator Sandbox",
         "data_access_expires_at": data_access, "expires_at": expires_at,
-        "is_valid": True, "issued_at": now - 86_400, "profile_id": creds.fb_page_id,
-        "scopes": ["pages_show_list", "pages_read_engagement", "pages_manage_posts",
-                   "instagram_basic", "instagram_content_publish"],
-        "user_id": "1000000000000077",
+        "is_valid": True, "issued_at": now - 86_400, "profile_id": profile_id,
+        "scopes": scopes, "user_id": "1000000000000077",
     }
     reason = sb.revocation(token)
     if (expires_at and expires_at <= now) or reason in _REVOKE_SUBCODES:
@@ -223,7 +238,7 @@ def debug_token(sb: Sandbox, request: Request) -> Response:
         data["is_valid"] = False
         data["error"] = {"code": 190, "subcode": subcode,
                          "message": _TOKEN_MESSAGES.get(subcode, "Error validating access token: Session has expired.")}
-    return graph_ok({"data": data})
+    return {"data": data}
 
 
 # ---------------------------------------------------------------------------- page

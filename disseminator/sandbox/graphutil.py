@@ -78,6 +78,7 @@ def paginate(
     version: str,
     path: str,
     token: str,
+    origin: str = GRAPH_ORIGIN,
 ) -> dict[str, Any]:
     """One page of ``items`` (newest first) with Graph paging: cursors and a ``next`` URL.
 
@@ -105,7 +106,7 @@ def paginate(
         if rest:
             query = {k: v for k, v in args.items() if k not in ("after", "before", "access_token")}
             query.update(access_token=token, limit=str(limit), after=_cursor(page[-1]["id"]))
-            paging["next"] = f"{GRAPH_ORIGIN}/{version}{path}?{urlencode(query)}"
+            paging["next"] = f"{origin}/{version}{path}?{urlencode(query)}"
         body["paging"] = paging
     return body
 

@@ -41,6 +41,9 @@ X_METRICS = ("retweet_count", "reply_count", "like_count", "quote_count", "bookm
 FB_INSIGHTS = {"post_media_view": "Views", "post_total_media_view_unique": "Total media viewers"}
 IG_INSIGHTS = {"views": "Views", "reach": "Accounts reached", "likes": "Likes", "comments": "Comments",
                "saved": "Saved", "shares": "Shares", "total_interactions": "Interactions"}
+#: Threads media insights (docs/threads/insights).
+TH_INSIGHTS = {"views": "Views", "likes": "Likes", "replies": "Replies", "reposts": "Reposts", "quotes": "Quotes",
+               "shares": "Shares"}
 #: Metrics Meta retired (2025): asking for one is Graph's invalid-metric error.
 RETIRED = {"impressions", "plays", "post_impressions", "post_impressions_unique", "video_views"}
 
@@ -158,6 +161,11 @@ def _fb_post_fields(sb: Sandbox, post: dict[str, Any], asked: set[str], render: 
     return body
 
 
+def threads_insights(sb: Sandbox, request: Request, post: dict[str, Any]) -> Response:
+    """``GET /{threads-media-id}/insights?metric=...`` for a Threads post."""
+    return graph_ok(_insights(sb, request, post, "threads", TH_INSIGHTS))
+
+
 def _insights(sb: Sandbox, request: Request, post: dict[str, Any], network: str,
               names: dict[str, str]) -> dict[str, Any]:
     """``/{id}/insights?metric=a,b``: one entry per metric, lifetime values, Graph's shape."""
@@ -170,7 +178,8 @@ def _insights(sb: Sandbox, request: Request, post: dict[str, Any], network: str,
                                     + ", ".join(names) + (f" ({name} is no longer supported)" if name in RETIRED else "")))
     got = figures(network, post["id"], _age(sb, post))
     values = {"post_media_view": got["views"], "post_total_media_view_unique": got["reach"],
-              "total_interactions": got["likes"] + got["comments"] + got["shares"] + got["saved"], **got}
+              "total_interactions": got["likes"] + got["comments"] + got["shares"] + got["saved"],
+              "replies": got["comments"], "reposts": got["shares"], **got}
     data = [{"name": name, "period": "lifetime", "values": [{"value": values[name]}], "title": names[name],
              "description": f"Lifetime: {names[name]}", "id": f"{post['id']}/insights/{name}/lifetime"}
             for name in asked]

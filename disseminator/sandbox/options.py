@@ -31,6 +31,8 @@ class SandboxOptions:
     seed: int = 0
     container_delay: float = 0.0
     ig_quota: int = 50
+    #: Threads posts per profile per rolling 24 hours (Meta: 250; a carousel is one).
+    threads_quota: int = 250
     reply_policy: str = "allow_self"
     rate_limit_profile: str = "ppu"
     #: Overrides the profile's limit of POST /2/tweets: (posts, window seconds), e.g.
@@ -61,5 +63,5 @@ class SandboxOptions:
             raise ValueError("x_post_limit must be (posts, window seconds), both at least 1")
         if self.graph_hourly_budget < 1:
             raise ValueError("graph_hourly_budget must be at least 1")
-        if self.ig_quota < 0 or self.latency_ms < 0 or self.container_delay < 0:
-            raise ValueError("ig_quota, latency_ms and container_delay cannot be negative")
+        if self.ig_quota < 0 or self.threads_quota < 0 or self.latency_ms < 0 or self.container_delay < 0:
+            raise ValueError("ig_quota, threads_quota, latency_ms and container_delay cannot be negative")

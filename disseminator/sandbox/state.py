@@ -26,6 +26,7 @@ _X_EPOCH_MS = 1288834974657
 _FB_BASE = 122_100_000_000_000_000
 _IG_CONTAINER_BASE = 17_900_000_000_000_000
 _IG_MEDIA_BASE = 18_000_000_000_000_000
+_THREADS_BASE = 17_950_000_000_000_000
 
 
 def _empty() -> dict[str, Any]:
@@ -37,6 +38,9 @@ def _empty() -> dict[str, Any]:
         "media": {},
         "containers": {},
         "ig_publishes": {},
+        # Threads media containers and publish times per profile (sandbox/threads.py).
+        "th_containers": {},
+        "th_publishes": {},
         "rate": {},
         "revoked": {},
         "token_expiry": {},
@@ -111,8 +115,9 @@ class State:
 
     def _next(self, counter: str, base: int) -> str:
         with self.lock:
-            self.data["counters"][counter] += 1
-            return str(base + self.data["counters"][counter])
+            counters = self.data["counters"]
+            counters[counter] = counters.get(counter, 0) + 1  # a state saved before a counter existed
+            return str(base + counters[counter])
 
     def next_fb_id(self) -> str:
         """A new Graph object id (the part after ``{page}_`` in a post id, photo ids)."""
@@ -121,6 +126,10 @@ class State:
     def next_ig_container_id(self) -> str:
         """A new Instagram media-container id."""
         return self._next("ig_container", _IG_CONTAINER_BASE)
+
+    def next_threads_id(self) -> str:
+        """A new Threads id (containers and posts share Meta's media id space)."""
+        return self._next("threads", _THREADS_BASE)
 
     def next_ig_media_id(self) -> str:
         """A new published Instagram media id."""

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.contract.conftest import NETWORK, sandbox_settings
 from tests.helpers import REPO, article_file, run_proc
 
 
@@ -70,7 +71,7 @@ def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: st
     preview = run_proc(["preview", "1", "--json"], cwd=work)
     assert preview.code == 0, preview.err
     shapes = {p["account"]: p for p in preview.json()}
-    assert set(shapes) == {"sandbox_x", "sandbox_fb", "sandbox_ig", "sandbox_tg"}
+    assert set(shapes) == set(sandbox_settings())
     for p in shapes.values():
         assert {"account", "channel", "parts", "media", "warnings"} <= set(p)
         assert all(isinstance(t, str) and t for t in p["parts"])
@@ -87,16 +88,17 @@ def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: st
     assert run.code == 0, run.out + run.err
     posted = requests.get(f"{sandbox_proc}/_sandbox/posts", timeout=5).json()["posts"]
     by_network = {p["network"]: p for p in posted}
-    assert len(posted) == 4 and set(by_network) == {"x", "facebook", "instagram", "telegram"}
+    assert len(posted) == len(sandbox_settings()) and set(by_network) == {NETWORK[a] for a in sandbox_settings()}
     assert by_network["x"]["text"] == shapes["sandbox_x"]["parts"][0]
     assert by_network["telegram"]["text"] == shapes["sandbox_tg"]["parts"][0]
     assert by_network["facebook"]["text"] == shapes["sandbox_fb"]["parts"][0]
     assert by_network["instagram"]["text"] == shapes["sandbox_ig"]["parts"][0]
+    assert by_network["threads"]["text"] == shapes["sandbox_th"]["parts"][0]
 
     history = run_proc(["history", "--json"], cwd=work).json()
     ids = {h["account"]: h["remote_ids"] for h in history}
     assert ids == {"sandbox_x": [by_network["x"]["id"]], "sandbox_fb": [by_network["facebook"]["id"]],
-                   "sandbox_ig": [by_network["instagram"]["id"]], "sandbox_tg": [by_network["telegram"]["id"]]}
+                   "sandbox_ig": [by_network["instagram"]["id"]], "sandbox_tg": [by_network["telegram"]["id"]], "sandbox_th": [by_network["threads"]["id"]]}
     csv_out = run_proc(["history", "--csv"], cwd=work).out.splitlines()
     assert csv_out[0].startswith("id,article_id,account") and len(csv_out) == 5
 
@@ -121,7 +123,7 @@ def test_demo_publishes_a_post_on_every_network(tmp_path: Path) -> None:
     table = result.out[result.out.index("Results"):]
     rows = [line for line in table.splitlines() if " published " in line]
     assert len(rows) == 4
-    for network in ("sandbox_x", "sandbox_fb", "sandbox_ig", "sandbox_tg"):
+    for network in sandbox_settings():
         assert any(network in r and "/_sandbox/posts/" in r for r in rows), table
     used = Path(result.out.split("working in ", 1)[1].split()[0])
     assert used.parent == scratch  # it did work there ...

@@ -75,6 +75,6 @@ def test_the_daemons_check_tokens_at_most_every_6_hours(config: Path, sandbox: A
     clock.advance(dt.timedelta(minutes=1))
     assert tokens.due(store, clock.now())
     _expire_in(sandbox, 86_400)
-    assert sorted(tokens.check_all(settings, store)) == ["sandbox_fb", "sandbox_ig"]  # X's tokens do not expire
+    assert sorted(tokens.check_all(settings, store)) == ["sandbox_fb", "sandbox_ig", "sandbox_th"]  # X's tokens do not expire
     assert [e.account for e in tokens.expiring(store, settings, clock.now())] == ["sandbox_fb", "sandbox_ig"]
     store.close()

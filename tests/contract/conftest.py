@@ -19,7 +19,8 @@ from disseminator.registry import channel_names
 from disseminator.sandbox.plugins import sandbox_networks
 from tests.helpers import REPO, article_file, run_cli
 
-NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram", "sandbox_tg": "telegram"}
+NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram", "sandbox_tg": "telegram",
+           "sandbox_th": "threads"}
 #: The call that makes the post public on each network, for scripted faults.
 WRITE = {
     "sandbox_x": {"network": "x", "path": "/2/tweets", "method": "POST"},
@@ -27,6 +28,7 @@ WRITE = {
     "sandbox_ig": {"network": "graph", "path": "*/media_publish", "method": "POST"},
     # queue_one's article has an image: a photo with its caption.
     "sandbox_tg": {"network": "telegram", "path": "/sendPhoto", "method": "POST"},
+    "sandbox_th": {"network": "threads", "path": "*/threads_publish", "method": "POST"},
 }
 
 

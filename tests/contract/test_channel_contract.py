@@ -13,7 +13,8 @@ from tests.contract.conftest import CHANNELS, WRITE, Env, later, reconciles, san
 #: Channels whose network has no "duplicate" answer to reconcile from, and why.
 NO_DUPLICATE_ANSWER = {"instagram": "Instagram publishing has no duplicate-content error",
                        "tiktok": "TikTok's Content Posting API has no duplicate-content error",
-                       "telegram": "the Bot API has no duplicate answer, nor a read-back to reconcile from"}
+                       "telegram": "the Bot API has no duplicate answer, nor a read-back to reconcile from",
+                       "threads": "the Threads API documents no duplicate-content error"}
 #: Channels whose rate-limit answer says no reset time, and the wait they assume instead.
 NO_RESET_TIME = {"tiktok": 1}  # minutes: TikTok's documented window is "6 requests per minute"
 
@@ -121,7 +122,7 @@ def test_rate_limit_waits_for_the_reset_without_counting_a_failure(env: Env, acc
 def test_rejection_fails_the_post_with_the_networks_message(env: Env, account: str) -> None:
     pid = env.queue_one(account)
     body = {"status": 400, "count": 1}
-    if WRITE[account]["network"] == "graph":
+    if WRITE[account]["network"] in ("graph", "threads"):  # Graph-style error objects
         body.update(graph_code=100)
     env.sandbox.set_faults({"next": [{**WRITE[account], **body}]})
     report = env.worker().run_due()

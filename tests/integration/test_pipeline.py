@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from tests.contract.conftest import NETWORK, sandbox_settings
 from tests.helpers import REPO, article_file
 
 
@@ -22,13 +23,13 @@ def test_article_published_once_on_every_network(cli, sandbox, tmp_path: Path) -
 
     scheduled = cli("schedule", str(article["id"]), "--now", "--json")
     assert scheduled.code == 0, scheduled.err
-    assert sorted(p["channel"] for p in scheduled.json()) == ["facebook", "instagram", "telegram", "twitter"]
+    assert sorted(p["channel"] for p in scheduled.json()) == sorted(s["channel"] for s in sandbox_settings().values())
     assert all(p["status"] == "scheduled" and p["scheduled_at"].endswith("+07:00") for p in scheduled.json())
 
     run = cli("run-due")
     assert run.code == 0, run.out + run.err
     posts = sandbox.posts()
-    assert sorted(p["network"] for p in posts) == ["facebook", "instagram", "telegram", "x"]
+    assert sorted(p["network"] for p in posts) == sorted(NETWORK[a] for a in sandbox_settings())
     x = next(p for p in posts if p["network"] == "x")
     # No summary: the body's first paragraph stands in for it.
     assert x["text"] == ("Peluncuran Program Makan Bergizi Gratis\n\nIsi berita.\n\n"
@@ -46,6 +47,8 @@ def test_article_published_once_on_every_network(cli, sandbox, tmp_path: Path) -
     assert remote["instagram"] == [ig["id"]]
     tg = next(p for p in posts if p["network"] == "telegram")
     assert remote["telegram"] == [tg["id"]] and tg["text"].startswith("<b>Peluncuran Program Makan Bergizi Gratis</b>")
+    th = next(p for p in posts if p["network"] == "threads")
+    assert remote["threads"] == [th["id"]] and th["media"]  # with the article's image
     assert all(h["attempts"] == 1 and h["error"] is None for h in history)
 
     again = cli("run-due")
