@@ -114,7 +114,7 @@ def edit(settings: Settings, store: Store, post_id: int, text: str) -> Changed:
     if not parts:
         raise UserError(_("post {id}: the new text is empty; the post keeps its text").format(id=post_id))
     old = store.to_draft(row)
-    draft = Draft(parts=parts, media=old.media, warnings=old.warnings, link=old.link)
+    draft = Draft(parts=parts, media=old.media, warnings=old.warnings, link=old.link, card=old.card, key=old.key)
     channel = make_channel(settings.account(row.account, resolve=False), context=settings.context)
     if len(parts) > 1 and not getattr(channel, "threads", False):
         # Always two parts or more here, so one (plural) message.

@@ -35,11 +35,16 @@ REAL_ACCOUNTS = """
 # ig_user_id = "17841400000000000"
 # access_token = "${FB_PAGE_TOKEN}"
 # link_phrase = "Tautan di bio"
+#
+# [accounts.humas_bsky]
+# channel = "bluesky"
+# handle = "humas.example.go.id"           # or humas.bsky.social
+# app_password = "${BSKY_APP_PASSWORD}"    # Settings > Privacy and security > App passwords
 """
 
 
 def sandbox_accounts(url: str) -> str:
-    """Three accounts, one per network, all pointing at the sandbox at ``url``."""
+    """One account per network, all pointing at the sandbox at ``url``."""
     url = url.rstrip("/")
     return f"""
 # These accounts talk to the local sandbox (disseminator sandbox), not the real networks.
@@ -64,6 +69,12 @@ channel = "instagram"
 base_url = "{url}"
 ig_user_id = "{SB.ig_user_id}"
 access_token = "{SB.fb_page_token}"
+
+[accounts.sandbox_bsky]
+channel = "bluesky"
+base_url = "{url}/bluesky"
+handle = "{SB.bsky_handle}"
+app_password = "{SB.bsky_app_password}"
 """
 
 

@@ -23,6 +23,10 @@ class SandboxCredentials:
     fb_page_token: str = "sandbox-page-token"
     ig_user_id: str = "17841400000000001"
     ig_username: str = "sandbox.humas"
+    # Bluesky: a handle, its DID and an app password in Bluesky's xxxx-xxxx-xxxx-xxxx form.
+    bsky_handle: str = "sandbox-humas.bsky.social"
+    bsky_did: str = "did:plc:sandboxhumasaaaaaaaaaaaa"
+    bsky_app_password: str = "sbox-humas-test-pass"
 
 
 DEFAULT = SandboxCredentials()
@@ -72,3 +76,18 @@ OTHER_X_USER = XUser(
     access_token="1500000000000000002-sandboxcitizentoken",
     access_token_secret="sandbox-citizen-token-secret",
 )
+
+
+@dataclass(frozen=True)
+class BskyUser:
+    """One Bluesky account the sandbox knows: handle, DID and the app password it logs in with."""
+
+    handle: str
+    did: str
+    app_password: str
+
+
+def default_bsky_users(creds: SandboxCredentials = DEFAULT) -> tuple[BskyUser, ...]:
+    """The institution's Bluesky account and a citizen's (a handle to mention)."""
+    return (BskyUser(creds.bsky_handle, creds.bsky_did, creds.bsky_app_password),
+            BskyUser("warga-sandbox.bsky.social", "did:plc:sandboxwargaaaaaaaaaaaa", "warg-asan-dbox-pass"))

@@ -5,7 +5,7 @@ The fault set is one JSON document (``POST /_sandbox/faults`` replaces it)::
     {"latency_ms": 200,            every response delayed this long
      "error_rate": 0.1,            probability of a 5xx (JSON, HTML or empty body)
      "seed": 7,                    reseeds the random source (default: the --seed option)
-     "next": [{"network": "x" | "graph" | "any", "path": "/2/tweets", "method": "POST",
+     "next": [{"network": "x" | "graph" | "bluesky" | "any", "path": "/2/tweets", "method": "POST",
                "status": 503, "body": {...}, "graph_code": 2, "graph_subcode": null,
                "style": "html", "count": 1}],
                                    the next N matching calls get this error; "style" sends
@@ -37,8 +37,8 @@ from werkzeug.wrappers import Response
 
 from disseminator.sandbox.respond import GRAPH_JSON, graph_error, json_response, x_problem
 
-NETWORKS = ("x", "graph", "any")
-_ALIASES = {"twitter": "x", "facebook": "graph", "instagram": "graph", "ig": "graph"}
+NETWORKS = ("x", "graph", "bluesky", "any")
+_ALIASES = {"twitter": "x", "facebook": "graph", "instagram": "graph", "ig": "graph", "bsky": "bluesky"}
 _KEYS = {"latency_ms", "error_rate", "seed", "next", "rate_limit", "lose_response"}
 #: Odd answers a ``next`` entry can ask for with ``"style"`` (any status, 200 included).
 STYLES = {
@@ -69,7 +69,7 @@ class FaultError(ValueError):
 def _network(value: Any, where: str) -> str:
     net = _ALIASES.get(str(value), str(value))
     if net not in NETWORKS:
-        raise FaultError(f"{where}.network must be one of x, graph, any (got {value!r})")
+        raise FaultError(f"{where}.network must be one of {', '.join(NETWORKS)} (got {value!r})")
     return net
 
 
@@ -226,6 +226,9 @@ def server_error(network: str, status: int, style: str = "json") -> Response:
         return Response(b"", status=status, content_type="text/html; charset=utf-8")
     if network == "x":
         return x_problem(status, reason, "Something is broken. Please try again later.")
+    if network == "bluesky":  # an XRPC error body (atproto.com/specs/xrpc)
+        name = {502: "UpstreamFailure", 503: "NotEnoughResources", 504: "UpstreamTimeout"}.get(status, "InternalServerError")
+        return json_response({"error": name, "message": reason}, status)
     code = 2 if status == 503 else 1
     message = (
         "An unexpected error has occurred. Please retry your request later."
@@ -258,4 +261,7 @@ def scripted_error(network: str, entry: dict[str, Any]) -> Response:
         return server_error(network, status)
     if network == "x":
         return x_problem(status, _REASONS.get(status, "Error"), "Sandbox fault")
+    if network == "bluesky":
+        name = {400: "InvalidRequest", 401: "AuthenticationRequired", 429: "RateLimitExceeded"}.get(status, "Error")
+        return json_response({"error": name, "message": "Sandbox fault"}, status)
     return graph_error(1, "An unknown error occurred", status=status)

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from disseminator.registry import channel_names
-from tests.contract.conftest import CHANNELS, WRITE, Env, later, sandbox_account, sandbox_settings
+from tests.contract.conftest import CHANNELS, TOKEN, WRITE, Env, later, sandbox_account, sandbox_settings
 
 #: Channels whose network has no "duplicate" answer to reconcile from, and why.
 NO_DUPLICATE_ANSWER = {"instagram": "Instagram publishing has no duplicate-content error"}
@@ -100,7 +100,7 @@ def test_rejection_fails_the_post_with_the_networks_message(env: Env, account: s
 
 
 def test_revoked_token_pauses_the_account_and_check_reports_it(env: Env, account: str) -> None:
-    token = sandbox_settings()[account]["access_token"]
+    token = sandbox_settings()[account][TOKEN.get(account, "access_token")]
     requests.post(f"{env.sandbox.url}/_sandbox/tokens/revoke", json={"token": token}, timeout=5).raise_for_status()
     pid = env.queue_one(account)
     report = env.worker().run_due()
