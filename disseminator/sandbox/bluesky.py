@@ -209,8 +209,8 @@ def create_record(sb: Sandbox, request: Request) -> Response:
     rkey = str(body.get("rkey") or "")
     if rkey and not _TID.fullmatch(rkey):
         raise _refuse(400, "InvalidRequest", "Input/rkey must be a valid TID")
-    record = body.get("record")
-    media = _check_post(sb, record)
+    record: dict[str, Any] = body["record"] if isinstance(body.get("record"), dict) else {}
+    media = _check_post(sb, record)  # refuses an empty or wrong record
     headers = _spend(sb, user, "createRecord", request)
     with sb.state.lock:
         if not rkey:
