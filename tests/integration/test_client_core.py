@@ -195,7 +195,7 @@ def test_the_starter_config_never_overwrites_a_file(tmp_path: Path) -> None:
 def test_initialise_writes_the_config_then_makes_its_database(tmp_path: Path) -> None:
     target = tmp_path / "kantor" / "humas.toml"
     result = bootstrap.initialise(str(target), sandbox_url="http://127.0.0.1:8765")
-    assert result["config_written"] and result["accounts"] == ["sandbox_x", "sandbox_fb", "sandbox_ig"]
+    assert result["config_written"] and result["accounts"] == ["sandbox_x", "sandbox_fb", "sandbox_ig", "sandbox_bsky"]
     assert result["schema"] == bootstrap.database_revision(load_settings(target).database)["needs"]
     assert (tmp_path / "kantor" / "disseminator.db").is_file()
     again = bootstrap.initialise(str(target), sandbox_url="http://elsewhere:1")
