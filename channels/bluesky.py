@@ -16,9 +16,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from .base import AccountCheck, Article, Channel, ChannelError, Context, Draft, Media, Pace, Receipt, Rejected
+from .base import AccountCheck, Article, Channel, ChannelError, Context, Draft, LivePost, Media, Pace, Receipt, Rejected
 from .bluesky_client import DEFAULT_PDS, Session, XrpcAccount
-from .bluesky_record import COLLECTION, MAX_IMAGES, at_uri
+from .bluesky_record import COLLECTION, MAX_IMAGES, at_uri, rkey_of
 from .bluesky_text import MAX_BYTES, MAX_GRAPHEMES, fitting_measure, graphemes, utf8_bytes
 from .clock import SYSTEM, Clock
 from .http import web_url
@@ -232,6 +232,35 @@ class BlueskyChannel(Channel):
         if found is None:
             return None
         return Receipt(remote_id=rkey, remote_url=self._url(rkey))
+
+    reads_live = True
+    #: A Bluesky post cannot be edited: its text is exactly what was sent.
+    compares_live_text = True
+
+    def fetch_live(self, remote_id: str) -> LivePost | None:
+        """``getRecord`` of our post; None when it is gone (deleted)."""
+        found = self._get(remote_id)
+        return self._live(remote_id, found.value) if found is not None else None
+
+    def recent_posts(self, since: dt.datetime) -> list[LivePost]:
+        """``com.atproto.repo.listRecords``: one page of the newest 100 post records,
+        those created after ``since``."""
+        x = self.xrpc()
+
+        def listed(session: Session, headers: dict[str, str]) -> Any:
+            params = {"repo": session.did, "collection": COLLECTION, "limit": 100}
+            return x.client.com.atproto.repo.list_records(params, headers=headers)
+
+        posts = [self._live(rkey_of(r.uri), r.value) for r in x.call(listed, write=False).records]
+        return [p for p in posts if p.created_at is None or p.created_at > since]
+
+    def _live(self, rkey: str, value: Any) -> LivePost:
+        when = None
+        try:
+            when = dt.datetime.fromisoformat(str(getattr(value, "created_at", "")).replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        return LivePost(remote_id=rkey, text=str(getattr(value, "text", "") or ""), url=self._url(rkey), created_at=when)
 
     can_unpublish = True
 

@@ -182,7 +182,12 @@ def test_thread_parts_reply_with_root_and_parent_and_images_upload(sandbox: Sand
     embed = root["value"]["embed"]["images"][0]
     ratio = {k: v for k, v in embed["aspectRatio"].items() if k != "$type"}
     assert embed["alt"] == "Foto" and ratio == {"width": prepared.width, "height": prepared.height}
+    live = ch.fetch_live(second.remote_id)
+    assert live is not None and live.text == "Dua" and live.url and live.url.endswith(second.remote_id)
+    since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+    assert [p.text for p in ch.recent_posts(since)] == ["Tiga", "Dua", "Satu"]  # newest first
     assert ch.unpublish_part(third.remote_id) is True and ch.unpublish_part(third.remote_id) is False
+    assert ch.fetch_live(third.remote_id) is None
 
 
 def test_an_expired_token_is_refreshed_and_the_call_asked_again(sandbox: SandboxServer, tmp_path: Path) -> None:
