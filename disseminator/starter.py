@@ -70,7 +70,7 @@ base_url = "{url}"
 ig_user_id = "{SB.ig_user_id}"
 access_token = "{SB.fb_page_token}"
 
-[accounts.sandbox_bsky]
+[accounts.sandbox_bs]
 channel = "bluesky"
 base_url = "{url}/bluesky"
 handle = "{SB.bsky_handle}"

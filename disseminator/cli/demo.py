@@ -68,7 +68,7 @@ def _run_demo(ctx: click.Context, keep: bool) -> None:
         from ..states import label as status_word
 
         click.echo(click.style(f"\n$ disseminator init --sandbox {server.url}", bold=True))
-        click.echo(_("Wrote configuration {config} (accounts sandbox_x, sandbox_fb, sandbox_ig, sandbox_bsky)").format(
+        click.echo(_("Wrote configuration {config} (accounts sandbox_x, sandbox_fb, sandbox_ig, sandbox_bs)").format(
             config=config))
         click.echo(_("Database is at schema {schema}").format(schema=upgrade_database(sub.settings.database)["schema"]))
         click.echo(click.style(f"\n$ disseminator article add {SAMPLE_ARTICLE}", bold=True))

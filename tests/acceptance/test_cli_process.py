@@ -70,7 +70,7 @@ def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: st
     preview = run_proc(["preview", "1", "--json"], cwd=work)
     assert preview.code == 0, preview.err
     shapes = {p["account"]: p for p in preview.json()}
-    assert set(shapes) == {"sandbox_x", "sandbox_fb", "sandbox_ig", "sandbox_bsky"}
+    assert set(shapes) == {"sandbox_x", "sandbox_fb", "sandbox_ig", "sandbox_bs"}
     for p in shapes.values():
         assert {"account", "channel", "parts", "media", "warnings"} <= set(p)
         assert all(isinstance(t, str) and t for t in p["parts"])
@@ -91,12 +91,12 @@ def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: st
     assert by_network["x"]["text"] == shapes["sandbox_x"]["parts"][0]
     assert by_network["facebook"]["text"] == shapes["sandbox_fb"]["parts"][0]
     assert by_network["instagram"]["text"] == shapes["sandbox_ig"]["parts"][0]
-    assert by_network["bluesky"]["text"] == shapes["sandbox_bsky"]["parts"][0]
+    assert by_network["bluesky"]["text"] == shapes["sandbox_bs"]["parts"][0]
 
     history = run_proc(["history", "--json"], cwd=work).json()
     ids = {h["account"]: h["remote_ids"] for h in history}
     assert ids == {"sandbox_x": [by_network["x"]["id"]], "sandbox_fb": [by_network["facebook"]["id"]],
-                   "sandbox_ig": [by_network["instagram"]["id"]], "sandbox_bsky": [by_network["bluesky"]["id"]]}
+                   "sandbox_ig": [by_network["instagram"]["id"]], "sandbox_bs": [by_network["bluesky"]["id"]]}
     csv_out = run_proc(["history", "--csv"], cwd=work).out.splitlines()
     assert csv_out[0].startswith("id,article_id,account") and len(csv_out) == 5
 
@@ -121,7 +121,7 @@ def test_demo_publishes_one_post_per_network(tmp_path: Path) -> None:
     table = result.out[result.out.index("Results"):]
     rows = [line for line in table.splitlines() if " published " in line]
     assert len(rows) == 4
-    for network in ("sandbox_x", "sandbox_fb", "sandbox_ig", "sandbox_bsky"):
+    for network in ("sandbox_x", "sandbox_fb", "sandbox_ig", "sandbox_bs"):
         assert any(network in r and "/_sandbox/posts/" in r for r in rows), table
     used = Path(result.out.split("working in ", 1)[1].split()[0])
     assert used.parent == scratch  # it did work there ...

@@ -154,8 +154,8 @@ def test_queue_and_history_filter(cli: Any, sandbox: Any, tmp_path: Path) -> Non
         assert result.code == 0, result.err
         return [(r["article_id"], r["account"]) for r in result.json()]
 
-    assert len(ids()) == 6
-    assert set(ids("--article", str(second))) == {(second, a) for a in ("sandbox_x", "sandbox_fb", "sandbox_ig")}
+    assert len(ids()) == 8
+    assert set(ids("--article", str(second))) == {(second, a) for a in ("sandbox_x", "sandbox_fb", "sandbox_ig", "sandbox_bs")}
     assert ids("--account", "sandbox_fb") == [(first, "sandbox_fb"), (second, "sandbox_fb")]
     assert ids("--account", "sandbox_fb", "--account", "sandbox_x", "--article", str(first)) == [(first, "sandbox_x"), (first, "sandbox_fb")]
     assert {a for a, _ in ids("--since", "2099-01-06")} == {second}

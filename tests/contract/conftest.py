@@ -18,17 +18,17 @@ import pytest
 from disseminator.registry import channel_names
 from tests.helpers import REPO, article_file, run_cli
 
-NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram", "sandbox_bsky": "bluesky"}
+NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram", "sandbox_bs": "bluesky"}
 #: The call that makes the post public on each network, for scripted faults.
 WRITE = {
     "sandbox_x": {"network": "x", "path": "/2/tweets", "method": "POST"},
     "sandbox_fb": {"network": "graph", "path": "*/feed", "method": "POST"},
     "sandbox_ig": {"network": "graph", "path": "*/media_publish", "method": "POST"},
-    "sandbox_bsky": {"network": "bluesky", "path": "/xrpc/com.atproto.repo.createRecord", "method": "POST"},
+    "sandbox_bs": {"network": "bluesky", "path": "/xrpc/com.atproto.repo.createRecord", "method": "POST"},
 }
 #: The setting holding the credential the sandbox revokes (/_sandbox/tokens/revoke), where
 #: it is not ``access_token``.
-TOKEN = {"sandbox_bsky": "app_password"}
+TOKEN = {"sandbox_bs": "app_password"}
 
 
 #: Every installed channel, found through the registry.

@@ -22,9 +22,9 @@ def test_schedule_run_due_publishes_once_with_card_facets_and_thumb(tmp_path: Pa
                         summary="Menteri meresmikan bendungan bersama @warga-sandbox.bsky.social.",
                         image=f"{url}/media/foto.jpg", image_alt="Bendungan dari udara", tags=["Bendungan"])
     assert run("article", "add", str(path)).code == 0
-    [preview] = run("preview", "1", "--account", "sandbox_bsky", "--json").json()
+    [preview] = run("preview", "1", "--account", "sandbox_bs", "--json").json()
     assert "https://humas.example.go.id/b/7" in preview["parts"][0] and "#Bendungan" in preview["parts"][0]
-    assert run("schedule", "1", "--account", "sandbox_bsky", "--now").code == 0
+    assert run("schedule", "1", "--account", "sandbox_bs", "--now").code == 0
     due = run("run-due", "--json")
     assert due.code == 0, due.err
     [post] = [p for p in requests.get(f"{url}/_sandbox/posts", timeout=10).json()["posts"] if p["network"] == "bluesky"]
@@ -41,9 +41,9 @@ def test_schedule_run_due_publishes_once_with_card_facets_and_thumb(tmp_path: Pa
     assert run("run-due", "--json").code == 0  # nothing more goes out
     assert len([p for p in requests.get(f"{url}/_sandbox/posts", timeout=10).json()["posts"]
                 if p["network"] == "bluesky"]) == 1
-    check = run("accounts", "check", "sandbox_bsky")
+    check = run("accounts", "check", "sandbox_bs")
     assert check.code == 0 and SB.bsky_handle in check.out
     done = run("unpublish", "1", "--reason", "salah tanggal")  # com.atproto.repo.deleteRecord
-    assert done.code == 0 and "Withdrew post 1 (sandbox_bsky): 1 part deleted" in done.out
+    assert done.code == 0 and "Withdrew post 1 (sandbox_bs): 1 part deleted" in done.out
     assert [d["id"] for d in requests.get(f"{url}/_sandbox/deleted", timeout=10).json()["deleted"]] == [post["id"]]
     assert run("history", "--json").json()[0]["status"] == "withdrawn"

@@ -113,7 +113,7 @@ def test_records_limits_and_the_duplicate_rkey_conflict(sandbox: SandboxServer) 
 
 
 def channel(sandbox: SandboxServer, media: Path) -> BlueskyChannel:
-    account = Account("sandbox_bsky", "bluesky", {"handle": SB.bsky_handle, "app_password": SB.bsky_app_password},
+    account = Account("sandbox_bs", "bluesky", {"handle": SB.bsky_handle, "app_password": SB.bsky_app_password},
                       base_url=f"{sandbox.url}/bluesky")
     return BlueskyChannel(account, context=Context(base_dir=media, media_dir=media))
 
