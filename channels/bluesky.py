@@ -55,18 +55,23 @@ class BlueskyChannel(Channel):
         fields = fields_for(article, self.account)
         render = renderer("bluesky", self.account, self.context)
         text = fit(render, fields, measure=fitting_measure, limit=MAX_GRAPHEMES, warnings=warnings, network="Bluesky")
+        card = None
+        if fields.link and self.account.get("card", True):
+            card = {"title": fields.title, "description": fields.summary}
+        # A post has one embed: with a card, only its thumbnail (the first image) is shown.
+        most = 1 if card else MAX_IMAGES
         media: tuple[Media, ...] = ()
         if self.account.get("images", True):
             from .media.images import prepare
 
-            media = prepare(article.images()[:MAX_IMAGES], network="bluesky", account=self.account,
+            media = prepare(article.images()[:most], network="bluesky", account=self.account,
                             context=self.context, warnings=warnings, required=False)
-            if len(article.images()) > MAX_IMAGES:
-                warnings.append(_("{n} image(s) beyond Bluesky's {most} left out").format(
-                    n=len(article.images()) - MAX_IMAGES, most=MAX_IMAGES))
-        card = None
-        if fields.link and self.account.get("card", True):
-            card = {"title": fields.title, "description": fields.summary}
+            extra = len(article.images()) - most
+            if extra > 0 and card:
+                warnings.append(_("{n} image(s) left out: a post with a link card shows one image "
+                                  "(card = false gives up to 4 images)").format(n=extra))
+            elif extra > 0:
+                warnings.append(_("{n} image(s) beyond Bluesky's {most} left out").format(n=extra, most=most))
         return Draft(parts=(text,), media=media, warnings=tuple(warnings), link=fields.link, card=card)
 
     def validate(self, draft: Draft) -> None:

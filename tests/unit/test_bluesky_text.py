@@ -101,3 +101,16 @@ def test_tids_are_valid_sortable_and_deterministic() -> None:
     assert rkey_for(key, 0) != rkey_for("43:1764460000123456", 0)  # same microsecond, another post
     assert is_tid(rkey_for("not a stored key", 3))
     assert rkey_for("not a stored key", 3) == rkey_for("not a stored key", 3)
+
+
+def test_a_post_with_a_card_keeps_one_image_and_without_a_link_up_to_four() -> None:
+    from channels.base import Media
+
+    gallery = tuple(Media(url=f"https://humas.example.go.id/{i}.jpg") for i in range(5))
+    with_link = Article(title="Judul", url="https://humas.example.go.id/b/1", image="https://humas.example.go.id/0.jpg",
+                        gallery=gallery)
+    # No media folder: images pass through unprepared (and Bluesky warns it uploads none).
+    draft = channel().render(with_link)
+    assert draft.card is not None and any("link card shows one image" in w for w in draft.warnings)
+    no_link = channel().render(Article(title="Judul", image="https://humas.example.go.id/0.jpg", gallery=gallery))
+    assert no_link.card is None and any("beyond Bluesky's 4" in w for w in no_link.warnings)
