@@ -18,10 +18,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("posts") as batch:
-        batch.add_column(sa.Column("card", sa.JSON(), nullable=True))
+    # A plain ADD COLUMN on both databases: a batch (copy-and-move) on SQLite would lose
+    # the expression index ix_posts_done_time (0016), which batch mode cannot reflect.
+    op.add_column("posts", sa.Column("card", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("posts") as batch:
-        batch.drop_column("card")
+    if op.get_bind().dialect.name == "sqlite":  # SQLite 3.35+ drops a column in place
+        op.execute("ALTER TABLE posts DROP COLUMN card")
+    else:
+        op.drop_column("posts", "card")
