@@ -149,4 +149,11 @@ def release(store: Store, post_id: int) -> PostRow:
                   next_attempt_at=store.clock.now(), error_kind=None, error_message=None):
         return store.post(post_id)
     raise UserError(_("post {id} is {status}; only a failed or missed post can be sent again").format(
-        id=post_id, status=store.post(post_id).status))
+        id=post_id, status=_status_word(store.post(post_id).status)))
+
+
+def _status_word(status: object) -> str:
+    """A post's status in the officer's language (``cancelled``: ``dibatalkan``)."""
+    from .states import label
+
+    return label(str(getattr(status, "value", status)))

@@ -398,7 +398,7 @@ def revive(store: Store, post_id: int, *, when: dt.datetime) -> PostRow:
     if moved:
         return store.post(post_id)
     raise UserError(_("post {id} is {status}; only a failed post can be sent again").format(
-        id=post_id, status=store.post(post_id).status))
+        id=post_id, status=_status_word(store.post(post_id).status)))
 
 
 def edit(store: Store, post_id: int, parts: Sequence[str], *, draft: Draft | None = None,
@@ -446,3 +446,10 @@ def _not_scheduled(row: PostRow, move: str) -> str:
     if row.status is S.PUBLISHING:
         return _(publishing).format(id=row.id)
     return _(not_scheduled).format(id=row.id, status=row.status)
+
+
+def _status_word(status: object) -> str:
+    """A post's status in the officer's language (``cancelled``: ``dibatalkan``)."""
+    from .states import label
+
+    return label(str(getattr(status, "value", status)))
