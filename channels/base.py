@@ -170,6 +170,15 @@ class Draft:
     media: tuple[Media, ...] = ()
     warnings: tuple[str, ...] = ()
     link: str | None = None
+    #: The link card a network shows for ``link`` when the channel builds it itself
+    #: (Bluesky): ``{"title": ..., "description": ...}`` from the article, stored with the
+    #: post.  None: no card.
+    card: Mapping[str, str] | None = None
+    #: The store's stable name of the post, the same on every try:
+    #: ``"<post id>:<created, microseconds since 1970>"`` (None for a draft not stored, a
+    #: preview).  A channel that chooses a write's key before the write (Bluesky's record
+    #: key) derives it from this, so a retry after a lost answer reuses the key.
+    key: str | None = None
 
 
 @dataclass(frozen=True)

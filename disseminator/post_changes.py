@@ -128,7 +128,7 @@ def checked_text(settings: Settings, row: PostRow, text: str) -> tuple[str, ...]
     from .store import Store
 
     old = Store.to_draft(row)
-    draft = Draft(parts=parts, media=old.media, warnings=old.warnings, link=old.link)
+    draft = Draft(parts=parts, media=old.media, warnings=old.warnings, link=old.link, card=old.card, key=old.key)
     channel = make_channel(settings.account(row.account, resolve=False), context=settings.context)
     if len(parts) > 1 and not getattr(channel, "threads", False):
         # Always two parts or more here, so one (plural) message.

@@ -44,6 +44,10 @@ REAL_ACCOUNTS = """
 # channel = "threads"
 # threads_user_id = "25000000000000000"
 # access_token = "${THREADS_TOKEN}"      # long-lived: 60 days, refresh before then
+# [accounts.humas_bsky]
+# channel = "bluesky"
+# handle = "humas.example.go.id"           # or humas.bsky.social
+# app_password = "${BSKY_APP_PASSWORD}"    # Settings > Privacy and security > App passwords
 """
 
 
@@ -92,6 +96,12 @@ channel = "threads"
 base_url = "{url}/threads"
 threads_user_id = "{SB.threads_user_id}"
 access_token = "{SB.threads_token}"
+
+[accounts.sandbox_bs]
+channel = "bluesky"
+base_url = "{url}/bluesky"
+handle = "{SB.bsky_handle}"
+app_password = "{SB.bsky_app_password}"
 """
 
 

@@ -42,7 +42,8 @@ def prepare(
     warnings: list[str],
     required: bool,
 ) -> tuple[Media, ...]:
-    """``images`` checked, prepared for ``network`` ("x", "facebook", "instagram" or "threads") and stored.
+    """``images`` checked, prepared for ``network`` ("x", "facebook", "instagram", "threads" or
+    "bluesky") and stored.
 
     Each returned :class:`Media` names its prepared file and digest.  Without a context
     (a library caller with no media folder), images are passed through unchecked and
@@ -54,7 +55,7 @@ def prepare(
     if not images:
         return ()
     if context is None:
-        if network == "x":
+        if network in ("x", "bluesky"):  # they upload only prepared bytes
             warnings.append(_("{n} image(s) left out: no media folder to prepare them in").format(n=len(images)))
             return ()
         return tuple(images)
@@ -91,7 +92,7 @@ def prepare(
 
 def _label(network: str) -> str:
     return {"x": "X", "facebook": "Facebook", "instagram": "Instagram", "telegram": "Telegram",
-            "threads": "Threads"}.get(network, network)
+            "threads": "Threads", "bluesky": "Bluesky"}.get(network, network)
 
 
 def _stored(prepared: PreparedImage, item: Media, context: Context) -> Media:
@@ -116,6 +117,10 @@ def _preparer(network: str, account: Account) -> Callable[[bytes, str], Prepared
         # padded) is a subset of what it accepts, and one prepared copy suits both.
         background = str(account.get("image_background", "#FFFFFF"))
         return lambda data, source: prepare_for_instagram(data, background=background, source=source)
+    if network == "bluesky":
+        from .bluesky import prepare_for_bluesky
+
+        return lambda data, source: prepare_for_bluesky(data, source=source)
     if network == "facebook":
 
         def for_facebook(data: bytes, source: str) -> PreparedImage:

@@ -1,5 +1,5 @@
-"""The sandbox as one WSGI application: faults first, then X, Graph, Telegram (``/telegram``)
-or the control API.
+"""The sandbox as one WSGI application: faults first, then X, Graph, Telegram (``/telegram``),
+Threads (``/threads``), Bluesky (``/bluesky``), another package's network, or the control API.
 
 Threads is served under ``/threads`` (an account's ``base_url`` ends in it).  Order for
 a network call: the latency fault, a scripted ``next`` error, a random 5xx
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from disseminator.sandbox import control, graph, plugins, telegram, threads, x
+from disseminator.sandbox import bluesky, control, graph, plugins, telegram, threads, x
 from disseminator.sandbox.core import Sandbox
 from disseminator.sandbox.faults import scripted_error
 
@@ -45,10 +45,14 @@ class SandboxApp(Sandbox):
             network = "threads"
             inner = path[len(threads.PREFIX):]
             paths = (path, inner, graph.split_version(inner)[1])
+        elif path.startswith(bluesky.PREFIX + "/"):
+            network, paths = "bluesky", (path, path[len(bluesky.PREFIX):])
+        elif path.startswith("/telegram/"):
+            network, paths = "telegram", (path, telegram.split(path))
+        elif path.startswith(("/2/", "/1.1/")):
+            network, paths = "x", (path,)
         else:
-            network = "x" if path.startswith(("/2/", "/1.1/")) else "telegram" if path.startswith("/telegram/") else "graph"
-            paths = (path, graph.split_version(path)[1]) if network == "graph" else (
-                (path, telegram.split(path)) if network == "telegram" else (path,))
+            network, paths = "graph", (path, graph.split_version(path)[1])
         if self.faults.latency_ms:
             time.sleep(self.faults.latency_ms / 1000)
         if entry := self.faults.take_next(network, request.method, paths):
@@ -62,7 +66,7 @@ class SandboxApp(Sandbox):
                 response = plugin[0].handle(self, request, plugin[1])
             else:
                 handler = {"x": x.handle, "graph": graph.handle, "telegram": telegram.handle,
-                           "threads": threads.handle}[network]
+                           "threads": threads.handle, "bluesky": bluesky.handle}[network]
                 response = handler(self, request)
         if network == "graph":
             response.headers["facebook-api-version"] = graph.served_version(path)

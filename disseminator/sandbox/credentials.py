@@ -32,6 +32,10 @@ class SandboxCredentials:
     threads_user_id: str = "25000000000000001"
     threads_username: str = "sandbox.humas"
     threads_token: str = "sandbox-threads-token"
+    # Bluesky: a handle, its DID and an app password in Bluesky's xxxx-xxxx-xxxx-xxxx form.
+    bsky_handle: str = "sandbox-humas.bsky.social"
+    bsky_did: str = "did:plc:sandboxhumasaaaaaaaaaaaa"
+    bsky_app_password: str = "sbox-humas-test-pass"
 
 
 DEFAULT = SandboxCredentials()
@@ -81,3 +85,18 @@ OTHER_X_USER = XUser(
     access_token="1500000000000000002-sandboxcitizentoken",
     access_token_secret="sandbox-citizen-token-secret",
 )
+
+
+@dataclass(frozen=True)
+class BskyUser:
+    """One Bluesky account the sandbox knows: handle, DID and the app password it logs in with."""
+
+    handle: str
+    did: str
+    app_password: str
+
+
+def default_bsky_users(creds: SandboxCredentials = DEFAULT) -> tuple[BskyUser, ...]:
+    """The institution's Bluesky account and a citizen's (a handle to mention)."""
+    return (BskyUser(creds.bsky_handle, creds.bsky_did, creds.bsky_app_password),
+            BskyUser("warga-sandbox.bsky.social", "did:plc:sandboxwargaaaaaaaaaaaa", "warg-asan-dbox-pass"))

@@ -5,7 +5,7 @@ The fault set is one JSON document (``POST /_sandbox/faults`` replaces it)::
     {"latency_ms": 200,            every response delayed this long
      "error_rate": 0.1,            probability of a 5xx (JSON, HTML or empty body)
      "seed": 7,                    reseeds the random source (default: the --seed option)
-     "next": [{"network": "x" | "graph" | "telegram" | "threads" | "any", "path": "/2/tweets", "method": "POST",
+     "next": [{"network": "x" | "graph" | "telegram" | "threads" | "bluesky" | "any", "path": "/2/tweets", "method": "POST",
                "status": 503, "body": {...}, "graph_code": 2, "graph_subcode": null,
                "style": "html", "count": 1}],
                                    the next N matching calls get this error; "style" sends
@@ -42,8 +42,8 @@ from disseminator.sandbox.respond import GRAPH_JSON, graph_error, json_response,
 if TYPE_CHECKING:
     from disseminator.sandbox.plugins import SandboxNetwork
 
-NETWORKS = ("x", "graph", "telegram", "threads", "any")
-_ALIASES = {"twitter": "x", "facebook": "graph", "instagram": "graph", "ig": "graph", "tg": "telegram"}
+NETWORKS = ("x", "graph", "telegram", "threads", "bluesky", "any")
+_ALIASES = {"twitter": "x", "facebook": "graph", "instagram": "graph", "ig": "graph", "tg": "telegram", "bsky": "bluesky"}
 #: Networks that answer with Graph's error object (Threads: type THApiException).
 GRAPH_STYLE = ("graph", "threads")
 _KEYS = {"latency_ms", "error_rate", "seed", "next", "rate_limit", "lose_response"}
@@ -236,6 +236,9 @@ def server_error(network: str, status: int, style: str = "json") -> Response:
         return Response(b"", status=status, content_type="text/html; charset=utf-8")
     if network == "x":
         return x_problem(status, reason, "Something is broken. Please try again later.")
+    if network == "bluesky":  # an XRPC error body (atproto.com/specs/xrpc)
+        name = {502: "UpstreamFailure", 503: "NotEnoughResources", 504: "UpstreamTimeout"}.get(status, "InternalServerError")
+        return json_response({"error": name, "message": reason}, status)
     if network == "telegram":  # the Bot API's own shape (core.telegram.org/bots/api, "Making requests")
         return json_response({"ok": False, "error_code": status, "description": reason}, status)
     if plugin := _plugin(network):
@@ -282,6 +285,9 @@ def scripted_error(network: str, entry: dict[str, Any]) -> Response:
                               **extra}, status)
     if network == "x":
         return x_problem(status, _REASONS.get(status, "Error"), "Sandbox fault")
+    if network == "bluesky":
+        name = {400: "InvalidRequest", 401: "AuthenticationRequired", 429: "RateLimitExceeded"}.get(status, "Error")
+        return json_response({"error": name, "message": "Sandbox fault"}, status)
     return graph_error(1, "An unknown error occurred", status=status)
 
 

@@ -153,6 +153,7 @@ class Store(ArticleStore):
             media=[m.to_record() for m in draft.media],
             warnings=list(draft.warnings),
             link=draft.link,
+            card=dict(draft.card) if draft.card else None,
             status=status,
             approval=approval,
             drafted_by=drafted_by,
@@ -347,6 +348,8 @@ class Store(ArticleStore):
             media=tuple(Media.from_record(m) for m in row.media or ()),
             warnings=tuple(row.warnings or ()),
             link=row.link,
+            card=row.card or None,
+            key=f"{row.id}:{_micros(row.created_at)}" if row.id is not None and row.created_at else None,
         )
 
     def attempts(self, post_ids: Sequence[int] | None = None) -> list[AttemptRow]:
@@ -459,3 +462,11 @@ def _chunks(ids: Sequence[int] | None) -> Iterator[list[int] | None]:
     ids = list(ids)
     for start in range(0, len(ids), CHUNK):
         yield ids[start:start + CHUNK]
+
+
+def _micros(when: dt.datetime) -> int:
+    """``when`` in microseconds since 1970 (a naive time is UTC, as SQLite gives it back)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    delta = when - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds

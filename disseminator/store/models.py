@@ -216,6 +216,8 @@ class PostRow(Base):
     media: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     warnings: Mapped[list[str]] = mapped_column(JSON, default=list)
     link: Mapped[str | None] = mapped_column(Text)
+    #: The link card a channel builds itself (Bluesky): title and description (0023).
+    card: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
     status: Mapped[PostStatus] = mapped_column(StatusType, default=PostStatus.SCHEDULED)
     scheduled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

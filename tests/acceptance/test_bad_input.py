@@ -79,7 +79,7 @@ def test_instagram_without_image_is_refused_and_others_queued(cli, tmp_path: Pat
     cli("article", "add", str(article_file(tmp_path)))  # no image
     result = cli("schedule", "1", "--now", "--json")
     assert result.code == 1
-    assert sorted(p["account"] for p in result.json()) == ["sandbox_fb", "sandbox_tg", "sandbox_th", "sandbox_x"]
+    assert sorted(p["account"] for p in result.json()) == ["sandbox_bs", "sandbox_fb", "sandbox_tg", "sandbox_th", "sandbox_x"]
     _one_line_error(result, "sandbox_ig", "Instagram needs an image")
     assert len(cli("queue", "--json").json()) == 3
 

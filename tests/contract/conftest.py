@@ -20,7 +20,7 @@ from disseminator.sandbox.plugins import sandbox_networks
 from tests.helpers import REPO, article_file, run_cli
 
 NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram", "sandbox_tg": "telegram",
-           "sandbox_th": "threads"}
+           "sandbox_th": "threads", "sandbox_bs": "bluesky"}
 #: The call that makes the post public on each network, for scripted faults.
 WRITE = {
     "sandbox_x": {"network": "x", "path": "/2/tweets", "method": "POST"},
@@ -29,7 +29,11 @@ WRITE = {
     # queue_one's article has an image: a photo with its caption.
     "sandbox_tg": {"network": "telegram", "path": "/sendPhoto", "method": "POST"},
     "sandbox_th": {"network": "threads", "path": "*/threads_publish", "method": "POST"},
+    "sandbox_bs": {"network": "bluesky", "path": "/xrpc/com.atproto.repo.createRecord", "method": "POST"},
 }
+#: The setting holding the credential the sandbox revokes (/_sandbox/tokens/revoke), where
+#: it is not ``access_token``.
+TOKEN = {"sandbox_bs": "app_password"}
 
 
 # Networks other packages add (plugins/tiktok) bring their sandbox and its write call.
@@ -73,7 +77,7 @@ def reconciles(account: str) -> bool:
 def token_of(account: str) -> str:
     """The credential of sandbox ``account`` that the sandbox can revoke."""
     settings = sandbox_settings()[account]
-    return str(settings.get("access_token") or settings.get("bot_token"))
+    return str(settings.get(TOKEN.get(account, "access_token")) or settings.get("bot_token"))
 
 
 @pytest.fixture(params=CHANNELS)

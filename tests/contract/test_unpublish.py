@@ -20,6 +20,7 @@ DELETE = {
     "sandbox_x": {"network": "x", "path": "/2/tweets/*", "method": "DELETE"},
     "sandbox_fb": {"network": "graph", "path": "^/(v[0-9.]+/)?[0-9]+_[0-9]+$", "method": "DELETE"},
     "sandbox_tg": {"network": "telegram", "path": "/deleteMessage", "method": "POST"},
+    "sandbox_bs": {"network": "bluesky", "path": "*deleteRecord", "method": "POST"},
 }
 
 
@@ -39,7 +40,7 @@ def _show(env: Env, pid: int) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize("account", ["sandbox_x", "sandbox_fb", "sandbox_tg"])
+@pytest.mark.parametrize("account", ["sandbox_x", "sandbox_fb", "sandbox_tg", "sandbox_bs"])
 def test_unpublish_deletes_the_post_and_withdraws_it(env: Env, account: str) -> None:
     pid = _published(env, account)
     [on_network] = env.posts_on(account)
@@ -144,7 +145,7 @@ def test_instagram_cannot_delete_it_says_so_and_the_others_are_still_withdrawn(e
     assert _show(env, fb)["status"] == "withdrawn"
 
 
-@pytest.mark.parametrize("account", ["sandbox_x", "sandbox_fb", "sandbox_tg"])
+@pytest.mark.parametrize("account", ["sandbox_x", "sandbox_fb", "sandbox_tg", "sandbox_bs"])
 def test_a_delete_the_network_refuses_leaves_the_post_published(env: Env, account: str) -> None:
     pid = _published(env, account)
     fault: dict[str, Any] = {**DELETE[account], "count": 1}
@@ -164,7 +165,7 @@ def test_a_delete_the_network_refuses_leaves_the_post_published(env: Env, accoun
     assert env.posts_on(account) == []
 
 
-@pytest.mark.parametrize("account", ["sandbox_x", "sandbox_fb", "sandbox_tg"])
+@pytest.mark.parametrize("account", ["sandbox_x", "sandbox_fb", "sandbox_tg", "sandbox_bs"])
 def test_a_delete_whose_answer_is_lost_is_settled_by_asking_again(env: Env, account: str) -> None:
     pid = _published(env, account)
     env.sandbox.set_faults({"lose_response": [{**DELETE[account], "count": 1}]})  # type: ignore[attr-defined]

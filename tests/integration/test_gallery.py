@@ -45,7 +45,7 @@ def test_a_bad_image_is_left_out_of_x_and_refuses_instagram_at_schedule(cli, san
     result = cli("schedule", "1", "--now", "--json")
     assert result.code == 1
     queued = {p["account"]: p for p in result.json()}
-    assert set(queued) == {"sandbox_x", "sandbox_fb", "sandbox_tg", "sandbox_th"}
+    assert set(queued) == {"sandbox_x", "sandbox_fb", "sandbox_tg", "sandbox_th", "sandbox_bs"}
     assert any("image left out" in w and "rusak.jpg" in w for w in queued["sandbox_x"]["warnings"])
     assert "sandbox_ig" in result.err and "rusak.jpg" in result.err
     assert cli("run-due").code == 0

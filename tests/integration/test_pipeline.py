@@ -38,6 +38,8 @@ def test_article_published_once_on_every_network(cli, sandbox, tmp_path: Path) -
     assert "Tautan di bio" in ig["text"] and "https://" not in ig["text"]
     fb = next(p for p in posts if p["network"] == "facebook")
     assert fb["text"].startswith("Peluncuran Program Makan Bergizi Gratis")
+    bs = next(p for p in posts if p["network"] == "bluesky")
+    assert bs["text"] == x["text"] and len(bs["media"]) == 1  # the link card's thumbnail
 
     history = cli("history", "--json").json()
     assert {h["status"] for h in history} == {"published"}
@@ -49,6 +51,7 @@ def test_article_published_once_on_every_network(cli, sandbox, tmp_path: Path) -
     assert remote["telegram"] == [tg["id"]] and tg["text"].startswith("<b>Peluncuran Program Makan Bergizi Gratis</b>")
     th = next(p for p in posts if p["network"] == "threads")
     assert remote["threads"] == [th["id"]] and th["media"]  # with the article's image
+    assert remote["bluesky"] == [bs["id"]]
     assert all(h["attempts"] == 1 and h["error"] is None for h in history)
 
     again = cli("run-due")

@@ -18,7 +18,7 @@ from disseminator.errors import ConfigError
 from disseminator.registry import channel_class
 from tests.helpers import REPO
 
-CHANNELS = ("twitter", "facebook", "instagram", "telegram", "threads")
+CHANNELS = ("twitter", "facebook", "instagram", "telegram", "threads", "bluesky")
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +81,7 @@ TWITTER = '[accounts.a]\nchannel = "twitter"\n'
         (TWITTER + "timeout = 3\n", "(timeout is a setting of facebook and instagram and telegram and threads accounts)"),
         (TWITTER + "colour = 3\n", "(known: access_token, access_token_secret, approval, base_url, channel, "),
         (TWITTER + "thred = true\n", "disseminator.toml:3: accounts.a.thred: unknown setting for a twitter account (did you mean 'thread'?)"),
-        ('[accounts.a]\nchannel = "fb"\n', "disseminator.toml:2: accounts.a.channel: unknown channel 'fb' (known: facebook, "
+        ('[accounts.a]\nchannel = "fb"\n', "disseminator.toml:2: accounts.a.channel: unknown channel 'fb' (known: bluesky, facebook, "
                                              "instagram, telegram, threads, tiktok, twitter); did you mean 'facebook'?"),
         ('[accounts.a]\nchannel = "twiter"\n', "did you mean 'twitter'?"),
         ('[accounts."humas.x"]\nchannel = "twitter"\n"api key" = "k"\n',
