@@ -82,7 +82,7 @@ def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: st
 
     scheduled = run_proc(["schedule", "1", "--now", "--json"], cwd=work)
     assert scheduled.code == 0, scheduled.err
-    assert len(scheduled.json()) == 4
+    assert len(scheduled.json()) == len(sandbox_settings())
 
     run = run_proc(["run-due"], cwd=work)
     assert run.code == 0, run.out + run.err
@@ -105,7 +105,7 @@ def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: st
 
     again = run_proc(["run-due"], cwd=work)
     assert again.code == 0
-    assert len(requests.get(f"{sandbox_proc}/_sandbox/posts", timeout=5).json()["posts"]) == 4
+    assert len(requests.get(f"{sandbox_proc}/_sandbox/posts", timeout=5).json()["posts"]) == len(sandbox_settings())
 
 
 def test_demo_publishes_a_post_on_every_network(tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def test_demo_publishes_a_post_on_every_network(tmp_path: Path) -> None:
     assert result.code == 0, result.out + result.err
     table = result.out[result.out.index("Results"):]
     rows = [line for line in table.splitlines() if " published " in line]
-    assert len(rows) == 4
+    assert len(rows) == len(sandbox_settings())
     for network in sandbox_settings():
         assert any(network in r and "/_sandbox/posts/" in r for r in rows), table
     used = Path(result.out.split("working in ", 1)[1].split()[0])

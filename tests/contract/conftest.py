@@ -8,6 +8,7 @@ with fails the suite instead of being left out.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +39,9 @@ TOKEN = {"sandbox_bs": "app_password"}
 
 # Networks other packages add (plugins/tiktok) bring their sandbox and its write call.
 for _network in sandbox_networks():
-    NETWORK[f"sandbox_{_network.name}"] = _network.name
-    WRITE[f"sandbox_{_network.name}"] = {"network": _network.name, **_network.write}
+    _name = re.search(r"\[accounts\.(\w+)\]", _network.account("http://127.0.0.1:1"))[1]  # type: ignore[index]
+    NETWORK[_name] = _network.name
+    WRITE[_name] = {"network": _network.name, **_network.write}
 
 #: Every installed channel, found through the registry.
 CHANNELS = channel_names()

@@ -137,12 +137,12 @@ def test_six_posts_a_minute_then_the_pace_says_wait(sandbox, tmp_path: Path) -> 
 
 def test_an_article_without_image_goes_out_as_a_title_card_from_the_cli(env: Env) -> None:
     config = env.config.read_text(encoding="utf-8")
-    env.config.write_text(config.replace("[accounts.sandbox_tiktok]\n", "[accounts.sandbox_tiktok]\ncard = true\n"),
+    env.config.write_text(config.replace("[accounts.sandbox_tt]\n", "[accounts.sandbox_tt]\ncard = true\n"),
                           encoding="utf-8")
     article = article_file(env.tmp, "kartu.md", title="Sidang Kabinet Paripurna")
-    assert env.cli("schedule", str(article), "--account", "sandbox_tiktok", "--at", "now").code == 0
+    assert env.cli("schedule", str(article), "--account", "sandbox_tt", "--at", "now").code == 0
     assert [o.status for o in env.worker().run_due().outcomes] == ["published"]
-    [post] = env.posts_on("sandbox_tiktok")
+    [post] = env.posts_on("sandbox_tt")
     assert post["text"].startswith("Sidang Kabinet Paripurna") and post["media"][0].startswith(env.sandbox.url)  # type: ignore[attr-defined]
 
 
@@ -175,12 +175,12 @@ def test_the_sandbox_answers_errors_in_tiktoks_documented_shape(sandbox, token, 
 def test_a_failed_status_read_after_tiktok_took_the_post_never_sends_it_again(env: Env) -> None:
     """init answered (the post is TikTok's), then the status read failed: published under
     its publish_id, never a second init."""
-    env.queue_one("sandbox_tiktok")
+    env.queue_one("sandbox_tt")
     env.sandbox.set_faults({"next": [{"network": "tiktok", "path": "/v2/post/publish/status/fetch/", "method": "POST",  # type: ignore[attr-defined]
                                       "status": 503, "count": 5}]})
     assert [o.status for o in env.worker().run_due().outcomes] == ["published"]
     assert env.worker().run_due(now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1)).outcomes == []
-    [post] = env.posts_on("sandbox_tiktok")
+    [post] = env.posts_on("sandbox_tt")
     inits = env.sandbox.app.state.data["tiktok"]["publishes"]  # type: ignore[attr-defined]
     assert len(inits) == 1
 
@@ -188,15 +188,15 @@ def test_a_failed_status_read_after_tiktok_took_the_post_never_sends_it_again(en
 def test_an_officer_confirms_a_post_in_doubt_by_its_tiktok_link(env: Env) -> None:
     """A lost init answer leaves the post unknown (TikTok lists no photo posts); the officer
     finds it in the app and gives its link: published under that number, nothing sent again."""
-    pid = env.queue_one("sandbox_tiktok")
+    pid = env.queue_one("sandbox_tt")
     env.sandbox.set_faults({"lose_response": [{"network": "tiktok", "path": "/v2/post/publish/content/init/", "count": 1}]})  # type: ignore[attr-defined]
     env.worker().run_due()
     assert env.worker().store.post(pid).status == "unknown"
-    [landed] = env.posts_on("sandbox_tiktok")
+    [landed] = env.posts_on("sandbox_tt")
     assert env.cli("post", "confirm", str(pid), "--remote-id", "bukan-tautan").code != 0
     done = env.cli("post", "confirm", str(pid), "--remote-id", landed["url"])
     assert done.code == 0, done.err
     row = env.worker().store.post(pid)
     assert row.status == "published" and row.remote_ids == [landed["id"]] and row.remote_url == landed["url"]
     assert env.worker().run_due(now=dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=2)).outcomes == []
-    assert env.posts_on("sandbox_tiktok") == [landed]
+    assert env.posts_on("sandbox_tt") == [landed]

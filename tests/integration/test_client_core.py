@@ -163,9 +163,10 @@ def test_an_account_that_cannot_take_the_article_is_named_and_the_others_queued(
     assert sorted(r["account"] for r in result.rows) == ["sandbox_bs", "sandbox_fb", "sandbox_tg", "sandbox_th", "sandbox_x"]
     with pytest.raises(RunFailed) as refused:
         result.raise_if_failed()
-    [line] = refused.value.lines
+    line, *others = refused.value.lines  # Instagram's, then TikTok's when it is installed
     assert line.startswith("sandbox_ig: not queued: ") and "Instagram needs an image" in line
-    assert len(posts.queue(lib.settings, lib.store).rows) == 3
+    assert all(" not queued: " in other and "an image" in other for other in others)
+    assert len(posts.queue(lib.settings, lib.store).rows) == len(result.rows)
 
 
 def test_article_files_are_added_all_or_none(lib: Lib) -> None:

@@ -57,7 +57,7 @@ def test_article_published_once_on_every_network(cli, sandbox, tmp_path: Path) -
     again = cli("run-due")
     assert again.code == 0
     assert "Nothing due" in again.out
-    assert len(sandbox.posts()) == 4
+    assert len(sandbox.posts()) == len(sandbox_settings())
 
 
 def test_scheduling_twice_is_refused_unless_new_variant(cli, sandbox, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

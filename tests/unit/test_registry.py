@@ -106,7 +106,11 @@ def test_our_channels_are_exactly_the_entry_points_in_pyproject() -> None:
     registry.clear_cache()
     declared = declared_in_pyproject()
     assert set(declared) == {"twitter", "facebook", "instagram", "telegram", "threads", "bluesky"}
-    assert registry.channel_names() == sorted(declared)  # no second list adds or hides one
+    # No second list adds or hides one; the packages of plugins/ (installed for the tests,
+    # tests/plugins.py) add theirs through the same group.
+    others = {r.name for r in map(registry.registration, registry.channel_names()) if r.distribution != "disseminator"}
+    assert others <= {"tiktok"}
+    assert sorted(set(registry.channel_names()) - others) == sorted(declared)
     for name, target in declared.items():
         reg = registry.registration(name)
         assert (reg.target, reg.distribution) == (target, "disseminator")

@@ -5,6 +5,7 @@ nor ``--help`` pays for the network clients, the scheduler, image handling or (f
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +30,8 @@ print(json.dumps({"code": code, "modules": sorted({m.split('.')[0] for m in sys.
 
 def _imported(*args: str, cwd: Path) -> set[str]:
     done = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(REPO), "DISSEMINATOR_LANGUAGE": "en", "PATH": "/usr/bin:/bin"})
+                          env={"PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p),
+                               "DISSEMINATOR_LANGUAGE": "en", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr[-2000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["code"] == 0, done.stderr[-2000:]

@@ -175,7 +175,7 @@ def _status(sb: Sandbox, state: dict[str, Any], body: dict[str, Any]) -> Respons
 
 
 def _account(url: str) -> str:
-    return f"""[accounts.sandbox_tiktok]
+    return f"""[accounts.sandbox_tt]
 channel = "tiktok"
 base_url = "{url.rstrip('/')}/tiktok"
 access_token = "{TOKEN}"
