@@ -153,6 +153,11 @@ class Draft:
     media: tuple[Media, ...] = ()
     warnings: tuple[str, ...] = ()
     link: str | None = None
+    #: Names the queued post this draft belongs to, the same at every try (the store sets
+    #: it when publishing: the post's id and when it was queued); None for a draft not
+    #: from the queue.  A network whose writes take an idempotency key (Mastodon) builds
+    #: the key from it, so a retry of the same post is recognised and a new one is not.
+    key: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

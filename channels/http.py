@@ -81,16 +81,20 @@ def make_session(
     timeout: float = DEFAULT_TIMEOUT,
     secrets: Iterable[str] = (),
     redactor: Redactor | None = None,
+    hosts: Iterable[str] = (),
 ) -> Session:
     """A session for one account; with ``base_url``, official API hosts go there instead.
 
     ``secrets`` are the account's credential values (and ``redactor`` any more to hide);
-    the session's :attr:`Session.redactor` hides them all.
+    the session's :attr:`Session.redactor` hides them all.  ``hosts`` are more official
+    hosts of this account (``https://mastodon.social``: a network whose host is chosen per
+    account), rewritten to ``base_url`` like :data:`OFFICIAL_API`; a path in ``base_url``
+    (the sandbox's ``/mastodon``) is kept in front of the request's path.
     """
     hidden = Redactor(secrets)
     session = Session(redactor=hidden | redactor if redactor is not None else hidden)
     local = base_url.rstrip("/") if base_url else None
-    for official in OFFICIAL_API:
+    for official in (*OFFICIAL_API, *(h.rstrip("/") for h in hosts)):
         session.mount(official, _Adapter(official=official, local=local, timeout=timeout))
     plain = _Adapter(official=None, local=None, timeout=timeout)
     session.mount("http://", plain)

@@ -35,11 +35,17 @@ REAL_ACCOUNTS = """
 # ig_user_id = "17841400000000000"
 # access_token = "${FB_PAGE_TOKEN}"
 # link_phrase = "Tautan di bio"
+#
+# [accounts.humas_mastodon]
+# channel = "mastodon"
+# api_base_url = "https://mastodon.social"   # the instance the account lives on
+# access_token = "${MASTODON_TOKEN}"
+# visibility = "public"
 """
 
 
 def sandbox_accounts(url: str) -> str:
-    """Three accounts, one per network, all pointing at the sandbox at ``url``."""
+    """One account per network, all pointing at the sandbox at ``url``."""
     url = url.rstrip("/")
     return f"""
 # These accounts talk to the local sandbox (disseminator sandbox), not the real networks.
@@ -64,6 +70,12 @@ channel = "instagram"
 base_url = "{url}"
 ig_user_id = "{SB.ig_user_id}"
 access_token = "{SB.fb_page_token}"
+
+[accounts.sandbox_mastodon]
+channel = "mastodon"
+base_url = "{url}/mastodon"
+api_base_url = "https://{SB.mastodon_host}"
+access_token = "{SB.mastodon_token}"
 """
 
 

@@ -1,4 +1,5 @@
-"""The sandbox as one WSGI application: faults first, then X, Graph or the control API.
+"""The sandbox as one WSGI application: faults first, then X, Graph, Mastodon (``/mastodon``)
+or the control API.
 
 Order for a network call: the latency fault, a scripted ``next`` error, a random 5xx
 (``error_rate``), then the real handler.  When a ``lose_response`` fault matches, the
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from disseminator.sandbox import control, graph, x
+from disseminator.sandbox import control, graph, mastodon, x
 from disseminator.sandbox.core import Sandbox
 from disseminator.sandbox.faults import scripted_error
 
@@ -35,8 +36,12 @@ class SandboxApp(Sandbox):
         path = request.path
         if path.startswith(("/_sandbox", "/media/")) or path == "/":
             return control.handle(self, request), False
-        network = "x" if path.startswith(("/2/", "/1.1/")) else "graph"
-        paths = (path, graph.split_version(path)[1]) if network == "graph" else (path,)
+        paths: tuple[str, ...]
+        if path.startswith(mastodon.PREFIX + "/"):
+            network, paths = "mastodon", (path, mastodon.strip(path))
+        else:
+            network = "x" if path.startswith(("/2/", "/1.1/")) else "graph"
+            paths = (path, graph.split_version(path)[1]) if network == "graph" else (path,)
         if self.faults.latency_ms:
             time.sleep(self.faults.latency_ms / 1000)
         if entry := self.faults.take_next(network, request.method, paths):
@@ -46,7 +51,8 @@ class SandboxApp(Sandbox):
             response, lose = failure, False
         else:
             lose = self.faults.take_lose(network, request.method, paths)
-            response = x.handle(self, request) if network == "x" else graph.handle(self, request)
+            handler = {"x": x.handle, "mastodon": mastodon.handle}.get(network, graph.handle)
+            response = handler(self, request)
         if network == "graph":
             response.headers["facebook-api-version"] = graph.served_version(path)
         if self.faults.latency_ms:

@@ -23,6 +23,11 @@ class SandboxCredentials:
     fb_page_token: str = "sandbox-page-token"
     ig_user_id: str = "17841400000000001"
     ig_username: str = "sandbox.humas"
+    #: The Mastodon instance the sandbox plays (an account's api_base_url) and its account.
+    mastodon_host: str = "mastodon.sandbox.example"
+    mastodon_token: str = "sandbox-mastodon-token"
+    mastodon_account_id: str = "109000000000000001"
+    mastodon_username: str = "sandbox_humas"
 
 
 DEFAULT = SandboxCredentials()

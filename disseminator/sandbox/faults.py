@@ -5,12 +5,12 @@ The fault set is one JSON document (``POST /_sandbox/faults`` replaces it)::
     {"latency_ms": 200,            every response delayed this long
      "error_rate": 0.1,            probability of a 5xx (JSON, HTML or empty body)
      "seed": 7,                    reseeds the random source (default: the --seed option)
-     "next": [{"network": "x" | "graph" | "any", "path": "/2/tweets", "method": "POST",
+     "next": [{"network": "x" | "graph" | "mastodon" | "any", "path": "/2/tweets", "method": "POST",
                "status": 503, "body": {...}, "graph_code": 2, "graph_subcode": null,
                "style": "html", "count": 1}],
                                    the next N matching calls get this error; "style" sends
                                    an odd answer with that status instead (see STYLES)
-     "rate_limit": [{"network": "x" | "graph", "path": "...", "reset_in": 60,
+     "rate_limit": [{"network": "x" | "graph" | "mastodon", "path": "...", "reset_in": 60,
                      "graph_code": 80001}],   X: remaining 0 and a 429 until the reset;
                                               Graph: error 4 / 17 / 32 / 80001 meanwhile
      "lose_response": [{"network": "x", "path": "/2/tweets", "count": 1}]}
@@ -18,7 +18,8 @@ The fault set is one JSON document (``POST /_sandbox/faults`` replaces it)::
                                    is closed without an answer
 
 ``path`` is a shell glob (``*/feed``) or, when it starts with ``^``, a regular
-expression; Graph paths match with or without their ``/vNN.N`` prefix.  Every random
+expression; Graph paths match with or without their ``/vNN.N`` prefix, Mastodon paths
+with or without ``/mastodon``.  Every random
 choice comes from one ``random.Random(seed)``, reseeded whenever the faults are set, so
 the same faults and the same calls give the same failures.
 """
@@ -37,7 +38,7 @@ from werkzeug.wrappers import Response
 
 from disseminator.sandbox.respond import GRAPH_JSON, graph_error, json_response, x_problem
 
-NETWORKS = ("x", "graph", "any")
+NETWORKS = ("x", "graph", "mastodon", "any")
 _ALIASES = {"twitter": "x", "facebook": "graph", "instagram": "graph", "ig": "graph"}
 _KEYS = {"latency_ms", "error_rate", "seed", "next", "rate_limit", "lose_response"}
 #: Odd answers a ``next`` entry can ask for with ``"style"`` (any status, 200 included).
@@ -69,7 +70,7 @@ class FaultError(ValueError):
 def _network(value: Any, where: str) -> str:
     net = _ALIASES.get(str(value), str(value))
     if net not in NETWORKS:
-        raise FaultError(f"{where}.network must be one of x, graph, any (got {value!r})")
+        raise FaultError(f"{where}.network must be one of {', '.join(NETWORKS)} (got {value!r})")
     return net
 
 
@@ -226,6 +227,8 @@ def server_error(network: str, status: int, style: str = "json") -> Response:
         return Response(b"", status=status, content_type="text/html; charset=utf-8")
     if network == "x":
         return x_problem(status, reason, "Something is broken. Please try again later.")
+    if network == "mastodon":  # Mastodon's error entity
+        return json_response({"error": f"{reason}, try again later"}, status)
     code = 2 if status == 503 else 1
     message = (
         "An unexpected error has occurred. Please retry your request later."
@@ -258,4 +261,6 @@ def scripted_error(network: str, entry: dict[str, Any]) -> Response:
         return server_error(network, status)
     if network == "x":
         return x_problem(status, _REASONS.get(status, "Error"), "Sandbox fault")
+    if network == "mastodon":
+        return json_response({"error": "Sandbox fault"}, status)
     return graph_error(1, "An unknown error occurred", status=status)

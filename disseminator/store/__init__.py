@@ -345,6 +345,7 @@ class Store(ArticleStore):
             media=tuple(Media.from_record(m) for m in row.media or ()),
             warnings=tuple(row.warnings or ()),
             link=row.link,
+            key=f"{row.id}.{int(row.created_at.timestamp())}" if row.id is not None and row.created_at else None,
         )
 
     def attempts(self, post_ids: Sequence[int] | None = None) -> list[AttemptRow]:

@@ -18,12 +18,13 @@ import pytest
 from disseminator.registry import channel_names
 from tests.helpers import REPO, article_file, run_cli
 
-NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram"}
+NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram", "sandbox_mastodon": "mastodon"}
 #: The call that makes the post public on each network, for scripted faults.
 WRITE = {
     "sandbox_x": {"network": "x", "path": "/2/tweets", "method": "POST"},
     "sandbox_fb": {"network": "graph", "path": "*/feed", "method": "POST"},
     "sandbox_ig": {"network": "graph", "path": "*/media_publish", "method": "POST"},
+    "sandbox_mastodon": {"network": "mastodon", "path": "/api/v1/statuses", "method": "POST"},
 }
 
 
