@@ -239,8 +239,11 @@ class MastodonChannel(Channel):
             quota += "; " + _("{left}/{total} calls left in this window").format(
                 left=headers["X-RateLimit-Remaining"], total=headers.get("X-RateLimit-Limit", "?"))
         host = instance_url(self.account).split("://", 1)[-1]
-        return AccountCheck(ok=True, identity=f"@{me.get('acct') or me.get('username')}@{host} ({me['id']})",
-                            quota=quota)
+        visibility = str(self.account.get("visibility", "public"))
+        problem = None if visibility in VISIBILITIES else _("visibility {value!r} is not one of {allowed}").format(
+            value=visibility, allowed=", ".join(VISIBILITIES))
+        identity = f"@{me.get('acct') or me.get('username')}@{host} ({me['id']})"
+        return AccountCheck(ok=problem is None, identity=identity, quota=quota, message=problem)
 
     # ------------------------------------------------------------------ read back, delete
 
