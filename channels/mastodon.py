@@ -41,8 +41,8 @@ class MastodonChannel(Channel):
     def __init__(self, account: Any, *, context: Context | None = None) -> None:
         super().__init__(account, context=context)
         self._client: Any = None
-        #: The rate-limit headers of the last write's answer (a status, a media upload).
-        self._write_headers: dict[str, Mapping[str, str]] = {}
+        #: The rate-limit headers of the last write's answer (a status, a media upload), and when.
+        self._write_headers: dict[str, tuple[Mapping[str, str], dt.datetime]] = {}
 
     # ------------------------------------------------------------------ wire
 
@@ -169,7 +169,7 @@ class MastodonChannel(Channel):
     def _remember(self, family: str, headers: Mapping[str, str]) -> None:
         """Keep the rate-limit headers of a write's answer (what :meth:`pace` reads)."""
         if "X-RateLimit-Remaining" in headers:
-            self._write_headers[family] = dict(headers)
+            self._write_headers[family] = (dict(headers), self.clock.now())
 
     def find_published(self, draft: Draft, index: int, *, since: dt.datetime) -> Receipt | None:
         """The account's own statuses since ``since`` (``GET /api/v1/accounts/:id/statuses``,
@@ -214,16 +214,17 @@ class MastodonChannel(Channel):
         """Mastodon's ``X-RateLimit-*`` headers of the last status and media upload
         answers (300 statuses per 3 hours, 30 uploads per 30 minutes by default): when one
         has none left, the next post waits for its reset, so no 429 is asked for."""
-        found: list[tuple[int, dt.datetime | None, str, str]] = []
-        for family, headers in self._write_headers.items():
+        found: list[tuple[int, dt.datetime, str, str]] = []
+        for family, (headers, at) in self._write_headers.items():
             remaining = str(headers.get("X-RateLimit-Remaining", "")).strip()
-            if remaining.isdigit():
-                found.append((int(remaining), reset_at(headers), family, str(headers.get("X-RateLimit-Limit", "?"))))
+            if remaining.isdigit():  # a reset not said: the family's whole window from the answer
+                until = reset_at(headers) or at + _WINDOWS[family]
+                found.append((int(remaining), until, family, str(headers.get("X-RateLimit-Limit", "?"))))
         if not found:
             return None
         spent = [f for f in found if f[0] == 0]
         if spent:
-            latest = max(spent, key=lambda f: f[1] or dt.datetime.min.replace(tzinfo=dt.timezone.utc))
+            latest = max(spent, key=lambda f: f[1])
             return Pace(remaining=0, until=latest[1], reason=_PACE_REASONS[latest[2]].format(limit=latest[3]))
         fewest = min(found, key=lambda f: f[0])
         return Pace(remaining=fewest[0], until=None, reason=_PACE_REASONS[fewest[2]].format(limit=fewest[3]))
@@ -302,6 +303,8 @@ class MastodonChannel(Channel):
         return web_url(base, "mastodon", str(status["id"]), official)
 
 
+#: Mastodon's default windows (statuses: app/models/rate_limiter.rb; uploads: rack_attack.rb).
+_WINDOWS = {"statuses": dt.timedelta(hours=3), "media": dt.timedelta(minutes=30)}
 _PACE_REASONS = {
     "statuses": N_("Mastodon's posting limit ({limit} statuses) is used up"),
     "media": N_("Mastodon's media upload limit ({limit} uploads) is used up"),

@@ -170,3 +170,26 @@ def test_unpublish_through_the_cli_deletes_the_status(env: Env) -> None:
     assert done.code == 0, done.err
     assert env.posts_on(ACCOUNT) == [] and len(requests.get(f"{env.sandbox.url}/_sandbox/deleted", timeout=5).json()["deleted"]) == 1  # type: ignore[attr-defined]
     assert env.cli("post", "show", str(pid), "--json").json()["status"] == "withdrawn"
+
+
+def test_a_claim_lost_during_the_uploads_writes_no_status(env: Env) -> None:
+    """The fence is checked before each upload and again before the status."""
+    import dataclasses
+
+    class Lost(Exception):
+        pass
+
+    checks: list[int] = []
+
+    def fence() -> None:
+        checks.append(1)
+        if len(checks) > 1:  # the upload went; the claim is gone before the status
+            raise Lost()
+
+    env.queue_one(ACCOUNT)
+    draft = env.worker().store.to_draft(env.worker().store.post(1))
+    mastodon = channel(env)
+    mastodon.context = dataclasses.replace(mastodon.context, fence=fence)  # type: ignore[arg-type]
+    with pytest.raises(Lost):
+        mastodon.publish_part(draft, 0)
+    assert len(checks) == 2 and env.posts_on(ACCOUNT) == []

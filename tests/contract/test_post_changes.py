@@ -114,5 +114,5 @@ def test_run_due_says_what_to_do_after_a_failure(env: Env) -> None:
 def test_a_misspelt_account_filter_names_the_known_accounts(env: Env) -> None:
     env.queue_one("sandbox_fb")
     typo = env.cli("queue", "--account", "sandbox_fbb")
-    assert typo.code == 1 and "no account sandbox_fbb (configured: sandbox_fb, sandbox_ig, sandbox_x)" in typo.err
+    assert typo.code == 1 and "no account sandbox_fbb (configured: sandbox_fb, sandbox_ig, sandbox_mastodon, sandbox_x)" in typo.err
     assert len(env.cli("queue", "--account", "sandbox_fb", "--json").json()) == 1
