@@ -148,5 +148,7 @@ def release(store: Store, post_id: int) -> PostRow:
     if transition(store, post_id, "release", reason=_("sent after all by an officer"),
                   next_attempt_at=store.clock.now(), error_kind=None, error_message=None):
         return store.post(post_id)
+    from .states import label
+
     raise UserError(_("post {id} is {status}; only a failed or missed post can be sent again").format(
-        id=post_id, status=store.post(post_id).status))
+        id=post_id, status=label(store.post(post_id).status)))

@@ -68,7 +68,8 @@ def _run_demo(ctx: click.Context, keep: bool) -> None:
         from ..states import label as status_word
 
         click.echo(click.style(f"\n$ disseminator init --sandbox {server.url}", bold=True))
-        click.echo(_("Wrote configuration {config} (accounts sandbox_x, sandbox_fb, sandbox_ig)").format(config=config))
+        click.echo(_("Wrote configuration {config} (accounts: {names})").format(
+            config=config, names=", ".join(sub.settings.accounts)))
         click.echo(_("Database is at schema {schema}").format(schema=upgrade_database(sub.settings.database)["schema"]))
         click.echo(click.style(f"\n$ disseminator article add {SAMPLE_ARTICLE}", bold=True))
         ctx.invoke(articles.add, paths=(str(article_path),))

@@ -79,9 +79,9 @@ def test_instagram_without_image_is_refused_and_others_queued(cli, tmp_path: Pat
     cli("article", "add", str(article_file(tmp_path)))  # no image
     result = cli("schedule", "1", "--now", "--json")
     assert result.code == 1
-    assert sorted(p["account"] for p in result.json()) == ["sandbox_fb", "sandbox_x"]
+    assert sorted(p["account"] for p in result.json()) == ["sandbox_fb", "sandbox_mastodon", "sandbox_x"]
     _one_line_error(result, "sandbox_ig", "Instagram needs an image")
-    assert len(cli("queue", "--json").json()) == 2
+    assert len(cli("queue", "--json").json()) == 3
 
 
 def test_unset_variable_is_named_never_its_value(tmp_path: Path, sandbox, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -70,7 +70,7 @@ def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: st
     preview = run_proc(["preview", "1", "--json"], cwd=work)
     assert preview.code == 0, preview.err
     shapes = {p["account"]: p for p in preview.json()}
-    assert set(shapes) == {"sandbox_x", "sandbox_fb", "sandbox_ig"}
+    assert set(shapes) == {"sandbox_x", "sandbox_fb", "sandbox_ig", "sandbox_mastodon"}
     for p in shapes.values():
         assert {"account", "channel", "parts", "media", "warnings"} <= set(p)
         assert all(isinstance(t, str) and t for t in p["parts"])
@@ -81,30 +81,31 @@ def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: st
 
     scheduled = run_proc(["schedule", "1", "--now", "--json"], cwd=work)
     assert scheduled.code == 0, scheduled.err
-    assert len(scheduled.json()) == 3
+    assert len(scheduled.json()) == 4
 
     run = run_proc(["run-due"], cwd=work)
     assert run.code == 0, run.out + run.err
     posted = requests.get(f"{sandbox_proc}/_sandbox/posts", timeout=5).json()["posts"]
     by_network = {p["network"]: p for p in posted}
-    assert len(posted) == 3 and set(by_network) == {"x", "facebook", "instagram"}
+    assert len(posted) == 4 and set(by_network) == {"x", "facebook", "instagram", "mastodon"}
     assert by_network["x"]["text"] == shapes["sandbox_x"]["parts"][0]
     assert by_network["facebook"]["text"] == shapes["sandbox_fb"]["parts"][0]
     assert by_network["instagram"]["text"] == shapes["sandbox_ig"]["parts"][0]
+    assert by_network["mastodon"]["text"] == shapes["sandbox_mastodon"]["parts"][0]
 
     history = run_proc(["history", "--json"], cwd=work).json()
     ids = {h["account"]: h["remote_ids"] for h in history}
     assert ids == {"sandbox_x": [by_network["x"]["id"]], "sandbox_fb": [by_network["facebook"]["id"]],
-                   "sandbox_ig": [by_network["instagram"]["id"]]}
+                   "sandbox_ig": [by_network["instagram"]["id"]], "sandbox_mastodon": [by_network["mastodon"]["id"]]}
     csv_out = run_proc(["history", "--csv"], cwd=work).out.splitlines()
-    assert csv_out[0].startswith("id,article_id,account") and len(csv_out) == 4
+    assert csv_out[0].startswith("id,article_id,account") and len(csv_out) == 5
 
     again = run_proc(["run-due"], cwd=work)
     assert again.code == 0
-    assert len(requests.get(f"{sandbox_proc}/_sandbox/posts", timeout=5).json()["posts"]) == 3
+    assert len(requests.get(f"{sandbox_proc}/_sandbox/posts", timeout=5).json()["posts"]) == 4
 
 
-def test_demo_publishes_three_posts(tmp_path: Path) -> None:
+def test_demo_publishes_a_post_on_every_network(tmp_path: Path) -> None:
     cwd, scratch = tmp_path / "cwd", tmp_path / "tmp"
     cwd.mkdir()
     scratch.mkdir()
@@ -119,8 +120,8 @@ def test_demo_publishes_three_posts(tmp_path: Path) -> None:
     assert result.code == 0, result.out + result.err
     table = result.out[result.out.index("Results"):]
     rows = [line for line in table.splitlines() if " published " in line]
-    assert len(rows) == 3
-    for network in ("sandbox_x", "sandbox_fb", "sandbox_ig"):
+    assert len(rows) == 4
+    for network in ("sandbox_x", "sandbox_fb", "sandbox_ig", "sandbox_mastodon"):
         assert any(network in r and "/_sandbox/posts/" in r for r in rows), table
     used = Path(result.out.split("working in ", 1)[1].split()[0])
     assert used.parent == scratch  # it did work there ...
