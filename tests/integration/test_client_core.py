@@ -159,12 +159,12 @@ def test_the_daemon_says_a_held_account_once_until_it_changes() -> None:
 def test_an_account_that_cannot_take_the_article_is_named_and_the_others_queued(lib: Lib) -> None:
     [added] = catalog.add_articles(lib.settings, lib.store, [str(article_file(lib.tmp, "tanpa-foto.md"))])
     result = posts.schedule(lib.settings, lib.store, added["id"], [], at=None)
-    assert sorted(r["account"] for r in result.rows) == ["sandbox_fb", "sandbox_x"]
+    assert sorted(r["account"] for r in result.rows) == ["sandbox_fb", "sandbox_mastodon", "sandbox_x"]
     with pytest.raises(RunFailed) as refused:
         result.raise_if_failed()
     [line] = refused.value.lines
     assert line.startswith("sandbox_ig: not queued: ") and "Instagram needs an image" in line
-    assert len(posts.queue(lib.settings, lib.store).rows) == 2
+    assert len(posts.queue(lib.settings, lib.store).rows) == 3
 
 
 def test_article_files_are_added_all_or_none(lib: Lib) -> None:
@@ -195,7 +195,7 @@ def test_the_starter_config_never_overwrites_a_file(tmp_path: Path) -> None:
 def test_initialise_writes_the_config_then_makes_its_database(tmp_path: Path) -> None:
     target = tmp_path / "kantor" / "humas.toml"
     result = bootstrap.initialise(str(target), sandbox_url="http://127.0.0.1:8765")
-    assert result["config_written"] and result["accounts"] == ["sandbox_x", "sandbox_fb", "sandbox_ig"]
+    assert result["config_written"] and result["accounts"] == ["sandbox_x", "sandbox_fb", "sandbox_ig", "sandbox_mastodon"]
     assert result["schema"] == bootstrap.database_revision(load_settings(target).database)["needs"]
     assert (tmp_path / "kantor" / "disseminator.db").is_file()
     again = bootstrap.initialise(str(target), sandbox_url="http://elsewhere:1")
