@@ -22,13 +22,13 @@ def test_article_published_once_on_every_network(cli, sandbox, tmp_path: Path) -
 
     scheduled = cli("schedule", str(article["id"]), "--now", "--json")
     assert scheduled.code == 0, scheduled.err
-    assert sorted(p["channel"] for p in scheduled.json()) == ["facebook", "instagram", "twitter"]
+    assert sorted(p["channel"] for p in scheduled.json()) == ["facebook", "instagram", "mastodon", "twitter"]
     assert all(p["status"] == "scheduled" and p["scheduled_at"].endswith("+07:00") for p in scheduled.json())
 
     run = cli("run-due")
     assert run.code == 0, run.out + run.err
     posts = sandbox.posts()
-    assert sorted(p["network"] for p in posts) == ["facebook", "instagram", "x"]
+    assert sorted(p["network"] for p in posts) == ["facebook", "instagram", "mastodon", "x"]
     x = next(p for p in posts if p["network"] == "x")
     # No summary: the body's first paragraph stands in for it.
     assert x["text"] == ("Peluncuran Program Makan Bergizi Gratis\n\nIsi berita.\n\n"
@@ -37,6 +37,8 @@ def test_article_published_once_on_every_network(cli, sandbox, tmp_path: Path) -
     assert "Tautan di bio" in ig["text"] and "https://" not in ig["text"]
     fb = next(p for p in posts if p["network"] == "facebook")
     assert fb["text"].startswith("Peluncuran Program Makan Bergizi Gratis")
+    masto = next(p for p in posts if p["network"] == "mastodon")
+    assert masto["text"] == x["text"]  # the same template shape; it fits Mastodon's 500 too
 
     history = cli("history", "--json").json()
     assert {h["status"] for h in history} == {"published"}
@@ -44,12 +46,13 @@ def test_article_published_once_on_every_network(cli, sandbox, tmp_path: Path) -
     assert remote["twitter"] == [x["id"]]
     assert remote["facebook"] == [fb["id"]]
     assert remote["instagram"] == [ig["id"]]
+    assert remote["mastodon"] == [masto["id"]]
     assert all(h["attempts"] == 1 and h["error"] is None for h in history)
 
     again = cli("run-due")
     assert again.code == 0
     assert "Nothing due" in again.out
-    assert len(sandbox.posts()) == 3
+    assert len(sandbox.posts()) == 4
 
 
 def test_scheduling_twice_is_refused_unless_new_variant(cli, sandbox, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
