@@ -177,8 +177,9 @@ class Draft:
     #: The store's stable name of the post, the same on every try:
     #: ``"<post id>:<created, microseconds since 1970>"`` (None for a draft not stored, a
     #: preview).  A channel that chooses a write's key before the write (Bluesky's record
-    #: key) derives it from this, so a retry after a lost answer reuses the key.
-    key: str | None = None
+    #: key) or sends an idempotency key (Mastodon) derives it from this, so a retry after a
+    #: lost answer reuses the key and a new post gets a new one.
+    key: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -91,13 +91,15 @@ def make_session(
 
     ``secrets`` are the account's credential values (and ``redactor`` any more to hide);
     the session's :attr:`Session.redactor` hides them all.  ``official`` names more API
-    hosts (``https://open.tiktokapis.com``) to send to ``base_url`` besides
-    :data:`OFFICIAL_API`: a channel in a package of its own passes its network's.
+    hosts to send to ``base_url`` besides :data:`OFFICIAL_API`: a network whose host is
+    chosen per account (a Mastodon instance, ``https://mastodon.social``), or a channel in a
+    package of its own (``https://open.tiktokapis.com``).  A path in ``base_url`` (the
+    sandbox's ``/mastodon``) is kept in front of the request's path.
     """
     hidden = Redactor(secrets)
     session = Session(redactor=hidden | redactor if redactor is not None else hidden)
     local = base_url.rstrip("/") if base_url else None
-    for official in (*OFFICIAL_API, *official):
+    for official in (*OFFICIAL_API, *(h.rstrip("/") for h in official)):
         session.mount(official, _Adapter(official=official, local=local, timeout=timeout))
     plain = _Adapter(official=None, local=None, timeout=timeout)
     session.mount("http://", plain)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment, Template
 
 #: Channels with a default template.
-DEFAULT_CHANNELS = ("twitter", "facebook", "instagram", "telegram", "threads", "bluesky")
+DEFAULT_CHANNELS = ("twitter", "facebook", "instagram", "telegram", "threads", "bluesky", "mastodon")
 
 #: Every variable a template may use, with the value it has when the caller omits it.
 TEMPLATE_VARIABLES: Mapping[str, Any] = {

@@ -404,6 +404,8 @@ def revive(store: Store, post_id: int, *, when: dt.datetime) -> PostRow:
                           "cancel that post first").format(id=post_id, account=row.account)) from None
     if moved:
         return store.post(post_id)
+    from .states import label
+
     raise UserError(_("post {id} is {status}; only a failed post can be sent again").format(
         id=post_id, status=label(store.post(post_id).status)))  # the state in the officer's language
 

@@ -74,9 +74,9 @@ FETCH: Mapping[str, Range] = {
 
 #: Numeric settings an account may have (the channels read them with ``account.get``).
 ACCOUNT: Mapping[str, Range] = {
-    "timeout": Range(0.1, 300, unit=N_("seconds")),      # facebook, instagram: each Graph call
-    "poll_seconds": Range(0.05, 60, unit=N_("seconds")), # instagram: between container checks
-    "poll_timeout": Range(1, 3_600, unit=N_("seconds")), # instagram: waiting for a container
+    "timeout": Range(0.1, 300, unit=N_("seconds")),      # facebook, instagram, mastodon: each call
+    "poll_seconds": Range(0.05, 60, unit=N_("seconds")), # instagram, mastodon: between processing checks
+    "poll_timeout": Range(1, 3_600, unit=N_("seconds")), # instagram, mastodon: waiting for processing
     "max_length": Range(100, 25_000, whole=True),         # twitter: X's long posts go to 25,000
     "thread_max_parts": Range(1, 50, whole=True),        # twitter
     "max_hashtags": Range(0, 30, whole=True),            # facebook
@@ -110,7 +110,8 @@ ACCOUNT_FLAGS = ("thread", "images", "photo", "golive_check")
 #: the descriptions are ``N_``-marked, translated where they are shown.
 ACCOUNT_KINDS: Mapping[str, tuple[type, str]] = {
     **{key: (str, N_("text")) for key in ("template", "username", "link_phrase", "api_version",
-                                         "image_background", "thread_numbering")},
+                                         "image_background", "thread_numbering", "api_base_url",
+                                         "visibility", "language")},
     "hashtags": (list, N_("a list of hashtags such as [\"#HumasRI\"]")),
     "utm": (dict, N_("a table such as { utm_source = \"x\" }")),
 }

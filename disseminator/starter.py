@@ -48,6 +48,11 @@ REAL_ACCOUNTS = """
 # channel = "bluesky"
 # handle = "humas.example.go.id"           # or humas.bsky.social
 # app_password = "${BSKY_APP_PASSWORD}"    # Settings > Privacy and security > App passwords
+# [accounts.humas_mastodon]
+# channel = "mastodon"
+# api_base_url = "https://mastodon.social"   # the instance the account lives on
+# access_token = "${MASTODON_TOKEN}"
+# visibility = "public"
 """
 
 
@@ -102,6 +107,12 @@ channel = "bluesky"
 base_url = "{url}/bluesky"
 handle = "{SB.bsky_handle}"
 app_password = "{SB.bsky_app_password}"
+
+[accounts.sandbox_md]
+channel = "mastodon"
+base_url = "{url}/mastodon"
+api_base_url = "https://{SB.mastodon_host}"
+access_token = "{SB.mastodon_token}"
 """
 
 

@@ -1,5 +1,6 @@
 """The sandbox as one WSGI application: faults first, then X, Graph, Telegram (``/telegram``),
-Threads (``/threads``), Bluesky (``/bluesky``), another package's network, or the control API.
+Threads (``/threads``), Bluesky (``/bluesky``), Mastodon (``/mastodon``), another package's
+network, or the control API.
 
 Threads is served under ``/threads`` (an account's ``base_url`` ends in it).  Order for
 a network call: the latency fault, a scripted ``next`` error, a random 5xx
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from disseminator.sandbox import bluesky, control, graph, plugins, telegram, threads, x
+from disseminator.sandbox import bluesky, control, graph, mastodon, plugins, telegram, threads, x
 from disseminator.sandbox.core import Sandbox
 from disseminator.sandbox.faults import scripted_error
 
@@ -47,6 +48,8 @@ class SandboxApp(Sandbox):
             paths = (path, inner, graph.split_version(inner)[1])
         elif path.startswith(bluesky.PREFIX + "/"):
             network, paths = "bluesky", (path, path[len(bluesky.PREFIX):])
+        elif path.startswith(mastodon.PREFIX + "/"):
+            network, paths = "mastodon", (path, mastodon.strip(path))
         elif path.startswith("/telegram/"):
             network, paths = "telegram", (path, telegram.split(path))
         elif path.startswith(("/2/", "/1.1/")):
@@ -66,7 +69,7 @@ class SandboxApp(Sandbox):
                 response = plugin[0].handle(self, request, plugin[1])
             else:
                 handler = {"x": x.handle, "graph": graph.handle, "telegram": telegram.handle,
-                           "threads": threads.handle, "bluesky": bluesky.handle}[network]
+                           "threads": threads.handle, "bluesky": bluesky.handle, "mastodon": mastodon.handle}[network]
                 response = handler(self, request)
         if network == "graph":
             response.headers["facebook-api-version"] = graph.served_version(path)

@@ -73,6 +73,12 @@ HELP_ENDPOINTS = N_("Other control endpoints:\n"
                     "  \"reason\": \"password_changed\"|\"expired\"|\"logged_out\"|\"permission\"}},\n"
                     "  POST /_sandbox/tokens/restore {{\"token\": \"...\"}} (or {{}} for all),\n"
                     "  GET  /media/PATH serves --media-dir.")
+HELP_MASTODON = N_("Mastodon, under /mastodon (an account's base_url = \"http://HOST:PORT/mastodon\",\n"
+                   "api_base_url = \"https://mastodon.sandbox.example\"): the instance's limits,\n"
+                   "statuses with an Idempotency-Key kept an hour, media v2 processed in the\n"
+                   "background, 401/404/422/429 as {{\"error\": \"...\"}} with X-RateLimit-* headers.\n"
+                   "  GET or POST /_sandbox/mastodon/instance shows or changes the limits the\n"
+                   "  instance reports ({{\"max_characters\": 1000}}); faults name the network mastodon.")
 HELP_OUTSIDE = N_("Changes made outside the tool (for 'record live'):\n"
                   "  POST /_sandbox/posts/NETWORK/ID/edit {{\"text\": \"...\"}} changes a post's text,\n"
                   "  POST /_sandbox/posts/NETWORK/ID/delete deletes it,\n"
@@ -89,6 +95,7 @@ def _help() -> str:
         _(HELP_CONTROLS).format(legacy_body=LEGACY_BODY),
         _(HELP_FAULTS).format(document=FAULT_DOCUMENT),
         _(HELP_ENDPOINTS).format(),
+        _(HELP_MASTODON).format(),
         _(HELP_OUTSIDE).format(),
     ])
 

@@ -16,6 +16,8 @@
     POST /_sandbox/tokens/expiry          {"token": "...", "expires_at": unix seconds
                                           (0: never), "data_access_expires_at": unix
                                           seconds}: what GET /debug_token says
+    GET  /_sandbox/mastodon/instance      the limits GET /api/v2/instance reports
+    POST /_sandbox/mastodon/instance      change them: {"max_characters": 1000, ...}
     POST /_sandbox/posts/<network>/<id>/edit, .../delete, POST /_sandbox/outside:
                                           changes made outside the tool (outside.py)
     GET  /media/<path>                    a file of --media-dir
@@ -72,6 +74,7 @@ ROUTES = Map(
         Rule("/_sandbox/faults", methods=["GET", "POST"], endpoint="faults"),
         Rule("/_sandbox/reset", methods=["POST"], endpoint="reset"),
         Rule("/_sandbox/tokens/<any(revoke, restore, expiry):action>", methods=["POST"], endpoint="tokens"),
+        Rule("/_sandbox/mastodon/instance", methods=["GET", "POST"], endpoint="mastodon_instance"),
         Rule("/media/<path:name>", methods=["GET"], endpoint="media"),
     ],
     strict_slashes=False,
@@ -107,6 +110,15 @@ def handle(sb: Sandbox, request: Request) -> Response:
             sb.state.reset()
             sb.faults.set(sb.initial_faults())
             return json_response({"reset": True})
+        if endpoint == "mastodon_instance":
+            from disseminator.sandbox import mastodon
+
+            if request.method == "POST":
+                try:
+                    return json_response(mastodon.set_instance(sb, _body(request)))
+                except ValueError as exc:
+                    raise FaultError(str(exc)) from exc
+            return json_response(mastodon.instance_config(sb))
         if endpoint == "tokens":
             return _tokens(sb, args["action"], _body(request))
         return _media(sb, args["name"])

@@ -36,6 +36,11 @@ class SandboxCredentials:
     bsky_handle: str = "sandbox-humas.bsky.social"
     bsky_did: str = "did:plc:sandboxhumasaaaaaaaaaaaa"
     bsky_app_password: str = "sbox-humas-test-pass"
+    #: The Mastodon instance the sandbox plays (an account's api_base_url) and its account.
+    mastodon_host: str = "mastodon.sandbox.example"
+    mastodon_token: str = "sandbox-mastodon-token"
+    mastodon_account_id: str = "109000000000000001"
+    mastodon_username: str = "sandbox_humas"
 
 
 DEFAULT = SandboxCredentials()

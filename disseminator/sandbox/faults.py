@@ -5,12 +5,12 @@ The fault set is one JSON document (``POST /_sandbox/faults`` replaces it)::
     {"latency_ms": 200,            every response delayed this long
      "error_rate": 0.1,            probability of a 5xx (JSON, HTML or empty body)
      "seed": 7,                    reseeds the random source (default: the --seed option)
-     "next": [{"network": "x" | "graph" | "telegram" | "threads" | "bluesky" | "any", "path": "/2/tweets", "method": "POST",
+     "next": [{"network": "x" | "graph" | "telegram" | "threads" | "bluesky" | "mastodon" | "any", "path": "/2/tweets", "method": "POST",
                "status": 503, "body": {...}, "graph_code": 2, "graph_subcode": null,
                "style": "html", "count": 1}],
                                    the next N matching calls get this error; "style" sends
                                    an odd answer with that status instead (see STYLES)
-     "rate_limit": [{"network": "x" | "graph" | "telegram", "path": "...", "reset_in": 60,
+     "rate_limit": [{"network": "x" | "graph" | "telegram" | "mastodon" | ..., "path": "...", "reset_in": 60,
                      "graph_code": 80001}],   X: remaining 0 and a 429 until the reset;
                                               Graph: error 4 / 17 / 32 / 80001 meanwhile;
                                               Telegram: 429 with retry_after
@@ -20,7 +20,8 @@ The fault set is one JSON document (``POST /_sandbox/faults`` replaces it)::
 
 ``path`` is a shell glob (``*/feed``) or, when it starts with ``^``, a regular
 expression; Graph paths match with or without their ``/vNN.N`` prefix, Telegram's as
-the whole path or the method alone (``/sendMessage``).  Every random
+the whole path or the method alone (``/sendMessage``), Mastodon paths with or without
+``/mastodon``.  Every random
 choice comes from one ``random.Random(seed)``, reseeded whenever the faults are set, so
 the same faults and the same calls give the same failures.
 """
@@ -42,7 +43,7 @@ from disseminator.sandbox.respond import GRAPH_JSON, graph_error, json_response,
 if TYPE_CHECKING:
     from disseminator.sandbox.plugins import SandboxNetwork
 
-NETWORKS = ("x", "graph", "telegram", "threads", "bluesky", "any")
+NETWORKS = ("x", "graph", "telegram", "threads", "bluesky", "mastodon", "any")
 _ALIASES = {"twitter": "x", "facebook": "graph", "instagram": "graph", "ig": "graph", "tg": "telegram", "bsky": "bluesky"}
 #: Networks that answer with Graph's error object (Threads: type THApiException).
 GRAPH_STYLE = ("graph", "threads")
@@ -236,6 +237,8 @@ def server_error(network: str, status: int, style: str = "json") -> Response:
         return Response(b"", status=status, content_type="text/html; charset=utf-8")
     if network == "x":
         return x_problem(status, reason, "Something is broken. Please try again later.")
+    if network == "mastodon":  # Mastodon's error entity
+        return json_response({"error": f"{reason}, try again later"}, status)
     if network == "bluesky":  # an XRPC error body (atproto.com/specs/xrpc)
         name = {502: "UpstreamFailure", 503: "NotEnoughResources", 504: "UpstreamTimeout"}.get(status, "InternalServerError")
         return json_response({"error": name, "message": reason}, status)
@@ -288,6 +291,8 @@ def scripted_error(network: str, entry: dict[str, Any]) -> Response:
     if network == "bluesky":
         name = {400: "InvalidRequest", 401: "AuthenticationRequired", 429: "RateLimitExceeded"}.get(status, "Error")
         return json_response({"error": name, "message": "Sandbox fault"}, status)
+    if network == "mastodon":
+        return json_response({"error": "Sandbox fault"}, status)
     return graph_error(1, "An unknown error occurred", status=status)
 
 

@@ -81,7 +81,7 @@ def test_instagram_without_image_is_refused_and_others_queued(cli, tmp_path: Pat
     result = cli("schedule", "1", "--now", "--json")
     assert result.code == 1
     queued = sorted(p["account"] for p in result.json())
-    assert queued == ["sandbox_bs", "sandbox_fb", "sandbox_tg", "sandbox_th", "sandbox_x"]
+    assert queued == ["sandbox_bs", "sandbox_fb", "sandbox_md", "sandbox_tg", "sandbox_th", "sandbox_x"]
     # One line for each account that needs an image (Instagram; TikTok when installed).
     lines = [line for line in result.err.splitlines() if line.strip()]
     assert lines[0] == ("error: sandbox_ig: not queued: Instagram needs an image and the article has none "

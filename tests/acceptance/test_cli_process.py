@@ -95,11 +95,12 @@ def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: st
     assert by_network["instagram"]["text"] == shapes["sandbox_ig"]["parts"][0]
     assert by_network["threads"]["text"] == shapes["sandbox_th"]["parts"][0]
     assert by_network["bluesky"]["text"] == shapes["sandbox_bs"]["parts"][0]
+    assert by_network["mastodon"]["text"] == shapes["sandbox_md"]["parts"][0]
 
     history = run_proc(["history", "--json"], cwd=work).json()
     ids = {h["account"]: h["remote_ids"] for h in history}
     assert ids == {"sandbox_x": [by_network["x"]["id"]], "sandbox_fb": [by_network["facebook"]["id"]],
-                   "sandbox_ig": [by_network["instagram"]["id"]], "sandbox_tg": [by_network["telegram"]["id"]], "sandbox_th": [by_network["threads"]["id"]], "sandbox_bs": [by_network["bluesky"]["id"]]}
+                   "sandbox_ig": [by_network["instagram"]["id"]], "sandbox_tg": [by_network["telegram"]["id"]], "sandbox_th": [by_network["threads"]["id"]], "sandbox_bs": [by_network["bluesky"]["id"]], "sandbox_md": [by_network["mastodon"]["id"]]}
     csv_out = run_proc(["history", "--csv"], cwd=work).out.splitlines()
     assert csv_out[0].startswith("id,article_id,account") and len(csv_out) == 5
 

@@ -21,7 +21,7 @@ from disseminator.sandbox.plugins import sandbox_networks
 from tests.helpers import REPO, article_file, run_cli
 
 NETWORK = {"sandbox_x": "x", "sandbox_fb": "facebook", "sandbox_ig": "instagram", "sandbox_tg": "telegram",
-           "sandbox_th": "threads", "sandbox_bs": "bluesky"}
+           "sandbox_th": "threads", "sandbox_bs": "bluesky", "sandbox_md": "mastodon"}
 #: The call that makes the post public on each network, for scripted faults.
 WRITE = {
     "sandbox_x": {"network": "x", "path": "/2/tweets", "method": "POST"},
@@ -31,6 +31,7 @@ WRITE = {
     "sandbox_tg": {"network": "telegram", "path": "/sendPhoto", "method": "POST"},
     "sandbox_th": {"network": "threads", "path": "*/threads_publish", "method": "POST"},
     "sandbox_bs": {"network": "bluesky", "path": "/xrpc/com.atproto.repo.createRecord", "method": "POST"},
+    "sandbox_md": {"network": "mastodon", "path": "/api/v1/statuses", "method": "POST"},
 }
 #: The setting holding the credential the sandbox revokes (/_sandbox/tokens/revoke), where
 #: it is not ``access_token``.

@@ -14,7 +14,9 @@ from tests.contract.conftest import CHANNELS, WRITE, Env, later, reconciles, san
 NO_DUPLICATE_ANSWER = {"instagram": "Instagram publishing has no duplicate-content error",
                        "tiktok": "TikTok's Content Posting API has no duplicate-content error",
                        "telegram": "the Bot API has no duplicate answer, nor a read-back to reconcile from",
-                       "threads": "the Threads API documents no duplicate-content error"}
+                       "threads": "the Threads API documents no duplicate-content error",
+                       "mastodon": "Mastodon answers a repeat with the same Idempotency-Key with the status "
+                                   "itself (tests/sandbox/test_mastodon.py), never a duplicate error"}
 #: Channels whose rate-limit answer says no reset time, and the wait they assume instead.
 NO_RESET_TIME = {"tiktok": 1}  # minutes: TikTok's documented window is "6 requests per minute"
 

@@ -160,7 +160,7 @@ def test_the_daemon_says_a_held_account_once_until_it_changes() -> None:
 def test_an_account_that_cannot_take_the_article_is_named_and_the_others_queued(lib: Lib) -> None:
     [added] = catalog.add_articles(lib.settings, lib.store, [str(article_file(lib.tmp, "tanpa-foto.md"))])
     result = posts.schedule(lib.settings, lib.store, added["id"], [], at=None)
-    assert sorted(r["account"] for r in result.rows) == ["sandbox_bs", "sandbox_fb", "sandbox_tg", "sandbox_th", "sandbox_x"]
+    assert sorted(r["account"] for r in result.rows) == ["sandbox_bs", "sandbox_fb", "sandbox_md", "sandbox_tg", "sandbox_th", "sandbox_x"]
     with pytest.raises(RunFailed) as refused:
         result.raise_if_failed()
     line, *others = refused.value.lines  # Instagram's, then TikTok's when it is installed

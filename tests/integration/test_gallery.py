@@ -30,6 +30,7 @@ def test_gallery_becomes_four_x_images_and_an_instagram_carousel(cli, sandbox, t
     assert cli("article", "add", str(path)).code == 0
     preview = {p["channel"]: p for p in cli("preview", "1", "--json").json()}
     assert len(preview["twitter"]["media"]) == 4 and len(preview["instagram"]["media"]) == 5
+    assert len(preview["mastodon"]["media"]) == 4  # the instance's max_media_attachments
     assert cli("schedule", "1", "--account", "sandbox_x", "--account", "sandbox_ig", "--now").code == 0
     assert cli("run-due").code == 0
     posts = {p["network"]: p for p in sandbox.posts()}
@@ -45,7 +46,7 @@ def test_a_bad_image_is_left_out_of_x_and_refuses_instagram_at_schedule(cli, san
     result = cli("schedule", "1", "--now", "--json")
     assert result.code == 1
     queued = {p["account"]: p for p in result.json()}
-    assert set(queued) == {"sandbox_x", "sandbox_fb", "sandbox_tg", "sandbox_th", "sandbox_bs"}
+    assert set(queued) == {"sandbox_x", "sandbox_fb", "sandbox_tg", "sandbox_th", "sandbox_bs", "sandbox_md"}
     assert any("image left out" in w and "rusak.jpg" in w for w in queued["sandbox_x"]["warnings"])
     assert "sandbox_ig" in result.err and "rusak.jpg" in result.err
     assert cli("run-due").code == 0

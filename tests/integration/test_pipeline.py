@@ -40,6 +40,8 @@ def test_article_published_once_on_every_network(cli, sandbox, tmp_path: Path) -
     assert fb["text"].startswith("Peluncuran Program Makan Bergizi Gratis")
     bs = next(p for p in posts if p["network"] == "bluesky")
     assert bs["text"] == x["text"] and len(bs["media"]) == 1  # the link card's thumbnail
+    masto = next(p for p in posts if p["network"] == "mastodon")
+    assert masto["text"] == x["text"]  # the same template shape; it fits Mastodon's 500 too
 
     history = cli("history", "--json").json()
     assert {h["status"] for h in history} == {"published"}
@@ -52,6 +54,7 @@ def test_article_published_once_on_every_network(cli, sandbox, tmp_path: Path) -
     th = next(p for p in posts if p["network"] == "threads")
     assert remote["threads"] == [th["id"]] and th["media"]  # with the article's image
     assert remote["bluesky"] == [bs["id"]]
+    assert remote["mastodon"] == [masto["id"]]
     assert all(h["attempts"] == 1 and h["error"] is None for h in history)
 
     again = cli("run-due")

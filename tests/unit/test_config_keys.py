@@ -18,7 +18,7 @@ from disseminator.errors import ConfigError
 from disseminator.registry import channel_class
 from tests.helpers import REPO
 
-CHANNELS = ("twitter", "facebook", "instagram", "telegram", "threads", "bluesky")
+CHANNELS = ("twitter", "facebook", "instagram", "telegram", "threads", "bluesky", "mastodon")
 
 
 @pytest.fixture(autouse=True)
@@ -78,11 +78,11 @@ TWITTER = '[accounts.a]\nchannel = "twitter"\n'
         (TWITTER + "max_hashtags = 3\n",
          "disseminator.toml:3: accounts.a.max_hashtags: unknown setting for a twitter account "
          "(max_hashtags is a setting of facebook and telegram and threads accounts)"),
-        (TWITTER + "timeout = 3\n", "(timeout is a setting of facebook and instagram and telegram and threads and tiktok accounts)"),
+        (TWITTER + "timeout = 3\n", "(timeout is a setting of facebook and instagram and mastodon and telegram and threads and tiktok accounts)"),
         (TWITTER + "colour = 3\n", "(known: access_token, access_token_secret, approval, base_url, channel, "),
         (TWITTER + "thred = true\n", "disseminator.toml:3: accounts.a.thred: unknown setting for a twitter account (did you mean 'thread'?)"),
         ('[accounts.a]\nchannel = "fb"\n', "disseminator.toml:2: accounts.a.channel: unknown channel 'fb' (known: bluesky, facebook, "
-                                             "instagram, telegram, threads, tiktok, twitter); did you mean 'facebook'?"),
+                                             "instagram, mastodon, telegram, threads, tiktok, twitter); did you mean 'facebook'?"),
         ('[accounts.a]\nchannel = "twiter"\n', "did you mean 'twitter'?"),
         ('[accounts."humas.x"]\nchannel = "twitter"\n"api key" = "k"\n',
          'disseminator.toml:3: accounts."humas.x"."api key": unknown setting for a twitter account'),

@@ -105,7 +105,7 @@ def declared_in_pyproject() -> dict[str, str]:
 def test_our_channels_are_exactly_the_entry_points_in_pyproject() -> None:
     registry.clear_cache()
     declared = declared_in_pyproject()
-    assert set(declared) == {"twitter", "facebook", "instagram", "telegram", "threads", "bluesky"}
+    assert set(declared) == {"twitter", "facebook", "instagram", "telegram", "threads", "bluesky", "mastodon"}
     # No second list adds or hides one; the packages of plugins/ (installed for the tests,
     # tests/plugins.py) add theirs through the same group.
     others = {r.name for r in map(registry.registration, registry.channel_names()) if r.distribution != "disseminator"}
@@ -140,7 +140,7 @@ def test_a_channel_is_imported_on_first_use_only() -> None:
 
 
 def test_unknown_channel_names_the_known_ones() -> None:
-    with pytest.raises(ConfigError, match=r"^unknown channel 'friendster' \(known: bluesky, facebook, instagram, telegram, threads, tiktok, twitter\)$"):
+    with pytest.raises(ConfigError, match=r"^unknown channel 'friendster' \(known: bluesky, facebook, instagram, mastodon, telegram, threads, tiktok, twitter\)$"):
         registry.channel_class("friendster")
 
 

@@ -112,8 +112,8 @@ def test_defaults_come_from_config_templates() -> None:
 
 
 def test_unknown_channel_without_override_is_a_problem() -> None:
-    with pytest.raises(TemplateProblem, match="no default template for channel 'mastodon'"):
-        render_template("mastodon", FULL)
+    with pytest.raises(TemplateProblem, match="no default template for channel 'myspace'"):
+        render_template("myspace", FULL)
 
 
 # --------------------------------------------------------------------------- overrides

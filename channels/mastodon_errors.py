@@ -1,0 +1,123 @@
+"""Mastodon's failures, mapped once: an answer (status, headers, body) or a transport
+exception becomes one kind of the channel error tree.
+
+Mastodon answers errors as ``{"error": "..."}`` (docs.joinmastodon.org/entities/Error;
+OAuth failures add ``error_description``).  Mastodon.py raises its own exceptions and
+wraps a transport failure in ``MastodonNetworkError`` (the requests exception stays in
+``__context__``), so the mapping reads the :class:`requests.Response` our session kept::
+
+    answer                                   kind
+    429                                      RateLimited, retry_at = X-RateLimit-Reset
+                                             (ISO 8601), else +5 minutes
+    401                                      AuthError (token invalid or revoked)
+    403                                      AuthError (account disabled, suspended,
+                                             missing scope: a person must act)
+    404, 410                                 Rejected (the record is not there)
+    422                                      Rejected (validation: text too long, media
+                                             not processed, reply target gone)
+    408, 425                                 Transient
+    other 4xx                                Rejected
+    5xx (JSON, HTML or empty)                Transient(may_have_landed=write)
+    2xx without what was expected            Transient(may_have_landed=write)
+    no answer (requests exception)           Transient; may_have_landed unless the type
+                                             says it was never sent (channels.http)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from .base import AuthError, ChannelError, RateLimited, Rejected, Transient
+from .clock import SYSTEM, Clock
+from .http import describe, never_sent
+from .i18n import _
+from .redact import Redactor
+from .x_errors import describe_body
+
+#: How long to wait after a 429 that names no reset (Mastodon's windows are 5 minutes).
+DEFAULT_WAIT = dt.timedelta(minutes=5)
+_NO_REDACTION = Redactor()
+
+
+def mastodon_error(
+    response: requests.Response | None,
+    exc: BaseException | None = None,
+    *,
+    write: bool,
+    redactor: Redactor | None = None,
+    clock: Clock = SYSTEM,
+    expected: str | None = None,
+) -> ChannelError:
+    """The channel error for one failed Mastodon call.
+
+    ``response`` is the answer when one arrived; ``exc`` what Mastodon.py or requests
+    raised.  ``write`` says whether the call could have created a status; ``expected``
+    names what a 2xx answer lacked.
+    """
+    hide = redactor or _NO_REDACTION
+    if response is None:
+        cause = transport_cause(exc)
+        if cause is not None:
+            return Transient(hide(describe(cause)), may_have_landed=write and not never_sent(cause))
+        what = type(exc).__name__ if exc is not None else _("nothing")
+        return Transient(_("no answer from Mastodon ({what})").format(what=what), may_have_landed=write)
+    status = response.status_code
+    said = error_text(response)
+    message = hide(said) if said else _("Mastodon answered HTTP {status} with {shape}").format(
+        status=status, shape=describe_body(response))
+    if 200 <= status < 300:
+        odd = _("Mastodon answered HTTP {status} without {expected}").format(
+            status=status, expected=expected or _("a JSON object"))
+        return Transient(odd, may_have_landed=write, http_status=status)
+    if status == 429:
+        return RateLimited(message, retry_at=reset_at(response.headers) or clock.now() + DEFAULT_WAIT,
+                           http_status=status)
+    if status in (401, 403):
+        return AuthError(message, http_status=status)
+    if status in (408, 425) or status >= 500:
+        return Transient(message, may_have_landed=write, http_status=status)
+    return Rejected(message, http_status=status)
+
+
+def transport_cause(exc: BaseException | None) -> requests.RequestException | None:
+    """The requests exception under ``exc`` (Mastodon.py's ``MastodonNetworkError`` is
+    raised inside the ``except`` that caught it), or None when there was none."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, requests.RequestException) and not isinstance(exc, requests.exceptions.InvalidJSONError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+def error_text(response: requests.Response) -> str | None:
+    """Mastodon's own words: ``error`` (with ``error_description`` when given)."""
+    try:
+        body: Any = response.json()
+    except (ValueError, requests.RequestException):
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("error"), str):
+        return None
+    text = str(body["error"])
+    if isinstance(body.get("error_description"), str) and body["error_description"]:
+        text = f"{text}: {body['error_description']}"
+    return text
+
+
+def reset_at(headers: Mapping[str, str]) -> dt.datetime | None:
+    """``X-RateLimit-Reset`` as a moment: Mastodon writes ISO 8601 (some servers Unix seconds)."""
+    raw = (headers.get("X-RateLimit-Reset") or "").strip()
+    if not raw:
+        return None
+    if raw.isdigit():
+        return dt.datetime.fromtimestamp(int(raw), dt.timezone.utc)
+    try:
+        when = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
