@@ -254,7 +254,7 @@ def _pieces(text: str) -> _Read:
             end = match.end()
         rest = " ".join([*kept, rest[end:]])  # each piece is read once
     left = [w for w in rest.replace(",", " ").split() if w not in _FILLER]
-    number = next((w for w in left if w.isdigit()), None)
+    number = next((w for w in left if w.isdecimal()), None)  # not "²": isdigit() takes it, int() does not
     if number is not None:
         raise _Refusal(_('"{number}" alone is not a time of day: write "jam {number}" or "{hour:02d}.00"').format(
             number=number, hour=int(number)), f"jam {number}", "besok 09.00")

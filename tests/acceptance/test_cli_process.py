@@ -99,10 +99,9 @@ def test_add_schedule_run_due_through_processes(tmp_path: Path, sandbox_proc: st
 
     history = run_proc(["history", "--json"], cwd=work).json()
     ids = {h["account"]: h["remote_ids"] for h in history}
-    assert ids == {"sandbox_x": [by_network["x"]["id"]], "sandbox_fb": [by_network["facebook"]["id"]],
-                   "sandbox_ig": [by_network["instagram"]["id"]], "sandbox_tg": [by_network["telegram"]["id"]], "sandbox_th": [by_network["threads"]["id"]], "sandbox_bs": [by_network["bluesky"]["id"]], "sandbox_md": [by_network["mastodon"]["id"]]}
+    assert ids == {account: [by_network[NETWORK[account]]["id"]] for account in sandbox_settings()}
     csv_out = run_proc(["history", "--csv"], cwd=work).out.splitlines()
-    assert csv_out[0].startswith("id,article_id,account") and len(csv_out) == 5
+    assert csv_out[0].startswith("id,article_id,account") and len(csv_out) == 1 + len(sandbox_settings())
 
     again = run_proc(["run-due"], cwd=work)
     assert again.code == 0

@@ -192,7 +192,7 @@ class TikTokChannel(Channel):
                 ids = status.get("publicaly_available_post_id") or []
                 post_id = str(ids[0]) if ids else publish_id
                 user = self._creator().get("creator_username")
-                url = f"https://www.tiktok.com/@{user}/photo/{post_id}" if ids and user else None
+                url = self._url(post_id, f"https://www.tiktok.com/@{user}/photo/{post_id}") if ids and user else None
                 return Receipt(remote_id=post_id, remote_url=url)
             if state == "FAILED":
                 raise PostFailed(_("TikTok could not publish the post: {reason}").format(
@@ -293,6 +293,16 @@ class TikTokChannel(Channel):
             # the write may have been taken.  TikTok's internal_error is its refusal.
             failure.may_have_landed = True
         raise failure
+
+    def _url(self, post_id: str, official: str) -> str:
+        """Where a person sees the post: TikTok's page, or the sandbox's (served at the
+        sandbox's root, above the ``/tiktok`` prefix of the account's ``base_url``)."""
+        from channels.http import web_url
+
+        base = self.account.base_url
+        if base and base.rstrip("/").endswith("/tiktok"):
+            base = base.rstrip("/")[: -len("/tiktok")]
+        return web_url(base, "tiktok", post_id, official)
 
     def _token_key(self) -> str:
         import hashlib
