@@ -63,7 +63,7 @@ class ThreadsChannel(Channel):
     secret_keys = ("access_token",)
     optional_settings = (*Channel.optional_settings, "timeout", "api_version", "thread", "thread_max_parts",
                          "thread_numbering", "images", "max_hashtags", "image_background", "poll_seconds",
-                         "poll_timeout")
+                         "poll_timeout", "card")
     reads_live = True
     compares_live_text = True
     #: DELETE /{threads-media-id} (developers.facebook.com/docs/threads/posts/delete-posts).
@@ -101,11 +101,15 @@ class ThreadsChannel(Channel):
                              network="Threads"),)
         media: tuple[Media, ...] = ()
         if self.account.get("images", True):
+            from .media.cards import card_images
             from .media.images import prepare
 
+            # An article without an image gets a title card when the account asks (card = true).
+            media = card_images(article, account=self.account, context=self.context, warnings=warnings)
+
             images = article.images()
-            media = prepare(images[:MAX_CAROUSEL], network="threads", account=self.account, context=self.context,
-                            warnings=warnings, required=False)
+            media = media or prepare(images[:MAX_CAROUSEL], network="threads", account=self.account,
+                                     context=self.context, warnings=warnings, required=False)
             if len(images) > MAX_CAROUSEL:
                 warnings.append(_("{n} image(s) beyond Threads' {most} left out").format(
                     n=len(images) - MAX_CAROUSEL, most=MAX_CAROUSEL))

@@ -32,3 +32,13 @@ def test_with_card_the_card_is_previewed_stored_and_published_once(env: Env) -> 
     assert card.name.startswith(hashlib.sha256(card.read_bytes()).hexdigest()[:16])
     assert card.name in str(post)  # Instagram was given the stored card's public URL
     assert env.worker().run_due().outcomes == []  # and nothing twice
+
+
+def test_threads_takes_a_title_card_too(env: Env) -> None:
+    config = env.config.read_text(encoding="utf-8")
+    env.config.write_text(config.replace('[accounts.sandbox_th]\n', '[accounts.sandbox_th]\ncard = true\n'), encoding="utf-8")
+    assert env.cli("schedule", str(_no_image_article(env)), "--account", "sandbox_th", "--at", "now").code == 0
+    assert [o.status for o in env.worker().run_due().outcomes] == ["published"]
+    [post] = env.posts_on("sandbox_th")
+    [card] = [p for p in (env.tmp / "media").iterdir() if p.suffix == ".jpg"]
+    assert card.name in str(post)  # an image post of the stored card, not a text post
