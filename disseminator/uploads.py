@@ -50,17 +50,14 @@ def add_upload(settings: Settings, store: Store, name: str, data: bytes) -> dict
 def add_url(settings: Settings, store: Store, url: str) -> dict[str, Any]:
     """Fetch the article at ``url`` and store it: the same shape as :func:`add_upload`.
 
-    The one place the web page reaches URL ingest (:mod:`disseminator.ingest`, built on
-    its own branch, where ``article add URL`` reads a page under the fetch policy).  Raises
-    :class:`UserError` when this version has no URL ingest or ``url`` is no web address,
-    and :class:`ArticleError` with ingest's one line for a page it cannot use."""
+    The one place the web page reaches URL ingest (:mod:`disseminator.ingest`, which
+    ``article add URL`` uses too: the page read under the fetch policy).  Raises
+    :class:`UserError` when ``url`` is no web address, and :class:`ArticleError` with
+    ingest's one line for a page it cannot use."""
     from .catalog import ArticlesRefused, add_articles
 
-    try:
-        from .ingest import is_url  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        raise UserError(_("{url}: reading an article from a web address is not available in this "
-                          "version; upload the article as a Markdown or JSON file").format(url=url)) from None
+    from .ingest import is_url
+
     if not is_url(url):
         raise UserError(_("{url}: not a web address (expected one starting with https:// or http://)").format(url=url))
     try:

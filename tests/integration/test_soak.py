@@ -71,7 +71,8 @@ def test_every_post_lands_exactly_once_under_faults(cli, config: Path, sandbox, 
     rows = store.posts(None)
     published = [r for r in rows if r.status == "published"]
     failed = [r for r in rows if r.status == "failed"]
-    assert len(published) + len(failed) == expected, [(r.id, r.status, r.error_message) for r in rows]
+    assert len(published) + len(failed) == expected, [(r.id, r.account, r.status, r.error_kind, r.error_message)
+                                                      for r in rows if r not in published and r not in failed]
     # Every published post is on its network under the id we recorded, and nothing else is.
     on_network = {p["id"] for p in posts}
     assert {r.remote_ids[0] for r in published} == on_network

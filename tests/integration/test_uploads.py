@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 
 import pytest
@@ -48,15 +50,17 @@ def test_a_bad_upload_names_the_file_as_the_officer_knows_it(opened, name: str, 
     assert store.articles() == []
 
 
-def test_a_web_address_goes_through_the_one_import_point(opened) -> None:  # type: ignore[no-untyped-def]
-    import importlib.util
-
+def test_a_web_address_is_added_like_article_add_url(opened) -> None:  # type: ignore[no-untyped-def]
     from disseminator.errors import UserError
     from disseminator.uploads import add_url
+    from tests.website import serve_site
 
-    if importlib.util.find_spec("disseminator.ingest") is not None:
-        pytest.skip("this version has URL ingest: the web test of the New post page reads a URL")
     settings, store = opened
-    with pytest.raises(UserError, match="not available in this version; upload the article"):
-        add_url(settings, store, "https://humas.example.go.id/berita/1")
-    assert store.articles() == []
+    with pytest.raises(UserError, match="not a web address"):
+        add_url(settings, store, "berita/1")
+    with serve_site() as site:
+        settings = dataclasses.replace(settings, fetch=dataclasses.replace(settings.fetch, allow_hosts=("127.0.0.1",)))
+        added = add_url(settings, store, site.at("/berita/bendungan"))
+    assert added["created"] and added["title"] == "Presiden Resmikan Bendungan Sukamaju"
+    assert [a.title for a in store.articles()] == ["Presiden Resmikan Bendungan Sukamaju"]
+

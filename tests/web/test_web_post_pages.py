@@ -39,7 +39,9 @@ def test_new_post_reads_an_upload_shows_the_time_then_queues(web: WebServer, tmp
     article = _upload(web, "budi", tmp_path, "Pasar Murah Ramadan")
     browser = login(web, "budi")
     shown = browser.page(f"/new/{article}")
-    assert shown.text.count('name="account"') == 3 and "sandbox_ig" in shown.text
+    from tests.contract.conftest import sandbox_settings
+
+    assert shown.text.count('name="account"') == len(sandbox_settings()) and "sandbox_ig" in shown.text
     checked = browser.submit(f"/new/{article}", {"account": "sandbox_x", "when": "besok 09.00", "step": "check"})
     assert "→" in checked.text and re.search(r"09[.:]00 WIB", checked.text)  # the time it means, nothing saved
     assert not [p for p in web.cli("queue", "--json").json() if p["article_id"] == article]
@@ -63,15 +65,19 @@ def test_a_bad_upload_is_one_clear_line(web: WebServer, name: str, data: bytes, 
     assert answer.status_code == 400 and said in answer.text
 
 
-def test_a_web_address_without_url_ingest_is_one_clear_line(web: WebServer) -> None:
-    import importlib.util
+def test_a_web_address_is_read_and_previewed(web: WebServer) -> None:
+    """New post with a page's address: the page is read as `article add URL` reads it
+    (the sandbox's host is allowed, so a site on 127.0.0.1 may be fetched)."""
+    from tests.website import serve_site
 
-    if importlib.util.find_spec("disseminator.ingest") is not None:
-        pytest.skip("this version has URL ingest")
     browser = login(web, "budi")
     browser.page("/new")
-    answer = browser.submit("/new", {"url": "https://humas.example.go.id/berita/9"})
-    assert answer.status_code == 400 and "upload the article as a Markdown or JSON file" in answer.text
+    with serve_site() as site:
+        answer = browser.submit("/new", {"url": site.at("/berita/bendungan")})
+    assert answer.status_code == 200 and "/new/" in answer.url, answer.text[-400:]
+    assert "Presiden Resmikan Bendungan Sukamaju" in answer.text and 'name="account"' in answer.text
+    refused = browser.submit("/new", {"url": "bukan alamat"})
+    assert refused.status_code == 400 and "not a web address" in refused.text
     empty = browser.submit("/new", {"url": ""})
     assert empty.status_code == 400 and "choose a Markdown or JSON file" in empty.text
 

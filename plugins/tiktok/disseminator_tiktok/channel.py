@@ -39,6 +39,7 @@ from channels.base import (
     Draft,
     Pace,
     Receipt,
+    RateLimited,
     Rejected,
     Transient,
 )
@@ -154,7 +155,8 @@ class TikTokChannel(Channel):
 
         for item in draft.media:  # TikTok pulls each photo by URL: its prepared copy must be there
             check(item, self.context)
-        allowed = self._creator()["privacy_level_options"]
+        creator = self._creator()
+        allowed = creator["privacy_level_options"]
         if self.privacy_level not in allowed:
             raise Rejected(_("TikTok allows this account only {allowed}; privacy_level is {level}").format(
                 allowed=", ".join(allowed), level=self.privacy_level))
@@ -170,10 +172,11 @@ class TikTokChannel(Channel):
         }
         if self.context is not None:
             self.context.check_fence()
-        self._count_init()
-        publish_id = str(self._call("/v2/post/publish/content/init/", body, write=True)["publish_id"])
+        answer = self._call("/v2/post/publish/content/init/", body, write=True)
+        self._count_init()  # TikTok took it: one of the token's six a minute (a 429 says the rest)
+        publish_id = str(answer["publish_id"])
         try:
-            return self._wait(publish_id)
+            return self._wait(publish_id, user=creator.get("creator_username"))
         except PostFailed:
             raise  # TikTok says the post failed: nothing was published
         except ChannelError:
@@ -181,17 +184,22 @@ class TikTokChannel(Channel):
             # not make the worker send it again.
             return Receipt(remote_id=publish_id, remote_url=None)
 
-    def _wait(self, publish_id: str) -> Receipt:
+    def _wait(self, publish_id: str, *, user: str | None) -> Receipt:
         """Poll the post's status until TikTok has published it (or failed it)."""
         interval = float(self.account.get("poll_seconds", 3))
         deadline = self.clock.monotonic() + float(self.account.get("poll_timeout", 60))
         while True:
-            status = self._call("/v2/post/publish/status/fetch/", {"publish_id": publish_id}, write=False)
+            try:
+                status = self._call("/v2/post/publish/status/fetch/", {"publish_id": publish_id}, write=False)
+            except (Transient, RateLimited):
+                if self.clock.monotonic() > deadline:
+                    raise
+                self.clock.sleep(interval)  # the post is TikTok's already: ask again until the deadline
+                continue
             state = status.get("status")
             if state == "PUBLISH_COMPLETE":
                 ids = status.get("publicaly_available_post_id") or []
                 post_id = str(ids[0]) if ids else publish_id
-                user = self._creator().get("creator_username")
                 url = self._url(post_id, f"https://www.tiktok.com/@{user}/photo/{post_id}") if ids and user else None
                 return Receipt(remote_id=post_id, remote_url=url)
             if state == "FAILED":
@@ -238,7 +246,8 @@ class TikTokChannel(Channel):
         return AccountCheck(ok=True, identity=identity, quota=quota)
 
     def pace(self) -> Pace | None:
-        """What is left of the 6 ``content/init`` calls a minute this process made for the token."""
+        """What is left of the token's 6 ``content/init`` calls a minute, counting the posts this
+        process had TikTok take (a refused call is answered by TikTok itself: 429 waits a minute)."""
         with _inits_lock:
             calls = _inits.get(self._token_key())
             if not calls:
