@@ -80,7 +80,7 @@ def test_a_running_daemon_beats_and_says_when_it_stops(cli, config: Path) -> Non
         assert running.code == 0 and "Daemon " in running.out and "last seen" in running.out, running.out
     finally:
         proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=30)
+        proc.communicate(timeout=90)  # a bound, not a timing: the post in hand, then each thread joined
     [daemon] = cli("status", "--json").json()["daemons"]
     assert daemon["stopped_at"] is not None and not daemon["alive"]
     assert cli("status").code == 0  # a daemon that said it stopped is not a problem
