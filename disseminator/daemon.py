@@ -224,7 +224,12 @@ class Daemon:
         self.feeds.start()
         log.info("daemon.started worker=%s tick=%ss", self.worker.worker_id, self.tick)
         try:
-            self.stopping.wait()
+            # Wake every second: the kernel may deliver SIGTERM to any of our threads, and
+            # Python runs its handler only when the main thread runs again; a main thread
+            # blocked in an endless wait would never see it (a daemon that ignored SIGTERM
+            # for an hour was found so).
+            while not self.stopping.wait(timeout=1.0):
+                pass
         finally:
             self._scheduler = None
             scheduler.shutdown(wait=True)  # the post in hand is finished first
