@@ -58,10 +58,12 @@ class World:
         return sorted(q["article_title"] for q in self.cli("queue", "--json").json())
 
     def wait_active(self) -> None:
-        deadline = time.monotonic() + 10
-        while self.row().state != "active" and time.monotonic() < deadline:
+        """Until the hub has verified the subscription and recorded it (its thread does so
+        after our answer): a bound, not a timing (30 s: the suite runs two processes)."""
+        deadline = time.monotonic() + 30
+        while (self.row().state != "active" or self.feed_url not in self.hub.subscribers) and time.monotonic() < deadline:
             time.sleep(0.02)
-        assert self.row().state == "active"
+        assert self.row().state == "active" and self.feed_url in self.hub.subscribers
 
 
 def _free_port() -> int:
