@@ -119,6 +119,15 @@ def maintain(settings: Settings, store: Store, fetcher: Fetcher) -> list[str]:
     for row in rows:
         form = {"hub.mode": "subscribe", "hub.topic": row.topic, "hub.callback": callback(settings, row.nonce),
                 "hub.secret": secret_for(master, row.nonce), "hub.lease_seconds": str(int(LEASE.total_seconds()))}
+        # Pending before the request, not after: the hub checks our intent on its own
+        # thread, often before its answer reaches us, and that check's "active" must not
+        # be overwritten by a "pending" written late (a lost update, seen in CI).
+        with store.session() as s:
+            current = s.get(SubscriptionRow, row.feed_id)
+            if current is None or current.nonce != row.nonce:
+                continue
+            current.requested_at = now
+            current.state = "active" if current.state == "active" else "pending"
         error = None
         try:
             fetcher.post_form(row.hub, form)
@@ -129,9 +138,7 @@ def maintain(settings: Settings, store: Store, fetcher: Fetcher) -> list[str]:
             current = s.get(SubscriptionRow, row.feed_id)
             if current is None or current.nonce != row.nonce:
                 continue
-            current.requested_at = now
             if error is None:
-                current.state = "pending" if current.state != "active" else "active"
                 current.failures, current.last_error = 0, None
             else:
                 current.state, current.failures, current.last_error = "failed", current.failures + 1, error[:1000]

@@ -148,6 +148,16 @@ def test_the_intent_check_is_answered_only_for_what_we_asked(world: World) -> No
         urllib.request.urlopen(f"{other}?hub.mode=subscribe&hub.topic={world.feed_url}&hub.challenge=abc", timeout=10)
 
 
+def test_a_hub_that_checks_before_it_answers_leaves_the_subscription_active(world: World) -> None:
+    """The intent check may reach us before the hub's 202 does: the "active" it records
+    stays (the request's bookkeeping is written before the request and never touches the
+    state after it; CI once saw a late "pending" overwrite a check that had just landed)."""
+    world.hub.verify_first = True
+    world.loop.round()
+    assert world.hub.verifications == [(world.hub.requests[0]["hub.callback"], True)]
+    assert world.row().state == "active" and world.row().failures == 0
+
+
 def test_the_subscription_is_renewed_before_its_lease_ends(world: World) -> None:
     world.loop.round()
     world.wait_active()
