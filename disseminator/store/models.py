@@ -280,6 +280,7 @@ class PartRow(Base):
         CheckConstraint(_in("state", PartState), name="ck_post_parts_state"),
         Index("ix_post_parts_remote_id", "remote_id"),
         Index("ix_post_parts_text_hash", "text_hash"),
+        Index("ix_post_parts_published_at", "published_at"),  # pacing's last day, the month's cost (0024)
     )
 
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))

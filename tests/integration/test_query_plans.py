@@ -59,7 +59,7 @@ def _cost(folder: Path, future: int, sandbox_url: str, work: Callable[[Settings,
 
     settings = parse_settings({"database": str(store.engine.url), "accounts": {
         a: {"channel": "facebook", "base_url": sandbox_url, "page_id": DEFAULT.fb_page_id,
-            "access_token": DEFAULT.fb_page_token} for a in ACCOUNTS}})
+            "access_token": DEFAULT.fb_page_token, "max_per_day": 5000} for a in ACCOUNTS}})  # pacing reads the day
     work(settings, store)
     store.close()
     return steps[0]
