@@ -100,7 +100,7 @@ def _queued_times(store: Store, account: str, now: dt.datetime) -> set[dt.dateti
 def blackout_note(settings: Settings, account: str, when: dt.datetime) -> dict[str, Any]:
     """``{"blackout", "blackout_until"}`` when a blackout window of ``account``'s plan holds
     ``when`` (the post will wait until its end), else ``{}``."""
-    from .timeparse import show
+    from .timeshow import show
 
     plan = settings.plan_for(account)
     end = blackout_end(plan, when)
