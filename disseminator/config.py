@@ -43,7 +43,8 @@ from .ingest.websub_config import FeedsSettings, parse_feeds
 from .officers import OfficerSettings, parse_officers
 from .web_config import WebSettings, parse_web
 from .pause_presets import BUILT_IN as BUILT_IN_PRESETS, Preset, parse_presets
-from .plans import Plan, parse_plans
+from .plan_config import parse_plans
+from .plans import Plan
 
 DEFAULT_DATABASE = "sqlite:///disseminator.db"
 DEFAULT_TIMEZONE = "Asia/Jakarta"

@@ -14,7 +14,9 @@ from sqlalchemy import select
 from channels.i18n import N_, _
 
 from .errors import ScheduleError
-from .plans import blackout_end, blackout_window, check_cron, next_fire, next_slot, parse_duration
+from .cron import check_cron, next_fire
+from .durations import parse_duration
+from .plans import blackout_end, blackout_window, next_slot
 
 if TYPE_CHECKING:
     from .config import Settings
