@@ -21,7 +21,7 @@ import pytest
 
 from sqlalchemy import event
 
-from disseminator.cli.posts import PAGE
+from disseminator.cli.listing import PAGE
 from disseminator.config import Settings, parse_settings
 from disseminator.ops_loop import OpsLoop
 from disseminator.posts import Filters, queue_stream
