@@ -99,7 +99,7 @@ def _links(kind: str, found: Any) -> dict[str, str]:
     """The previous and next pages' addresses, with the filters of this one."""
     from flask import url_for
 
-    kept = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in PLACE}
+    kept: dict[str, Any] = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in PLACE}
     links = {}
     if found.earlier is not None:
         links["earlier"] = url_for(f"queue.{kind}", **kept, before=found.earlier.token(), start=found.start)
