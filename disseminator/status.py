@@ -109,10 +109,13 @@ def gather(settings: Any, store: Store, *, now: dt.datetime | None = None) -> St
         not_live = s.execute(select(PostRow.account, func.count())  # disseminator.ingest.golive
                              .where(PostRow.status == PostStatus.SCHEDULED, PostRow.error_kind == "not_live")
                              .group_by(PostRow.account)).all()
-        late = s.execute(select(PostRow.account, func.count())
-                         .where(PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at < now - OVERDUE_AFTER,
-                                holds.free(now))
-                         .group_by(PostRow.account)).all()
+        # The overdue posts first, through the due index; then counted by account (grouped
+        # directly, SQLite walked every scheduled post: 2.6 s at 1,000,000).
+        overdue = (select(PostRow.account)
+                   .where(PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at < now - OVERDUE_AFTER,
+                          holds.free(now))
+                   .cte("overdue").prefix_with("MATERIALIZED"))
+        late = s.execute(select(overdue.c.account, func.count()).group_by(overdue.c.account)).all()
     for account, state, n in live:
         status.accounts.setdefault(account, {})[str(getattr(state, "value", state))] = int(n)
     for account, n in unapproved:

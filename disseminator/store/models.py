@@ -198,6 +198,9 @@ class PostRow(Base):
         Index("ix_posts_status_account", "status", "account"),  # Store.queued_accounts (0016)
         Index("ix_posts_account_published_at", "account", "published_at"),  # live: an account's first publish (0024)
         Index("ix_posts_status_lease", "status", "lease_until"),  # leases running out: next wake, recovery (0024)
+        # The few posts waiting after an error (a retry, the go-live check): status counts them (0024).
+        Index("ix_posts_erring", "status", "error_kind", "account", sqlite_where=text("error_kind IS NOT NULL"),
+              postgresql_where=text("error_kind IS NOT NULL")),
         # At most one post per account in flight, across every worker: the database holds
         # that rule itself, so per-account order needs no lock of ours.
         Index(

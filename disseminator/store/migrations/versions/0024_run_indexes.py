@@ -8,7 +8,9 @@
 - an account's posts by publication time: the live check's first publish of an account;
 - articles by embargo: the daemon's next wake read every article for the next embargo end;
 - posts by state and lease end: the next lease to run out, and the leases run out, were
-  read by walking every post once SQLite's statistics saw one state (scheduled) in all rows.
+  read by walking every post once SQLite's statistics saw one state (scheduled) in all rows;
+- the posts waiting after an error (partial: only those rows): ``status`` walked every
+  scheduled post to count those waiting for their page to go live.
 
 Revision ID: 0024
 Revises: 0023
@@ -16,6 +18,7 @@ Revises: 0023
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0024"
@@ -29,9 +32,12 @@ def upgrade() -> None:
     op.create_index("ix_posts_account_published_at", "posts", ["account", "published_at"])
     op.create_index("ix_articles_embargo", "articles", ["embargo"])
     op.create_index("ix_posts_status_lease", "posts", ["status", "lease_until"])
+    op.create_index("ix_posts_erring", "posts", ["status", "error_kind", "account"],
+                    sqlite_where=sa.text("error_kind IS NOT NULL"), postgresql_where=sa.text("error_kind IS NOT NULL"))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_posts_erring", table_name="posts")
     op.drop_index("ix_posts_status_lease", table_name="posts")
     op.drop_index("ix_articles_embargo", table_name="articles")
     op.drop_index("ix_posts_account_published_at", table_name="posts")
