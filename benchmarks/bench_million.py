@@ -58,7 +58,7 @@ except ImportError:  # run from the repository root
 ACCOUNTS = 20
 #: Measures, their targets, and how a value is printed.
 MEASURES = [("claim (ms)", "< 5"), ("run-due in-process (s)", "< 0.5"), ("run-due process (s)", "< 0.5"),
-            ("queue page process (s)", "< 0.3"), ("history --csv peak (MB)", "same"), ("history --csv (s)", ""),
+            ("queue page process (s)", "< 0.3"), ("status process (s)", ""), ("history --csv peak (MB)", "same"), ("history --csv (s)", ""),
             ("history --json peak (MB)", "same"), ("history --json (s)", "")]
 
 
@@ -72,7 +72,7 @@ def _config(folder: Path, url: str, sandbox_url: str) -> Path:
     return path
 
 
-def _process(config: Path, *args: str, memory: bool = False) -> tuple[float, float]:
+def _process(config: Path, *args: str, memory: bool = False, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
     """Wall seconds of ``python -m disseminator ARGS`` (output to /dev/null) and, with
     ``memory``, its peak resident size in MB."""
     env = {**os.environ, "DISSEMINATOR_LANGUAGE": "en"}
@@ -82,7 +82,7 @@ def _process(config: Path, *args: str, memory: bool = False) -> tuple[float, flo
     start = time.perf_counter()
     done = subprocess.run(command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     took = time.perf_counter() - start
-    if done.returncode:
+    if done.returncode not in ok:
         raise SystemExit(f"{args} failed: {done.stderr[-800:]}")
     rss = int(done.stderr.strip().splitlines()[-1]) / 1024 if memory else 0.0
     return took, rss
@@ -130,6 +130,8 @@ def measure(url: str, rows: int, sandbox_url: str, folder: Path) -> dict[str, fl
     _due(store, "fb2", "p")
     found["run-due process (s)"], _rss = _process(config, "run-due")
     found["queue page process (s)"] = min(_process(config, "queue")[0] for _ in range(3))
+    # status exits 1 when something needs an operator (no daemon runs here): a figure all the same.
+    found["status process (s)"] = min(_process(config, "status", ok=(0, 1))[0] for _ in range(3))
     for fmt in ("--csv", "--json"):
         took, rss = _process(config, "history", fmt, memory=True)
         found[f"history {fmt} peak (MB)"], found[f"history {fmt} (s)"] = rss, took
