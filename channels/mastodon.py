@@ -89,7 +89,7 @@ class MastodonChannel(Channel):
         text = render(fields)
         parts: tuple[str, ...] = (text,)
         if measure(text) > limits.max_characters:
-            parts = self._thread(text, fields.link, limits, warnings) if threads else ()
+            parts = self._thread(text, fields.link, measure, limits.max_characters, warnings) if threads else ()
             if not parts:
                 parts = (fit(render, fields, measure=measure, limit=limits.max_characters, warnings=warnings,
                              network="Mastodon"),)
@@ -105,14 +105,15 @@ class MastodonChannel(Channel):
                     n=len(article.images()) - most, most=most))
         return Draft(parts=parts, media=media, warnings=tuple(warnings), link=fields.link)
 
-    def _thread(self, text: str, link: str | None, limits: Limits, warnings: list[str]) -> tuple[str, ...]:
-        """``text`` as a numbered thread (split by X's weighted length, which never counts
-        less than Mastodon), or () when it needs more parts than allowed."""
+    def _thread(self, text: str, link: str | None, measure: Callable[[str], int], limit: int,
+                warnings: list[str]) -> tuple[str, ...]:
+        """``text`` as a numbered thread, each part ``measure``d as the instance counts a
+        status (a URL as its reserved characters), or () when it needs more parts than allowed."""
         from .thread import TooManyParts, split_thread
 
         most = int(self.account.get("thread_max_parts", 5))
         try:
-            parts = split_thread(text, limit=limits.max_characters, max_parts=most, first_must_contain=link,
+            parts = split_thread(text, limit=limit, length=measure, max_parts=most, first_must_contain=link,
                                  numbering=str(self.account.get("thread_numbering", "{i}/{n}")))
         except TooManyParts as exc:
             warnings.append(_("a thread would need {needed} parts (at most {most}); shortened to one post instead").format(

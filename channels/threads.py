@@ -116,30 +116,23 @@ class ThreadsChannel(Channel):
         return Draft(parts=parts, media=media, warnings=tuple(warnings), link=fields.link)
 
     def _thread(self, text: str, link: str | None, warnings: list[str]) -> tuple[str, ...]:
-        """``text`` as numbered parts of at most 500 as Threads counts, or () when it needs
-        more than allowed.  The splitter measures X's way (a URL as 23, an emoji as 2), so
-        the limit it is given shrinks in proportion to the longest part until every part fits."""
+        """``text`` as numbered parts of at most 500 as Threads counts (an emoji by its
+        bytes), or () when it needs more than allowed."""
         from .thread import TooManyParts, split_thread
 
         most = int(self.account.get("thread_max_parts", 5))
-        limit = MAX_TEXT
-        for _round in range(8):
-            try:
-                parts = split_thread(text, limit=limit, numbering=str(self.account.get("thread_numbering", "{i}/{n}")),
-                                     max_parts=most, first_must_contain=link)
-            except TooManyParts as exc:
-                warnings.append(_("a thread would need {needed} parts (at most {most}); shortened to one post "
-                                  "instead").format(needed=exc.needed, most=most))
-                return ()
-            except ValueError:
-                return ()
-            longest = max(threads_length(p) for p in parts)
-            if longest <= MAX_TEXT:
-                if len(parts) > 1:
-                    warnings.append(_("split into a thread of {n} parts").format(n=len(parts)))
-                return tuple(parts)
-            limit = min(limit - 1, limit * MAX_TEXT // longest)
-        return ()
+        try:
+            parts = split_thread(text, limit=MAX_TEXT, length=threads_length, max_parts=most, first_must_contain=link,
+                                 numbering=str(self.account.get("thread_numbering", "{i}/{n}")))
+        except TooManyParts as exc:
+            warnings.append(_("a thread would need {needed} parts (at most {most}); shortened to one post "
+                              "instead").format(needed=exc.needed, most=most))
+            return ()
+        except ValueError:
+            return ()
+        if len(parts) > 1:
+            warnings.append(_("split into a thread of {n} parts").format(n=len(parts)))
+        return tuple(parts)
 
     def validate(self, draft: Draft) -> None:
         if not draft.parts or not any(p.strip() for p in draft.parts):
