@@ -72,6 +72,11 @@ class MastodonChannel(Channel):
         limits = self.limits()
         return status_length(text, url_chars=limits.characters_reserved_per_url), limits.max_characters
 
+    @property
+    def threads(self) -> bool:
+        """Whether the account posts threads (``thread = true``): ``edit`` takes parts then."""
+        return bool(self.account.get("thread", False))
+
     def render(self, article: Article) -> Draft:
         from .formatting import fields_for, fit, renderer
 
@@ -83,7 +88,7 @@ class MastodonChannel(Channel):
         def measure(text: str) -> int:
             return status_length(text, url_chars=limits.characters_reserved_per_url)
 
-        threads = bool(self.account.get("thread", False))
+        threads = self.threads
         fields = fields_for(article, self.account, body=threads)
         render = renderer("mastodon", self.account, self.context)
         text = render(fields)

@@ -80,3 +80,39 @@ def test_a_bluesky_thread_of_cjk_and_emoji_is_cut_by_graphemes_and_bytes_and_lan
     assert shown["counts"] == [[graphemes(p), MAX_GRAPHEMES] for p in parts]
     assert "https://humas.example.go.id/b/1" in parts[0] and parts[-1].endswith(f" {len(parts)}/{len(parts)}")
     _in_order(posts, parts)
+
+
+LONG_LINK = "https://humas.example.go.id/berita/2026/11/30/" + "pengumuman-layanan-publik-" * 4
+
+
+@pytest.mark.parametrize(("account", "parts", "counts"), [
+    # Mastodon: a link counts 23 whatever its length, a mention's domain is free, an emoji 1.
+    ("sandbox_md", [f"Pengumuman {LONG_LINK} untuk @warga@sosial.provinsi-contoh.go.id", "Bagian kedua " + "🎉" * 10],
+     [[11 + 23 + 7 + 6, 500, False], [13 + 10, 500, False]]),
+    # Bluesky: graphemes (a family is one), or bytes once a part is over 3,000 of them.
+    ("sandbox_bs", ["Keluarga " + FAMILY * 100, "Keluarga " + FAMILY * 121],
+     [[109, MAX_GRAPHEMES, False], [9 + 25 * 121, MAX_BYTES, True]]),
+], ids=["mastodon", "bluesky"])
+def test_edit_and_the_web_check_count_each_part_as_the_network(env: Env, account: str, parts: list[str],
+                                                               counts: list[list[Any]]) -> None:
+    from disseminator.config import load_settings
+    from disseminator.post_page import check_text
+    from disseminator.store import Store
+
+    _thread_account(env, account)
+    pid = env.queue_one(account)
+    text = "\n---\n".join(parts)
+    settings = load_settings(env.config)
+    checked = check_text(settings, Store(settings.database), pid, text)
+    assert checked["threads"] is True
+    assert [[p["count"], p["limit"], p["over"]] for p in checked["parts"]] == counts
+    edited = env.cli("edit", str(pid), "--text", text)
+    if any(over for _c, _l, over in counts):
+        assert edited.code == 1 and "part 2 is 3034 bytes in UTF-8; Bluesky takes 3000" in edited.err
+        assert checked["ok"] is False and "3034 bytes" in checked["error"]
+    else:
+        assert edited.code == 0, edited.err
+        assert checked["ok"] is True
+        env.worker().run_due()
+        posts = env.posts_on(account)
+        _in_order(posts, parts)
