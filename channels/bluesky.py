@@ -58,6 +58,7 @@ class BlueskyChannel(Channel):
 
     def render(self, article: Article) -> Draft:
         from .formatting import fields_for, fit, renderer
+        from .thread import account_thread
 
         warnings: list[str] = []
         fields = fields_for(article, self.account, body=self.threads)
@@ -65,7 +66,9 @@ class BlueskyChannel(Channel):
         text = render(fields)
         parts: tuple[str, ...] = (text,)
         if fitting_measure(text) > MAX_GRAPHEMES:
-            parts = self._thread(text, fields.link, warnings) if self.threads else ()
+            # One measure for both limits (fitting_measure): 300 or less keeps 3,000 bytes too.
+            parts = account_thread(text, fields.link, account=self.account, limit=MAX_GRAPHEMES,
+                                   length=fitting_measure, warnings=warnings) if self.threads else ()
             if not parts:
                 parts = (fit(render, fields, measure=fitting_measure, limit=MAX_GRAPHEMES, warnings=warnings,
                              network="Bluesky"),)
@@ -87,24 +90,6 @@ class BlueskyChannel(Channel):
             elif extra > 0:
                 warnings.append(_("{n} image(s) beyond Bluesky's {most} left out").format(n=extra, most=most))
         return Draft(parts=parts, media=media, warnings=tuple(warnings), link=fields.link, card=card)
-
-    def _thread(self, text: str, link: str | None, warnings: list[str]) -> tuple[str, ...]:
-        """``text`` as numbered replies, each at most 300 graphemes and 3,000 bytes (one
-        measure for both: :func:`fitting_measure`), or () when it needs more than allowed."""
-        from .thread import TooManyParts, split_thread
-
-        most = int(self.account.get("thread_max_parts", 5))
-        try:
-            parts = split_thread(text, limit=MAX_GRAPHEMES, length=fitting_measure, max_parts=most,
-                                 first_must_contain=link,
-                                 numbering=str(self.account.get("thread_numbering", "{i}/{n}")))
-        except TooManyParts as exc:
-            warnings.append(_("a thread would need {needed} parts (at most {most}); shortened to one post "
-                              "instead").format(needed=exc.needed, most=most))
-            return ()
-        if len(parts) > 1:
-            warnings.append(_("split into a thread of {n} parts").format(n=len(parts)))
-        return tuple(parts)
 
     def validate(self, draft: Draft) -> None:
         if not draft.parts:

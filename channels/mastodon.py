@@ -79,6 +79,7 @@ class MastodonChannel(Channel):
 
     def render(self, article: Article) -> Draft:
         from .formatting import fields_for, fit, renderer
+        from .thread import account_thread
 
         limits = self.limits()
         warnings: list[str] = []
@@ -94,7 +95,8 @@ class MastodonChannel(Channel):
         text = render(fields)
         parts: tuple[str, ...] = (text,)
         if measure(text) > limits.max_characters:
-            parts = self._thread(text, fields.link, measure, limits.max_characters, warnings) if threads else ()
+            parts = account_thread(text, fields.link, account=self.account, limit=limits.max_characters,
+                                   length=measure, warnings=warnings) if threads else ()
             if not parts:
                 parts = (fit(render, fields, measure=measure, limit=limits.max_characters, warnings=warnings,
                              network="Mastodon"),)
@@ -109,24 +111,6 @@ class MastodonChannel(Channel):
                 warnings.append(_("{n} image(s) beyond the instance's {most} left out").format(
                     n=len(article.images()) - most, most=most))
         return Draft(parts=parts, media=media, warnings=tuple(warnings), link=fields.link)
-
-    def _thread(self, text: str, link: str | None, measure: Callable[[str], int], limit: int,
-                warnings: list[str]) -> tuple[str, ...]:
-        """``text`` as a numbered thread, each part ``measure``d as the instance counts a
-        status (a URL as its reserved characters), or () when it needs more parts than allowed."""
-        from .thread import TooManyParts, split_thread
-
-        most = int(self.account.get("thread_max_parts", 5))
-        try:
-            parts = split_thread(text, limit=limit, length=measure, max_parts=most, first_must_contain=link,
-                                 numbering=str(self.account.get("thread_numbering", "{i}/{n}")))
-        except TooManyParts as exc:
-            warnings.append(_("a thread would need {needed} parts (at most {most}); shortened to one post instead").format(
-                needed=exc.needed, most=most))
-            return ()
-        if len(parts) > 1:
-            warnings.append(_("split into a thread of {n} parts").format(n=len(parts)))
-        return tuple(parts)
 
     def validate(self, draft: Draft) -> None:
         limits = self.limits()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import regex
 
@@ -33,7 +34,10 @@ from channels.text import (
     weighted_length,
 )
 
-__all__ = ["EXACT_PARTS", "TooManyParts", "split_thread"]
+if TYPE_CHECKING:
+    from channels.base import Account
+
+__all__ = ["EXACT_PARTS", "TooManyParts", "account_thread", "split_thread"]
 
 #: Parts counted one by one before a text is declared too long; beyond, estimated.
 EXACT_PARTS = 500
@@ -343,3 +347,24 @@ def split_thread(
     if len(parts) > max_parts:
         raise TooManyParts(len(parts), max_parts)
     return _numbered(parts, numbering)
+
+
+def account_thread(text: str, link: str | None, *, account: Account, limit: int, length: Length,
+                   warnings: list[str]) -> tuple[str, ...]:
+    """``text`` split for ``account`` (its ``thread_max_parts``, 5, and ``thread_numbering``),
+    each part at most ``limit`` by the network's ``length``; () when it would need more
+    parts than allowed or the link cannot lead part 1 (the caller shortens to one post
+    instead).  What happened is added to ``warnings``."""
+    most = int(account.get("thread_max_parts", 5))
+    try:
+        parts = split_thread(text, limit=limit, length=length, max_parts=most, first_must_contain=link,
+                             numbering=str(account.get("thread_numbering", "{i}/{n}")))
+    except TooManyParts as exc:
+        warnings.append(_("a thread would need {needed} parts (at most {most}); shortened to one post instead").format(
+            needed=exc.needed, most=most))
+        return ()
+    except ValueError:
+        return ()
+    if len(parts) > 1:
+        warnings.append(_("split into a thread of {n} parts").format(n=len(parts)))
+    return tuple(parts)
