@@ -5,10 +5,12 @@ length stays the default."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from channels.base import Account, Article
 from channels.bluesky import BlueskyChannel
-from channels.bluesky_text import MAX_BYTES, MAX_GRAPHEMES, graphemes, utf8_bytes
+from channels.bluesky_text import MAX_BYTES, MAX_GRAPHEMES, fitting_measure, graphemes, utf8_bytes
 from channels.mastodon_text import status_length
 from channels.text import weighted_length
 from channels.thread import split_thread
@@ -102,8 +104,6 @@ def test_bluesky_splits_many_joined_emoji_by_their_bytes() -> None:
 
 
 def bluesky_length(text: str) -> int:
-    from channels.bluesky_text import fitting_measure
-
     return fitting_measure(text)
 
 
@@ -159,3 +159,28 @@ def test_threads_parts_are_filled_as_threads_counts_not_shrunk_from_x_weights() 
     assert all(n <= MAX_TEXT for n in lengths), lengths
     assert len(draft.parts) == 5 and all(n > MAX_TEXT - 60 for n in lengths[:-1]), lengths
     channel.validate(draft)
+
+
+# ---------------------------------------------------------------------- every network, any text
+
+_WORDS = st.sampled_from(
+    ["Gubernur", "meresmikan", "pasar.", "#PasarRakyat", "@humas@sosial.provinsi-contoh.go.id", "@warga",
+     "https://humas.example.go.id/berita/" + "p" * 60, "humas.example.go.id", "雅加达", "👍🏽", FAMILY, "🇮🇩",
+     "\n\n", "\n", "e\u0301"]
+) | st.text(min_size=1, max_size=12)
+_NETWORKS = {"mastodon": (status_length, [120, 300, 500]), "bluesky": (fitting_measure, [100, 300]),
+             "threads": (threads_length, [150, 500]), "x": (weighted_length, [140, 280])}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=150).map(" ".join), st.sampled_from(sorted(_NETWORKS)), st.data())
+def test_every_part_fits_as_its_network_counts(text: str, network: str, data: st.DataObject) -> None:
+    length, limits = _NETWORKS[network]
+    limit = data.draw(st.sampled_from(limits))
+    try:
+        parts = split_thread(text, limit=limit, length=length, max_parts=100)
+    except ValueError:
+        return  # a limit with no room beside the numbering, or TooManyParts
+    assert all(length(p) <= limit for p in parts), [length(p) for p in parts]
+    if len(parts) > 1:
+        assert [p.rsplit(" ", 1)[1] for p in parts] == [f"{i}/{len(parts)}" for i in range(1, len(parts) + 1)]
