@@ -35,7 +35,8 @@ class BlueskyChannel(Channel):
     name = "bluesky"
     required_settings = ("handle", "app_password")
     secret_keys = ("app_password",)
-    optional_settings = (*Channel.optional_settings, "pds", "images", "card", "langs")
+    optional_settings = (*Channel.optional_settings, "pds", "images", "card", "langs", "thread", "thread_max_parts",
+                         "thread_numbering")
 
     def __init__(self, account: Any, *, context: Context | None = None) -> None:
         super().__init__(account, context=context)
@@ -46,15 +47,31 @@ class BlueskyChannel(Channel):
     # ------------------------------------------------------------------ formatting
 
     def measure(self, text: str) -> tuple[int, int | None]:
-        return graphemes(text), MAX_GRAPHEMES
+        """Graphemes against 300; a text over 3,000 bytes of UTF-8 (many emoji, CJK) is
+        measured in bytes against 3,000 instead, so the count shows the limit it breaks."""
+        size = utf8_bytes(text)
+        return (size, MAX_BYTES) if size > MAX_BYTES else (graphemes(text), MAX_GRAPHEMES)
+
+    @property
+    def threads(self) -> bool:
+        return bool(self.account.get("thread", False))
 
     def render(self, article: Article) -> Draft:
         from .formatting import fields_for, fit, renderer
+        from .thread import account_thread
 
         warnings: list[str] = []
-        fields = fields_for(article, self.account)
+        fields = fields_for(article, self.account, body=self.threads)
         render = renderer("bluesky", self.account, self.context)
-        text = fit(render, fields, measure=fitting_measure, limit=MAX_GRAPHEMES, warnings=warnings, network="Bluesky")
+        text = render(fields)
+        parts: tuple[str, ...] = (text,)
+        if fitting_measure(text) > MAX_GRAPHEMES:
+            # One measure for both limits (fitting_measure): 300 or less keeps 3,000 bytes too.
+            parts = account_thread(text, fields.link, account=self.account, limit=MAX_GRAPHEMES,
+                                   length=fitting_measure, warnings=warnings) if self.threads else ()
+            if not parts:
+                parts = (fit(render, fields, measure=fitting_measure, limit=MAX_GRAPHEMES, warnings=warnings,
+                             network="Bluesky"),)
         card = None
         if fields.link and self.account.get("card", True):
             card = {"title": fields.title, "description": fields.summary}
@@ -72,7 +89,7 @@ class BlueskyChannel(Channel):
                                   "(card = false gives up to 4 images)").format(n=extra))
             elif extra > 0:
                 warnings.append(_("{n} image(s) beyond Bluesky's {most} left out").format(n=extra, most=most))
-        return Draft(parts=(text,), media=media, warnings=tuple(warnings), link=fields.link, card=card)
+        return Draft(parts=parts, media=media, warnings=tuple(warnings), link=fields.link, card=card)
 
     def validate(self, draft: Draft) -> None:
         if not draft.parts:

@@ -72,8 +72,14 @@ class MastodonChannel(Channel):
         limits = self.limits()
         return status_length(text, url_chars=limits.characters_reserved_per_url), limits.max_characters
 
+    @property
+    def threads(self) -> bool:
+        """Whether the account posts threads (``thread = true``): ``edit`` takes parts then."""
+        return bool(self.account.get("thread", False))
+
     def render(self, article: Article) -> Draft:
         from .formatting import fields_for, fit, renderer
+        from .thread import account_thread
 
         limits = self.limits()
         warnings: list[str] = []
@@ -83,13 +89,14 @@ class MastodonChannel(Channel):
         def measure(text: str) -> int:
             return status_length(text, url_chars=limits.characters_reserved_per_url)
 
-        threads = bool(self.account.get("thread", False))
+        threads = self.threads
         fields = fields_for(article, self.account, body=threads)
         render = renderer("mastodon", self.account, self.context)
         text = render(fields)
         parts: tuple[str, ...] = (text,)
         if measure(text) > limits.max_characters:
-            parts = self._thread(text, fields.link, limits, warnings) if threads else ()
+            parts = account_thread(text, fields.link, account=self.account, limit=limits.max_characters,
+                                   length=measure, warnings=warnings) if threads else ()
             if not parts:
                 parts = (fit(render, fields, measure=measure, limit=limits.max_characters, warnings=warnings,
                              network="Mastodon"),)
@@ -104,23 +111,6 @@ class MastodonChannel(Channel):
                 warnings.append(_("{n} image(s) beyond the instance's {most} left out").format(
                     n=len(article.images()) - most, most=most))
         return Draft(parts=parts, media=media, warnings=tuple(warnings), link=fields.link)
-
-    def _thread(self, text: str, link: str | None, limits: Limits, warnings: list[str]) -> tuple[str, ...]:
-        """``text`` as a numbered thread (split by X's weighted length, which never counts
-        less than Mastodon), or () when it needs more parts than allowed."""
-        from .thread import TooManyParts, split_thread
-
-        most = int(self.account.get("thread_max_parts", 5))
-        try:
-            parts = split_thread(text, limit=limits.max_characters, max_parts=most, first_must_contain=link,
-                                 numbering=str(self.account.get("thread_numbering", "{i}/{n}")))
-        except TooManyParts as exc:
-            warnings.append(_("a thread would need {needed} parts (at most {most}); shortened to one post instead").format(
-                needed=exc.needed, most=most))
-            return ()
-        if len(parts) > 1:
-            warnings.append(_("split into a thread of {n} parts").format(n=len(parts)))
-        return tuple(parts)
 
     def validate(self, draft: Draft) -> None:
         limits = self.limits()

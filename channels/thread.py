@@ -1,7 +1,9 @@
-"""Split a long text into a numbered X thread.
+"""Split a long text into a numbered thread, counted as the network counts.
 
-Each part measures at most ``limit`` with X's weighted length *including* its numbering
-suffix (``" 1/3"``).  Cuts prefer a paragraph break, then a sentence end or line break,
+Each part measures at most ``limit`` by the network's own ``length`` function (X's
+weighted length by default; Mastodon's, Bluesky's, Threads' from their channels)
+*including* its numbering suffix (``" 1/3"``): the whole part is measured, so a length
+that is not a plain sum (Bluesky's graphemes-or-bytes) is kept exactly.  Cuts prefer a paragraph break, then a sentence end or line break,
 then a space; a cut never falls inside a URL, hashtag, mention or grapheme cluster, and
 a single word longer than a part is split between grapheme clusters only as a last
 resort (and a cluster longer than a part between code points).  A preferred break is
@@ -13,13 +15,14 @@ parts: cuts are found from the left as they are needed, each part's cut is found
 galloping then bisecting over the cuts ahead of it, and grapheme clusters and entities
 are found only in a window around a word too long for one part.  Counting stops once a
 text is known to need more than :data:`EXACT_PARTS` (or ``max_parts``) parts: beyond
-that, ``TooManyParts.needed`` is an estimate from the whole text's weighted length.
+that, ``TooManyParts.needed`` is an estimate from the whole text's length.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import regex
 
@@ -31,7 +34,10 @@ from channels.text import (
     weighted_length,
 )
 
-__all__ = ["EXACT_PARTS", "TooManyParts", "split_thread"]
+if TYPE_CHECKING:
+    from channels.base import Account
+
+__all__ = ["EXACT_PARTS", "TooManyParts", "account_thread", "split_thread"]
 
 #: Parts counted one by one before a text is declared too long; beyond, estimated.
 EXACT_PARTS = 500
@@ -46,6 +52,8 @@ _MAX_ROUNDS = 50
 _WINDOW = 1024
 
 Fits = Callable[[int], bool]
+#: How a network counts a post's text (X: :func:`channels.text.weighted_length`).
+Length = Callable[[str], int]
 
 
 class TooManyParts(ValueError):
@@ -148,8 +156,9 @@ def _last_fitting(points: Sequence[int], fits: Fits) -> int | None:
 class _Packer:
     """Greedy packing of one text into parts for a given numbering width."""
 
-    def __init__(self, text: str, link: str | None, link_end: int) -> None:
+    def __init__(self, text: str, link: str | None, link_end: int, length: Length) -> None:
         self.text = text
+        self.length = length
         self.link = link  # appended to part 1 when not ``None``
         self.link_end = link_end  # part 1 must reach this index
         self.cuts = _Cuts(text)
@@ -160,8 +169,9 @@ class _Packer:
             piece = f"{piece} {self.link}" if piece else self.link
         return piece
 
-    def pack(self, budget: Callable[[int], int], most: int) -> list[str] | None:
-        """Parts for per-part budgets ``budget(i)``; None when part 1 cannot hold the link.
+    def pack(self, suffix: Callable[[int], str], limit: int, most: int) -> list[str] | None:
+        """Parts that measure at most ``limit`` with part ``i``'s ``suffix(i)`` appended;
+        None when part 1 cannot hold the link.
 
         Stops after ``most + 1`` parts: the caller only needs to know there are too many.
         """
@@ -170,10 +180,10 @@ class _Packer:
         while (start < len(self.text) or (not parts and self.link is not None)) and len(parts) <= most:
             index = len(parts) + 1
             first = index == 1
-            limit = budget(index)
+            tail = suffix(index)
 
-            def fits(end: int, start: int = start, first: bool = first, limit: int = limit) -> bool:
-                return weighted_length(self.body(start, end, first)) <= limit
+            def fits(end: int, start: int = start, first: bool = first, tail: str = tail) -> bool:
+                return self.length(self.body(start, end, first) + tail) <= limit
 
             floor = self.link_end if first else start + 1
             if floor > start + 1 and not fits(floor):
@@ -265,22 +275,22 @@ def _numbered(parts: list[str], numbering: str) -> list[str]:
     return [f"{part} {numbering.format(i=i, n=n)}" for i, part in enumerate(parts, 1)]
 
 
-def _packer_for(text: str, link: str | None) -> tuple[_Packer, _Packer | None]:
+def _packer_for(text: str, link: str | None, length: Length) -> tuple[_Packer, _Packer | None]:
     """A packer that keeps the link where the text has it, and one that appends it."""
     if link is None:
-        return _Packer(text, None, 0), None
+        return _Packer(text, None, 0, length), None
     at = text.find(link)
     without = (text[:at] + text[at + len(link) :]) if at >= 0 else text
     without = regex.sub(r"[ \t]{2,}", " ", without).strip()
-    appended = _Packer(without, link, 0)
+    appended = _Packer(without, link, 0, length)
     if at < 0:
         return appended, None
-    return _Packer(text, None, at + len(link)), appended
+    return _Packer(text, None, at + len(link), length), appended
 
 
-def _estimate(weight: int, limit: int, numbering: str, counted: int) -> int:
+def _estimate(weight: int, limit: int, numbering: str, counted: int, length: Length) -> int:
     """Parts a text of ``weight`` too long to count would need: its weight over a part's room."""
-    room = max(limit - weighted_length(" " + numbering.format(i=counted, n=counted)), 1)
+    room = max(limit - length(" " + numbering.format(i=counted, n=counted)), 1)
     return max(counted, -(-weight // room))
 
 
@@ -288,11 +298,15 @@ def split_thread(
     text: str,
     *,
     limit: int = 280,
+    length: Length = weighted_length,
     numbering: str = "{i}/{n}",
     max_parts: int = 10,
     first_must_contain: str | None = None,
 ) -> list[str]:
-    """Split ``text`` into posts of weighted length <= ``limit``, numbered ``" {i}/{n}"``.
+    """Split ``text`` into posts of ``length`` <= ``limit``, numbered ``" {i}/{n}"``.
+
+    ``length`` is the network's count of a post (X's weighted length by default); it must
+    not shrink as a text grows, which every network's count obeys.
 
     Returns ``[text]`` (no numbering) when it fits in one post.  ``first_must_contain``
     (the article link) always ends up in part 1: kept in place when it fits there,
@@ -305,30 +319,52 @@ def split_thread(
     text = text.strip()
     link = first_must_contain
     whole = text if link is None or link in text else (f"{text} {link}" if text else link)
-    weight = weighted_length(whole)
+    weight = length(whole)
     if weight <= limit:
         return [whole]
 
-    kept, appended = _packer_for(text, link)
+    kept, appended = _packer_for(text, link, length)
     most = max(max_parts, EXACT_PARTS)
     n = 2
     parts: list[str] = []
     for _round in range(_MAX_ROUNDS):
 
-        def budget(i: int, n: int = n) -> int:
-            return limit - weighted_length(" " + numbering.format(i=i, n=n))
+        def suffix(i: int, n: int = n) -> str:
+            return " " + numbering.format(i=i, n=n)
 
-        packed = kept.pack(budget, most)
+        packed = kept.pack(suffix, limit, most)
         if packed is None and appended is not None:
-            packed = appended.pack(budget, most)
+            packed = appended.pack(suffix, limit, most)
         if packed is None:
             raise ValueError(_("the link does not fit in the first part with its numbering"))
         parts = packed
         if len(parts) > most:
-            raise TooManyParts(_estimate(weight, limit, numbering, len(parts)), max_parts, estimated=True)
+            raise TooManyParts(_estimate(weight, limit, numbering, len(parts), length), max_parts,
+                               estimated=True)
         if len(parts) <= n:
             break
         n = len(parts)
     if len(parts) > max_parts:
         raise TooManyParts(len(parts), max_parts)
     return _numbered(parts, numbering)
+
+
+def account_thread(text: str, link: str | None, *, account: Account, limit: int, length: Length,
+                   warnings: list[str]) -> tuple[str, ...]:
+    """``text`` split for ``account`` (its ``thread_max_parts``, 5, and ``thread_numbering``),
+    each part at most ``limit`` by the network's ``length``; () when it would need more
+    parts than allowed or the link cannot lead part 1 (the caller shortens to one post
+    instead).  What happened is added to ``warnings``."""
+    most = int(account.get("thread_max_parts", 5))
+    try:
+        parts = split_thread(text, limit=limit, length=length, max_parts=most, first_must_contain=link,
+                             numbering=str(account.get("thread_numbering", "{i}/{n}")))
+    except TooManyParts as exc:
+        warnings.append(_("a thread would need {needed} parts (at most {most}); shortened to one post instead").format(
+            needed=exc.needed, most=most))
+        return ()
+    except ValueError:
+        return ()
+    if len(parts) > 1:
+        warnings.append(_("split into a thread of {n} parts").format(n=len(parts)))
+    return tuple(parts)

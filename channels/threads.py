@@ -87,6 +87,7 @@ class ThreadsChannel(Channel):
 
     def render(self, article: Article) -> Draft:
         from .formatting import fields_for, fit, renderer
+        from .thread import account_thread
 
         warnings: list[str] = []
         fields = fields_for(article, self.account, max_tags=int(self.account.get("max_hashtags", DEFAULT_HASHTAGS)),
@@ -95,7 +96,8 @@ class ThreadsChannel(Channel):
         text = render(fields)
         parts: tuple[str, ...] = (text,)
         if threads_length(text) > MAX_TEXT:
-            parts = self._thread(text, fields.link, warnings) if self.threads else ()
+            parts = account_thread(text, fields.link, account=self.account, limit=MAX_TEXT, length=threads_length,
+                                   warnings=warnings) if self.threads else ()
             if not parts:
                 parts = (fit(render, fields, measure=threads_length, limit=MAX_TEXT, warnings=warnings,
                              network="Threads"),)
@@ -114,32 +116,6 @@ class ThreadsChannel(Channel):
                 warnings.append(_("{n} image(s) beyond Threads' {most} left out").format(
                     n=len(images) - MAX_CAROUSEL, most=MAX_CAROUSEL))
         return Draft(parts=parts, media=media, warnings=tuple(warnings), link=fields.link)
-
-    def _thread(self, text: str, link: str | None, warnings: list[str]) -> tuple[str, ...]:
-        """``text`` as numbered parts of at most 500 as Threads counts, or () when it needs
-        more than allowed.  The splitter measures X's way (a URL as 23, an emoji as 2), so
-        the limit it is given shrinks in proportion to the longest part until every part fits."""
-        from .thread import TooManyParts, split_thread
-
-        most = int(self.account.get("thread_max_parts", 5))
-        limit = MAX_TEXT
-        for _round in range(8):
-            try:
-                parts = split_thread(text, limit=limit, numbering=str(self.account.get("thread_numbering", "{i}/{n}")),
-                                     max_parts=most, first_must_contain=link)
-            except TooManyParts as exc:
-                warnings.append(_("a thread would need {needed} parts (at most {most}); shortened to one post "
-                                  "instead").format(needed=exc.needed, most=most))
-                return ()
-            except ValueError:
-                return ()
-            longest = max(threads_length(p) for p in parts)
-            if longest <= MAX_TEXT:
-                if len(parts) > 1:
-                    warnings.append(_("split into a thread of {n} parts").format(n=len(parts)))
-                return tuple(parts)
-            limit = min(limit - 1, limit * MAX_TEXT // longest)
-        return ()
 
     def validate(self, draft: Draft) -> None:
         if not draft.parts or not any(p.strip() for p in draft.parts):

@@ -78,7 +78,7 @@ ACCOUNT: Mapping[str, Range] = {
     "poll_seconds": Range(0.05, 60, unit=N_("seconds")), # instagram, mastodon: between processing checks
     "poll_timeout": Range(1, 3_600, unit=N_("seconds")), # instagram, mastodon: waiting for processing
     "max_length": Range(100, 25_000, whole=True),         # twitter: X's long posts go to 25,000
-    "thread_max_parts": Range(1, 50, whole=True),        # twitter
+    "thread_max_parts": Range(1, 50, whole=True),        # twitter, threads, mastodon, bluesky
     "max_hashtags": Range(0, 30, whole=True),            # facebook
     # Posting budgets, every channel (disseminator/pacing.py):
     "max_per_hour": Range(1, 10_000, whole=True),
