@@ -70,6 +70,12 @@ def feeds(store: Store) -> list[FeedRow]:
         return list(s.scalars(select(FeedRow).order_by(FeedRow.id)))
 
 
+def failing(store: Store) -> list[FeedRow]:
+    """The feeds whose last read failed (``status`` reports them), by id."""
+    with store.session() as s:
+        return list(s.scalars(select(FeedRow).where(FeedRow.failures > 0).order_by(FeedRow.id)))
+
+
 def remove_feed(store: Store, feed_id: int) -> None:
     """Forget the feed and the entries it showed (its articles and posts stay)."""
     with store.session() as s:
