@@ -133,11 +133,22 @@ def poll(app: App, every: bool, output: Output) -> None:
 def _say_polled(app: App, results: list[Any]) -> None:
     if not results:
         click.echo(_("No feed is due."))
+    from .articles import field_label
+
     for r in results:
         for line in r.warnings:
             click.echo(_("warning: {line}").format(line=line), err=True)
         if r.outcome == "failed":
             continue  # said once, as an error line, by main
+        for v in r.revised:
+            click.echo(_("Feed {id}: article {article} is now revision {revision} (entry edited; changed: "
+                         "{changed}): {title}").format(id=r.feed_id, article=v["article_id"], revision=v["revision"],
+                                                       changed=", ".join(field_label(f) for f in v["changed"]) or "-", title=v["title"]))
+            if v["updated_posts"]:
+                click.echo("  " + _("posts {ids} now carry the new text").format(
+                    ids=", ".join(str(i) for i in v["updated_posts"])))
+        if not r.taken and r.revised:
+            continue
         if not r.taken:
             click.echo(_("Feed {id}: nothing new (next read {when})").format(
                 id=r.feed_id, when=show_human(r.next_poll_at.isoformat(), app.settings.tz)))

@@ -143,6 +143,21 @@ def seen(store: Store, feed_id: int, keys: Iterable[str]) -> set[str]:
     return found
 
 
+def taken_articles(store: Store, feed_id: int, keys: Iterable[str]) -> dict[str, int]:
+    """The article each of ``keys`` that the feed took made (an entry's keys -> its article)."""
+    from ..store.feed_models import EntryOutcome
+
+    wanted = list(set(keys))
+    found: dict[str, int] = {}
+    with store.session() as s:
+        for i in range(0, len(wanted), 500):
+            found.update((k, a) for k, a in s.execute(
+                select(EntryRow.key, EntryRow.article_id).where(
+                    EntryRow.feed_id == feed_id, EntryRow.outcome == EntryOutcome.TAKEN.value,
+                    EntryRow.article_id.is_not(None), EntryRow.key.in_(wanted[i:i + 500]))) if a is not None)
+    return found
+
+
 def remember(store: Store, feed_id: int, keys: Sequence[str], *, outcome: str, article_id: int | None = None) -> None:
     """Record an entry under each of its keys (a key already there is left as it is)."""
     now = store.clock.now()
