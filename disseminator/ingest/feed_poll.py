@@ -215,8 +215,12 @@ def take_entry(settings: Settings, store: Store, feed: FeedRow, article: Any) ->
         from ..revisions import follow
 
         follow(settings, store, added.id)
+    from ..alt_text import missing_alt
+
     fanned = fan_out(settings, store, feed, added.id, now=store.clock.now())
+    alt = settings.officers.require_alt_text
     return {"title": article.title, "url": article.url, "article": added.id,
-            "posts": [{"id": pid, "account": account, "status": status, "scheduled_at": when.isoformat()}
+            "posts": [{"id": pid, "account": account, "status": status, "scheduled_at": when.isoformat(),
+                       "needs_alt": bool(alt and status == "awaiting_approval" and missing_alt(store.post(pid).media))}
                       for pid, account, status, when in fanned.posts],
             "refused": fanned.refused}
