@@ -79,6 +79,15 @@ def test_a_queue_feed_holds_posts_whose_image_has_no_alt_until_an_officer_gives_
         assert store.article(1).image_alt == "Presiden meresmikan Bendungan Jragung"
     finally:
         store.close()
+    corrected = _item(2, image=IMAGE, title="Siaran pers 2 (ralat): program nomor 2 diluncurkan")
+    pub.put("/feed/", rss([described, corrected, _item(1)]))  # edited in place later: the alt text stays
+    assert cli("feeds", "poll", "--all").code == 0
+    settings, store = _open(path)
+    try:
+        assert store.article(1).revision == 3 and store.article(1).image_alt == "Presiden meresmikan Bendungan Jragung"
+        assert store.post(2).media[0]["alt"] == "Presiden meresmikan Bendungan Jragung"
+    finally:
+        store.close()
 
 
 def test_without_require_alt_text_a_queue_feed_sends_at_once(
