@@ -10,7 +10,8 @@ One poll of one feed (:func:`poll_feed`), after :func:`feed_state.take` gave it 
    (:func:`feed_fanout.fan_out`); then the entry is remembered.  Remembered last, so a
    crash in between takes it again next time, and the article's content hash and the
    (article, account, variant) key make that second take queue nothing twice.  An entry
-   without a title or link is skipped with one warning, and remembered.  An entry taken
+   without a title or link is skipped with one warning, and remembered.  An image without
+   alt text in the feed takes the page's (:mod:`feed_page_alt`).  An entry taken
    before whose text changed (the same GUID, edited in place) is the article's next
    revision instead (:mod:`feed_revise`); an unchanged one does nothing.
 3. The feed is due again after its interval; after a failure (the fetch, a feed that is
@@ -175,6 +176,7 @@ def _take_new(settings: Settings, store: Store, feed: FeedRow, doc: Document, re
     WebSub push is read with it too (disseminator.ingest.websub)."""
     from ..store.feed_models import EntryOutcome
 
+    from .feed_page_alt import with_page_alt
     from .feed_revise import revise
 
     every = [k for e in doc.entries for k in e.keys]
@@ -192,7 +194,7 @@ def _take_new(settings: Settings, store: Store, feed: FeedRow, doc: Document, re
                     known.update(entry.keys)
             continue
         try:
-            article = entry_article(entry, feed_url=feed.url)
+            article = with_page_alt(settings, entry_article(entry, feed_url=feed.url))
         except ArticleError as exc:
             result.warnings.append(exc.message)
             feed_state.remember(store, feed.id, entry.keys, outcome=EntryOutcome.SKIPPED)

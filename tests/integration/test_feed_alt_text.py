@@ -103,3 +103,27 @@ def test_without_require_alt_text_a_queue_feed_sends_at_once(
     polled = cli("feeds", "poll", "--all")
     assert polled.code == 0 and "alt text" not in polled.err
     assert [p.status.value for p in _posts(path)] == ["scheduled"]
+
+
+def test_the_alt_text_of_the_same_image_on_the_entry_page_is_taken(
+        tmp_path: Path, sandbox: Any, db_url: str, pub: Publisher) -> None:  # noqa: F811
+    path, cli = _setup(tmp_path, sandbox, db_url)
+    image, other = _images(pub)
+    url = pub.put("/feed/", rss([_item(1)]))
+    assert cli("feeds", "add", url, "--account", "sandbox_x").code == 0
+
+    def page(n: int, og_image: str) -> str:
+        title = _item(n).title
+        return pub.put(f"/berita/{n}", (
+            f'<html><head><title>{title}</title><meta property="og:title" content="{title}">'
+            f'<meta property="og:image" content="{og_image}">'
+            '<meta property="og:image:alt" content="Presiden meninjau Bendungan Jragung"></head>'
+            f"<body><h1>{title}</h1><p>Isi berita.</p></body></html>").encode(), kind="text/html; charset=utf-8")
+
+    same = _item(2, image=image, link=page(2, image))
+    another = _item(3, image=image, link=page(3, other))  # the page describes another picture: not ours
+    pub.put("/feed/", rss([another, same, _item(1)]))
+    assert cli("feeds", "poll", "--all").code == 0
+    first, second = _posts(path)
+    assert first.status.value == "scheduled" and first.media[0]["alt"] == "Presiden meninjau Bendungan Jragung"
+    assert second.status.value == "awaiting_approval" and second.media[0]["alt"] is None
