@@ -50,6 +50,19 @@ def test_a_queue_feed_holds_posts_whose_image_has_no_alt_until_an_officer_gives_
     described_x = by[(2, "sandbox_x")]  # the image has its media:description: nothing waits
     assert described_x.status.value == "scheduled" and described_x.media[0]["alt"] == "Petani memanen padi"
 
+    from disseminator.alerts import detect
+    from disseminator.alerts_send import compose
+
+    settings, store = _open(path)
+    try:
+        [alert] = [a for a in detect(settings, store, store.clock.now()) if a.kind == "alt_missing"]
+    finally:
+        store.close()
+    assert alert.facts["post_ids"] == [2] and alert.facts["article_id"] == 1
+    subject, text = compose(alert.kind, alert.facts, settings)
+    assert "article 1 wait for alt text" in subject
+    assert "'disseminator article alt 1 \"TEXT\"', then send them with 'disseminator approve 2'" in text
+
     listed = cli("feeds", "list")
     assert "feed 1: post 2 waits: its image has no alt text" in " ".join(listed.err.split())
     assert json.loads(cli("feeds", "list", "--json").out)[0]["needs_alt"] == [{"article": 1, "posts": [2]}]
