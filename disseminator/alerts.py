@@ -9,7 +9,8 @@ tells people (a webhook and/or e-mail, :mod:`disseminator.alerts_send`) when
 - an account's access token expires within 7 days (``token_expiring``);
 - another daemon stopped beating (``daemon_silent``, as ``status`` judges it);
 - a post was deleted or edited on the network, or one published there, outside the tool
-  (``deleted_outside``, ``edited_outside``, ``published_outside``: :mod:`disseminator.live`).
+  (``deleted_outside``, ``edited_outside``, ``published_outside``: :mod:`disseminator.live`);
+- a feed's posts are not sent because their image has no alt text (``alt_missing``).
 
 Each check is cheap, whatever the size of the queue: post events are read from a
 bookmark (the last event looked at, kept in ``alert_marks``) by their primary key; holds,
@@ -87,7 +88,17 @@ def detect(settings: Settings, store: Store, now: dt.datetime) -> list[Alert]:
     """Every event to alert at ``now`` (already alerted ones included: :func:`record`
     drops them).  Advances the post-event bookmark."""
     return [*_post_events(store, now), *_attention(store, now), *_tokens(settings, store, now), *_daemons(store, now),
-            *_live(store, now)]
+            *_live(store, now), *_alt_missing(settings, store, now)]
+
+
+def _alt_missing(settings: Settings, store: Store, now: dt.datetime) -> list[Alert]:
+    """A feed's article whose posts wait for their image's alt text (feed_admin.needs_alt),
+    once per article and set of posts."""
+    from .ingest.feed_admin import needs_alt
+
+    return [Alert(key=f"alt:{w['article']}:{','.join(str(p) for p in w['posts'])}", kind="alt_missing", facts={
+        "feed": feed_id, "article_id": w["article"], "post_ids": w["posts"], "at": now.isoformat()})
+        for feed_id, waiting in sorted(needs_alt(settings, store).items()) for w in waiting]
 
 
 def _live(store: Store, now: dt.datetime) -> list[Alert]:

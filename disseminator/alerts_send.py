@@ -70,6 +70,14 @@ def compose(kind: str, facts: dict[str, Any], settings: Settings) -> tuple[str, 
                   "is published until it runs again. Check the process on {host} "
                   "('disseminator status' shows every daemon).").format(
                     last=show_human(facts.get("last_beat"), tz), **f))
+    if kind == "alt_missing":
+        from .alt_text import command
+
+        ids = " ".join(str(i) for i in facts.get("post_ids") or [])
+        return (_("Disseminator: posts of article {article_id} wait for alt text").format(**f),
+                _("Feed {feed} took article {article_id}, but its image has no alt text, so posts {ids} are not "
+                  "sent (require_alt_text).\n\nDescribe what the image shows with '{command}', then send them "
+                  "with 'disseminator approve {ids}'.").format(ids=ids, command=command(facts["article_id"]), **f))
     if kind == "test":
         return (_("Disseminator: test alert"),
                 _("A test alert from Disseminator on {host}: alerts reach you. Nothing needs to be done.").format(**f))

@@ -49,11 +49,14 @@ class Status:
     #: Changes outside the tool found in the last 24 hours (:mod:`disseminator.live`):
     #: [{"kind", "post_id", "account", "at", "remote_id", "url"}]
     outside: list[dict[str, Any]] = field(default_factory=list)
+    #: Feeds whose last read failed (:mod:`disseminator.ingest.feed_state`):
+    #: [{"id", "url", "failures", "last_error", "next_poll_at"}]
+    feeds: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self, tz: Any) -> dict[str, Any]:
         return {"now": show(self.now, tz), "daemons": self.daemons, "accounts": self.accounts,
                 "next_due": self.next_due, "holds": self.holds, "overdue": self.overdue, "problems": self.problems,
-                "tokens": self.tokens, "outside": self.outside}
+                "tokens": self.tokens, "outside": self.outside, "feeds": self.feeds}
 
 
 # ------------------------------------------------------------------ heartbeats
@@ -155,6 +158,10 @@ def gather(settings: Any, store: Store, *, now: dt.datetime | None = None) -> St
     status.outside = [{"kind": event, "post_id": post_id, "account": account, "at": show(_aware(at), tz),
                        "remote_id": (detail or {}).get("remote_id"), "url": (detail or {}).get("url")}
                       for _seq, at, event, post_id, account, detail in live_findings(store, now)]
+    from .ingest.feed_state import failing
+
+    status.feeds = [{"id": f.id, "url": f.url, "failures": f.failures, "last_error": f.last_error,
+                     "next_poll_at": show(_aware(f.next_poll_at), tz)} for f in failing(store)]
     status.problems = _problems(status, settings)
     return status
 
@@ -233,6 +240,13 @@ def _problems(status: Status, settings: Any) -> list[str]:
             line = _("{account}: a post was published outside the tool (id {remote_id}, {url}); "
                      "'disseminator record export' lists it")
         found.append(line.format(account=f["account"], id=f["post_id"], remote_id=f["remote_id"], url=f["url"]))
+    for feed in status.feeds:  # its new releases are not taken: as a failed post, someone must look
+        found.append(ngettext("feed {id} ({url}): the last read failed ({error}); next try {when} "
+                              "('disseminator feeds poll --all' reads it now)",
+                              "feed {id} ({url}): {n} reads in a row failed, the last: {error}; next try {when} "
+                              "('disseminator feeds poll --all' reads it now)", feed["failures"]).format(
+            id=feed["id"], url=feed["url"], n=feed["failures"], error=feed["last_error"] or "-",
+            when=show_human(feed["next_poll_at"], tz)))
     return found
 
 

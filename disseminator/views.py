@@ -87,6 +87,11 @@ def post_view(row: PostRow, tz: ZoneInfo, *, calls: int, attention: dict[str, st
     }
     if attention and row.account in attention and row.status == "scheduled":
         data["waiting_for_account"] = attention[row.account]
+    if row.status == "awaiting_approval":
+        from .alt_text import missing_alt
+
+        if missing_alt(row.media):  # approving needs it (require_alt_text): what_next says how
+            data["missing_alt"] = missing_alt(row.media)
     return data
 
 
@@ -208,6 +213,11 @@ def what_next(post: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
     if status == "missed":
         return _("overdue past worker.grace: 'disseminator retry {id}' sends it, 'disseminator cancel {id}' "
                  "drops it").format(id=post["id"])
+    if status == "awaiting_approval" and post.get("missing_alt"):
+        from .alt_text import command
+
+        return _("its image has no alt text: add it with '{command}', then 'disseminator approve {id}'").format(
+            command=command(post["article_id"]), id=post["id"])
     if status == "awaiting_approval":
         return _("waits for 'disseminator approve {id}'").format(id=post["id"])
     if status != "scheduled":

@@ -26,6 +26,10 @@ class Item:
     content: str | None = None
     categories: Sequence[str] = ()
     image: str | None = None
+    #: A Media RSS image (``media:content``) with its description and title, if given.
+    media: str | None = None
+    media_description: str | None = None
+    media_title: str | None = None
 
 
 def rss(items: Sequence[Item], *, title: str = "Humas Kementerian", hub: str | None = None,
@@ -56,6 +60,13 @@ def rss(items: Sequence[Item], *, title: str = "Humas Kementerian", hub: str | N
             out.append(f"<content:encoded><![CDATA[{it.content}]]></content:encoded>")
         if it.image:
             out.append(f'<enclosure url="{escape(it.image)}" length="1000" type="image/jpeg"/>')
+        if it.media:
+            out.append(f'<media:content url="{escape(it.media)}" medium="image">')
+            if it.media_title is not None:
+                out.append(f"<media:title>{escape(it.media_title)}</media:title>")
+            if it.media_description is not None:
+                out.append(f'<media:description type="plain">{escape(it.media_description)}</media:description>')
+            out.append("</media:content>")
         out.append("</item>")
     out.append("</channel></rss>")
     return "\n".join(out).encode()

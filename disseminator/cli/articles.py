@@ -77,6 +77,38 @@ def add(app: App, paths: tuple[str, ...], embargo: str | None, output: Output) -
             click.echo("  " + _("note: {line}").format(line=line))
 
 
+@article.command("alt", help=_(
+    "Give an article's image its alt text (what the image shows, for people who cannot see "
+    "it): the article's next revision, which its posts not yet out carry.\n\n"
+    "A post waiting for it (an image without alt text cannot be approved) is then approved "
+    "with 'disseminator approve POST_ID'."))
+@click.argument("article_id", type=int, metavar=_("ARTICLE_ID"))
+@click.argument("text", metavar=_("TEXT"))
+@output_options(json_help=_("Print {fields}.").format(
+    fields='{"article_id", "revision", "changed", "updated_posts", "kept", "published_before"}'))
+@click.pass_obj
+def alt(app: App, article_id: int, text: str, output: Output) -> None:
+    from ..alt_text import set_alt
+
+    revised = set_alt(app.settings, app.store, article_id, text)
+    if output.structured:
+        output.emit(revised.as_dict())
+        return
+    click.echo(_("Article {id} (revision {revision}): its image has alt text").format(
+        id=article_id, revision=revised.revision))
+    if revised.updated:
+        click.echo("  " + _("posts {ids} now carry it").format(ids=", ".join(str(i) for i in revised.updated)))
+    waiting = [i for i in revised.updated
+               if str(getattr(app.store.post(i).status, "value", "")) == "awaiting_approval"]
+    if waiting:
+        ids = " ".join(str(i) for i in waiting)
+        click.echo("  " + _("they go once approved: 'disseminator approve {ids}'").format(ids=ids))
+    for line in revised.kept:
+        click.echo("  " + _("warning: {line}").format(line=line), err=True)
+    for line in revised.published:
+        click.echo("  " + _("note: {line}").format(line=line))
+
+
 @article.command("list", help=_("List stored articles."))
 @output_options(csv_columns=ARTICLE_COLUMNS)
 @click.pass_obj

@@ -11,7 +11,7 @@ from channels.i18n import _, ngettext
 
 from ..views import show_human
 from . import Group
-from .output import Output, output_options, table
+from .output import Output, output_options, table, wrapped
 
 if TYPE_CHECKING:
     from .app import App
@@ -89,6 +89,9 @@ def list_(app: App, output: Output) -> None:
                        show_human(r["next_poll_at"], app.settings.tz), r["taken"]) for r in rows],
                      headers, wrap=(headers[1], headers[4])))
     for r in rows:
+        for w in r["needs_alt"]:
+            click.echo(wrapped(_("feed {id}: {what}").format(id=r["id"], what=_alt_help(w["article"], w["posts"]))),
+                       err=True)
         if r["last_error"]:
             failed = ngettext("feed {id}: the last read failed, next try {when}: {error}",
                               "feed {id}: {n} reads in a row failed, next try {when}: {error}", r["failures"])
@@ -133,11 +136,22 @@ def poll(app: App, every: bool, output: Output) -> None:
 def _say_polled(app: App, results: list[Any]) -> None:
     if not results:
         click.echo(_("No feed is due."))
+    from .articles import field_label
+
     for r in results:
         for line in r.warnings:
             click.echo(_("warning: {line}").format(line=line), err=True)
         if r.outcome == "failed":
             continue  # said once, as an error line, by main
+        for v in r.revised:
+            click.echo(_("Feed {id}: article {article} is now revision {revision} (entry edited; changed: "
+                         "{changed}): {title}").format(id=r.feed_id, article=v["article_id"], revision=v["revision"],
+                                                       changed=", ".join(field_label(f) for f in v["changed"]) or "-", title=v["title"]))
+            if v["updated_posts"]:
+                click.echo("  " + _("posts {ids} now carry the new text").format(
+                    ids=", ".join(str(i) for i in v["updated_posts"])))
+        if not r.taken and r.revised:
+            continue
         if not r.taken:
             click.echo(_("Feed {id}: nothing new (next read {when})").format(
                 id=r.feed_id, when=show_human(r.next_poll_at.isoformat(), app.settings.tz)))
@@ -151,5 +165,20 @@ def _say_polled(app: App, results: list[Any]) -> None:
                         if p["status"] == "awaiting_approval" else _("post {id} for {account} at {when}"))
                 click.echo("    " + line.format(id=p["id"], account=p["account"],
                                                 when=show_human(p["scheduled_at"], app.settings.tz)))
+            held = [p["id"] for p in t["posts"] if p.get("needs_alt")]
+            if held:
+                click.echo("    " + wrapped(_alt_help(t["article"], held), indent=4), err=True)
             for line in t["refused"]:
                 click.echo("    " + _("warning: {line}").format(line=line), err=True)
+
+
+def _alt_help(article: int, posts: list[int]) -> str:
+    """What to do about posts that wait for their image's alt text (disseminator.alt_text)."""
+    from ..alt_text import command
+
+    ids = " ".join(str(i) for i in posts)
+    return ngettext("post {ids} waits: its image has no alt text, so it is not sent; add it with '{command}', "
+                    "then 'disseminator approve {ids}'",
+                    "posts {ids} wait: their image has no alt text, so they are not sent; add it with "
+                    "'{command}', then 'disseminator approve {ids}'", len(posts)).format(
+        ids=ids, command=command(article))

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     "Is everything going out?  Daemons alive, posts queued by account, the next due post, "
     "what waits and why.\n\n"
     "Exit status 1 while there is a problem to act on (a daemon that stopped beating, posts "
-    "overdue, an account that needs attention, posts failed in the last 24 hours): a monitor "
-    "can run it."))
+    "overdue, an account that needs attention, posts failed in the last 24 hours, a feed "
+    "whose last read failed): a monitor can run it."))
 @output_options(json_help=_("Print the status as JSON."))
 @click.pass_obj
 def status(app: App, output: Output) -> None:

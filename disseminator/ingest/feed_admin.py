@@ -121,7 +121,31 @@ def view(settings: Settings, row: FeedRow) -> dict[str, Any]:
 
 
 def list_feeds(settings: Settings, store: Store) -> list[dict[str, Any]]:
-    return [view(settings, row) for row in feed_state.feeds(store)]
+    """Each feed's view, with ``needs_alt``: its posts that wait for alt text (:func:`needs_alt`)."""
+    waiting = needs_alt(settings, store)
+    return [{**view(settings, row), "needs_alt": waiting.get(row.id, [])} for row in feed_state.feeds(store)]
+
+
+def needs_alt(settings: Settings, store: Store) -> dict[int, list[dict[str, Any]]]:
+    """feed id -> ``[{"article", "posts"}]``: the feed's posts awaiting approval whose image
+    has no alt text (with ``require_alt_text``, approval needs it), by article."""
+    from sqlalchemy import select
+
+    from ..alt_text import missing_alt
+    from ..store import PostRow, PostStatus
+
+    if not settings.officers.require_alt_text:
+        return {}
+    with store.session() as s:
+        rows = s.execute(select(PostRow.id, PostRow.article_id, PostRow.drafted_by, PostRow.media)
+                         .where(PostRow.status == PostStatus.AWAITING_APPROVAL, PostRow.drafted_by.like("feed:%"))
+                         .order_by(PostRow.id)).all()
+    found: dict[int, dict[int, list[int]]] = {}
+    for pid, article_id, drafted_by, media in rows:
+        feed_id = str(drafted_by).partition(":")[2]
+        if feed_id.isdigit() and missing_alt(media):
+            found.setdefault(int(feed_id), {}).setdefault(article_id, []).append(pid)
+    return {f: [{"article": a, "posts": ids} for a, ids in by.items()] for f, by in found.items()}
 
 
 def remove(settings: Settings, store: Store, ref: str) -> dict[str, Any]:

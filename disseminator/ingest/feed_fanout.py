@@ -7,7 +7,10 @@ whose plan has slots takes its next free slot (``--next-slot``), any other goes 
 plus the plan's stagger for its channel.  On top, the n-th account of the feed (from 0)
 waits n times the feed's delay, so one release carried by many accounts does not land as
 one identical burst.  The posts are queued by :func:`disseminator.planner.schedule`, the
-same as ``schedule``'s; a feed in draft mode asks one approver for each.
+same as ``schedule``'s; a feed in draft mode asks one approver for each.  So does a feed
+in queue mode for a post whose image has no alt text while ``require_alt_text`` holds (the
+default): it waits until an officer gives the image its text (``article alt``) and
+approves it, rather than going out without one.
 """
 
 from __future__ import annotations
@@ -88,8 +91,28 @@ def fan_out(settings: Settings, store: Store, feed: FeedRow, article_id: int, *,
         except UserError as exc:
             refused.append(_("{account}: not queued: {reason}").format(account=account, reason=exc.message))
     names = [a for a in accounts if a in when]
-    queued, plans = schedule(settings, store, article_id, names, when=now, times=when,
-                             approval="one" if feed.mode == FeedMode.DRAFT else None,
-                             drafted_by=f"feed:{feed.id}") if names else ([], [])
+    held = set(names) if feed.mode == FeedMode.DRAFT else without_alt(settings, store, article_id, names)
+    queued, plans = [], []
+    for group, approval in (([a for a in names if a not in held], None), ([a for a in names if a in held], "one")):
+        if group:
+            done, refusals = schedule(settings, store, article_id, group, when=now, times=when, approval=approval,
+                                      drafted_by=f"feed:{feed.id}")
+            queued += done
+            plans += refusals
+    queued.sort(key=lambda r: names.index(r.account))
     refused += [_("{account}: not queued: {reason}").format(account=p.account, reason=p.refused) for p in plans]
     return Fanned(posts=[(r.id, r.account, r.status.value, r.scheduled_at) for r in queued], refused=refused)
+
+
+def without_alt(settings: Settings, store: Store, article_id: int, names: list[str]) -> set[str]:
+    """The accounts whose post of the article would carry an image without alt text, when
+    ``require_alt_text`` holds: their posts wait for approval, which needs the alt text."""
+    from ..alt_text import missing_alt
+    from ..planner import plan
+
+    if not settings.officers.require_alt_text or not names:
+        return set()
+    article = store.to_article(store.article(article_id))
+    if all(m.alt and m.alt.strip() for m in article.images()):
+        return set()
+    return {p.account for p in plan(settings, article, names) if p.draft is not None and missing_alt(p.draft.media)}

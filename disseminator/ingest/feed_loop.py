@@ -102,6 +102,9 @@ class FeedLoop:
             if r.error is not None:
                 log.warning("feeds.poll_failed feed=%d next=%s %s", r.feed_id,
                             r.next_poll_at.isoformat() if r.next_poll_at else "-", r.error)
+            for v in r.revised:
+                log.info("feeds.revised feed=%d article=%d revision=%d updated=%s", r.feed_id, v["article_id"],
+                         v["revision"], ",".join(str(i) for i in v["updated_posts"]) or "-")
             if r.taken:
                 log.info("feeds.taken feed=%d entries=%d posts=%d", r.feed_id, len(r.taken), r.queued)
         if queued and self.on_queued is not None:

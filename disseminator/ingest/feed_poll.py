@@ -10,7 +10,10 @@ One poll of one feed (:func:`poll_feed`), after :func:`feed_state.take` gave it 
    (:func:`feed_fanout.fan_out`); then the entry is remembered.  Remembered last, so a
    crash in between takes it again next time, and the article's content hash and the
    (article, account, variant) key make that second take queue nothing twice.  An entry
-   without a title or link is skipped with one warning, and remembered.
+   without a title or link is skipped with one warning, and remembered.  An image without
+   alt text in the feed takes the page's (:mod:`feed_page_alt`).  An entry taken
+   before whose text changed (the same GUID, edited in place) is the article's next
+   revision instead (:mod:`feed_revise`); an unchanged one does nothing.
 3. The feed is due again after its interval; after a failure (the fetch, a feed that is
    not XML, the database) after :func:`backoff`, and the error is kept for ``feeds list``.
    A failure never propagates: one bad feed never stops the others or the daemon.
@@ -60,10 +63,14 @@ class Polled:
 
     feed_id: int
     url: str
-    #: ``new`` (entries taken), ``unchanged`` (nothing new), ``not_modified`` (304), ``failed``.
+    #: ``new`` (entries taken), ``revised`` (only entries edited in place), ``unchanged``
+    #: (nothing new), ``not_modified`` (304), ``failed``.
     outcome: str = "unchanged"
     #: One dict per entry taken: title, link, article id, posts, refused.
     taken: list[dict[str, Any]] = field(default_factory=list)
+    #: One dict per entry edited in place (feed_revise): title, article id, revision, changed,
+    #: updated posts, kept, published before.
+    revised: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     next_poll_at: dt.datetime | None = None
@@ -79,7 +86,7 @@ class Polled:
 
     def as_dict(self) -> dict[str, Any]:
         return {"feed": self.feed_id, "url": self.url, "outcome": self.outcome, "taken": self.taken,
-                "warnings": self.warnings, "error": self.error,
+                "revised": self.revised, "warnings": self.warnings, "error": self.error,
                 "next_poll_at": self.next_poll_at.isoformat() if self.next_poll_at else None}
 
 
@@ -153,6 +160,8 @@ def poll_feed(settings: Settings, store: Store, feed: FeedRow, fetcher: Fetcher)
         result.next_poll_at = now + interval
         if result.taken:
             result.outcome = "new"
+        elif result.revised:
+            result.outcome = "revised"
     ok = result.error is None and got is not None and not got.not_modified
     try:
         feed_state.finish(store, feed.id, next_at=result.next_poll_at, error=result.error, taken=len(result.taken),
@@ -167,12 +176,25 @@ def _take_new(settings: Settings, store: Store, feed: FeedRow, doc: Document, re
     WebSub push is read with it too (disseminator.ingest.websub)."""
     from ..store.feed_models import EntryOutcome
 
-    known = feed_state.seen(store, feed.id, [k for e in doc.entries for k in e.keys])
+    from .feed_page_alt import with_page_alt
+    from .feed_revise import revise
+
+    every = [k for e in doc.entries for k in e.keys]
+    known = feed_state.seen(store, feed.id, every)
+    made = feed_state.taken_articles(store, feed.id, every)
     for entry in doc.entries:
         if known.intersection(entry.keys):
+            article_id = next((made[k] for k in entry.keys if k in made), None)
+            if article_id is not None:  # taken before: edited in place since? (feed_revise)
+                revised = revise(settings, store, feed, entry, article_id, result.warnings)
+                if revised is not None:
+                    result.revised.append(revised)
+                if not known.issuperset(entry.keys):  # a new title: known by its new link+title too
+                    feed_state.remember(store, feed.id, entry.keys, outcome=EntryOutcome.TAKEN, article_id=article_id)
+                    known.update(entry.keys)
             continue
         try:
-            article = entry_article(entry, feed_url=feed.url)
+            article = with_page_alt(settings, entry_article(entry, feed_url=feed.url))
         except ArticleError as exc:
             result.warnings.append(exc.message)
             feed_state.remember(store, feed.id, entry.keys, outcome=EntryOutcome.SKIPPED)
@@ -195,8 +217,12 @@ def take_entry(settings: Settings, store: Store, feed: FeedRow, article: Any) ->
         from ..revisions import follow
 
         follow(settings, store, added.id)
+    from ..alt_text import missing_alt
+
     fanned = fan_out(settings, store, feed, added.id, now=store.clock.now())
+    alt = settings.officers.require_alt_text
     return {"title": article.title, "url": article.url, "article": added.id,
-            "posts": [{"id": pid, "account": account, "status": status, "scheduled_at": when.isoformat()}
+            "posts": [{"id": pid, "account": account, "status": status, "scheduled_at": when.isoformat(),
+                       "needs_alt": bool(alt and status == "awaiting_approval" and missing_alt(store.post(pid).media))}
                       for pid, account, status, when in fanned.posts],
             "refused": fanned.refused}

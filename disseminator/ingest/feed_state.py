@@ -70,6 +70,12 @@ def feeds(store: Store) -> list[FeedRow]:
         return list(s.scalars(select(FeedRow).order_by(FeedRow.id)))
 
 
+def failing(store: Store) -> list[FeedRow]:
+    """The feeds whose last read failed (``status`` reports them), by id."""
+    with store.session() as s:
+        return list(s.scalars(select(FeedRow).where(FeedRow.failures > 0).order_by(FeedRow.id)))
+
+
 def remove_feed(store: Store, feed_id: int) -> None:
     """Forget the feed and the entries it showed (its articles and posts stay)."""
     with store.session() as s:
@@ -134,6 +140,21 @@ def seen(store: Store, feed_id: int, keys: Iterable[str]) -> set[str]:
         for i in range(0, len(wanted), 500):
             found |= set(s.scalars(select(EntryRow.key).where(EntryRow.feed_id == feed_id,
                                                               EntryRow.key.in_(wanted[i:i + 500]))))
+    return found
+
+
+def taken_articles(store: Store, feed_id: int, keys: Iterable[str]) -> dict[str, int]:
+    """The article each of ``keys`` that the feed took made (an entry's keys -> its article)."""
+    from ..store.feed_models import EntryOutcome
+
+    wanted = list(set(keys))
+    found: dict[str, int] = {}
+    with store.session() as s:
+        for i in range(0, len(wanted), 500):
+            found.update((k, a) for k, a in s.execute(
+                select(EntryRow.key, EntryRow.article_id).where(
+                    EntryRow.feed_id == feed_id, EntryRow.outcome == EntryOutcome.TAKEN.value,
+                    EntryRow.article_id.is_not(None), EntryRow.key.in_(wanted[i:i + 500]))) if a is not None)
     return found
 
 

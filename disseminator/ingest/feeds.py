@@ -10,8 +10,9 @@ A feed whose entries all share one GUID is told apart by link and title (``share
 :func:`entry_article` is the one place an entry becomes an article (the page fetcher may
 later enrich what it returns): title, link, summary and body (HTML made plain text with
 :func:`channels.text.html_to_text`), the image (an image enclosure, ``media:content``,
-``media:thumbnail``, else the first ``<img>`` of the content, with its alt), tags and the
-publication time.  Every field is checked as an article file's is
+``media:thumbnail``, else the first ``<img>`` of the content) with its alt text (the
+image's ``media:description`` / ``media:title``, else the ``alt`` of the same image in the
+content: :mod:`feed_media`), tags and the publication time.  Every field is checked as an article file's is
 (:func:`disseminator.articles.article_from_mapping`).
 """
 
@@ -47,6 +48,8 @@ class Entry:
     keys: tuple[str, ...]
     #: A short name for log lines and warnings: the title, else the link, else the position.
     label: str
+    #: The alt text the feed gives its images (Media RSS: :func:`feed_media.media_alts`), by URL.
+    media_alt: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,11 @@ def parse(body: bytes, *, url: str, content_type: str | None = None) -> Document
         raise FeedError(_("{url}: not an RSS or Atom feed ({reason}); expected the feed's XML, not a web page").format(
             url=url, reason=reason[:200]))
     raws = list(parsed.entries)
+    from .feed_media import media_alts
+
+    described = media_alts(body) or []
+    if len(described) != len(raws):  # read differently from feedparser: no way to pair them
+        described = [{} for _raw in raws]
     guids = [str(e.get("id") or "").strip() for e in raws]
     shared = len(raws) > 1 and len(set(guids)) == 1 and bool(guids[0])
     warnings = []
@@ -101,7 +109,7 @@ def parse(body: bytes, *, url: str, content_type: str | None = None) -> Document
         if not keys:  # neither: what it says is all there is to know it by
             keys.append(key("text:" + str(raw.get("summary") or "") + str(raw.get("published") or "")))
         label = title or link or _("entry {n}").format(n=i + 1)
-        entries.append(Entry(raw=raw, position=i, keys=tuple(keys), label=label[:120]))
+        entries.append(Entry(raw=raw, position=i, keys=tuple(keys), label=label[:120], media_alt=described[i]))
     links = {str(link.get("rel")): str(link.get("href") or "") for link in reversed(parsed.feed.get("links") or [])}
     return Document(title=parsed.feed.get("title"), entries=_oldest_first(entries), shared_guid=shared,
                     warnings=warnings, hub=links.get("hub") if _http(links.get("hub")) else None,
@@ -146,11 +154,13 @@ def entry_article(entry: Entry, *, feed_url: str) -> Article:
     content = ""
     for part in raw.get("content") or []:
         content = str(part.get("value") or "")
+        if content.strip() in entry.media_alt.values():  # feedparser reads a media:description as content
+            content = ""
         if content.strip():
             break
     summary = _plain(raw.get("summary_detail"), raw.get("summary"))
     body = html_to_text(content) if content else ""
-    image, alt = _image(raw, content)
+    image, alt = _image(raw, content, entry.media_alt)
     published = _when(raw)
     data = {
         "title": _cap(title, "title"),
@@ -194,24 +204,33 @@ def _tags(raw: Mapping[str, Any]) -> list[str]:
     return found[:MAX_TAGS]
 
 
-def _image(raw: Mapping[str, Any], content: str) -> tuple[str | None, str | None]:
+def _image(raw: Mapping[str, Any], content: str, described: Mapping[str, str]) -> tuple[str | None, str | None]:
     """The entry's image and its alt text: an image enclosure, media:content,
-    media:thumbnail, else the first <img> of its content."""
+    media:thumbnail, else the first <img> of its content.  The alt is the image's
+    media:description or media:title (``described``), else the alt of the same image in
+    the content (:func:`feed_media.same_image`)."""
+    from .feed_media import img_alts, same_image
+
+    in_text = img_alts(content) if content else {}
+
+    def found(url: str) -> tuple[str, str | None]:
+        return url, described.get(url) or same_image(url, in_text)
+
     for link in raw.get("links") or []:
         if link.get("rel") == "enclosure" and str(link.get("type") or "").startswith("image/") and _http(link.get("href")):
-            return str(link["href"]), None
+            return found(str(link["href"]))
     for media in raw.get("media_content") or []:
         kind = str(media.get("medium") or media.get("type") or "image")
         if kind.startswith("image") and _http(media.get("url")):
-            return str(media["url"]), None
+            return found(str(media["url"]))
     for thumb in raw.get("media_thumbnail") or []:
         if _http(thumb.get("url")):
-            return str(thumb["url"]), None
+            return found(str(thumb["url"]))
     if content:
         finder = _FirstImage()
         finder.feed(content)
         if finder.src:
-            return finder.src, finder.alt
+            return finder.src, finder.alt or described.get(finder.src)
     return None, None
 
 

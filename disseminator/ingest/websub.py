@@ -210,7 +210,8 @@ def receive(settings: Settings, store: Store, nonce: str, body: bytes, headers: 
         current = s.get(SubscriptionRow, feed_id)
         if current is not None:
             current.pushed_at = store.clock.now()
-    log.info("websub.pushed feed=%s entries=%d posts=%d", feed_id, len(result.taken), result.queued)
+    log.info("websub.pushed feed=%s entries=%d posts=%d revised=%d", feed_id, len(result.taken), result.queued,
+             len(result.revised))
     for line in result.warnings + [line for t in result.taken for line in t["refused"]]:
         log.warning("feeds.warning feed=%d %s", feed_id, line)
     if result.queued and on_queued is not None:

@@ -118,6 +118,25 @@ def test_a_push_queues_the_new_entry_without_a_poll(world: World) -> None:
     assert world.titles() == [_item(2).title]
 
 
+def test_a_pushed_entry_edited_in_place_is_the_next_revision_once(world: World) -> None:
+    import dataclasses
+
+    world.loop.round()
+    world.wait_active()
+    assert world.hub.publish(world.feed_url, rss([_item(2), _item(1)], hub=world.hub.url,
+                                                 self_url=world.feed_url)) == 202
+    assert world.titles() == [_item(2).title]
+    fixed = dataclasses.replace(_item(2), title="Siaran pers 2 (ralat): jadwal program diperbarui")
+    body = rss([fixed, _item(1)], hub=world.hub.url, self_url=world.feed_url)
+    assert world.hub.publish(world.feed_url, body) == 202
+    [post] = world.store.posts()
+    assert fixed.title in post.parts[0]  # the queued post carries the corrected title
+    assert [r.revision for r in world.store.revisions(1)] == [1, 2]
+    assert world.hub.publish(world.feed_url, body) == 202  # the same edit pushed again, then polled: no revision
+    poll_due(world.settings, world.store, every=True)
+    assert [r.revision for r in world.store.revisions(1)] == [1, 2] and len(world.store.articles()) == 1
+
+
 def test_a_push_with_a_wrong_signature_is_ignored(world: World) -> None:
     world.loop.round()
     world.wait_active()

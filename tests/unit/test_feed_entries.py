@@ -99,3 +99,34 @@ def test_backoff_doubles_from_the_interval_and_stops_at_its_cap() -> None:
     assert [backoff(minute, n) for n in (1, 2, 3)] == [minute, 2 * minute, 4 * minute]
     assert backoff(minute, 40) == dt.timedelta(hours=6)
     assert backoff(dt.timedelta(days=1), 5) == dt.timedelta(days=1)
+
+
+def test_an_image_takes_its_alt_text_from_media_rss_or_the_same_image_in_the_content() -> None:
+    sized = '<p><img src="https://cdn.example.go.id/2026/11/foto-1024x683.jpg?v=2" alt="Menteri menanam padi"></p>'
+    doc = parse(rss([
+        _it(1, media="https://cdn.example.go.id/a.jpg", media_description="Presiden di Bendungan Jragung",
+            media_title="Foto peresmian"),
+        _it(2, media="https://cdn.example.go.id/b.jpg", media_title="Warga menerima bantuan pangan"),
+        _it(3, image="https://cdn.example.go.id/2026/11/foto.jpg", content=sized),
+        _it(4, image="https://cdn.example.go.id/c.jpg", content='<img src="https://cdn.example.go.id/d.jpg" alt="d">'),
+        _it(5, media="https://cdn.example.go.id/e.jpg", media_description="Deskripsi foto", content=None),
+    ]), url=URL)
+    arts = {a.title: a for a in (entry_article(e, feed_url=URL) for e in doc.entries)}
+    assert arts["Berita 1"].image_alt == "Presiden di Bendungan Jragung"  # the description before the title
+    assert arts["Berita 2"].image_alt == "Warga menerima bantuan pangan"
+    assert (arts["Berita 3"].image, arts["Berita 3"].image_alt) == ("https://cdn.example.go.id/2026/11/foto.jpg",
+                                                                    "Menteri menanam padi")  # a resized copy
+    assert (arts["Berita 4"].image, arts["Berita 4"].image_alt) == ("https://cdn.example.go.id/c.jpg", None)
+    assert arts["Berita 5"].body == "" and arts["Berita 5"].image_alt == "Deskripsi foto"  # not read as the text
+
+
+def test_a_feed_with_entities_is_read_without_expanding_them() -> None:
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+            b'<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>t</title><item>'
+            b'<title>Berita</title><link>https://humas.example.go.id/1</link><media:content '
+            b'url="https://cdn.example.go.id/x.jpg" medium="image"><media:description>&b;</media:description>'
+            b'</media:content></item></channel></rss>')
+    from disseminator.ingest.feed_media import media_alts
+
+    alts = media_alts(bomb)
+    assert alts is not None and "aaaaaaaaaa" not in str(alts)
