@@ -31,7 +31,7 @@ from typing import Any
 
 import requests
 
-from .base import ChannelError, Transient
+from .base import ChannelError
 from .error_map import ErrorMapping, Failure, by_status, describe_body, error_mapping, read_json
 from .i18n import _
 
