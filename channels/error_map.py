@@ -11,9 +11,9 @@ Three steps are the same for every network, and live here:
   lacked what was asked), 5xx, 408 and 425 are Transient (``may_have_landed`` for a
   write), 429 is :class:`RateLimited`, 401 and 403 :class:`AuthError`, any other status
   :class:`Rejected`.
-- **The signature** (:func:`error_mapping`): every mapping is called
+- **The signature** (:class:`ErrorMapping`): every mapping is called
   ``mapping(response, exc=None, *, write, redactor=None, clock=SYSTEM, expected=None)``,
-  and reads one :class:`Failure`.
+  and hands the network one :class:`Failure`.
 
 Between the first and the last, a network reads its own error object (its codes and
 what they mean): that part is the network's, in its own module.
@@ -24,8 +24,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from functools import cached_property, update_wrapper
-from typing import Any, Protocol
+from functools import cached_property
+from typing import Any
 
 import requests
 
@@ -35,7 +35,7 @@ from .http import describe, never_sent
 from .i18n import _
 from .redact import Redactor
 
-__all__ = ["NO_REDACTION", "ErrorMapping", "Failure", "by_status", "describe_body", "error_mapping", "read_json"]
+__all__ = ["NO_REDACTION", "ErrorMapping", "Failure", "by_status", "describe_body", "read_json"]
 
 #: What hides nothing: a mapping called without the account's redactor.
 NO_REDACTION = Redactor()
@@ -109,8 +109,13 @@ def by_status(
     return Rejected(message, http_status=status, code=code)
 
 
-class ErrorMapping(Protocol):
-    """A network's mapping of one failed call to the error tree (see :class:`Failure`)."""
+@dataclass(frozen=True)
+class ErrorMapping:
+    """A network's mapping of one failed call to the error tree: ``ErrorMapping(network)``
+    is called with the arguments every mapping takes, builds the :class:`Failure` and
+    returns what ``network(failure)`` (the network's own codes) decided."""
+
+    network: Callable[[Failure], ChannelError]
 
     def __call__(
         self,
@@ -121,28 +126,12 @@ class ErrorMapping(Protocol):
         redactor: Redactor | None = None,
         clock: Clock = SYSTEM,
         expected: str | None = None,
-    ) -> ChannelError: ...
-
-
-def error_mapping(network: Callable[[Failure], ChannelError]) -> ErrorMapping:
-    """The mapping function for a network's ``network(failure)`` (its own codes): it
-    takes the common arguments, builds the :class:`Failure` and returns what
-    ``network`` decided.  The result keeps ``network``'s name and docstring."""
-
-    def mapping(
-        response: requests.Response | None,
-        exc: BaseException | None = None,
-        *,
-        write: bool,
-        redactor: Redactor | None = None,
-        clock: Clock = SYSTEM,
-        expected: str | None = None,
     ) -> ChannelError:
-        failure = Failure(response, exc, write=write, hide=redactor or NO_REDACTION, clock=clock, expected=expected)
-        return network(failure)
-
-    update_wrapper(mapping, network)
-    return mapping
+        """The error for one failed call: ``response`` the answer if one arrived, ``exc``
+        what was raised; ``write``: the call could have created something; ``redactor``
+        the account's (hides its secrets); ``expected``: what a 2xx answer lacked."""
+        return self.network(Failure(response, exc, write=write, hide=redactor or NO_REDACTION, clock=clock,
+                                    expected=expected))
 
 
 def read_json(response: requests.Response) -> Any:

@@ -38,7 +38,7 @@ from typing import Any
 
 from .base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Transient
 from .clock import SYSTEM, Clock
-from .error_map import ErrorMapping, Failure, by_status, error_mapping
+from .error_map import ErrorMapping, Failure, by_status
 from .i18n import _
 
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, 80001, 80002})
@@ -80,8 +80,8 @@ def graph_failure(failure: Failure) -> ChannelError:
 
 
 #: The mapping of one failed Graph call: ``graph_error(response, exc=None, *, write,
-#: redactor=None, clock=SYSTEM, expected=None)`` (:func:`channels.error_map.error_mapping`).
-graph_error: ErrorMapping = error_mapping(graph_failure)
+#: redactor=None, clock=SYSTEM, expected=None)`` (:class:`channels.error_map.ErrorMapping`).
+graph_error = ErrorMapping(graph_failure)
 
 
 def _from_error_object(err: Mapping[str, Any], failure: Failure) -> ChannelError:

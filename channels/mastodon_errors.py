@@ -32,7 +32,7 @@ from typing import Any
 import requests
 
 from .base import ChannelError
-from .error_map import ErrorMapping, Failure, by_status, describe_body, error_mapping, read_json
+from .error_map import ErrorMapping, Failure, by_status, describe_body, read_json
 from .i18n import _
 
 #: How long to wait after a 429 that names no reset (Mastodon's windows are 5 minutes).
@@ -60,8 +60,8 @@ def mastodon_failure(failure: Failure) -> ChannelError:
 
 
 #: The mapping of one failed Mastodon call: ``mastodon_error(response, exc=None, *, write,
-#: redactor=None, clock=SYSTEM, expected=None)`` (:func:`channels.error_map.error_mapping`).
-mastodon_error: ErrorMapping = error_mapping(mastodon_failure)
+#: redactor=None, clock=SYSTEM, expected=None)`` (:class:`channels.error_map.ErrorMapping`).
+mastodon_error = ErrorMapping(mastodon_failure)
 
 
 def transport_cause(exc: BaseException | None) -> requests.RequestException | None:

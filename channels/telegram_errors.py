@@ -33,7 +33,7 @@ import datetime as dt
 from typing import Any
 
 from .base import AuthError, ChannelError, RateLimited, Rejected, Transient
-from .error_map import ErrorMapping, Failure, by_status, error_mapping
+from .error_map import ErrorMapping, Failure, by_status
 from .i18n import _
 
 #: Words of a 400 that mean the bot cannot post there: the account needs a person.
@@ -60,8 +60,8 @@ def telegram_failure(failure: Failure) -> ChannelError:
 
 
 #: The mapping of one failed Bot API call: ``telegram_error(response, exc=None, *, write,
-#: redactor=None, clock=SYSTEM, expected=None)`` (:func:`channels.error_map.error_mapping`).
-telegram_error: ErrorMapping = error_mapping(telegram_failure)
+#: redactor=None, clock=SYSTEM, expected=None)`` (:class:`channels.error_map.ErrorMapping`).
+telegram_error = ErrorMapping(telegram_failure)
 
 
 def _from_body(body: dict[str, Any], status: int, failure: Failure) -> ChannelError:

@@ -20,7 +20,7 @@ reject the post.  What Threads adds::
 from __future__ import annotations
 
 from .base import ChannelError, Transient
-from .error_map import ErrorMapping, Failure, error_mapping
+from .error_map import ErrorMapping, Failure
 from .graph_errors import graph_failure
 
 #: threads_publish on a container Threads has not found yet (seen a few seconds after it
@@ -39,5 +39,5 @@ def threads_failure(failure: Failure) -> ChannelError:
 
 
 #: The mapping of one failed Threads call (the arguments of
-#: :func:`channels.error_map.error_mapping`).
-threads_error: ErrorMapping = error_mapping(threads_failure)
+#: :class:`channels.error_map.ErrorMapping`).
+threads_error = ErrorMapping(threads_failure)

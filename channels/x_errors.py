@@ -33,7 +33,7 @@ from typing import Any
 import requests
 
 from .base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Spent
-from .error_map import ErrorMapping, Failure, by_status, describe_body, error_mapping
+from .error_map import ErrorMapping, Failure, by_status, describe_body
 from .i18n import _
 
 #: Problem types that mean the app or account may not post at all (a person must act).
@@ -86,8 +86,8 @@ def x_failure(failure: Failure) -> ChannelError:
 
 
 #: The mapping of one failed X call: ``x_error(response, exc=None, *, write, redactor=None,
-#: clock=SYSTEM, expected=None)`` (:func:`channels.error_map.error_mapping`).
-x_error: ErrorMapping = error_mapping(x_failure)
+#: clock=SYSTEM, expected=None)`` (:class:`channels.error_map.ErrorMapping`).
+x_error = ErrorMapping(x_failure)
 
 
 def retry_at(response: requests.Response | None, *, daily_only: bool = False) -> dt.datetime | None:

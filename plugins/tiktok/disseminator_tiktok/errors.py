@@ -28,7 +28,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from channels.error_map import NO_REDACTION, ErrorMapping, Failure, error_mapping
+from channels.error_map import NO_REDACTION, ErrorMapping, Failure
 from channels.errors import AuthError, ChannelError, RateLimited, Rejected, Transient
 from channels.i18n import N_, _
 from channels.redact import Redactor
@@ -61,8 +61,8 @@ def tiktok_failure(failure: Failure) -> ChannelError:
 
 
 #: The mapping of one failed TikTok call: ``tiktok_error(response, exc=None, *, write,
-#: redactor=None, clock=SYSTEM)`` (:func:`channels.error_map.error_mapping`).
-tiktok_error: ErrorMapping = error_mapping(tiktok_failure)
+#: redactor=None, clock=SYSTEM)`` (:class:`channels.error_map.ErrorMapping`).
+tiktok_error = ErrorMapping(tiktok_failure)
 
 
 def error_for(status: int, body: Any, *, now: dt.datetime, write: bool = False,
