@@ -20,7 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PIL import Image  # noqa: E402
 
-from channels.media import PreparedImage, prepare_for_instagram, prepare_for_x  # noqa: E402
+from channels.media.instagram import prepare_for_instagram  # noqa: E402
+from channels.media.prepared import PreparedImage  # noqa: E402
+from channels.media.x import prepare_for_x  # noqa: E402
 
 
 def photo(size: tuple[int, int]) -> bytes:

@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .bluesky_errors import from_sdk
 from .clock import SYSTEM, Clock
 from .errors import AuthError, ChannelError
 from .redact import Redactor
@@ -145,6 +144,8 @@ class XrpcAccount:
         """Run one SDK call; every failure comes out as a ChannelError."""
         import httpx
         from atproto_client import exceptions
+
+        from .bluesky_errors import from_sdk  # with httpx: only a call to the network needs them
 
         self.transport.forget()
         try:

@@ -60,7 +60,7 @@ def upload_images(channel: Uploader | HasUploader, media: Sequence[Media]) -> li
     or changed (nothing is fetched again), and for a failed call the ChannelError the
     uploader's ``error`` maps it to (``write=False``: an upload is not a post).
     """
-    from .media import alt_text
+    from .media.x import alt_text
     from .media.store import read
 
     up = channel if isinstance(channel, Uploader) else channel.uploader()

@@ -129,7 +129,7 @@ def _token_expiry(settings: Settings, store: Store, name: str, channel: Channel,
     from channels.base import ChannelError
 
     from . import tokens
-    from .timeparse import show
+    from .timeshow import show
 
     try:
         expires_at = tokens.ask(settings, store, name, channel)

@@ -21,7 +21,6 @@ from typing import Any
 
 from channels.i18n import _
 from channels.base import CardStyle
-from channels.media.cards import style_problem
 
 from .errors import ConfigError
 
@@ -48,6 +47,10 @@ def parse_card(raw: Any, *, base_dir: Path, at: Callable[..., str]) -> CardStyle
         logo = Path(values["logo"])
         values["logo"] = logo if logo.is_absolute() else base_dir / logo
     style = CardStyle(**values)
+    # Only a [card] table is checked against the card maker: it sits in channels.media,
+    # which a command that never reads such a table (``queue``) need not import.
+    from channels.media.cards import style_problem
+
     problem = style_problem(style)
     if problem:
         key, why = problem

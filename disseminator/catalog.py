@@ -46,7 +46,7 @@ def add_articles(settings: Settings, store: Store, paths: list[str], *,
     one) and adds none if any cannot be used.  The same content again is the same article
     (``created`` false); a page read again after it changed is its next revision.
     """
-    from .timeparse import show
+    from .timeshow import show
 
     loaded: list[tuple[str, Article, dt.datetime | None]] = []
     problems = []
@@ -102,7 +102,7 @@ def list_articles(settings: Settings, store: Store) -> list[dict[str, Any]]:
 def show_article(settings: Settings, store: Store, article_id: int) -> dict[str, Any]:
     """One stored article with its revisions (``revisions``: revision, at, changed,
     source); raises :class:`~disseminator.errors.NotFound` for an unknown id."""
-    from .timeparse import show
+    from .timeshow import show
 
     data = article_view(store.article(article_id), settings.tz)
     data["revisions"] = [{"revision": r.revision, "at": show(r.created_at, settings.tz), "changed": list(r.changed),

@@ -26,7 +26,7 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
-from channels.address_policy import DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_PAGE_BYTES, DEFAULT_TIMEOUT, FetchPolicy
+from channels.address_policy import FetchPolicy
 from channels.base import Account, CardStyle, Context
 from channels.i18n import LANGUAGES, _
 from channels.redact import Redactor
@@ -34,60 +34,21 @@ from channels.redact import Redactor
 from . import setting_ranges
 from .alerts_config import AlertSettings, parse_alerts
 from .card_config import parse_card
+from .config_env import substitute, unset_message
 from .config_keys import _Lines, _check_keys
+from .config_sections import FetchSettings, MediaSettings, WorkerSettings, parse_fetch, parse_media, parse_worker
+from .config_sections import expect as _expect
 from .errors import ConfigError
 from .ingest.websub_config import FeedsSettings, parse_feeds
 from .officers import OfficerSettings, parse_officers
 from .web_config import WebSettings, parse_web
 from .pause_presets import BUILT_IN as BUILT_IN_PRESETS, Preset, parse_presets
-from .plans import Plan, parse_plans
+from .plan_config import parse_plans
+from .plans import Plan
 
 DEFAULT_DATABASE = "sqlite:///disseminator.db"
 DEFAULT_TIMEZONE = "Asia/Jakarta"
 LOCAL_FILE = "disseminator.toml"
-
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-
-@dataclass(frozen=True)
-class MediaSettings:
-    """Where prepared images are written and the public URL that serves that folder."""
-
-    dir: Path
-    public_base_url: str | None = None
-    #: Seconds one image download may take in all (connecting, redirects, every byte).
-    fetch_timeout: float = DEFAULT_TIMEOUT
-    #: The largest image downloaded, in MB (1 MB = 1,000,000 bytes).
-    max_image_mb: float = DEFAULT_MAX_IMAGE_BYTES / 1_000_000
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    """Fetching outside content: hosts that may be on private addresses (an intranet)."""
-
-    allow_hosts: tuple[str, ...] = ()
-    #: The largest web page read (``article add URL``, a feed), in MB (1 MB = 1,000,000 bytes).
-    max_page_mb: float = DEFAULT_MAX_PAGE_BYTES / 1_000_000
-
-
-@dataclass(frozen=True)
-class WorkerSettings:
-    """How the worker claims and retries."""
-
-    lease_seconds: int = 900
-    max_attempts: int = 8
-    tick_seconds: float = 30
-    #: Posts published at once by one run (each of another account): network calls wait
-    #: on the network, not on the processor, so more than the cores.
-    concurrency: int = 8
-    #: ``daemon --metrics-port``'s default: serve Prometheus metrics there (None: off).
-    metrics_port: int | None = None
-    #: Seconds a post may be overdue and still go; past that it is ``missed`` (disseminator.missed).
-    grace: int = 3600
-    #: Posts whose engagement figures the daemon reads per account and pass (0: never);
-    #: see disseminator.engagement.
-    engagement_reads: int = 5
 
 
 @dataclass(frozen=True)
@@ -164,7 +125,7 @@ class Settings:
         if self.feeds.secret is None:
             return None
         missing: list[tuple[str, str]] = []
-        value = _substitute(self.feeds.secret, "secret", missing)
+        value = substitute(self.feeds.secret, "secret", missing)
         if missing:
             raise ConfigError(_("feeds.secret: environment variable {var} is not set").format(var=missing[0][1]))
         return str(value)
@@ -185,7 +146,7 @@ class Settings:
         table = dict(self.accounts[name])
         if resolve:
             missing: list[tuple[str, str]] = []
-            table = {key: _substitute(value, key, missing) for key, value in table.items()}
+            table = {key: substitute(value, key, missing) for key, value in table.items()}
             if missing:
                 raise ConfigError(self._unset(name, missing))
         channel = str(table.pop("channel"))
@@ -214,23 +175,13 @@ class Settings:
 
     def _resolve(self, account: str, key: str, value: Any) -> Any:
         missing: list[tuple[str, str]] = []
-        resolved = _substitute(value, key, missing)
+        resolved = substitute(value, key, missing)
         if missing:
             raise ConfigError(self._unset(account, missing))
         return resolved
 
     def _unset(self, account: str, missing: list[tuple[str, str]]) -> str:
-        """``missing`` is (key, variable) pairs; the message names each variable once."""
-        keys: dict[str, list[str]] = {}
-        for key, var in missing:
-            keys.setdefault(var, []).append(key)
-        if len(keys) == 1:
-            [(var, [key, *_others])] = keys.items()
-            return _("{where}: accounts.{account}.{key}: environment variable {var} is not set").format(
-                where=self._where(), account=account, key=key, var=var)
-        named = [f"{var} ({', '.join(dict.fromkeys(ks))})" for var, ks in keys.items()]
-        return _("{where}: accounts.{account}: environment variables {names} and {last} are not set").format(
-            where=self._where(), account=account, names=", ".join(named[:-1]), last=named[-1])
+        return unset_message(self._where(), account, missing)
 
     def _where(self) -> str:
         return str(self.path) if self.path else _("configuration")
@@ -330,11 +281,7 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         line = lines.of(key)
         return f"{where}:{line}" if line else where
 
-    def expect(key: str, value: Any, kind: type, what: str) -> Any:
-        if not isinstance(value, kind):
-            raise ConfigError(_("{where}: {key}: expected {what}, got {kind}").format(
-                where=at(*key.split('.')), key=key, what=what, kind=type(value).__name__))
-        return value
+    expect = partial(_expect, at)
 
     _check_keys(data, at)
 
@@ -375,34 +322,10 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         setting_ranges.check_account(partial(at, "accounts", name), name, table)
         accounts[name] = dict(table)
 
-    media_raw = expect("media", data.get("media", {}), dict, _("a table"))
-    media_dir = Path(expect("media.dir", media_raw.get("dir", "media"), str, _("a folder path")))
-    public = media_raw.get("public_base_url")
-    if public is not None:
-        expect("media.public_base_url", public, str, _("an http(s) URL"))
-    limits = {key: float(setting_ranges.check(at("media", key), f"media.{key}", rng,
-                                              media_raw.get(key, getattr(MediaSettings, key))))
-              for key, rng in setting_ranges.MEDIA.items()}
-    media = MediaSettings(
-        dir=media_dir if media_dir.is_absolute() else base_dir / media_dir,
-        public_base_url=public.rstrip("/") if public else None,
-        fetch_timeout=limits["fetch_timeout"],
-        max_image_mb=limits["max_image_mb"],
-    )
-
-    fetch_raw = expect("fetch", data.get("fetch", {}), dict, _("a table"))
-    allow = fetch_raw.get("allow_hosts", [])
-    if not isinstance(allow, list) or not all(isinstance(h, str) and h.strip() and not re.search(r"[\s/]", h.strip()) for h in allow):
-        raise ConfigError(_('{where}: fetch.allow_hosts: expected a list of host names such as ["intranet.example.go.id"]').format(
-            where=at("fetch", "allow_hosts")))
-    page_mb = float(setting_ranges.check(at("fetch", "max_page_mb"), "fetch.max_page_mb", setting_ranges.FETCH["max_page_mb"],
-                                         fetch_raw.get("max_page_mb", FetchSettings.max_page_mb)))
-
+    media = parse_media(data, base_dir=base_dir, at=at)
+    fetch = parse_fetch(data, at=at)
     plans, plan_of = parse_plans(data, default_zone=timezone, at=at)
-
-    worker_raw = expect("worker", data.get("worker", {}), dict, _("a table"))
-    ints = {key: setting_ranges.check(at("worker", key), f"worker.{key}", rng, worker_raw[key])
-            for key, rng in setting_ranges.WORKER.items() if key in worker_raw}
+    worker = parse_worker(data, at=at)
     return Settings(
         path=path,
         database=database,
@@ -410,8 +333,8 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         language=language,
         accounts=accounts,
         media=media,
-        worker=WorkerSettings(**ints),
-        fetch=FetchSettings(allow_hosts=tuple(h.strip() for h in allow), max_page_mb=page_mb),
+        worker=worker,
+        fetch=fetch,
         alerts=parse_alerts(data.get("alerts"), at),
         plans=plans,
         plan_of=plan_of,
@@ -421,22 +344,6 @@ def parse_settings(data: Mapping[str, Any], *, path: Path | None = None, text: s
         web=parse_web(data.get("web"), at),
         feeds=parse_feeds(data, at),
     )
-
-
-def _substitute(value: Any, key: str, missing: list[tuple[str, str]]) -> Any:
-    """``value`` with each ``${VAR}`` replaced from the environment; (key, VAR) of each one
-    not set is added to ``missing``."""
-    if not isinstance(value, str):
-        return value
-
-    def sub(match: re.Match[str]) -> str:
-        found = os.environ.get(match.group(1))
-        if found is None:
-            missing.append((key, match.group(1)))
-            return ""
-        return found
-
-    return _VAR.sub(sub, value)
 
 
 def _absolute_sqlite(url: str, base_dir: Path) -> str:

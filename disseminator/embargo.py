@@ -67,7 +67,8 @@ def parse_option(text: str, tz: ZoneInfo, now: dt.datetime) -> dt.datetime:
     """``article add --embargo WHEN``: a time as ``schedule --at`` reads it, in the future.
     Raises :class:`~disseminator.errors.ScheduleError` with one line otherwise."""
     from .errors import ScheduleError
-    from .timeparse import parse_when, show
+    from .timeparse import parse_when
+    from .timeshow import show
 
     try:
         when = parse_when(text, tz=tz, now=now)

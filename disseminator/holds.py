@@ -136,18 +136,22 @@ def resting(store: Store, now: dt.datetime | None = None) -> dict[str, dt.dateti
 
 def waiting(store: Store, kind: HoldKind, *, due_by: dt.datetime, exclude: Collection[int] = ()) -> dict[str, tuple[int, str]]:
     """Posts due by ``due_by`` that a hold of ``kind`` keeps back: account -> (how many,
-    the hold's reason).  One grouped query, whatever the size of the queue."""
+    the hold's reason).  One grouped query, whatever the size of the queue: the due posts
+    are read first through the due index (a materialized CTE), then joined to the holds.
+    Joined directly, both planners grouped the whole queue by account (1.3 s at 1,000,000
+    posts on SQLite; 0.1 ms this way: ``benchmarks/bench_million.py``)."""
     now = store.clock.now()
+    due = select(PostRow.account).where(PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at <= due_by)
+    if exclude:
+        due = due.where(PostRow.id.not_in(list(exclude)))
+    posts = due.cte("due_posts").prefix_with("MATERIALIZED")
     with store.session() as s:
         q = (
-            select(PostRow.account, func.count(), HoldRow.reason)
-            .join(HoldRow, _of_post())
-            .where(PostRow.status == PostStatus.SCHEDULED, PostRow.next_attempt_at <= due_by,
-                   HoldRow.kind == kind.value, _live(now))
-            .group_by(PostRow.account, HoldRow.reason)
+            select(posts.c.account, func.count(), HoldRow.reason)
+            .join(HoldRow, or_(HoldRow.account == posts.c.account, HoldRow.account == ALL))
+            .where(HoldRow.kind == kind.value, _live(now))
+            .group_by(posts.c.account, HoldRow.reason)
         )
-        if exclude:
-            q = q.where(PostRow.id.not_in(list(exclude)))
         return {account: (int(n), reason or "") for account, n, reason in s.execute(q)}
 
 

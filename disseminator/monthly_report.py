@@ -52,9 +52,10 @@ class Period:
 
 
 def period(tz: zoneinfo.ZoneInfo, *, month: str | None = None, since: str | None = None,
-           until: str | None = None) -> Period:
+           until: str | None = None, names: tuple[str, str] = ("--since", "--until")) -> Period:
     """The period asked for: ``month`` (``2026-11``) or ``since``/``until`` (``2026-11-01``,
-    both days included).  Raises :class:`UsageError` for a bad or empty period."""
+    both days included).  Raises :class:`UsageError` for a bad or empty period, naming a
+    bad date by ``names`` (the options' names; the web page's fields' labels)."""
     from channels.i18n import _
 
     def day(text: str, option: str) -> dt.date:
@@ -75,7 +76,7 @@ def period(tz: zoneinfo.ZoneInfo, *, month: str | None = None, since: str | None
         return Period(_local(first, tz), _local(following, tz), month, tz)
     if since is None or until is None:
         raise UsageError(_("give --month 2026-11, or --since and --until (dates such as 2026-11-01)"))
-    start, last = day(since, "--since"), day(until, "--until")
+    start, last = day(since, names[0]), day(until, names[1])
     if last < start:
         raise UsageError(_("--until {until} is before --since {since}").format(until=until, since=since))
     return Period(_local(start, tz), _local(last + dt.timedelta(days=1), tz), f"{start.isoformat()}_{last.isoformat()}", tz)

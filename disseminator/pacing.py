@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import CTE, select
 
 from channels.base import Channel, Draft, Pace
 from channels.i18n import N_
@@ -244,9 +244,9 @@ def month_spent(store: Store, channel: Channel, *, account: str, now: dt.datetim
     if channel.cost(Draft(parts=("x",))) is None:
         return None
     start = month_start(now, tz)
-    q = (select(PartRow.post_id, PartRow.text).join(PostRow, PostRow.id == PartRow.post_id)
-         .where(PostRow.account == account, PartRow.published_at >= start)
-         .order_by(PartRow.post_id, PartRow.index))
+    recent = _recent_parts(start)
+    q = (select(recent.c.post_id, recent.c.text).join(PostRow, PostRow.id == recent.c.post_id)
+         .where(PostRow.account == account).order_by(recent.c.post_id, recent.c.idx))
     by_post: dict[int, list[str]] = {}
     with store.session() as s:
         for post_id, text in s.execute(q):
@@ -257,13 +257,23 @@ def month_spent(store: Store, channel: Channel, *, account: str, now: dt.datetim
 def published_times(store: Store, account: str, *, since: dt.datetime, parts: bool) -> list[dt.datetime]:
     """When ``account``'s writes since ``since`` landed, oldest first: every part
     (``parts``), else each post's first part.  One query on the account's posts."""
-    q = (select(PartRow.published_at).join(PostRow, PostRow.id == PartRow.post_id)
-         .where(PostRow.account == account, PartRow.published_at >= since)
-         .order_by(PartRow.published_at))
-    if not parts:
-        q = q.where(PartRow.index == 0)
+    recent = _recent_parts(since, first_only=not parts)
+    q = (select(recent.c.published_at).join(PostRow, PostRow.id == recent.c.post_id)
+         .where(PostRow.account == account).order_by(recent.c.published_at))
     with store.session() as s:
         return [_aware(t) for t in s.scalars(q) if t is not None]
+
+
+def _recent_parts(since: dt.datetime, *, first_only: bool = False) -> CTE:
+    """The parts published since ``since``, read first through their index (0024) and
+    only then matched to the account's posts: joined the other way round, both planners
+    walked every post of the account, its whole queue included (a materialized CTE keeps
+    SQLite from flattening it back)."""
+    q = select(PartRow.post_id, PartRow.index.label("idx"), PartRow.text, PartRow.published_at).where(
+        PartRow.published_at >= since)
+    if first_only:
+        q = q.where(PartRow.index == 0)
+    return q.cte("recent_parts").prefix_with("MATERIALIZED")
 
 
 # ------------------------------------------------------------------ months and money

@@ -45,7 +45,8 @@ def pause(settings: Settings, store: Store, name: str | None, *, reason: str = "
     :class:`~disseminator.errors.ScheduleError` for an unknown preset, or an end that cannot
     be read or is not in the future."""
     from .pause_presets import find
-    from .timeparse import parse_when, show
+    from .timeparse import parse_when
+    from .timeshow import show
 
     account = _target(settings, name)
     now = now or store.clock.now()

@@ -171,7 +171,7 @@ def _check(settings: Settings, store: Store, rows: list[_Row], path: str) -> lis
 def _queue(settings: Settings, store: Store, rows: list[_Row]) -> list[dict[str, Any]]:
     from .catalog import add_articles
     from .planner import schedule
-    from .timeparse import show
+    from .timeshow import show
 
     queued: list[dict[str, Any]] = []
     for row in rows:

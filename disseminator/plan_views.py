@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from . import holds
 from .plans import blackout_end, blackout_window
 from .store import HoldKind
-from .timeparse import show
+from .timeshow import show
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from channels.i18n import _
 
 from .errors import RunFailed
-from .timeparse import show
+from .timeshow import show
 from .views import attempt_view, event_view, post_view, posts_view, show_human
 
 if TYPE_CHECKING:

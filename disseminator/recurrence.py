@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import record
-from .plans import next_fire
+from .cron import next_fire
 from .store import EventRow, PartRow, PartState, PostRow, PostStatus, text_hash
 
 

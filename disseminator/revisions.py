@@ -56,7 +56,7 @@ def follow(settings: Settings, store: Store, article_id: int) -> Revised:
     from .planner import plan
     from .queue import edit
     from .store import PostRow, PostStatus
-    from .timeparse import show
+    from .timeshow import show
 
     row = store.article(article_id)
     article = store.to_article(row)

@@ -22,7 +22,7 @@ from channels.i18n import _, ngettext, stored
 from . import holds
 from .store import DaemonRow, PostRow, PostStatus, Store
 from .store.models import HoldKind
-from .timeparse import show
+from .timeshow import show
 
 #: A post still scheduled this long after its time (and not held) is overdue.
 OVERDUE_AFTER = dt.timedelta(minutes=5)

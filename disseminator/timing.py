@@ -14,7 +14,9 @@ from sqlalchemy import select
 from channels.i18n import N_, _
 
 from .errors import ScheduleError
-from .plans import blackout_end, blackout_window, check_cron, next_fire, next_slot, parse_duration
+from .cron import check_cron, next_fire
+from .durations import parse_duration
+from .plans import blackout_end, blackout_window, next_slot
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -100,7 +102,7 @@ def _queued_times(store: Store, account: str, now: dt.datetime) -> set[dt.dateti
 def blackout_note(settings: Settings, account: str, when: dt.datetime) -> dict[str, Any]:
     """``{"blackout", "blackout_until"}`` when a blackout window of ``account``'s plan holds
     ``when`` (the post will wait until its end), else ``{}``."""
-    from .timeparse import show
+    from .timeshow import show
 
     plan = settings.plan_for(account)
     end = blackout_end(plan, when)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from channels.i18n import N_, _, stored
 
-from .timeparse import DAYS as DAYS, MONTHS as MONTHS, show, show_clock, show_time
+from .timeshow import DAYS as DAYS, MONTHS as MONTHS, show, show_clock, show_time
 
 if TYPE_CHECKING:
     from .store import ArticleRow, AttemptRow, EventRow, PostRow, Store

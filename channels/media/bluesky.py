@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 
 from ..i18n import _
-from . import PreparedImage, _decode, _encode, _flatten, _resize, _upright_srgb
 from .fetch import ImageError
 from .fetch import mb as _mb
+from .pixels import decode, encode, flatten, resize, upright_srgb
+from .prepared import PreparedImage
 
 BLUESKY_MAX_BYTES = 1_000_000
 _KEPT = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
@@ -23,19 +24,19 @@ def prepare_for_bluesky(data: bytes, *, source: str = "", limit: int = BLUESKY_M
     """An image Bluesky accepts (<= ``limit`` bytes).  Raises :class:`ImageError` for
     anything that is not a usable image or cannot be brought under the limit."""
     label = source or _("image")
-    img, notes = _decode(data, label)
+    img, notes = decode(data, label)
     fmt = img.format or ""
-    img = _upright_srgb(img, label, notes)
+    img = upright_srgb(img, label, notes)
     if fmt in _KEPT:
-        kept = _encode(img, fmt, quality=90)
+        kept = encode(img, fmt, quality=90)
         if len(kept) <= limit:
             mime, ext = _KEPT[fmt]
             return PreparedImage(kept, mime, ext, img.width, img.height, tuple(notes))
-    flat = _flatten(img, (255, 255, 255), notes)
+    flat = flatten(img, (255, 255, 255), notes)
     current = flat
     for _step in range(40):
         for quality in (85, 75, 65):
-            encoded = _encode(current, "JPEG", quality=quality)
+            encoded = encode(current, "JPEG", quality=quality)
             if len(encoded) <= limit:
                 if current.size != flat.size:
                     notes.append(_("image scaled to {width}×{height} to stay within Bluesky's {limit}").format(
@@ -46,5 +47,5 @@ def prepare_for_bluesky(data: bytes, *, source: str = "", limit: int = BLUESKY_M
         if min(current.size) <= 64:
             break
         factor = min(0.9, math.sqrt(limit / max(len(encoded), 1)) * 0.95)
-        current = _resize(flat, (max(1, int(current.width * factor)), max(1, int(current.height * factor))))
+        current = resize(flat, (max(1, int(current.width * factor)), max(1, int(current.height * factor))))
     raise ImageError(_("{label}: cannot be brought under Bluesky's {limit} limit").format(label=label, limit=_mb(limit)))

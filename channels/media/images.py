@@ -27,7 +27,7 @@ from ..base import Account, Context, Media, Rejected, Transient
 from ..i18n import _
 
 if TYPE_CHECKING:
-    from . import PreparedImage
+    from .prepared import PreparedImage
 
 #: Facebook Page photos: the sandbox's (and Graph's documented) 10 MB ceiling.
 FACEBOOK_MAX_BYTES = 10 * 1024 * 1024
@@ -60,8 +60,7 @@ def prepare(
             return ()
         return tuple(images)
     from ..fetch import Fetcher
-    from . import ImageError, load_image_bytes
-    from .fetch import ImageFetchError
+    from .fetch import ImageError, ImageFetchError, load_image_bytes
 
     preparer = _preparer(network, account)
     # The hosts the configuration names (the account's own API host, the media folder's
@@ -109,8 +108,9 @@ def _stored(prepared: PreparedImage, item: Media, context: Context) -> Media:
 
 
 def _preparer(network: str, account: Account) -> Callable[[bytes, str], PreparedImage]:
-    from . import ImageError, prepare_for_instagram, prepare_for_x
-    from .fetch import mb
+    from .fetch import ImageError, mb
+    from .instagram import prepare_for_instagram
+    from .x import prepare_for_x
 
     if network in ("instagram", "threads"):
         # Threads takes JPEG or PNG up to 8 MB; Instagram's JPEG (aspect 4:5 to 1.91:1,

@@ -105,7 +105,7 @@ def _hashtag(text: str) -> str:
 
 def view(settings: Settings, row: FeedRow) -> dict[str, Any]:
     """A feed as ``feeds list --json`` shows it."""
-    from ..timeparse import show
+    from ..timeshow import show
     from .feed_fanout import feed_accounts
 
     accounts, _gone = feed_accounts(settings, row)

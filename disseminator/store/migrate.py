@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest revision in ``migrations/versions`` (a test keeps the two in step), so that
 #: opening a database needs neither Alembic nor a scan of the migration scripts.
-HEAD = "0023"
+HEAD = "0024"
 
 
 def _config(engine: Engine | None) -> Config:

@@ -133,7 +133,8 @@ class Base(DeclarativeBase):
 
 class ArticleRow(Base):
     __tablename__ = "articles"
-    __table_args__ = (Index("ix_articles_url", "url"),)
+    __table_args__ = (Index("ix_articles_url", "url"),
+                      Index("ix_articles_embargo", "embargo"))  # Store.next_wake: the next embargo to end (0024)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str | None] = mapped_column(Text)
@@ -195,6 +196,8 @@ class PostRow(Base):
         Index("ix_posts_planned", "scheduled_at", "id"),
         Index("ix_posts_done_time", text("coalesce(published_at, updated_at)"), "id"),
         Index("ix_posts_status_account", "status", "account"),  # Store.queued_accounts (0016)
+        Index("ix_posts_account_published_at", "account", "published_at"),  # live: an account's first publish (0024)
+        Index("ix_posts_status_lease", "status", "lease_until"),  # leases running out: next wake, recovery (0024)
         # At most one post per account in flight, across every worker: the database holds
         # that rule itself, so per-account order needs no lock of ours.
         Index(
@@ -280,6 +283,7 @@ class PartRow(Base):
         CheckConstraint(_in("state", PartState), name="ck_post_parts_state"),
         Index("ix_post_parts_remote_id", "remote_id"),
         Index("ix_post_parts_text_hash", "text_hash"),
+        Index("ix_post_parts_published_at", "published_at"),  # pacing's last day, the month's cost (0024)
     )
 
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))

@@ -259,7 +259,7 @@ def test_week_cells_with_many_posts_say_posts_not_a_bare_number() -> None:
     import datetime as dt
     import zoneinfo
 
-    from disseminator.cli.posts import week_grid
+    from disseminator.cli.listing import week_grid
     from disseminator.posts import Week
 
     tz = zoneinfo.ZoneInfo("Asia/Jakarta")

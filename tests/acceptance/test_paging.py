@@ -8,7 +8,7 @@ from pathlib import Path
 
 from channels.base import Article, Draft
 from disseminator.articles import content_hash
-from disseminator.cli.posts import PAGE
+from disseminator.cli.listing import PAGE
 from disseminator.config import load_settings
 from disseminator.store import Store
 

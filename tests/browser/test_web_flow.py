@@ -16,6 +16,7 @@ it is the issue's proof that a new user can do the job in the browser.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -57,14 +58,14 @@ def _cli(config: Path, *args: str, stdin: str | None = None) -> subprocess.Compl
                           capture_output=True, text=True, timeout=120, cwd=config.parent)
 
 
-@pytest.fixture
-def site(tmp_path: Path, sandbox: Any) -> Iterator[tuple[str, Path]]:
-    """A configuration with three sandbox accounts and three officers with passwords, and
-    ``disseminator web`` serving it; yields (base URL, config path)."""
+@contextlib.contextmanager
+def serve_web(tmp_path: Path, sandbox: Any, top: str = TOP) -> Iterator[tuple[str, Path]]:
+    """A configuration (``top``, then three sandbox accounts and three officers, dewi and
+    budi with passwords), and ``disseminator web`` serving it; yields (base URL, config path)."""
     from disseminator.starter import starter_config
 
     config = tmp_path / "disseminator.toml"
-    config.write_text(TOP + starter_config(sandbox.url, database=f"sqlite:///{tmp_path / 'web.db'}") + OFFICERS,
+    config.write_text(top + starter_config(sandbox.url, database=f"sqlite:///{tmp_path / 'web.db'}") + OFFICERS,
                       encoding="utf-8")
     assert run_cli(["--config", str(config), "--as", "root", "init"]).code == 0
     for name in ("dewi", "budi"):
@@ -89,6 +90,13 @@ def site(tmp_path: Path, sandbox: Any) -> Iterator[tuple[str, Path]]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def site(tmp_path: Path, sandbox: Any) -> Iterator[tuple[str, Path]]:
+    """:func:`serve_web` with approval by one approver (a drafter's posts wait for it)."""
+    with serve_web(tmp_path, sandbox) as served:
+        yield served
 
 
 def _shoot(page: Any, folder: Path, name: str) -> None:

@@ -231,7 +231,7 @@ def test_stagger_flag_overrides_the_plan(env: Env) -> None:
 
 
 def test_a_recurring_post_queues_its_next_occurrence_exactly_once(env: Env) -> None:
-    from disseminator.plans import next_fire
+    from disseminator.cron import next_fire
     from disseminator.recurrence import follow
 
     # Instagram: X refuses the same text twice, Facebook the same text right after itself.

@@ -16,7 +16,7 @@ from disseminator import accounts, bootstrap, catalog, posts, report
 from disseminator.config import Settings, load_settings
 from disseminator.errors import ArticleError, RunFailed, UsageError
 from disseminator.store import Store
-from disseminator.timeparse import show
+from disseminator.timeshow import show
 from disseminator.worker import Outcome, RunReport
 from tests.contract.conftest import NETWORK, sandbox_settings
 from tests.helpers import REPO, article_file

@@ -14,15 +14,12 @@ from typing import Any
 import pytest
 from PIL import ExifTags, Image, ImageCms
 
-from channels import media
-from channels.media import (
-    ImageError,
-    PreparedImage,
-    alt_text,
-    load_image_bytes,
-    prepare_for_instagram,
-    prepare_for_x,
-)
+from channels.media import instagram as ig_media
+from channels.media import x as x_media
+from channels.media.fetch import ImageError, load_image_bytes
+from channels.media.instagram import prepare_for_instagram
+from channels.media.prepared import PreparedImage
+from channels.media.x import alt_text, prepare_for_x
 
 GPS = ExifTags.IFD.GPSInfo
 ROOT = Path(__file__).resolve().parents[2]
@@ -175,7 +172,7 @@ def test_instagram_pads_to_the_nearest_allowed_ratio(
     assert centre[1] > 90 and centre[2] < 40, centre     # the picture itself
 
 
-IG_WIDTHS = (media.IG_MIN_WIDTH, media.IG_MAX_WIDTH)
+IG_WIDTHS = (ig_media.IG_MIN_WIDTH, ig_media.IG_MAX_WIDTH)
 
 
 def test_instagram_scales_wide_images_down_quietly() -> None:
@@ -219,7 +216,7 @@ def test_instagram_always_produces_rgb_jpeg(mode: str) -> None:
 def test_instagram_lowers_quality_until_under_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     data = noise((600, 600))
     at_90 = len(prepare_for_instagram(data).data)
-    monkeypatch.setattr(media, "IG_MAX_BYTES", at_90 - 1)
+    monkeypatch.setattr(ig_media, "IG_MAX_BYTES", at_90 - 1)
     prepared = prepare_for_instagram(data)
     assert len(prepared.data) <= at_90 - 1
     assert any("JPEG quality" in w for w in prepared.warnings)
@@ -228,7 +225,7 @@ def test_instagram_lowers_quality_until_under_the_limit(monkeypatch: pytest.Monk
 def test_instagram_refuses_when_even_lowest_quality_is_too_big(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(media, "IG_MAX_BYTES", 1000)
+    monkeypatch.setattr(ig_media, "IG_MAX_BYTES", 1000)
     with pytest.raises(ImageError, match="Instagram accepts at most"):
         prepare_for_instagram(noise((600, 600)), source="foto.png")
 
@@ -272,7 +269,7 @@ def test_x_converts_other_formats_to_jpeg() -> None:
 
 def test_x_shrinks_large_png_into_jpeg(monkeypatch: pytest.MonkeyPatch) -> None:
     data = noise((500, 400))
-    monkeypatch.setattr(media, "X_MAX_BYTES", 60_000)
+    monkeypatch.setattr(x_media, "X_MAX_BYTES", 60_000)
     prepared = prepare_for_x(data, source="grafik.png")
     assert len(prepared.data) <= 60_000
     assert prepared.mime == "image/jpeg"
@@ -294,7 +291,7 @@ def test_x_refuses_animated_gif_over_15_mb(monkeypatch: pytest.MonkeyPatch) -> N
     frames = [Image.new("RGB", (50, 50), (80 * i, 0, 0)) for i in range(4)]
     buf = io.BytesIO()
     frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:])
-    monkeypatch.setattr(media, "X_GIF_MAX_BYTES", 100)
+    monkeypatch.setattr(x_media, "X_GIF_MAX_BYTES", 100)
     with pytest.raises(ImageError, match="animated GIF.*up to"):
         prepare_for_x(buf.getvalue(), source="anim.gif")
 
@@ -398,6 +395,7 @@ def test_alt_text_never_splits_a_grapheme() -> None:
 
 
 def test_importing_media_does_not_import_pillow() -> None:
-    code = "import sys, channels.media; sys.exit('PIL' in sys.modules or 'requests' in sys.modules)"
+    code = ("import sys, channels.media.x, channels.media.instagram, channels.media.bluesky; "
+            "sys.exit('PIL' in sys.modules or 'requests' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True)
     assert result.returncode == 0, result.stderr.decode()

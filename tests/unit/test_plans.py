@@ -11,19 +11,11 @@ from typing import Any
 
 import pytest
 
+from disseminator.cron import next_fire
+from disseminator.durations import parse_duration
 from disseminator.errors import ConfigError
-from disseminator.plans import (
-    Plan,
-    assign,
-    blackout_end,
-    next_fire,
-    next_slot,
-    parse_duration,
-    parse_plan,
-    parse_slot,
-    parse_window,
-    wall,
-)
+from disseminator.plan_config import assign, parse_plan, parse_slot, parse_window
+from disseminator.plans import Plan, blackout_end, next_slot, wall
 
 AMS = zoneinfo.ZoneInfo("Europe/Amsterdam")
 JKT = zoneinfo.ZoneInfo("Asia/Jakarta")

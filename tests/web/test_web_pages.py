@@ -10,6 +10,7 @@ import io
 import json
 import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 import requests
@@ -138,6 +139,34 @@ def test_the_monthly_report_and_its_csv(posts: WebServer) -> None:
     assert {line.split(",")[0] for line in table.text.splitlines()[1:]} == {"facebook", "twitter"}
     assert browser.page("/report?month=2026-13").status_code == 400
     assert browser.page("/report/csv/passwords?month=2026-11").status_code == 404
+
+
+def test_the_report_of_a_range_of_days_and_its_csv_are_the_clis(posts: WebServer, tmp_path: Path) -> None:
+    import datetime as dt
+    import zoneinfo
+
+    today = dt.datetime.now(zoneinfo.ZoneInfo("Asia/Jakarta")).date()
+    since, until = (today - dt.timedelta(days=3)).isoformat(), today.isoformat()
+    browser = login(posts, "budi")
+    page = browser.page(f"/report?since={since}&until={until}")
+    assert page.status_code == 200 and f"2 posts published in {since} – {until}" in page.text
+    link = f"/report/csv/posts-per-day?since={since}&amp;until={until}"
+    assert link in page.text and f'value="{since}"' in page.text
+    done = posts.cli("report", "--since", since, "--until", until, "-o", str(tmp_path / "r.html"))
+    assert done.code == 0, done.err
+    cli = (tmp_path / "r-posts-per-day.csv").read_bytes()
+    assert browser.page(link.replace("&amp;", "&")).content == cli and len(cli.splitlines()) > 1
+    assert "2 posts" in browser.page(f"/report/view?since={since}&until={until}").text
+    # Days before any post: an empty report, not an error.
+    past = browser.page("/report/csv/posts-per-day?since=2020-01-01&until=2020-01-31")
+    assert past.status_code == 200 and len(past.text.splitlines()) == 32  # the header, then each day: none
+    assert {line.split(",", 1)[1] for line in past.text.splitlines()[1:]} == {"0"}
+    # A bad date, or days the wrong way round: the CLI's one clear line, for the page and its CSV.
+    bad = browser.page(f"/report?since=2026-11-31&until={until}")
+    assert bad.status_code == 400 and "From: expected a date such as 2026-11-01, got &#39;2026-11-31&#39;" in bad.text
+    assert browser.page(f"/report/csv/top-posts?since={since}&until=kemarin").status_code == 400
+    wrong = browser.page(f"/report?since={until}&until={since}")
+    assert wrong.status_code == 400 and f"--until {since} is before --since {until}" in wrong.text
 
 
 def test_the_language_switch_and_no_open_redirect(posts: WebServer) -> None:

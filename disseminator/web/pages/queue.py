@@ -1,6 +1,8 @@
 """``/queue`` and ``/history``: the CLI's ``queue`` and ``history`` with the same filters
-(state, account, article, since, until, limit), and ``/queue.csv``, ``/history.csv``: the
-columns of their ``--csv`` (:data:`disseminator.views.POST_COLUMNS`), every matching row."""
+(state, account, article, since, until, limit), a hundred rows a page (the queue soonest
+first, the history newest first; :mod:`disseminator.paging`), and ``/queue.csv``,
+``/history.csv``: the columns of their ``--csv`` (:data:`disseminator.views.POST_COLUMNS`),
+every matching row."""
 
 from __future__ import annotations
 
@@ -20,10 +22,6 @@ from ..core import settings, store
 bp = Blueprint("queue", __name__)
 nav.add("queue.queue", N_("Queue"), "queue", 20)
 nav.add("queue.history", N_("History"), "history", 30)
-
-#: Rows shown on a page when no limit is asked for (the CSV has every one).
-PAGE = 100
-
 
 def filters() -> tuple[str | None, Any]:
     """(state, :class:`~disseminator.posts.Filters`) from the query string, as the CLI's
@@ -51,38 +49,63 @@ def filters() -> tuple[str | None, Any]:
 
 
 def _listing(kind: str) -> Any:
-    import dataclasses
-
     from ...errors import UserError
-    from ...posts import STATUSES, history_stream, queue_stream
+    from ...paging import listing_page
+    from ...posts import STATUSES
     from ...views import status_word, what_next
 
-    error = None
-    rows: list[dict[str, Any]] = []
-    more = False
-    attention: dict[str, str] = {}
+    error, found = None, None
     try:
-        status, found = filters()
-        shown = found if found.limit is not None else dataclasses.replace(found, limit=PAGE + 1)
-        if kind == "queue":
-            result = queue_stream(settings(), store(), status, filters=shown)
-            rows, attention = list(result.rows), result.attention
-        else:
-            rows = list(history_stream(settings(), store(), status, filters=shown))
-        if found.limit is None and len(rows) > PAGE:
-            more = True
-            rows = rows[:PAGE] if kind == "queue" else rows[-PAGE:]
+        status, filtered = filters()
+        after, before, start = _place()
+        found = listing_page(settings(), store(), kind, status, filters=filtered, after=after, before=before,
+                             start=start)
     except UserError as exc:
         error = exc.message
     tz = settings().tz
+    rows = found.rows if found else []
     for r in rows:
         r["state_word"] = status_word(r["status"])
         r["next"] = what_next(r, tz) if kind == "queue" else (r.get("error") or "")
-    body = render_template("listing.html", kind=kind, rows=rows, error=error, more=more, page_size=PAGE,
-                           attention=attention, statuses=STATUSES, accounts=settings().account_names(),
-                           args=request.args, title=_("Queue") if kind == "queue" else _("History"),
-                           shown=_shown_time)
+    body = render_template("listing.html", kind=kind, rows=rows, error=error, found=found,
+                           pages=_links(kind, found) if found else {},
+                           attention=found.attention if found else {}, statuses=STATUSES,
+                           accounts=settings().account_names(), args=request.args,
+                           csv_args={k: v for k, v in request.args.to_dict(flat=False).items() if k not in PLACE},
+                           title=_("Queue") if kind == "queue" else _("History"), shown=_shown_time)
     return body, (400 if error else 200)
+
+
+#: The query-string keys that say which page is shown (the others are the filters).
+PLACE = ("after", "before", "start")
+
+
+def _place() -> tuple[Any, Any, int]:
+    """(after, before, start) from the query string: the cursors of the page's links
+    (:class:`~disseminator.paging.Cursor`) and the position its first row has."""
+    from ...errors import UsageError
+    from ...paging import Cursor
+
+    args = request.args
+    after = Cursor.parse(args["after"], "after") if args.get("after") else None
+    before = Cursor.parse(args["before"], "before") if args.get("before") else None
+    text = args.get("start", "").strip() or "1"
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(_("{key}: expected a whole number from 1, got {value!r}").format(key="start", value=text))
+    return after, before, int(text)
+
+
+def _links(kind: str, found: Any) -> dict[str, str]:
+    """The previous and next pages' addresses, with the filters of this one."""
+    from flask import url_for
+
+    kept: dict[str, Any] = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in PLACE}
+    links = {}
+    if found.earlier is not None:
+        links["earlier"] = url_for(f"queue.{kind}", **kept, before=found.earlier.token(), start=found.start)
+    if found.later is not None:
+        links["later"] = url_for(f"queue.{kind}", **kept, after=found.later.token(), start=found.end + 1)
+    return links
 
 
 def _shown_time(iso: str | None) -> str:

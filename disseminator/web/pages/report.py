@@ -1,6 +1,7 @@
-"""``/report``: the monthly report of ``disseminator report`` for a chosen month: the same
-HTML (``/report/view``, charts included) and the same four CSV files (``/report/csv``),
-made by the same library functions."""
+"""``/report``: the report of ``disseminator report`` for a chosen month (``month=2026-11``)
+or days (``since=2026-11-01&until=2026-11-15``, both included, read and checked as the
+CLI's ``--since``/``--until``): the same HTML (``/report/view``, charts included) and the
+same four CSV files (``/report/csv``), made by the same library functions."""
 
 from __future__ import annotations
 
@@ -27,11 +28,22 @@ nav.add("report.report", N_("Report"), "report", 60)
 
 
 def _period() -> Any:
-    """The month asked for (``month=2026-11``; default: this month).  Raises UsageError."""
+    """The period asked for: ``month``, or ``since`` and ``until``; default: this month.
+    Raises UsageError, as ``report``'s options do."""
     from ...monthly_report import period
 
-    month = request.args.get("month") or dt.datetime.now(settings().tz).strftime("%Y-%m")
-    return period(settings().tz, month=month)
+    args = request.args
+    month, since, until = (args.get(k, "").strip() or None for k in ("month", "since", "until"))
+    if month is None and since is None and until is None:
+        month = dt.datetime.now(settings().tz).strftime("%Y-%m")
+    return period(settings().tz, month=month, since=since, until=until, names=(_("From"), _("Until")))
+
+
+def _query(span: Any) -> dict[str, str]:
+    """The query string that names ``span`` again (the links to its HTML and CSV files):
+    a month's label is the month, a range's is its first and last days joined by ``_``."""
+    since, joined, until = span.label.partition("_")
+    return {"since": since, "until": until} if joined else {"month": span.label}
 
 
 @bp.get("/report")
@@ -46,9 +58,14 @@ def report() -> Any:
         figures = gather(store(), span)
     except UserError as exc:
         error = exc.message
-    body = render_template("report.html", span=span, figures=figures, error=error,
+    query = _query(span) if span else {}
+    args = request.args
+    body = render_template("report.html", span=span, figures=figures, error=error, query=query,
                            files=[(name, _(CSV_TITLES[name])) for name in CSV_FILES],
-                           month=request.args.get("month") or (span.label if span else ""), title=_("Report"))
+                           shown=" – ".join(query.values()) if query else "",
+                           month=query.get("month", "") if span else args.get("month", ""),
+                           since=query.get("since", "") if span else args.get("since", ""),
+                           until=query.get("until", "") if span else args.get("until", ""), title=_("Report"))
     return body, (400 if error else 200)
 
 
