@@ -263,6 +263,11 @@ class Channel(ABC):
         self.account = account
         self.context = context
 
+    @property
+    def clock(self) -> Clock:
+        """Where this channel reads the time and waits: the context's clock, else the system's."""
+        return self.context.clock if self.context is not None else SYSTEM
+
     def secrets(self) -> list[str]:
         """The secret values of this account, for redaction."""
         return [str(v) for k, v in self.account.settings.items() if k in self.secret_keys and v]

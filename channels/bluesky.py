@@ -20,7 +20,6 @@ from .base import AccountCheck, Article, Channel, ChannelError, Context, Draft, 
 from .bluesky_client import DEFAULT_PDS, Session, XrpcAccount
 from .bluesky_record import COLLECTION, MAX_IMAGES, at_uri, rkey_of
 from .bluesky_text import MAX_BYTES, MAX_GRAPHEMES, fitting_measure, graphemes, utf8_bytes
-from .clock import SYSTEM, Clock
 from .http import web_url
 from .i18n import N_, _
 
@@ -109,9 +108,6 @@ class BlueskyChannel(Channel):
 
     # ------------------------------------------------------------------ network
 
-    @property
-    def clock(self) -> Clock:
-        return self.context.clock if self.context is not None else SYSTEM
 
     def xrpc(self) -> XrpcAccount:
         """The account's SDK client on our transport (made on first use)."""

@@ -37,6 +37,7 @@ from typing import Any
 
 from .base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Transient
 from .clock import SYSTEM, Clock
+from .error_map import NO_REDACTION, by_status
 from .i18n import _
 from .redact import Redactor
 from .xrpc_http import describe, never_sent, transport_error
@@ -45,7 +46,6 @@ DEFAULT_WAIT = dt.timedelta(minutes=15)
 AUTH_ERRORS = frozenset({"ExpiredToken", "InvalidToken", "AccountTakedown", "AccountDeactivated",
                          "AuthenticationRequired", "AuthMissing", "AuthFactorTokenRequired"})
 DUPLICATE_ERRORS = frozenset({"RecordAlreadyExists", "DuplicateCreate"})
-_NO_REDACTION = Redactor()
 
 
 def xrpc_error(
@@ -67,7 +67,7 @@ def xrpc_error(
     created something; ``create``: it was a createRecord with our own rkey (a conflict
     then means our record is there).  ``expected`` names what a 2xx answer lacked.
     """
-    hide = redactor or _NO_REDACTION
+    hide = redactor or NO_REDACTION
     if status is None:
         if exc is not None and transport_error(exc) is not None:
             return Transient(hide(describe(exc)), may_have_landed=write and not never_sent(exc))
@@ -83,19 +83,18 @@ def xrpc_error(
         else:
             shape = _("no XRPC error body")
         message = _("Bluesky answered HTTP {status} with {shape}").format(status=status, shape=shape)
-    kw: dict[str, Any] = {"http_status": status, "code": name}
-    if 200 <= status < 300:
-        return Transient(message, may_have_landed=write, **kw)
-    if status == 429 or name == "RateLimitExceeded":
-        return RateLimited(message, retry_at=reset_at(headers, clock) or clock.now() + DEFAULT_WAIT, **kw)
-    if create and (status == 409 or name in DUPLICATE_ERRORS or "already exists" in said.lower()):
-        return Duplicate(message, **kw)
-    if name in AUTH_ERRORS or status in (401, 403):
-        return AuthError(message, **kw)
-    if status >= 500 or status in (408, 425):
-        return Transient(message, may_have_landed=write, **kw)
-    return Rejected(message, **kw)
 
+    def wait() -> dt.datetime:
+        return reset_at(headers, clock) or clock.now() + DEFAULT_WAIT
+
+    if not (200 <= status < 300 or status == 429):  # XRPC's own error names, before the status
+        if name == "RateLimitExceeded":
+            return RateLimited(message, retry_at=wait(), http_status=status, code=name)
+        if create and (status == 409 or name in DUPLICATE_ERRORS or "already exists" in said.lower()):
+            return Duplicate(message, http_status=status, code=name)
+        if name in AUTH_ERRORS:
+            return AuthError(message, http_status=status, code=name)
+    return by_status(status, message, write=write, retry_at=wait, code=name)
 
 def reset_at(headers: Mapping[str, str], clock: Clock = SYSTEM) -> dt.datetime | None:
     """When a limit frees: ``ratelimit-reset`` (Unix seconds) or ``Retry-After`` (seconds)."""
@@ -137,7 +136,7 @@ def from_sdk(exc: BaseException, *, write: bool, create: bool = False, redactor:
     if transport_error(exc) is not None:
         return xrpc_error(None, {}, None, exc, write=write, redactor=redactor, clock=clock)
     if last_status is None:
-        hide = redactor or _NO_REDACTION
+        hide = redactor or NO_REDACTION
         return Rejected(_("the request to Bluesky could not be made: {error}").format(
             error=hide(str(exc))[:300] or type(exc).__name__))
     return xrpc_error(last_status, last_headers or {}, None, exc, write=write, create=create, redactor=redactor,

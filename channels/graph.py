@@ -104,10 +104,6 @@ class GraphChannel(Channel):
             self._graph = make_graph(self.account, secrets=self.secrets())
         return self._graph
 
-    @property
-    def clock(self) -> Clock:
-        """Where this channel reads the time and waits: the context's clock, else the system's."""
-        return self.context.clock if self.context is not None else SYSTEM
 
     def call(self, fn: Callable[[], T], *, write: bool, expect: str | None = None) -> T:
         """One Graph call; failures (and answers without ``expect``) as the error tree."""

@@ -36,14 +36,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-import requests
-
 from .base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Transient
 from .clock import SYSTEM, Clock
-from .http import describe, never_sent
+from .error_map import ErrorMapping, Failure, by_status
 from .i18n import _
-from .redact import Redactor
-from .x_errors import describe_body
 
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 341, 613, 80001, 80002})
 #: 9007: container not ready yet; 24/2207008: container id not found yet, retry shortly.
@@ -56,67 +52,43 @@ BLOCKED_SUBCODES = frozenset({2207051, 2207050})
 #: Instagram's 24-hour publishing quota.
 IG_QUOTA = (9, 2207042)
 DEFAULT_WAIT = dt.timedelta(minutes=15)
-_NO_REDACTION = Redactor()
 
 
-def graph_error(
-    response: requests.Response | None,
-    exc: BaseException | None = None,
-    *,
-    write: bool,
-    redactor: Redactor | None = None,
-    clock: Clock = SYSTEM,
-    expected: str | None = None,
-) -> ChannelError:
-    """The channel error for one failed Graph call.
+def graph_failure(failure: Failure) -> ChannelError:
+    """Graph's part of the mapping (the module's table); :data:`graph_error` is the mapping.
 
-    ``response`` is the answer when one arrived; ``exc`` what the SDK or requests raised
-    (a ``GraphAPIError`` alone is enough for the table of codes).  ``write`` says whether
-    the call could have created a post; ``expected`` names what a 2xx answer lacked.
+    Without an answer, ``exc`` is what the SDK or requests raised (a ``GraphAPIError``
+    alone is enough for the table of codes).  ``expected`` names what a 2xx answer lacked.
     """
-    hide = redactor or _NO_REDACTION
-    if response is None and isinstance(exc, requests.RequestException):
-        return Transient(hide(describe(exc)), may_have_landed=write and not never_sent(exc))
-    status = response.status_code if response is not None else None
-    body = _body(response, exc)
+    response, exc, clock = failure.response, failure.exc, failure.clock
+    body = failure.body if response is not None else _result(exc)
     err = body.get("error") if isinstance(body, dict) else None
     if isinstance(err, dict):
-        return _from_error_object(err, response, write=write, hide=hide, clock=clock, status=status)
+        return _from_error_object(err, failure)
     if response is None:
         if exc is not None:
             unread = _("no readable answer from the Graph API ({error})").format(error=type(exc).__name__)
         else:
             unread = _("no readable answer from the Graph API")
-        return Transient(unread, may_have_landed=write)
+        return failure.unanswered(unread, cause=exc)
 
-    assert status is not None
-    shape = describe_body(response)
-    if 200 <= status < 300 and expected and isinstance(body, (dict, list)):
-        shape = _("JSON without {expected!r}").format(expected=expected)
+    status = response.status_code
+    shape = failure.shape(readable=isinstance(body, (dict, list)))
     message = _("the Graph API answered HTTP {status} with {shape}").format(status=status, shape=shape)
-    if 200 <= status < 300:
-        return Transient(message, may_have_landed=write, http_status=status)
-    if status == 429:
-        return RateLimited(message, retry_at=regain_at(response.headers, clock) or clock.now() + DEFAULT_WAIT,
-                           http_status=status)
-    if status >= 500 or status in (408, 425):
-        return Transient(message, may_have_landed=write, http_status=status)
-    if status in (401, 403):
-        return AuthError(message, http_status=status)
-    return Rejected(message, http_status=status)
+    return by_status(status, message, write=failure.write,
+                     retry_at=lambda: regain_at(response.headers, clock) or clock.now() + DEFAULT_WAIT)
 
 
-def _from_error_object(
-    err: Mapping[str, Any],
-    response: requests.Response | None,
-    *,
-    write: bool,
-    hide: Redactor,
-    clock: Clock,
-    status: int | None,
-) -> ChannelError:
+#: The mapping of one failed Graph call: ``graph_error(response, exc=None, *, write,
+#: redactor=None, clock=SYSTEM, expected=None)`` (:class:`channels.error_map.ErrorMapping`).
+graph_error = ErrorMapping(graph_failure)
+
+
+def _from_error_object(err: Mapping[str, Any], failure: Failure) -> ChannelError:
+    """Graph's error object, by its code and subcode (the module's table)."""
+    response, write, clock, status = failure.response, failure.write, failure.clock, failure.status
     code_raw, subcode = err.get("code"), err.get("error_subcode")
-    message = hide(str(err.get("error_user_msg") or err.get("message") or _("no message")))
+    message = failure.hide(str(err.get("error_user_msg") or err.get("message") or _("no message")))
     label = f"{code_raw}/{subcode}" if subcode else (str(code_raw) if code_raw is not None else None)
     full = _("Graph error {code}: {message}").format(code=label, message=message) if label else message
     try:
@@ -143,13 +115,8 @@ def _from_error_object(
     return Rejected(full, code=label, http_status=status)
 
 
-def _body(response: requests.Response | None, exc: BaseException | None) -> Any:
-    """The answer's JSON; else what the SDK's exception carries (``GraphAPIError.result``)."""
-    if response is not None:
-        try:
-            return response.json()
-        except (ValueError, requests.RequestException):
-            return None
+def _result(exc: BaseException | None) -> Any:
+    """What the SDK's exception carries (``GraphAPIError.result``), when no answer is at hand."""
     result = getattr(exc, "result", None)
     return result if isinstance(result, dict) else None
 

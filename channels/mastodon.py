@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from .base import AccountCheck, Article, Channel, ChannelError, Context, Draft, LivePost, Pace, Receipt, Rejected
-from .clock import SYSTEM, Clock
 from .http import Session, web_url
 from .i18n import N_, _
 from .mastodon_api import Limits, call, instance_url, make_client, read_limits, upload
@@ -51,9 +50,6 @@ class MastodonChannel(Channel):
             self._client = make_client(self.account, self.secrets())
         return self._client
 
-    @property
-    def clock(self) -> Clock:
-        return self.context.clock if self.context is not None else SYSTEM
 
     def session(self) -> Session:
         session: Session = self.client().session

@@ -31,56 +31,37 @@ from typing import Any
 
 import requests
 
-from .base import AuthError, ChannelError, RateLimited, Rejected, Transient
-from .clock import SYSTEM, Clock
-from .http import describe, never_sent
+from .base import ChannelError
+from .error_map import ErrorMapping, Failure, by_status, describe_body, read_json
 from .i18n import _
-from .redact import Redactor
-from .x_errors import describe_body
 
 #: How long to wait after a 429 that names no reset (Mastodon's windows are 5 minutes).
 DEFAULT_WAIT = dt.timedelta(minutes=5)
-_NO_REDACTION = Redactor()
 
 
-def mastodon_error(
-    response: requests.Response | None,
-    exc: BaseException | None = None,
-    *,
-    write: bool,
-    redactor: Redactor | None = None,
-    clock: Clock = SYSTEM,
-    expected: str | None = None,
-) -> ChannelError:
-    """The channel error for one failed Mastodon call.
-
-    ``response`` is the answer when one arrived; ``exc`` what Mastodon.py or requests
-    raised.  ``write`` says whether the call could have created a status; ``expected``
-    names what a 2xx answer lacked.
-    """
-    hide = redactor or _NO_REDACTION
+def mastodon_failure(failure: Failure) -> ChannelError:
+    """Mastodon's part of the mapping (the module's table); :data:`mastodon_error` is the
+    mapping.  ``exc`` is what Mastodon.py or requests raised; the transport failure under
+    Mastodon.py's own exception is found by :func:`transport_cause`."""
+    response, clock = failure.response, failure.clock
     if response is None:
-        cause = transport_cause(exc)
-        if cause is not None:
-            return Transient(hide(describe(cause)), may_have_landed=write and not never_sent(cause))
-        what = type(exc).__name__ if exc is not None else _("nothing")
-        return Transient(_("no answer from Mastodon ({what})").format(what=what), may_have_landed=write)
+        what = type(failure.exc).__name__ if failure.exc is not None else _("nothing")
+        unread = _("no answer from Mastodon ({what})").format(what=what)
+        return failure.unanswered(unread, cause=transport_cause(failure.exc))
     status = response.status_code
     said = error_text(response)
-    message = hide(said) if said else _("Mastodon answered HTTP {status} with {shape}").format(
+    message = failure.hide(said) if said else _("Mastodon answered HTTP {status} with {shape}").format(
         status=status, shape=describe_body(response))
     if 200 <= status < 300:
-        odd = _("Mastodon answered HTTP {status} without {expected}").format(
-            status=status, expected=expected or _("a JSON object"))
-        return Transient(odd, may_have_landed=write, http_status=status)
-    if status == 429:
-        return RateLimited(message, retry_at=reset_at(response.headers) or clock.now() + DEFAULT_WAIT,
-                           http_status=status)
-    if status in (401, 403):
-        return AuthError(message, http_status=status)
-    if status in (408, 425) or status >= 500:
-        return Transient(message, may_have_landed=write, http_status=status)
-    return Rejected(message, http_status=status)
+        message = _("Mastodon answered HTTP {status} without {expected}").format(
+            status=status, expected=failure.expected or _("a JSON object"))
+    return by_status(status, message, write=failure.write,
+                     retry_at=lambda: reset_at(response.headers) or clock.now() + DEFAULT_WAIT)
+
+
+#: The mapping of one failed Mastodon call: ``mastodon_error(response, exc=None, *, write,
+#: redactor=None, clock=SYSTEM, expected=None)`` (:class:`channels.error_map.ErrorMapping`).
+mastodon_error = ErrorMapping(mastodon_failure)
 
 
 def transport_cause(exc: BaseException | None) -> requests.RequestException | None:
@@ -97,10 +78,7 @@ def transport_cause(exc: BaseException | None) -> requests.RequestException | No
 
 def error_text(response: requests.Response) -> str | None:
     """Mastodon's own words: ``error`` (with ``error_description`` when given)."""
-    try:
-        body: Any = response.json()
-    except (ValueError, requests.RequestException):
-        return None
+    body: Any = read_json(response)
     if not isinstance(body, dict) or not isinstance(body.get("error"), str):
         return None
     text = str(body["error"])

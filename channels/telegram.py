@@ -28,7 +28,6 @@ from . import telegram_text as tg
 from .base import (
     Account, AccountCheck, Article, AuthError, Channel, Context, Draft, Media, Pace, RateLimited, Receipt, Rejected,
 )
-from .clock import SYSTEM, Clock
 from .http import Session, web_url
 from .i18n import N_, _
 
@@ -65,9 +64,6 @@ class TelegramChannel(Channel):
         self._sent: list[dt.datetime] = []
         self._wait_until: dt.datetime | None = None
 
-    @property
-    def clock(self) -> Clock:
-        return self.context.clock if self.context is not None else SYSTEM
 
     @property
     def chat_id(self) -> str:

@@ -32,60 +32,41 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import requests
-
 from .base import AuthError, ChannelError, RateLimited, Rejected, Transient
-from .clock import SYSTEM, Clock
-from .http import describe, never_sent
+from .error_map import ErrorMapping, Failure, by_status
 from .i18n import _
-from .redact import Redactor
-from .x_errors import describe_body
 
 #: Words of a 400 that mean the bot cannot post there: the account needs a person.
 NEEDS_A_PERSON = ("chat not found", "need administrator rights", "not enough rights", "chat_write_forbidden",
                   "chat_admin_required", "bot is not a member", "have no rights to send")
 #: When Telegram said to slow down but not for how long.
 DEFAULT_WAIT = dt.timedelta(minutes=1)
-_NO_REDACTION = Redactor()
 
 
-def telegram_error(
-    response: requests.Response | None,
-    exc: BaseException | None = None,
-    *,
-    write: bool,
-    redactor: Redactor | None = None,
-    clock: Clock = SYSTEM,
-    expected: str | None = None,
-) -> ChannelError:
-    """The channel error for one failed Bot API call.
-
-    ``response`` is the answer when one arrived, ``exc`` what requests raised; ``write``
-    says whether the call could have posted; ``expected`` names what a 2xx answer lacked.
-    """
-    hide = redactor or _NO_REDACTION
+def telegram_failure(failure: Failure) -> ChannelError:
+    """Telegram's part of the mapping (the module's table); :data:`telegram_error` is the
+    mapping.  ``write`` says whether the call could have posted."""
+    response, clock = failure.response, failure.clock
     if response is None:
-        if isinstance(exc, requests.RequestException):
-            return Transient(hide(describe(exc)), may_have_landed=write and not never_sent(exc))
-        return Transient(_("no readable answer from the Telegram Bot API"), may_have_landed=write)
+        return failure.unanswered(_("no readable answer from the Telegram Bot API"), cause=failure.exc)
     status = response.status_code
-    body = _json(response)
+    body = failure.body
     if isinstance(body, dict) and body.get("ok") is False:
-        return _from_body(body, status, hide=hide, clock=clock)
-    shape = describe_body(response)
-    if 200 <= status < 300 and expected and isinstance(body, dict):
-        shape = _("JSON without {expected!r}").format(expected=expected)
+        return _from_body(body, status, failure)
+    shape = failure.shape(readable=isinstance(body, dict))
     message = _("the Telegram Bot API answered HTTP {status} with {shape}").format(status=status, shape=shape)
-    if 200 <= status < 300 or status >= 500 or status in (408, 425):
-        return Transient(message, may_have_landed=write, http_status=status)
-    if status == 429:
-        return RateLimited(message, retry_at=clock.now() + DEFAULT_WAIT, http_status=status)
-    if status in (401, 403, 404):
-        return AuthError(message, http_status=status)
-    return Rejected(message, http_status=status)
+    return by_status(status, message, write=failure.write, retry_at=lambda: clock.now() + DEFAULT_WAIT,
+                     auth=(401, 403, 404))
 
 
-def _from_body(body: dict[str, Any], status: int, *, hide: Redactor, clock: Clock) -> ChannelError:
+#: The mapping of one failed Bot API call: ``telegram_error(response, exc=None, *, write,
+#: redactor=None, clock=SYSTEM, expected=None)`` (:class:`channels.error_map.ErrorMapping`).
+telegram_error = ErrorMapping(telegram_failure)
+
+
+def _from_body(body: dict[str, Any], status: int, failure: Failure) -> ChannelError:
+    """The Bot API's own refusal (``ok: false``): the method was not carried out."""
+    hide, clock = failure.hide, failure.clock
     raw_code, raw_params = body.get("error_code"), body.get("parameters")
     code: int = raw_code if isinstance(raw_code, int) else status
     description = hide(str(body.get("description") or _("no description")))
@@ -107,9 +88,3 @@ def _from_body(body: dict[str, Any], status: int, *, hide: Redactor, clock: Cloc
         return Transient(message, may_have_landed=False, http_status=status, code=label)
     return Rejected(message, http_status=status, code=label)
 
-
-def _json(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except (ValueError, requests.RequestException):
-        return None

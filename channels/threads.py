@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 import regex
 
 from . import graph
-from .clock import SYSTEM, Clock
 from .base import Account, AccountCheck, Article, Channel, ChannelError, Context, Draft, LivePost, Media, Pace, Receipt, Rejected
 from .http import web_url
 from .i18n import N_, _
@@ -140,9 +139,6 @@ class ThreadsChannel(Channel):
             self._api = ThreadsAPI(self.account, secrets=self.secrets(), clock=self.clock)
         return self._api
 
-    @property
-    def clock(self) -> Clock:
-        return self.context.clock if self.context is not None else SYSTEM
 
     @property
     def user_id(self) -> str:

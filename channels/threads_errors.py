@@ -19,33 +19,25 @@ reject the post.  What Threads adds::
 
 from __future__ import annotations
 
-import requests
-
 from .base import ChannelError, Transient
-from .clock import SYSTEM, Clock
-from .graph_errors import graph_error
-from .redact import Redactor
+from .error_map import ErrorMapping, Failure
+from .graph_errors import graph_failure
 
 #: threads_publish on a container Threads has not found yet (seen a few seconds after it
 #: was created); the same call succeeds once the container is visible.
 CONTAINER_NOT_FOUND = "24/4279009"
 
 
-def threads_error(
-    response: requests.Response | None,
-    exc: BaseException | None = None,
-    *,
-    write: bool,
-    redactor: Redactor | None = None,
-    clock: Clock = SYSTEM,
-    expected: str | None = None,
-) -> ChannelError:
-    """The channel error for one failed Threads call (see the module's table).
-
-    ``write`` says whether the call could have made a post public (``threads_publish``);
-    ``expected`` names what a 2xx answer lacked.
-    """
-    error = graph_error(response, exc, write=write, redactor=redactor, clock=clock, expected=expected)
+def threads_failure(failure: Failure) -> ChannelError:
+    """Threads' part of the mapping: Graph's table, with the container not yet found
+    transient and never landed.  ``write`` says whether the call could have made a post
+    public (``threads_publish``)."""
+    error = graph_failure(failure)
     if error.code == CONTAINER_NOT_FOUND:
         return Transient(error.message, may_have_landed=False, code=error.code, http_status=error.http_status)
     return error
+
+
+#: The mapping of one failed Threads call (the arguments of
+#: :class:`channels.error_map.ErrorMapping`).
+threads_error = ErrorMapping(threads_failure)

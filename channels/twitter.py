@@ -26,7 +26,6 @@ from .base import (
     Receipt,
     Rejected,
 )
-from .clock import SYSTEM, Clock
 from .http import Session, is_transport, make_session, web_url
 from .i18n import N_, _
 from .x_errors import LIMIT_HEADERS, x_error
@@ -146,10 +145,6 @@ class TwitterChannel(Channel):
             self._client.session = make_session(self.account.base_url, secrets=self.secrets())
         return self._client
 
-    @property
-    def clock(self) -> Clock:
-        """Where this channel reads the time: the context's clock, else the system's."""
-        return self.context.clock if self.context is not None else SYSTEM
 
     def session(self) -> Session:
         """The account's session (made with the client): its redactor and last answer."""

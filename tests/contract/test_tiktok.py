@@ -94,6 +94,35 @@ def test_a_gateway_error_without_tiktoks_body_is_transient() -> None:
     assert isinstance(error_for(502, None, now=NOW), Transient)
 
 
+def test_the_shared_mapping_puts_a_write_in_doubt_only_when_tiktok_did_not_answer_itself() -> None:
+    import json
+
+    import requests
+    from disseminator_tiktok.errors import tiktok_error
+
+    from channels.clock import FakeClock
+    from channels.redact import Redactor
+
+    def answer(status: int, body: object) -> requests.Response:
+        response = requests.Response()
+        response.status_code = status
+        response._content = json.dumps(body).encode() if body is not None else b"<html>502</html>"
+        return response
+
+    clock = FakeClock(NOW)
+    lost = tiktok_error(None, requests.ReadTimeout("read"), write=True, clock=clock)
+    never = tiktok_error(None, requests.ConnectTimeout("connect"), write=True, clock=clock)
+    assert isinstance(lost, Transient) and lost.may_have_landed and not never.may_have_landed  # type: ignore[attr-defined]
+    gateway = tiktok_error(answer(502, None), write=True, clock=clock)
+    assert isinstance(gateway, Transient) and gateway.may_have_landed and gateway.http_status == 502
+    assert not tiktok_error(answer(502, None), write=False, clock=clock).may_have_landed  # type: ignore[attr-defined]
+    refused = tiktok_error(answer(500, {"error": {"code": "internal_error", "message": "m"}}), write=True, clock=clock)
+    assert isinstance(refused, Transient) and not refused.may_have_landed and refused.code == "internal_error"
+    said = {"error": {"code": "access_token_invalid", "message": "token act.s3cr3t-tiktok is invalid"}}
+    revoked = tiktok_error(answer(401, said), write=True, clock=clock, redactor=Redactor(["act.s3cr3t-tiktok"]))
+    assert isinstance(revoked, AuthError) and "s3cr3t" not in revoked.message and "invalid" in revoked.message
+
+
 def test_an_unaudited_app_is_told_to_post_privately_and_self_only_works(sandbox, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from disseminator_tiktok.sandbox import UNAUDITED_TOKEN
 

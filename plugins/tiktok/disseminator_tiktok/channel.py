@@ -43,10 +43,9 @@ from channels.base import (
     Rejected,
     Transient,
 )
-from channels.clock import SYSTEM, Clock
 from channels.i18n import N_, _
 
-from .errors import error_for
+from .errors import tiktok_error
 
 API = "https://open.tiktokapis.com"
 TITLE_MAX = 90
@@ -262,9 +261,6 @@ class TikTokChannel(Channel):
 
     # ------------------------------------------------------------------ HTTP
 
-    @property
-    def clock(self) -> Clock:
-        return self.context.clock if self.context is not None else SYSTEM
 
     def _creator(self) -> Mapping[str, Any]:
         data = self._call("/v2/post/publish/creator_info/query/", {}, write=False)
@@ -276,7 +272,8 @@ class TikTokChannel(Channel):
         """POST ``body`` to ``path``; the answer's ``data``, or the mapped error."""
         import requests
 
-        from channels.http import describe, is_transport, make_session, may_have_landed
+        from channels.error_map import read_json
+        from channels.http import is_transport, make_session
 
         if self._session is None:
             self._session = make_session(self.account.base_url, secrets=self.secrets(), official=(API,),
@@ -287,21 +284,13 @@ class TikTokChannel(Channel):
         except requests.RequestException as exc:
             if not is_transport(exc):
                 raise
-            raise Transient(self._session.redactor(describe(exc)), may_have_landed=write and may_have_landed(exc)) from None
-        try:
-            answer = response.json()
-        except ValueError:
-            answer = None
+            raise tiktok_error(None, exc, write=write, redactor=self._session.redactor, clock=self.clock) from None
+        answer = read_json(response)
         error = answer.get("error") if isinstance(answer, dict) else None
         if response.status_code == 200 and isinstance(error, dict) and error.get("code") == "ok":
             data = answer.get("data") if isinstance(answer, dict) else None
             return data if isinstance(data, dict) else {}
-        failure = error_for(response.status_code, answer, now=self.clock.now())
-        if write and isinstance(failure, Transient) and error is None:
-            # A 5xx without TikTok's own error object came from something in front of it:
-            # the write may have been taken.  TikTok's internal_error is its refusal.
-            failure.may_have_landed = True
-        raise failure
+        raise tiktok_error(response, write=write, redactor=self._session.redactor, clock=self.clock)
 
     def _url(self, post_id: str, official: str) -> str:
         """Where a person sees the post: TikTok's page, or the sandbox's (served at the
