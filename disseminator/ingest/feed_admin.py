@@ -142,7 +142,7 @@ def needs_alt(settings: Settings, store: Store) -> dict[int, list[dict[str, Any]
         # rare state from a common one, walked the whole table
         # (tests/integration/test_query_plans.py).  Few posts await approval.
         ids = sorted(s.scalars(select(PostRow.id).where(PostRow.status == PostStatus.AWAITING_APPROVAL)))
-        rows = []
+        rows: list[Any] = []
         for at in range(0, len(ids), 500):
             rows += s.execute(select(PostRow.id, PostRow.article_id, PostRow.drafted_by, PostRow.media)
                               .where(PostRow.id.in_(ids[at:at + 500]), PostRow.status == PostStatus.AWAITING_APPROVAL,
