@@ -38,7 +38,7 @@ from disseminator.record import BATCH, export_row, rows, verify
 from disseminator.store import ArticleRow, PostRow, Store
 from disseminator.store import record as chain
 from disseminator.store.migrate import upgrade
-from disseminator.store.models import RecordRow
+from disseminator.store.record_models import RecordRow
 
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.timezone.utc)
 

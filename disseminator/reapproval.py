@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .officers import APPROVALS
-from .store.models import PostRow, PostStatus
+from .store.post_models import PostRow, PostStatus
 
 
 def needed(row: PostRow) -> int:

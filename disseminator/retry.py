@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from channels.base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Spent, Transient
 
-from .store.models import HoldKind
+from .store.account_models import HoldKind
 
 #: How long a rate limit holds when the network gave no reset time.
 DEFAULT_RATE_LIMIT_WAIT = dt.timedelta(minutes=15)

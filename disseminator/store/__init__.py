@@ -29,22 +29,12 @@ from .articles import ArticleAdded, ArticleStore, _aware
 from .engine import make_engine, session_factory
 from .errors import DatabaseError, translated
 from . import record as _record  # its session hooks write the record at commit
-from . import feed_models as _feed_models  # noqa: F401 - the feeds' tables join Base (schema test, migrations)
-from . import websub_models as _websub_models  # noqa: F401 - WebSub's table too
-from .models import (
-    ArticleRow,
-    AttemptRow,
-    DaemonRow,
-    EventRow,
-    HoldKind,
-    HoldRow,
-    PartRow,
-    PartState,
-    PostRow,
-    PostStatus,
-    RevisionRow,
-    utcnow,
-)
+from . import schema as _schema  # noqa: F401 - every table joins Base (schema test, migrations)
+from .account_models import HoldKind, HoldRow
+from .article_models import ArticleRow, RevisionRow
+from .columns import utcnow
+from .ops_models import DaemonRow
+from .post_models import AttemptRow, EventRow, PartRow, PartState, PostRow, PostStatus
 
 __all__ = [
     "Store", "DaemonRow", "ArticleRow", "PostRow", "PartRow", "PartState", "EventRow", "AttemptRow", "HoldRow", "HoldKind",

@@ -17,7 +17,7 @@ from channels.clock import Clock
 from channels.i18n import _
 
 from ..errors import NotFound
-from .models import ArticleRow, RevisionRow
+from .article_models import ArticleRow, RevisionRow
 
 
 class ArticleAdded(NamedTuple):

@@ -17,7 +17,7 @@ from channels.clock import FakeClock
 from disseminator.articles import content_hash
 from disseminator.store import PartRow, PostRow, PostStatus, Store
 from disseminator.store import text_hash
-from disseminator.store.models import MetricRow
+from disseminator.store.post_models import MetricRow
 from tests.helpers import run_cli, write_config
 
 UTC = dt.timezone.utc

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from disseminator import queue
 from disseminator.config import load_settings
 from disseminator.store import EventRow, Store
-from disseminator.store.models import RecordRow
+from disseminator.store.record_models import RecordRow
 from disseminator.worker import Worker
 from tests.helpers import REPO, CliResult, article_file, run_cli
 
