@@ -28,7 +28,8 @@ from channels.i18n import N_, _, ngettext
 
 from .errors import UserError
 from .states import Edge, Guard, InvalidTransition, edge, label
-from .store import ArticleRow, EventRow, PartRow, PartState, PostRow, PostStatus, Store, text_hash
+from .store import ArticleRow, EventRow, PartRow, PartState, PostRow, PostStatus, Store
+from .store.posts import text_hash
 
 S = PostStatus
 
