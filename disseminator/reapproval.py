@@ -1,4 +1,4 @@
-"""When a post needs approval again: the rule :func:`disseminator.queue.edit` applies.
+"""When a post needs approval again: the rule :func:`disseminator.queue.moves.edit` applies.
 
 Apart from :mod:`disseminator.approval` (which moves posts with :mod:`disseminator.queue`)
 so that the queue can ask it without an import circle.

@@ -27,6 +27,8 @@ from channels.base import AuthError, Channel, ChannelError, Draft, RateLimited, 
 from channels.i18n import _
 
 from . import holds, missed, pacing, queue, recurrence
+from .queue.claim import claim_next
+from .queue.fenced import recover_expired, save_part
 from .blackout import Refresher
 from .clients import Clients
 from .config import Settings
@@ -90,7 +92,7 @@ class Worker:
         as it is settled (``run-due`` says it then, not at the end), one at a time.
         """
         # Recover first, so that posts a dead worker left are due in this very run.
-        report = RunReport(recovered=queue.recover_expired(self.store, actor=self.worker_id))
+        report = RunReport(recovered=recover_expired(self.store, actor=self.worker_id))
         now = now or self.clock.now()
         broken = self._misconfigured(now, report)  # never claimed in this run
         blackouts = Refresher(self.settings, self.store)  # before the sweep: a window is a planned wait
@@ -109,7 +111,7 @@ class Worker:
                 skip = set(again)
             asked = self.clock.monotonic()
             blackouts.refresh()  # a window that began during the run holds from its start
-            post = queue.claim_next(self.store, worker=worker.worker_id, now=now, lease=self.lease,
+            post = claim_next(self.store, worker=worker.worker_id, now=now, lease=self.lease,
                                     skip_ids=skip, skip_accounts=broken)
             if post is not None:
                 with lock:  # before it can go back to the queue: no sibling takes it again
@@ -279,7 +281,7 @@ class Worker:
                     if decision.action is Action.FAIL and index > 0:
                         message = _("{error}; the parts before it are published").format(error=message)
                     return self._settle(post, decision, kind=exc.kind, message=message, remote_url=url)
-            queue.save_part(self.store, post.id, worker=self.worker_id, index=index,
+            save_part(self.store, post.id, worker=self.worker_id, index=index,
                             remote_id=receipt.remote_id, remote_url=receipt.remote_url)
             url = receipt.remote_url if index == 0 and receipt.remote_url else url
             previous, in_doubt = receipt.remote_id, False
