@@ -7,7 +7,7 @@ filled in bulk (tests/bulk.py: COPY on PostgreSQL, executemany on SQLite) with p
 days ahead over 20 Facebook pages of the in-process sandbox, one in ten published (for
 ``history``), then measured:
 
-- claim: ``queue.claim_next`` of one due post among them, the median of 20 (target < 5 ms);
+- claim: ``queue.claim.claim_next`` of one due post among them, the median of 20 (target < 5 ms);
 - run-due in-process: ``Worker.run_due`` with one post due, published to the sandbox
   (target < 0.5 s);
 - run-due as a process: ``python -m disseminator run-due`` with one post due (the same
@@ -42,7 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from disseminator import queue  # noqa: E402
+from disseminator.queue.claim import claim_next  # noqa: E402
 from disseminator.sandbox import SandboxOptions, start_sandbox  # noqa: E402
 from disseminator.sandbox.credentials import DEFAULT  # noqa: E402
 from disseminator.store import PostStatus, Store  # noqa: E402
@@ -115,7 +115,7 @@ def measure(url: str, rows: int, sandbox_url: str, folder: Path) -> dict[str, fl
     claims = []
     for i in range(20):
         start = time.perf_counter()
-        post = queue.claim_next(store, worker="bench", now=store.clock.now(), lease=dt.timedelta(minutes=5))
+        post = claim_next(store, worker="bench", now=store.clock.now(), lease=dt.timedelta(minutes=5))
         claims.append(time.perf_counter() - start)
         assert post is not None and post.status == PostStatus.PUBLISHING
     found["claim (ms)"] = statistics.median(claims) * 1000

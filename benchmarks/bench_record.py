@@ -33,12 +33,13 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from channels.clock import FakeClock
-from disseminator import missed, queue
+from disseminator import missed
+from disseminator.queue.moves import reschedule
 from disseminator.record import BATCH, export_row, rows, verify
 from disseminator.store import ArticleRow, PostRow, Store
 from disseminator.store import record as chain
 from disseminator.store.migrate import upgrade
-from disseminator.store.models import RecordRow
+from disseminator.store.record_models import RecordRow
 
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -72,7 +73,7 @@ def fill(store: Store, n: int, *, offset: dt.timedelta, tag: str) -> list[int]:
 def moves(store: Store, ids: list[int]) -> float:
     start = time.perf_counter()
     for pid in ids:
-        queue.reschedule(store, pid, NOW + dt.timedelta(days=2))
+        reschedule(store, pid, NOW + dt.timedelta(days=2))
     return time.perf_counter() - start
 
 

@@ -34,7 +34,8 @@ from sqlalchemy.exc import IntegrityError
 
 from .store import EventRow, PostRow, Store
 from .tokens import touched
-from .store.models import AlertRow, DaemonRow, HoldKind, MarkRow
+from .store.account_models import HoldKind
+from .store.ops_models import AlertRow, DaemonRow, MarkRow
 
 if TYPE_CHECKING:
     from .alerts_send import Sender

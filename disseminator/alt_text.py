@@ -73,7 +73,7 @@ def _newest(store: Store, url: str) -> int | None:
     """The article a new revision of ``url`` goes to (as :meth:`Store.add_article` finds it)."""
     from sqlalchemy import select
 
-    from .store.models import ArticleRow
+    from .store.article_models import ArticleRow
 
     with store.session() as s:
         return s.scalar(select(ArticleRow.id).where(ArticleRow.url == url).order_by(ArticleRow.id.desc()).limit(1))

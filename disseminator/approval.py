@@ -166,7 +166,7 @@ _NOT_AWAITING: dict[str, tuple[str, str, str]] = {
 def _check_awaiting(row: PostRow, move: str) -> None:
     """Raises :class:`UserError` unless ``row`` awaits approval (``move``: approve, reject)."""
     from .states import label
-    from .store.models import PostStatus
+    from .store.post_models import PostStatus
 
     publishing, published, other = _NOT_AWAITING[move]
     if row.status is PostStatus.AWAITING_APPROVAL:

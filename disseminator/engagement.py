@@ -29,7 +29,8 @@ from sqlalchemy import and_, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .store import Store
-from .store.models import MarkRow, MetricRow, PartRow, PostRow, PostStatus
+from .store.ops_models import MarkRow
+from .store.post_models import MetricRow, PartRow, PostRow, PostStatus
 
 if TYPE_CHECKING:
     from channels.base import Channel

@@ -24,7 +24,7 @@ from channels.i18n import N_, _, stored
 
 from .embargo import embargoed
 from .store import HoldRow, PostRow, PostStatus, Store
-from .store.models import HoldKind
+from .store.account_models import HoldKind
 
 __all__ = [
     "Hold", "HoldKind", "place", "lift", "release", "due_count", "active", "reasons", "resting", "waiting", "blocking", "of_kind",

@@ -27,7 +27,7 @@ from channels.i18n import _
 from .errors import UsageError, UserError
 from .run_report import Outcome
 from .states import label
-from .store.models import PostStatus
+from .store.post_models import PostStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

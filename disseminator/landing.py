@@ -1,10 +1,11 @@
 """Recording a part that landed on its network: one transaction, a few statements.
 
 When a write succeeds, three facts are written together: the call (an ``attempts`` row,
-counted as a try like every publishing call, :func:`disseminator.store.counts_as_try`),
-the part's remote id (so a resumed thread continues from it) and, for the last part, the
-post's move to ``published`` with its event row, lifting the rate-limit and attention
-holds the account may still carry (a post went out: the account works).  Each UPDATE is
+counted as a try like every publishing call,
+:func:`disseminator.store.attempts.counts_as_try`), the part's remote id (so a resumed
+thread continues from it) and, for the last part, the post's move to ``published`` with
+its event row, lifting the rate-limit and attention holds the account may still carry (a
+post went out: the account works).  Each UPDATE is
 guarded by the claim (:func:`disseminator.queue.transition`'s ``owner`` guard); when the
 claim is no longer this worker's, the call is still recorded and counted, nothing else
 is written, and :class:`~disseminator.queue.LostClaim` is raised.

@@ -17,7 +17,7 @@ import threading
 
 from channels.i18n import _
 
-from . import queue
+from .queue.fenced import extend_lease
 from .queue import LostClaim
 from .store import Store
 
@@ -63,7 +63,7 @@ class Heartbeat:
     def beat(self) -> bool:
         asked = self.store.clock.monotonic()
         try:
-            held = queue.extend_lease(self.store, self.post_id, worker=self.worker, lease=self.lease)
+            held = extend_lease(self.store, self.post_id, worker=self.worker, lease=self.lease)
         except Exception:  # noqa: BLE001 - a database hiccup: try again next beat
             log.warning("lease.extend_failed post=%s", self.post_id, exc_info=True)
             return not self.lost
@@ -88,7 +88,7 @@ class Heartbeat:
         if not self.lost and self.confirmed is not None and asked - self.confirmed < self._fresh:
             return
         try:
-            held = not self.lost and queue.extend_lease(self.store, self.post_id, worker=self.worker, lease=self.lease)
+            held = not self.lost and extend_lease(self.store, self.post_id, worker=self.worker, lease=self.lease)
         except Exception as exc:  # noqa: BLE001
             raise LostClaim(_("post {id}: cannot confirm the claim ({error}); not writing").format(
                 id=self.post_id, error=type(exc).__name__)) from exc

@@ -36,7 +36,9 @@ from sqlalchemy import and_, func, select
 
 from .store import PartRow, PostRow, Store
 from .store import record as chain
-from .store.models import MarkRow, PartState, PostStatus, RecordRow
+from .store.ops_models import MarkRow
+from .store.post_models import PartState, PostStatus
+from .store.record_models import RecordRow
 
 if TYPE_CHECKING:
     from channels.base import Channel

@@ -166,7 +166,7 @@ class _QueueCollector:
                                 value=figures["publishing"])
         waiting = GaugeMetricFamily("disseminator_posts_waiting",
                                     "Due posts a hold keeps back, by the hold's kind.", labels=["reason"])
-        from .store.models import HoldKind
+        from .store.account_models import HoldKind
 
         for kind in HoldKind:
             waiting.add_metric([kind.value], figures["waiting"].get(kind.value, 0))

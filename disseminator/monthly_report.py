@@ -26,7 +26,8 @@ from channels.engagement import engagement
 from .engagement import snapshots
 from .errors import UsageError
 from .store import Store
-from .store.models import ArticleRow, PostRow, PostStatus
+from .store.article_models import ArticleRow
+from .store.post_models import PostRow, PostStatus
 
 #: Statuses of posts that went out (a withdrawn one was published, then deleted).
 OUT = (PostStatus.PUBLISHED, PostStatus.WITHDRAWN)

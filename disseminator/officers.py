@@ -37,7 +37,7 @@ from channels.i18n import N_, _
 from .errors import ConfigError, UserError
 
 if TYPE_CHECKING:
-    from .store.models import PostRow
+    from .store.post_models import PostRow
 
 DRAFTER, APPROVER, ADMIN = "drafter", "approver", "admin"
 #: Every role, from the least to the most allowed (each may do what the ones before may).
@@ -260,7 +260,7 @@ def check_post(officer: Officer | None, row: PostRow, move: str) -> None:
     """Raises :class:`UserError` when ``officer`` may not make ``move`` (``edit``,
     ``reschedule``, ``cancel``) on the post ``row``: a drafter may, on their own posts and
     on posts still awaiting approval."""
-    from .store.models import PostStatus
+    from .store.post_models import PostStatus
 
     if officer is None or move not in OWN_POSTS_ONLY or officer.has(APPROVER):
         return

@@ -40,7 +40,7 @@ from channels.i18n import N_
 
 from . import holds, setting_ranges
 from .store import PartRow, PostRow, Store
-from .store.models import HoldKind
+from .store.account_models import HoldKind
 
 log = logging.getLogger("disseminator.pacing")
 

@@ -40,7 +40,7 @@ def set_password(settings: Settings, store: Store, officer: str, password: str) 
     any before; every web login of that officer ends.  Raises :class:`UserError`."""
     from sqlalchemy import delete
 
-    from .store.models import PasswordRow, WebSessionRow
+    from .store.web_models import PasswordRow, WebSessionRow
 
     if officer not in settings.officers.officers:
         known = ", ".join(settings.officers.officers) or _("none")
@@ -62,7 +62,7 @@ def verify(store: Store, officer: str, password: str) -> bool:
     against a dummy hash, so the answer takes as long either way."""
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    from .store.models import PasswordRow
+    from .store.web_models import PasswordRow
 
     hasher = _hasher()
     with store.session() as s:
@@ -84,7 +84,7 @@ def verify(store: Store, officer: str, password: str) -> bool:
 
 def has_password(store: Store, officer: str) -> bool:
     """True when ``officer`` has a web password."""
-    from .store.models import PasswordRow
+    from .store.web_models import PasswordRow
 
     with store.session() as s:
         return s.get(PasswordRow, officer) is not None

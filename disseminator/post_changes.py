@@ -47,23 +47,24 @@ def reschedule(settings: Settings, store: Store, post_ids: Sequence[int], at: st
 
     Raises :class:`~disseminator.errors.ScheduleError` for a time that cannot be read or is past.
     """
-    from . import queue
+    from .queue import moves
     from .timeparse import parse_when
 
     when = parse_when(at, tz=settings.tz, now=now or store.clock.now())
-    return _each(settings, store, post_ids, lambda pid: queue.reschedule(store, pid, when), move="reschedule")
+    return _each(settings, store, post_ids, lambda pid: moves.reschedule(store, pid, when), move="reschedule")
 
 
 def retry(settings: Settings, store: Store, post_ids: Sequence[int]) -> Changed:
     """Send failed posts again now (looked up on the network first if they may have landed),
     and missed posts after all (:func:`disseminator.missed.release`)."""
-    from . import missed, queue
+    from . import missed
+    from .queue import moves
     from .store import PostStatus
 
     def again(pid: int) -> PostRow:
         if store.post(pid).status is PostStatus.MISSED:
             return missed.release(store, pid)
-        return queue.revive(store, pid, when=store.clock.now())
+        return moves.revive(store, pid, when=store.clock.now())
 
     return _each(settings, store, post_ids, again)
 
@@ -71,7 +72,7 @@ def retry(settings: Settings, store: Store, post_ids: Sequence[int]) -> Changed:
 def cancel(settings: Settings, store: Store, post_ids: Sequence[int], *, article: int | None = None,
            force: bool = False) -> Changed:
     """Cancel scheduled posts: the ids given, and with ``article`` every queued post of it."""
-    from . import queue
+    from .queue import moves
     from .store import PostRow, PostStatus
 
     ids = list(post_ids)
@@ -85,7 +86,7 @@ def cancel(settings: Settings, store: Store, post_ids: Sequence[int], *, article
                 .order_by(PostRow.id))]
         if not ids:
             raise UserError(_("article {id} has no scheduled post to cancel").format(id=article))
-    result = _each(settings, store, ids, lambda pid: queue.cancel(store, pid, force=force), move="cancel")
+    result = _each(settings, store, ids, lambda pid: moves.cancel(store, pid, force=force), move="cancel")
     if force:
         for row in result.rows:
             post = store.post(row["id"])
@@ -103,12 +104,12 @@ def edit(settings: Settings, store: Store, post_id: int, text: str) -> Changed:
     Raises :class:`UserError` when the network's rules refuse the new text (the post keeps
     its old text) or the post is past editing.
     """
-    from . import queue
+    from .queue import moves
 
     row = store.post(post_id)
     check_post(current(), row, "edit")  # a drafter edits their own posts, or ones awaiting approval
     parts = checked_text(settings, row, text)
-    return Changed([_view(settings, store, queue.edit(store, post_id, parts))])
+    return Changed([_view(settings, store, moves.edit(store, post_id, parts))])
 
 
 def checked_text(settings: Settings, row: PostRow, text: str) -> tuple[str, ...]:

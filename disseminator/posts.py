@@ -261,7 +261,7 @@ def _with_holds(settings: Settings, store: Store, page: list[tuple[PostRow, str]
     limited = holds.of_kind(held, HoldKind.RATE_LIMIT)
     budget = holds.of_kind(held, HoldKind.BUDGET)
     rows = posts_view(store, [r for r, _t in page], settings.tz, attention, titles={r.id: t for r, t in page})
-    from .queue import waiting_behind
+    from .queue.order import waiting_behind
 
     due_by = now or store.clock.now()  # a post not yet due waits for its time, not for another
     behind = waiting_behind(store, [r.id for r, _t in page if r.status == "scheduled" and r.next_attempt_at <= due_by])
@@ -432,8 +432,8 @@ def post_detail(settings: Settings, store: Store, post_id: int) -> dict[str, Any
 
 def go_ahead(settings: Settings, store: Store, post_id: int) -> dict[str, Any]:
     """Let a scheduled post go before earlier posts of its account that still wait (a
-    retry, say); see :func:`disseminator.queue.let_overtake` for what it refuses."""
-    from .queue import let_overtake
+    retry, say); see :func:`disseminator.queue.moves.let_overtake` for what it refuses."""
+    from .queue.moves import let_overtake
 
     return _one(settings, store, let_overtake(store, post_id))
 

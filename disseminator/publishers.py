@@ -4,7 +4,7 @@ Each publisher repeats: claim a due post, publish it and settle it, until nothin
 to claim.  Which posts may go concurrently is the database's rule, not ours: a claim
 is one guarded UPDATE, and an account has at most one post in flight (a unique index), so
 posts of different accounts go out side by side and posts of one account one at a time,
-in their order (:func:`disseminator.queue.claim_next`).
+in their order (:func:`disseminator.queue.claim.claim_next`).
 
 A publisher that finds nothing to claim while others are still publishing waits for one
 of them to finish (its account's next post may be due) and looks again; all stop when

@@ -1,4 +1,4 @@
-"""When a post needs approval again: the rule :func:`disseminator.queue.edit` applies.
+"""When a post needs approval again: the rule :func:`disseminator.queue.moves.edit` applies.
 
 Apart from :mod:`disseminator.approval` (which moves posts with :mod:`disseminator.queue`)
 so that the queue can ask it without an import circle.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .officers import APPROVALS
-from .store.models import PostRow, PostStatus
+from .store.post_models import PostRow, PostStatus
 
 
 def needed(row: PostRow) -> int:

@@ -28,7 +28,7 @@ from channels.i18n import _
 from .errors import NotFound
 from .store import PartRow, Store
 from .store import record as chain
-from .store.models import RecordHeadRow, RecordRow
+from .store.record_models import RecordHeadRow, RecordRow
 
 #: Edges whose record shows the post's parts after the move (what went out, the new text).
 WITH_PARTS = frozenset({"published", "confirm", "edit", "edit_failed", "edit_draft", "edit_approved"})

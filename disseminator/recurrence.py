@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from . import record
 from .cron import next_fire
-from .store import EventRow, PartRow, PartState, PostRow, PostStatus, text_hash
+from .store import EventRow, PartRow, PartState, PostRow, PostStatus
+from .store.posts import text_hash
 
 
 def variant_of(variant: str, when: dt.datetime, zone: ZoneInfo) -> str:

@@ -117,7 +117,7 @@ def what_waits(settings: Settings, store: Store, now: dt.datetime) -> list[str]:
                                  "once it is settled",
                                  "{n} posts of {account} wait: posting budget: {reason}; 'disseminator resume {account}' "
                                  "once it is settled", count).format(n=count, account=account, reason=stored(reason)))
-    from .queue import held_by_order
+    from .queue.order import held_by_order
 
     for account, (count, first) in sorted(held_by_order(store, due_by=now).items()):
         if account in resting or account in spent:

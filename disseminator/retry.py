@@ -3,8 +3,8 @@
 A failed call is retried after ``base * factor ** (failures - 1)`` seconds, capped at
 ``cap``, until ``max_attempts`` counted calls have been made (rate limits and refused
 credentials are not counted: they hold the account instead, see
-:data:`disseminator.store.NOT_COUNTED`).  A write that may have landed is never given up
-on without asking the network first: the decision is then to retry with a look-up.
+:data:`disseminator.store.attempts.NOT_COUNTED`).  A write that may have landed is never
+given up on without asking the network first: the decision is then to retry with a look-up.
 
 =====================  ==========================================================
 error                  decision
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from channels.base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Spent, Transient
 
-from .store.models import HoldKind
+from .store.account_models import HoldKind
 
 #: How long a rate limit holds when the network gave no reset time.
 DEFAULT_RATE_LIMIT_WAIT = dt.timedelta(minutes=15)

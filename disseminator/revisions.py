@@ -54,7 +54,7 @@ def follow(settings: Settings, store: Store, article_id: int) -> Revised:
 
     from .errors import UserError
     from .planner import plan
-    from .queue import edit
+    from .queue.moves import edit
     from .store import PostRow, PostStatus
     from .timeshow import show
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from channels.i18n import N_, _
 
-from .store.models import PostStatus
+from .store.post_models import PostStatus
 
 S = PostStatus
 

@@ -21,7 +21,7 @@ from channels.i18n import _, ngettext, stored
 
 from . import holds
 from .store import DaemonRow, PostRow, PostStatus, Store
-from .store.models import HoldKind
+from .store.account_models import HoldKind
 from .timeshow import show
 
 #: A post still scheduled this long after its time (and not held) is overdue.

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from .store import Store
-from .store.models import MarkRow, TokenRow
+from .store.account_models import TokenRow
+from .store.ops_models import MarkRow
 
 if TYPE_CHECKING:
     from channels.base import Channel

@@ -1,23 +1,21 @@
-"""Articles and their revisions: the store's half that knows about sources.
+"""Articles and their revisions: the store's facet that knows about sources.
 
-Mixed into :class:`disseminator.store.Store`, whose sessions and clock it uses.
+A facet of :class:`disseminator.store.Store` (:mod:`.facet`), whose sessions and clock it uses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import AbstractContextManager
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from channels.base import Article, Media
-from channels.clock import Clock
 from channels.i18n import _
 
 from ..errors import NotFound
-from .models import ArticleRow, RevisionRow
+from .article_models import ArticleRow, RevisionRow
+from .facet import StoreFacet
 
 
 class ArticleAdded(NamedTuple):
@@ -47,13 +45,8 @@ def _iso(when: dt.datetime | None) -> str | None:
     return (when.astimezone(dt.timezone.utc) if when.tzinfo else when).isoformat()
 
 
-class ArticleStore:
+class ArticleStore(StoreFacet):
     """Article reads and writes (a mixin of :class:`Store`)."""
-
-    clock: Clock
-
-    def session(self) -> AbstractContextManager[Session]:  # provided by Store
-        raise NotImplementedError
 
     def add_article(self, article: Article, *, source: str | None, content_hash: str,
                     fetched_at: dt.datetime | None = None) -> ArticleAdded:

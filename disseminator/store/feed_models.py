@@ -1,7 +1,7 @@
 """The feeds' tables (migration 0018): a feed and the entries it has shown us.
 
-Apart from :mod:`disseminator.store.models` (which imports this module at its end, so the
-tables share its ``Base``) to keep each file to one idea.
+Its tables join the store's ``Base`` (:mod:`disseminator.store.columns`);
+:mod:`disseminator.store.schema` gathers them with the others.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import enum
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, UTCDateTime
+from .columns import Base, UTCDateTime
 
 
 class FeedMode(enum.StrEnum):

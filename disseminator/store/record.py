@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import Table, event, insert, select
 from sqlalchemy.orm import Session, SessionTransaction
 
-from .models import RecordHeadRow, RecordRow
+from .record_models import RecordHeadRow, RecordRow
 
 #: The hash a chain's first row points back to.
 GENESIS = "0" * 64

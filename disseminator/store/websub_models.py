@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, UTCDateTime
+from .columns import Base, UTCDateTime
 
 
 class SubscriptionRow(Base):

@@ -44,7 +44,7 @@ def now() -> dt.datetime:
 
 def start(store: Store, officer: str, address: str) -> str:
     """A new login for ``officer``; returns the token for the cookie."""
-    from ..store.models import WebSessionRow
+    from ..store.web_models import WebSessionRow
 
     token = secrets.token_urlsafe(32)
     at = now()
@@ -56,7 +56,7 @@ def start(store: Store, officer: str, address: str) -> str:
 
 def find(store: Store, web: WebSettings, token: str | None) -> Login | None:
     """The live login of ``token``; an expired one is deleted and None returned."""
-    from ..store.models import WebSessionRow
+    from ..store.web_models import WebSessionRow
 
     if not token:
         return None
@@ -80,7 +80,7 @@ def end(store: Store, key: str) -> None:
     """End the login whose token hashes to ``key``."""
     from sqlalchemy import delete
 
-    from ..store.models import WebSessionRow
+    from ..store.web_models import WebSessionRow
 
     with store.session() as s:
         s.execute(delete(WebSessionRow).where(WebSessionRow.token_hash == key))
@@ -90,7 +90,7 @@ def sweep(store: Store, web: WebSettings) -> int:
     """Delete logins past their absolute or idle timeout (at each login); returns how many."""
     from sqlalchemy import delete, or_
 
-    from ..store.models import WebSessionRow
+    from ..store.web_models import WebSessionRow
 
     at = now()
     with store.session() as s:
@@ -102,7 +102,7 @@ def sweep(store: Store, web: WebSettings) -> int:
 
 def add_notice(store: Store, key: str, text: str, kind: str) -> None:
     """Keep ``text`` (``kind``: ``ok`` or ``error``) for the next page of this login."""
-    from ..store.models import WebSessionRow
+    from ..store.web_models import WebSessionRow
 
     with store.session() as s:
         row = s.get(WebSessionRow, key)
@@ -114,7 +114,7 @@ def take_notices(store: Store, key: str) -> list[dict[str, Any]]:
     """The notices waiting for this login, removed as they are read."""
     from sqlalchemy import update
 
-    from ..store.models import WebSessionRow
+    from ..store.web_models import WebSessionRow
 
     with store.session() as s:
         row = s.get(WebSessionRow, key)

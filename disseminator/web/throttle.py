@@ -21,7 +21,7 @@ def blocked_until(store: Store, web: WebSettings, officer: str, address: str, no
     """When logins of ``officer`` or from ``address`` may be tried again; None: now."""
     from sqlalchemy import func, select
 
-    from ..store.models import LoginFailureRow as F
+    from ..store.web_models import LoginFailureRow as F
 
     since = now - dt.timedelta(seconds=web.login_wait)
     wait = dt.timedelta(seconds=web.login_wait)
@@ -38,7 +38,7 @@ def failed(store: Store, officer: str, address: str, now: dt.datetime) -> None:
     """Count a failed login (and forget failures older than :data:`KEEP`)."""
     from sqlalchemy import delete
 
-    from ..store.models import LoginFailureRow as F
+    from ..store.web_models import LoginFailureRow as F
 
     with store.session() as s:
         s.execute(delete(F).where(F.at < now - KEEP))
@@ -50,7 +50,7 @@ def succeeded(store: Store, officer: str) -> None:
     same address stay counted for that address)."""
     from sqlalchemy import delete
 
-    from ..store.models import LoginFailureRow as F
+    from ..store.web_models import LoginFailureRow as F
 
     with store.session() as s:
         s.execute(delete(F).where(F.officer == officer))

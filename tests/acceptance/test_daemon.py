@@ -123,7 +123,7 @@ def test_the_daemon_sleeps_until_the_next_post_and_no_longer(cli, config: Path, 
     import datetime as dt
     import threading
 
-    from disseminator import queue
+    from disseminator.queue.moves import reschedule
     from disseminator.config import load_settings
     from disseminator.daemon import Daemon
     from disseminator.store import Store
@@ -140,7 +140,7 @@ def test_the_daemon_sleeps_until_the_next_post_and_no_longer(cli, config: Path, 
     assert cli("schedule", "1", "--account", "sandbox_fb", "--at", "besok 09.00").code == 0
     settings = load_settings(config)
     store = Store.open(settings.database)
-    queue.reschedule(store, 1, store.clock.now() + dt.timedelta(seconds=2))
+    reschedule(store, 1, store.clock.now() + dt.timedelta(seconds=2))
     daemon = Daemon(settings, store, tick_seconds=3600, changes=Deaf)
     published = threading.Event()
     threading.Thread(target=lambda: (_wait_for(lambda: len(sandbox.posts()) == 1, 30), published.set(),

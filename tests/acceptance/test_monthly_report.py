@@ -16,8 +16,8 @@ from channels.base import Article
 from channels.clock import FakeClock
 from disseminator.articles import content_hash
 from disseminator.store import PartRow, PostRow, PostStatus, Store
-from disseminator.store import text_hash
-from disseminator.store.models import MetricRow
+from disseminator.store.posts import text_hash
+from disseminator.store.post_models import MetricRow
 from tests.helpers import run_cli, write_config
 
 UTC = dt.timezone.utc

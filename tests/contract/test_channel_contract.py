@@ -167,7 +167,7 @@ def test_duplicate_answer_is_reconciled_to_the_existing_post(env: Env, account: 
     # in the table): the network's duplicate rule must save us.
     from sqlalchemy import update
 
-    from disseminator.store.models import PostRow
+    from disseminator.store.post_models import PostRow
 
     w = env.worker()
     with w.store.session() as s:

@@ -79,11 +79,11 @@ def test_x_lease_lost_during_the_image_upload_publishes_nothing(env: Env) -> Non
 
 
 def _claim(env: Env, clock: FakeClock) -> Any:
-    from disseminator import queue
+    from disseminator.queue.claim import claim_next
 
     settings = load_settings(env.config)
     store = Store(settings.database, clock=clock)
-    post = queue.claim_next(store, worker="stalled", now=clock.now(),
+    post = claim_next(store, worker="stalled", now=clock.now(),
                             lease=dt.timedelta(seconds=settings.worker.lease_seconds))
     assert post is not None
     return post
@@ -111,12 +111,12 @@ def test_a_crash_outside_any_call_counts_as_a_try_and_is_looked_up_next(env: Env
 def test_a_post_left_by_a_dead_worker_goes_in_the_same_run(env: Env) -> None:
     from sqlalchemy import update
 
-    from disseminator import queue
+    from disseminator.queue.claim import claim_next
     from disseminator.store import PostRow
 
     pid = env.queue_one("sandbox_fb")
     worker = env.worker()  # the machine's clock, as in production on SQLite
-    assert queue.claim_next(worker.store, worker="dead", now=worker.clock.now(), lease=worker.lease) is not None
+    assert claim_next(worker.store, worker="dead", now=worker.clock.now(), lease=worker.lease) is not None
     with worker.store.session() as s:  # its lease ran out a moment ago
         s.execute(update(PostRow).where(PostRow.id == pid).values(lease_until=worker.clock.now() - dt.timedelta(seconds=1)))
     report = worker.run_due()

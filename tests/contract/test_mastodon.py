@@ -80,7 +80,7 @@ def test_a_lost_answer_retried_with_the_same_key_gets_the_status_not_a_second(en
     # write is sent again, with the same Idempotency-Key, within the hour.
     from sqlalchemy import update
 
-    from disseminator.store.models import PostRow
+    from disseminator.store.post_models import PostRow
 
     w = env.worker()
     with w.store.session() as s:

@@ -155,9 +155,9 @@ def test_a_budget_checked_at_the_claim_puts_the_post_back_uncounted(tmp_path: Pa
     clock = FakeClock(later(1))
     worker = _worker(env, clock)
     worker.store.post(first)
-    from disseminator import queue
+    from disseminator.queue.claim import claim_next
 
-    post = queue.claim_next(worker.store, worker="w", now=clock.now(), lease=worker.lease)
+    post = claim_next(worker.store, worker="w", now=clock.now(), lease=worker.lease)
     assert post is not None and post.id == first
     worker.publish(post)
     env.config.write_text(env.config.read_text().replace("[accounts.sandbox_fb]\n", "[accounts.sandbox_fb]\nmax_per_hour = 1\n"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from disseminator import queue
+from disseminator.queue.claim import claim_next
+from disseminator.queue.moves import reschedule
 from tests.contract.conftest import WRITE, Env
 
 
@@ -16,8 +17,8 @@ def test_reschedule_moves_posts_and_refuses_one_being_published(env: Env) -> Non
     assert [r["scheduled_at"] for r in moved.json()] == ["2099-01-05T09:00:00+07:00"] * 2
     assert env.cli("run-due", "--json").json() == []  # nothing due any more
     w = env.worker()
-    queue.reschedule(w.store, first, w.clock.now())
-    assert queue.claim_next(w.store, worker="busy", now=w.clock.now(), lease=w.lease).id == first
+    reschedule(w.store, first, w.clock.now())
+    assert claim_next(w.store, worker="busy", now=w.clock.now(), lease=w.lease).id == first
     refused = env.cli("reschedule", str(first), "--at", "2099-01-06 09:00")
     assert refused.code == 1 and "being published right now" in refused.err
     assert [e["move"] for e in env.cli("post", "show", str(second), "--json").json()["events"]] == ["create", "reschedule"]

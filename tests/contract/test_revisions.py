@@ -41,7 +41,7 @@ def test_a_revision_the_network_would_refuse_leaves_the_post_as_it_was(env: Env)
 
 
 def test_a_failed_post_takes_the_revision_and_one_being_published_is_listed(env: Env) -> None:
-    from disseminator import queue
+    from disseminator.queue.claim import claim_next
     from tests.contract.conftest import WRITE
 
     failed = env.queue_one("sandbox_fb", 1)
@@ -49,7 +49,7 @@ def test_a_failed_post_takes_the_revision_and_one_being_published_is_listed(env:
     assert [o.status for o in env.worker().run_due().outcomes] == ["failed"]
     busy = env.cli("schedule", "1", "--account", "sandbox_x", "--now", "--json").json()[0]["id"]
     w = env.worker()
-    assert queue.claim_next(w.store, worker="busy", now=w.clock.now(), lease=w.lease).id == busy
+    assert claim_next(w.store, worker="busy", now=w.clock.now(), lease=w.lease).id == busy
     path = article_file(env.tmp, "a1.md", title="Kunjungan kerja nomor 1 ke daerah (ralat)",
                         url="https://humas.example.go.id/k/1", image=f"{env.sandbox.url}/media/foto.jpg",  # type: ignore[attr-defined]
                         image_alt="Foto kegiatan", tags=["Kunjungan Kerja"])

@@ -9,7 +9,9 @@ import pytest
 
 from channels.base import AuthError, Draft, RateLimited, Transient
 from channels.clock import FakeClock
-from disseminator import holds, queue
+from disseminator import holds
+from disseminator.queue.claim import claim_next
+from disseminator.queue.fenced import recover_expired
 from disseminator.config import load_settings
 from disseminator.sandbox import SandboxOptions, start_sandbox
 from disseminator.store import PostStatus, Store
@@ -66,12 +68,12 @@ def test_a_worker_whose_claim_was_taken_over_does_not_write(env: Env) -> None:
     pid = env.queue_one("sandbox_x")
     clock = FakeClock(later(1))
     w, other = _fenced_worker(env, "w1", clock), _fenced_worker(env, "other-worker", clock)
-    post = queue.claim_next(w.store, worker=w.worker_id, now=clock.now(), lease=w.lease)
+    post = claim_next(w.store, worker=w.worker_id, now=clock.now(), lease=w.lease)
     assert post is not None
     # It was paused past its lease; another worker presumed it dead and took the post over.
     clock.advance(w.lease.total_seconds() + 1)
-    assert queue.recover_expired(other.store) == [pid]
-    assert queue.claim_next(other.store, worker=other.worker_id, now=clock.now(), lease=other.lease).id == pid
+    assert recover_expired(other.store) == [pid]
+    assert claim_next(other.store, worker=other.worker_id, now=clock.now(), lease=other.lease).id == pid
     outcome = w.publish(post)
     assert outcome.status == "lost"
     assert env.posts_on("sandbox_x") == []
@@ -84,7 +86,7 @@ def test_a_worker_paused_past_its_lease_writes_nothing_even_if_nobody_took_over(
     pid = env.queue_one("sandbox_x")
     clock = FakeClock(later(1))
     w = _fenced_worker(env, "w1", clock)
-    post = queue.claim_next(w.store, worker=w.worker_id, now=clock.now(), lease=w.lease)
+    post = claim_next(w.store, worker=w.worker_id, now=clock.now(), lease=w.lease)
     clock.advance(w.lease.total_seconds() + 1)
     assert w.publish(post).status == "lost"
     assert env.posts_on("sandbox_x") == []

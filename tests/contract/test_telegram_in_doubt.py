@@ -127,12 +127,12 @@ def test_a_crash_after_the_write_is_left_unknown_without_writing_again(env: Env)
 def test_a_post_of_a_dead_worker_is_left_unknown(env: Env) -> None:
     from sqlalchemy import update
 
-    from disseminator import queue
+    from disseminator.queue.claim import claim_next
     from disseminator.store import PostRow
 
     pid = _text_post(env)
     worker = env.worker()
-    assert queue.claim_next(worker.store, worker="dead", now=worker.clock.now(), lease=worker.lease) is not None
+    assert claim_next(worker.store, worker="dead", now=worker.clock.now(), lease=worker.lease) is not None
     with worker.store.session() as s:  # it died mid-call: the lease ran out
         s.execute(update(PostRow).where(PostRow.id == pid).values(lease_until=worker.clock.now() - dt.timedelta(seconds=1)))
     report = worker.run_due()

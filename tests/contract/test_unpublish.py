@@ -190,10 +190,10 @@ def test_what_is_not_published_is_refused_with_what_to_do(env: Env) -> None:
         f"'disseminator cancel {scheduled}' withdraws it",
         "error: no post with id 999 (see 'disseminator queue')",
     ]
-    from disseminator import queue
+    from disseminator.queue.claim import claim_next
 
     w = env.worker()
-    assert queue.claim_next(w.store, worker="busy", now=w.clock.now(), lease=w.lease).id == scheduled
+    assert claim_next(w.store, worker="busy", now=w.clock.now(), lease=w.lease).id == scheduled
     busy = env.cli("unpublish", str(scheduled), "--reason", "x")
     assert busy.code == 1 and "is being published right now: wait until it is published" in busy.err
     cancelled = env.queue_one("sandbox_fb", 2)

@@ -125,14 +125,14 @@ def test_drafted_post_waits_for_approval_then_is_published(tmp_path: Path, sandb
 def test_approving_a_post_being_published_is_refused(officers: Cli, tmp_path: Path, sqlite_url: str) -> None:
     import datetime as dt
 
-    from disseminator import queue
+    from disseminator.queue.claim import claim_next
     from disseminator.store import Store
 
     post = _draft(officers, tmp_path)
     assert officers("budi", "approve", str(post)).code == 0
     store = Store.open(sqlite_url)
     try:
-        claimed = queue.claim_next(store, worker="w1", now=store.clock.now() + dt.timedelta(seconds=5),
+        claimed = claim_next(store, worker="w1", now=store.clock.now() + dt.timedelta(seconds=5),
                                    lease=dt.timedelta(minutes=5))
         assert claimed is not None and claimed.id == post
     finally:

@@ -130,7 +130,7 @@ def test_a_worker_whose_clock_runs_ahead_takes_no_live_claim_and_publishes_nothi
     _queue(config, tmp_path, sandbox, 2, "sandbox_fb", when=soon)
     settings = load_settings(config)
     honest = Store(settings.database)
-    from disseminator import queue
+    from disseminator.queue.claim import claim_next
 
     # The skewed machine: its own clock says 20 minutes later than it is.
     real_now = SystemClock.now
@@ -148,7 +148,7 @@ def test_a_worker_whose_clock_runs_ahead_takes_no_live_claim_and_publishes_nothi
 
     with honest.session() as s:
         s.execute(update(PostRow).values(next_attempt_at=honest.clock.now() - dt.timedelta(seconds=1)))
-    first = queue.claim_next(honest, worker="honest", now=honest.clock.now(), lease=dt.timedelta(minutes=10))
+    first = claim_next(honest, worker="honest", now=honest.clock.now(), lease=dt.timedelta(minutes=10))
     assert first is not None
     monkeypatch.setattr(SystemClock, "now", lambda self: real_now(self) + dt.timedelta(minutes=20))
     report = skewed.run_due()

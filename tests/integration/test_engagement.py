@@ -18,7 +18,7 @@ from disseminator import engagement, holds
 from disseminator.config import load_settings
 from disseminator.ops_loop import OpsLoop
 from disseminator.store import PostRow, Store
-from disseminator.store.models import MetricRow
+from disseminator.store.post_models import MetricRow
 from tests.helpers import REPO, article_file, run_cli
 
 ACCOUNTS = ("sandbox_x", "sandbox_fb", "sandbox_ig")

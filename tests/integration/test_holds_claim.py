@@ -14,6 +14,7 @@ import pytest
 from channels.base import Article, Draft
 from channels.clock import FakeClock
 from disseminator import holds, missed, queue
+from disseminator.queue.claim import claim_next
 from disseminator.articles import content_hash
 from disseminator.store import HoldKind, Store
 from disseminator.store.migrate import upgrade
@@ -49,7 +50,7 @@ def _post(store: Store, article: int, account: str, *, urgent: bool = False, whe
 def _claimed(store: Store, worker: str = "w") -> list[int]:
     """Every post claimable now, claimed (one per account at a time, so each is settled)."""
     ids = []
-    while (row := queue.claim_next(store, worker=worker, now=store.clock.now(), lease=LEASE)) is not None:
+    while (row := claim_next(store, worker=worker, now=store.clock.now(), lease=LEASE)) is not None:
         ids.append(row.id)
         assert queue.transition(store, row.id, "published", worker=worker, published_at=store.clock.now())
     return ids

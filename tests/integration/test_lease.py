@@ -8,7 +8,8 @@ import pytest
 
 from channels.base import Article, Draft
 from channels.clock import FakeClock
-from disseminator import queue
+from disseminator.queue.claim import claim_next
+from disseminator.queue.fenced import recover_expired
 from disseminator.articles import content_hash
 from disseminator.lease import Heartbeat, LostClaim
 from disseminator.store import Store
@@ -31,7 +32,7 @@ def claimed(db_url: str, clock: FakeClock) -> tuple[Store, int]:
     aid = store.add_article(art, source=None, content_hash=content_hash(art))[0]
     pid = store.add_post(article_id=aid, account="a", channel="twitter", variant="default",
                          draft=Draft(parts=("teks",)), scheduled_at=NOW).id
-    assert queue.claim_next(store, worker="w1", now=NOW, lease=LEASE) is not None
+    assert claim_next(store, worker="w1", now=NOW, lease=LEASE) is not None
     yield store, pid
     store.close()
 
@@ -44,7 +45,7 @@ def test_a_beat_moves_the_lease_forward_by_the_clock(claimed: tuple[Store, int],
     assert store.post(pid).lease_until == clock.now() + LEASE
     clock.advance(80)  # past the first lease, within the renewed one
     beat.check()
-    assert not queue.recover_expired(store)
+    assert not recover_expired(store)
 
 
 def test_check_refuses_once_the_lease_ran_out(claimed: tuple[Store, int], clock: FakeClock) -> None:

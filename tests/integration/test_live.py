@@ -19,7 +19,7 @@ from channels.clock import FakeClock
 from disseminator import alerts, live
 from disseminator.config import load_settings
 from disseminator.ops_loop import OpsLoop
-from disseminator.store.models import RecordRow
+from disseminator.store.record_models import RecordRow
 from tests.helpers import run_cli
 from tests.integration.test_engagement import _follow, _publish, _store
 

@@ -110,7 +110,7 @@ def test_head_constant_matches_the_migration_scripts() -> None:
 def test_downgrade_keeps_a_cancelled_post_beside_its_live_twin(db_url: str) -> None:
     """Since 0005 a cancelled post and a new live one may share article, account and
     variant; going back to the old constraint keeps both (the cancelled one renamed)."""
-    from disseminator import queue
+    from disseminator.queue.moves import cancel
 
     store = Store(db_url)
     upgrade(store.engine)
@@ -120,7 +120,7 @@ def test_downgrade_keeps_a_cancelled_post_beside_its_live_twin(db_url: str) -> N
             "VALUES (1, 'Judul', '', '[]', 'h', 1, '2026-11-01 00:00:00', '2026-11-01 00:00:00')"))
     first = store.add_post(article_id=1, account="humas_fb", channel="facebook", variant="default",
                            draft=Draft(parts=("teks",)), scheduled_at=NOW)
-    queue.cancel(store, first.id)
+    cancel(store, first.id)
     second = store.add_post(article_id=1, account="humas_fb", channel="facebook", variant="default",
                             draft=Draft(parts=("teks",)), scheduled_at=NOW)
     downgrade(store.engine, "0004")

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from channels.base import Article, Draft
 from channels.clock import FakeClock
 from disseminator import holds, missed, queue, recurrence
+from disseminator.queue.claim import claim_next
 from disseminator.articles import content_hash
 from disseminator.store import HoldKind, PostRow, PostStatus, Store
 from disseminator.store.migrate import upgrade
@@ -63,9 +64,9 @@ def test_only_posts_overdue_past_grace_and_not_on_the_network_are_missed(store: 
     assert [status(store, p) for p in (late, fresh, doubt, part_out)] == ["missed", "scheduled", "scheduled", "scheduled"]
     assert [e.edge for e in store.events(late)] == ["create", "miss"]
     # A missed post is never claimed; released, it goes.
-    assert queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE, skip_ids={fresh, doubt, part_out}) is None
+    assert claim_next(store, worker="w", now=clock.now(), lease=LEASE, skip_ids={fresh, doubt, part_out}) is None
     missed.release(store, late)
-    assert queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE, skip_ids={fresh, doubt, part_out}).id == late  # type: ignore[union-attr]
+    assert claim_next(store, worker="w", now=clock.now(), lease=LEASE, skip_ids={fresh, doubt, part_out}).id == late  # type: ignore[union-attr]
 
 
 def test_the_sweep_goes_in_batches(store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,34 +96,34 @@ def test_held_posts_wait_and_planned_waits_count_from_their_end(store: Store, cl
 def test_a_post_waiting_behind_an_earlier_one_is_judged_from_that_one_s_turn(store: Store, clock: FakeClock) -> None:
     first = post(store, "a", NOW, 1)
     second = post(store, "a", NOW + dt.timedelta(minutes=1), 2)
-    claimed = queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE)
+    claimed = claim_next(store, worker="w", now=clock.now(), lease=LEASE)
     assert claimed is not None and claimed.id == first
     queue.transition(store, first, "retry", worker="w", next_attempt_at=NOW + dt.timedelta(hours=3),
                      error_kind="transient", error_message="503")
     clock.advance(dt.timedelta(hours=2))
     assert missed.sweep(store, grace=GRACE) == []  # the first waits for its retry, the second behind it
     clock.advance(dt.timedelta(hours=1, minutes=1))
-    claimed = queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE)
+    claimed = claim_next(store, worker="w", now=clock.now(), lease=LEASE)
     assert claimed is not None and claimed.id == first
     assert missed.sweep(store, grace=GRACE) == []  # the first is being published
     queue.transition(store, first, "published", worker="w", published_at=clock.now())
     assert missed.sweep(store, grace=GRACE) == []  # its turn came a moment ago
-    assert queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE).id == second  # type: ignore[union-attr]
+    assert claim_next(store, worker="w", now=clock.now(), lease=LEASE).id == second  # type: ignore[union-attr]
 
 
 def test_pause_of_every_account_is_one_row_the_claim_respects(store: Store, clock: FakeClock) -> None:
     a, b = post(store, "a", NOW, 1), post(store, "b", NOW, 2)
     holds.place(store, holds.ALL, HoldKind.PAUSE, reason="bencana", until=NOW + dt.timedelta(minutes=30))
-    assert queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE) is None
+    assert claim_next(store, worker="w", now=clock.now(), lease=LEASE) is None
     assert holds.waiting(store, HoldKind.PAUSE, due_by=clock.now()) == {"a": (1, "bencana"), "b": (1, "bencana")}
     assert store.next_wake(clock.now()) == NOW + dt.timedelta(minutes=30)  # the daemon wakes at its end
     clock.advance(dt.timedelta(minutes=31))
-    assert {queue.claim_next(store, worker=w, now=clock.now(), lease=LEASE).id for w in ("w1", "w2")} == {a, b}  # type: ignore[union-attr]
+    assert {claim_next(store, worker=w, now=clock.now(), lease=LEASE).id for w in ("w1", "w2")} == {a, b}  # type: ignore[union-attr]
 
 
 def test_next_occurrence_is_queued_once_in_the_settling_transaction(store: Store, clock: FakeClock) -> None:
     first = post(store, "a", NOW, 1, every="0 9 * * *")
-    claimed = queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE)
+    claimed = claim_next(store, worker="w", now=clock.now(), lease=LEASE)
     assert claimed is not None
     follow = recurrence.next_of(claimed, now=clock.now, zone_for=lambda a: AMS)
     assert queue.transition(store, first, "published", worker="w", published_at=NOW, also=follow)

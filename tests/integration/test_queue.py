@@ -11,6 +11,10 @@ import pytest
 from channels.base import Draft
 from channels.clock import FakeClock
 from disseminator import holds, queue
+from disseminator.queue.claim import claim_next
+from disseminator.queue.fenced import extend_lease, recover_expired, save_part
+from disseminator.queue.moves import let_overtake
+from disseminator.queue.order import waiting_behind
 from disseminator.errors import UserError
 from disseminator.states import InvalidTransition
 from disseminator.store import HoldKind, PostStatus, Store
@@ -88,11 +92,11 @@ def test_claim_takes_due_posts_in_order_and_skips_future(store: Store) -> None:
     late = _post(store, art, "a", NOW - dt.timedelta(minutes=1))
     early = _post(store, art, "b", NOW - dt.timedelta(minutes=5))
     _post(store, art, "c", NOW + dt.timedelta(minutes=5))
-    first = queue.claim_next(store, worker="w", now=NOW, lease=LEASE)
-    second = queue.claim_next(store, worker="w", now=NOW, lease=LEASE)
+    first = claim_next(store, worker="w", now=NOW, lease=LEASE)
+    second = claim_next(store, worker="w", now=NOW, lease=LEASE)
     assert (first.id, second.id) == (early, late)
     assert first.status == "publishing" and first.claimed_by == "w"
-    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE) is None
+    assert claim_next(store, worker="w", now=NOW, lease=LEASE) is None
 
 
 def test_one_post_in_flight_per_account(store: Store) -> None:
@@ -100,14 +104,14 @@ def test_one_post_in_flight_per_account(store: Store) -> None:
     p1 = _post(store, a1, "setkab_x")
     p2 = _post(store, a2, "setkab_x")
     other = _post(store, a1, "setkab_fb")
-    claimed = queue.claim_next(store, worker="w1", now=NOW, lease=LEASE)
+    claimed = claim_next(store, worker="w1", now=NOW, lease=LEASE)
     assert claimed.id == p1
     # The second post of the same account waits while the first is in flight.
-    nxt = queue.claim_next(store, worker="w2", now=NOW, lease=LEASE)
+    nxt = claim_next(store, worker="w2", now=NOW, lease=LEASE)
     assert nxt.id == other
-    assert queue.claim_next(store, worker="w2", now=NOW, lease=LEASE) is None
+    assert claim_next(store, worker="w2", now=NOW, lease=LEASE) is None
     _publish(store, p1, "w1")
-    assert queue.claim_next(store, worker="w2", now=NOW, lease=LEASE).id == p2
+    assert claim_next(store, worker="w2", now=NOW, lease=LEASE).id == p2
 
 
 def test_concurrent_claimers_never_share_a_post(store: Store) -> None:
@@ -122,7 +126,7 @@ def test_concurrent_claimers_never_share_a_post(store: Store) -> None:
 
     def worker(name: str) -> None:
         while True:
-            post = queue.claim_next(store, worker=name, now=NOW, lease=LEASE)
+            post = claim_next(store, worker=name, now=NOW, lease=LEASE)
             if post is None:
                 # Posts of busy accounts may still be waiting: finish ours first.
                 with store.session() as s:
@@ -150,11 +154,11 @@ def test_concurrent_claimers_never_share_a_post(store: Store) -> None:
 
 def test_expired_lease_returns_post_for_reconciliation(store: Store, clock: FakeClock) -> None:
     pid = _post(store, _article(store), "a")
-    queue.claim_next(store, worker="dead", now=NOW, lease=LEASE)
+    claim_next(store, worker="dead", now=NOW, lease=LEASE)
     clock.advance(LEASE - dt.timedelta(seconds=1))
-    assert queue.recover_expired(store) == []
+    assert recover_expired(store) == []
     clock.advance(dt.timedelta(seconds=2))
-    assert queue.recover_expired(store) == [pid]
+    assert recover_expired(store) == [pid]
     post = store.post(pid)
     assert post.status == "scheduled" and post.needs_reconcile and post.claimed_by is None
     assert store.events(pid)[-1].edge == "recover"
@@ -163,31 +167,31 @@ def test_expired_lease_returns_post_for_reconciliation(store: Store, clock: Fake
 def test_a_worker_past_its_lease_can_neither_renew_record_nor_settle(store: Store, clock: FakeClock) -> None:
     """Fencing: a lease that ran out is lost even before anybody takes the post over."""
     pid = _post(store, _article(store), "a")
-    queue.claim_next(store, worker="w1", now=NOW, lease=LEASE)
-    assert queue.extend_lease(store, pid, worker="w1", lease=LEASE)
+    claim_next(store, worker="w1", now=NOW, lease=LEASE)
+    assert extend_lease(store, pid, worker="w1", lease=LEASE)
     clock.advance(LEASE + dt.timedelta(seconds=1))  # paused (Ctrl-Z, a suspended VM) past its lease
-    assert not queue.extend_lease(store, pid, worker="w1", lease=LEASE)
+    assert not extend_lease(store, pid, worker="w1", lease=LEASE)
     with pytest.raises(queue.LostClaim):
-        queue.save_part(store, pid, worker="w1", index=0, remote_id="123", remote_url=None)
+        save_part(store, pid, worker="w1", index=0, remote_id="123", remote_url=None)
     assert not queue.transition(store, pid, "published", worker="w1")
     assert store.post(pid).status == "publishing" and store.post(pid).remote_ids == [None]
 
 
 def test_save_part_refuses_a_worker_that_lost_its_claim(store: Store) -> None:
     pid = _post(store, _article(store), "a")
-    queue.claim_next(store, worker="w1", now=NOW, lease=LEASE)
-    queue.save_part(store, pid, worker="w1", index=0, remote_id="123", remote_url=None)
+    claim_next(store, worker="w1", now=NOW, lease=LEASE)
+    save_part(store, pid, worker="w1", index=0, remote_id="123", remote_url=None)
     assert store.post(pid).remote_ids == ["123"]
     assert store.parts(pid)[0].state == "published"
     with pytest.raises(queue.LostClaim):
-        queue.save_part(store, pid, worker="w2", index=0, remote_id="456", remote_url=None)
+        save_part(store, pid, worker="w2", index=0, remote_id="456", remote_url=None)
     assert store.post(pid).remote_ids == ["123"]
 
 
 def test_cancel_is_refused_in_the_update_once_a_part_is_out(store: Store) -> None:
     pid = _post(store, _article(store), "a")
-    queue.claim_next(store, worker="w1", now=NOW, lease=LEASE)
-    queue.save_part(store, pid, worker="w1", index=0, remote_id="123", remote_url=None)
+    claim_next(store, worker="w1", now=NOW, lease=LEASE)
+    save_part(store, pid, worker="w1", index=0, remote_id="123", remote_url=None)
     assert queue.transition(store, pid, "retry", worker="w1", next_attempt_at=NOW)
     assert not queue.transition(store, pid, "cancel")  # the guard is in SQL
     assert queue.transition(store, pid, "force_cancel")
@@ -197,14 +201,14 @@ def test_held_accounts_wait_and_lifting_the_hold_frees_them(store: Store, clock:
     art = _article(store)
     pid = _post(store, art, "a")
     holds.place(store, "a", HoldKind.RATE_LIMIT, until=NOW + dt.timedelta(minutes=10))
-    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE) is None
+    assert claim_next(store, worker="w", now=NOW, lease=LEASE) is None
     clock.advance(dt.timedelta(minutes=10, seconds=1))  # the reset passed: no second step needed
-    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE).id == pid
+    assert claim_next(store, worker="w", now=NOW, lease=LEASE).id == pid
     other = _post(store, _article(store, 2), "b")
     holds.place(store, "b", HoldKind.PAUSE, reason="berkabung")
-    assert queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE) is None
+    assert claim_next(store, worker="w", now=clock.now(), lease=LEASE) is None
     assert holds.lift(store, "b", HoldKind.PAUSE)
-    assert queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE).id == other
+    assert claim_next(store, worker="w", now=clock.now(), lease=LEASE).id == other
 
 
 def test_same_text_and_remote_id_owner_are_queries(store: Store) -> None:
@@ -213,8 +217,8 @@ def test_same_text_and_remote_id_owner_are_queries(store: Store) -> None:
     assert store.same_text("a", "teks", published_since=NOW).id == p1
     assert store.same_text("b", "teks", published_since=NOW) is None
     assert store.same_text("a", "lain", published_since=NOW) is None
-    queue.claim_next(store, worker="w", now=NOW, lease=LEASE)
-    queue.save_part(store, p1, worker="w", index=0, remote_id="999", remote_url=None)
+    claim_next(store, worker="w", now=NOW, lease=LEASE)
+    save_part(store, p1, worker="w", index=0, remote_id="999", remote_url=None)
     p2 = _post(store, a2, "a")
     assert store.remote_id_owner("a", "999", besides=p2) == p1
     assert store.remote_id_owner("a", "999", besides=p1) is None
@@ -231,28 +235,28 @@ def test_a_later_post_does_not_overtake_one_waiting_for_a_retry(store: Store, cl
     first = _post(store, _article(store, 1), "a", NOW - dt.timedelta(minutes=10))
     later_one = _post(store, _article(store, 2), "a", NOW - dt.timedelta(minutes=5))
     other = _post(store, _article(store, 3), "b", NOW - dt.timedelta(minutes=1))
-    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE).id == first
+    assert claim_next(store, worker="w", now=NOW, lease=LEASE).id == first
     # A transient error: the first post retries in ten minutes.
     assert queue.transition(store, first, "retry", worker="w", next_attempt_at=NOW + dt.timedelta(minutes=10))
-    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE).id == other  # other accounts go on
-    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE) is None  # the later one waits
+    assert claim_next(store, worker="w", now=NOW, lease=LEASE).id == other  # other accounts go on
+    assert claim_next(store, worker="w", now=NOW, lease=LEASE) is None  # the later one waits
     # When the retry is due, the first goes first, even though the later one was due sooner.
     clock.advance(dt.timedelta(minutes=11))
-    assert queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE).id == first
+    assert claim_next(store, worker="w", now=clock.now(), lease=LEASE).id == first
     _publish(store, first, "w")
-    assert queue.claim_next(store, worker="w", now=clock.now(), lease=LEASE).id == later_one
+    assert claim_next(store, worker="w", now=clock.now(), lease=LEASE).id == later_one
 
 
 def test_an_officer_may_let_a_post_go_ahead(store: Store) -> None:
     first = _post(store, _article(store, 1), "a", NOW - dt.timedelta(minutes=10))
     urgent = _post(store, _article(store, 2), "a", NOW - dt.timedelta(minutes=5))
-    queue.claim_next(store, worker="w", now=NOW, lease=LEASE)
+    claim_next(store, worker="w", now=NOW, lease=LEASE)
     queue.transition(store, first, "retry", worker="w", next_attempt_at=NOW + dt.timedelta(hours=1))
-    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE) is None
-    assert queue.let_overtake(store, urgent).overtake
-    assert queue.claim_next(store, worker="w", now=NOW, lease=LEASE).id == urgent
+    assert claim_next(store, worker="w", now=NOW, lease=LEASE) is None
+    assert let_overtake(store, urgent).overtake
+    assert claim_next(store, worker="w", now=NOW, lease=LEASE).id == urgent
     with pytest.raises(UserError):
-        queue.let_overtake(store, urgent)  # publishing now, not scheduled
+        let_overtake(store, urgent)  # publishing now, not scheduled
 
 
 def test_a_claim_racing_a_retry_of_an_earlier_post_is_undone(pg_url: str) -> None:
@@ -269,14 +273,14 @@ def test_a_claim_racing_a_retry_of_an_earlier_post_is_undone(pg_url: str) -> Non
     now = store.clock.now() - dt.timedelta(minutes=1)
     a = _post(store, _article(store, 1), "x", now)
     b = _post(store, _article(store, 2), "x", now + dt.timedelta(seconds=1))
-    assert queue.claim_next(store, worker="w1", now=store.clock.now(), lease=LEASE).id == a
+    assert claim_next(store, worker="w1", now=store.clock.now(), lease=LEASE).id == a
     conn = store.engine.connect()
     tx = conn.begin()  # worker 1's retry of A, not yet committed
     conn.execute(update(PostRow).where(PostRow.id == a).values(
         status="scheduled", claimed_by=None, lease_until=None, next_attempt_at=store.clock.now() + dt.timedelta(hours=1)))
     got: dict[str, object] = {}
     racer = threading.Thread(target=lambda: got.setdefault(
-        "b", queue.claim_next(store, worker="w2", now=store.clock.now(), lease=LEASE)))
+        "b", claim_next(store, worker="w2", now=store.clock.now(), lease=LEASE)))
     racer.start()
     time.sleep(0.5)  # worker 2 is now waiting on the index
     tx.commit()
@@ -291,9 +295,9 @@ def test_waiting_behind_names_the_post_that_holds_each_one_back(store: Store) ->
     second = _post(store, _article(store, 2), "a", NOW - dt.timedelta(minutes=5))
     third = _post(store, _article(store, 3), "a", NOW - dt.timedelta(minutes=1))
     alone = _post(store, _article(store, 4), "b", NOW)
-    assert queue.waiting_behind(store, [first, second, third, alone]) == {second: first, third: first}
-    queue.let_overtake(store, third)
-    assert queue.waiting_behind(store, [second, third]) == {second: first}
+    assert waiting_behind(store, [first, second, third, alone]) == {second: first, third: first}
+    let_overtake(store, third)
+    assert waiting_behind(store, [second, third]) == {second: first}
 
 
 def test_look_ups_by_id_take_more_ids_than_one_statement_can(store: Store) -> None:
@@ -301,5 +305,5 @@ def test_look_ups_by_id_take_more_ids_than_one_statement_can(store: Store) -> No
     pid = _post(store, _article(store), "a")
     ids = list(range(1, 70_001))
     assert store.publish_calls(ids) == {}
-    assert queue.waiting_behind(store, ids) == {}
+    assert waiting_behind(store, ids) == {}
     assert pid in ids

@@ -18,9 +18,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from disseminator import queue
+from disseminator.queue.moves import reschedule
 from disseminator.config import load_settings
 from disseminator.store import EventRow, Store
-from disseminator.store.models import RecordRow
+from disseminator.store.record_models import RecordRow
 from disseminator.worker import Worker
 from tests.helpers import REPO, CliResult, article_file, run_cli
 
@@ -216,7 +217,7 @@ def test_two_writers_never_fork_the_chain(env) -> None:  # type: ignore[no-untyp
         try:
             for _round in range(3):
                 for pid in ids:
-                    queue.reschedule(s, pid, s.clock.now())
+                    reschedule(s, pid, s.clock.now())
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 

@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 
 from disseminator.store import Store
 from disseminator.store.migrate import upgrade
-from disseminator.store.models import Base
+from disseminator.store.schema import metadata
 
 
 def _differences(db_url: str) -> list[Any]:
@@ -18,7 +18,7 @@ def _differences(db_url: str) -> list[Any]:
         upgrade(store.engine)
         with store.engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
-            found = compare_metadata(ctx, Base.metadata)
+            found = compare_metadata(ctx, metadata)
     finally:
         store.close()
     # alembic_version is Alembic's own table, not ours.

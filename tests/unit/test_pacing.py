@@ -16,7 +16,8 @@ from channels.twitter import limits_pace
 from channels.x_errors import x_error
 from disseminator.pacing import Budget, _count_waits, _money, month_start, next_month
 from disseminator.retry import Action, RetryStrategy
-from disseminator.store import NOT_COUNTED, HoldKind
+from disseminator.store import HoldKind
+from disseminator.store.attempts import NOT_COUNTED
 
 T0 = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.timezone.utc)
 RESET = int((T0 + dt.timedelta(minutes=7)).timestamp())

@@ -8,7 +8,7 @@ import pytest
 
 from channels.base import AuthError, ChannelError, Duplicate, RateLimited, Rejected, Transient
 from disseminator.retry import DEFAULT_RATE_LIMIT_WAIT, RESET_SLACK, Action, RetryStrategy
-from disseminator.store.models import HoldKind
+from disseminator.store.account_models import HoldKind
 
 NOW = dt.datetime(2026, 11, 29, 1, 0, tzinfo=dt.timezone.utc)
 STRATEGY = RetryStrategy(max_attempts=3, base_seconds=60, factor=2, cap_seconds=200)

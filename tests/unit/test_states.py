@@ -6,7 +6,7 @@ import pytest
 
 from disseminator import states
 from disseminator.states import EDGES, Guard, InvalidTransition
-from disseminator.store.models import PostStatus as S
+from disseminator.store.post_models import PostStatus as S
 from tests.helpers import REPO
 
 

@@ -82,7 +82,7 @@ def make_site(folder: Path, sandbox_url: str, *, web: str = "", database: str | 
     (SQLite in ``folder`` unless ``database`` names another), initialised.  ``top``: keys
     for the top of the file (``approval = "one"``), ``web``: more ``[web]`` keys."""
     from disseminator.config import load_settings
-    from disseminator.store.models import PasswordRow
+    from disseminator.store.web_models import PasswordRow
     from disseminator.starter import starter_config
     from disseminator.store import Store
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from disseminator.store.models import Base
+from disseminator.store.schema import metadata
 
 engine = context.config.attributes["engine"]
 sqlite = engine.dialect.name == "sqlite"
@@ -15,7 +15,7 @@ with engine.connect() as connection:
         # transaction, so it comes first, and is restored for the pooled connection.
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     try:
-        context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()

@@ -71,7 +71,7 @@ def check() -> WerkzeugResponse:
 def holds() -> str:
     from ...holds import LABELS
     from ...status import gather
-    from ...store.models import HoldKind
+    from ...store.account_models import HoldKind
     from ...views import show_human
 
     conf, db = settings(), store()

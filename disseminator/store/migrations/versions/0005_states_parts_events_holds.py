@@ -25,7 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from disseminator.store.models import UTCDateTime
+from disseminator.store.columns import UTCDateTime
 
 revision = "0005"
 down_revision = "0004"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from disseminator.store.models import UTCDateTime
+from disseminator.store.columns import UTCDateTime
 
 revision = "0010"
 down_revision = "0009"  # re-chained by plan when 0009 landed (two heads break init)

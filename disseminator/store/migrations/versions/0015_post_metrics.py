@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from disseminator.store.models import UTCDateTime
+from disseminator.store.columns import UTCDateTime
 
 revision = "0015"
 down_revision = "0014"

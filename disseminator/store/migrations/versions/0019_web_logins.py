@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from disseminator.store.models import UTCDateTime
+from disseminator.store.columns import UTCDateTime
 
 revision = "0019"
 down_revision = "0018"
