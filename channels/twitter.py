@@ -70,6 +70,7 @@ class TwitterChannel(Channel):
     def render(self, article: Article) -> Draft:
         from .formatting import fields_for, fit, renderer
         from .text import weighted_length
+        from .thread import account_thread
 
         warnings: list[str] = []
         fields = fields_for(article, self.account, body=self.threads)
@@ -77,7 +78,8 @@ class TwitterChannel(Channel):
         text = render(fields)
         parts: tuple[str, ...] = (text,)
         if weighted_length(text) > self.limit:
-            parts = self._thread(text, fields.link, warnings) if self.threads else ()
+            parts = account_thread(text, fields.link, account=self.account, limit=self.limit, length=weighted_length,
+                                   warnings=warnings) if self.threads else ()
             if not parts:
                 parts = (fit(render, fields, measure=weighted_length, limit=self.limit, warnings=warnings, network="X"),)
         media: tuple[Media, ...] = ()
@@ -88,27 +90,6 @@ class TwitterChannel(Channel):
             media = prepare(article.images()[:MAX_IMAGES], network="x", account=self.account, context=self.context,
                             warnings=warnings, required=False)
         return Draft(parts=parts, media=media, warnings=tuple(warnings), link=fields.link)
-
-    def _thread(self, text: str, link: str | None, warnings: list[str]) -> tuple[str, ...]:
-        """``text`` as a numbered thread, or () when it needs more parts than allowed."""
-        from .thread import TooManyParts, split_thread
-
-        most = int(self.account.get("thread_max_parts", 5))
-        try:
-            parts = split_thread(
-                text,
-                limit=self.limit,
-                numbering=str(self.account.get("thread_numbering", "{i}/{n}")),
-                max_parts=most,
-                first_must_contain=link,
-            )
-        except TooManyParts as exc:
-            warnings.append(_("a thread would need {needed} parts (at most {most}); shortened to one post instead").format(
-                needed=exc.needed, most=most))
-            return ()
-        if len(parts) > 1:
-            warnings.append(_("split into a thread of {n} parts").format(n=len(parts)))
-        return tuple(parts)
 
     def validate(self, draft: Draft) -> None:
         from .text import weighted_length
