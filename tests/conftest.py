@@ -23,6 +23,17 @@ install_plugins()
 PG_URL = os.environ.get("DISSEMINATOR_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+@pytest.fixture(autouse=True)
+def _speaks_english_after() -> Iterator[None]:
+    """Each test leaves the process speaking English, whatever it ran (an in-process CLI
+    run or a web request in Indonesian): a test's language never depends on the order."""
+    yield
+    from channels import i18n
+
+    if i18n.current() != "en":
+        i18n.use("en")
+
+
 @pytest.fixture
 def indonesian() -> Iterator[None]:
     """Messages in Indonesian for one test (the rest of the suite speaks English)."""

@@ -27,10 +27,12 @@ class CliResult:
 
 def run_cli(argv: list[str], *, env: dict[str, str] | None = None) -> CliResult:
     """Run ``disseminator ARGV`` in this process, as a user would see it."""
+    from channels import i18n
     from disseminator.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     old_env = dict(os.environ)
+    spoken = i18n.current()  # the CLI speaks its configuration's language: this process goes on in its own
     if env:
         os.environ.update(env)
     code: Any = 0
@@ -43,6 +45,7 @@ def run_cli(argv: list[str], *, env: dict[str, str] | None = None) -> CliResult:
     finally:
         os.environ.clear()
         os.environ.update(old_env)
+        i18n.use(spoken)
     return CliResult(int(code) if isinstance(code, int) else 1, out.getvalue(), err.getvalue())
 
 
