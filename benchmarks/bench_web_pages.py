@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from disseminator.paging import Cursor, listing_page  # noqa: E402
-from disseminator.posts import Filters  # noqa: E402
+from disseminator.listings import Filters  # noqa: E402
 from disseminator.store import Store  # noqa: E402
 from disseminator.store.migrate import upgrade  # noqa: E402
 from tests.bulk import fill  # noqa: E402

@@ -93,7 +93,7 @@ def calendar(settings: Settings, store: Store, *, view: str = "week", day: dt.da
     """The posts of the week (or month) holding ``day`` (default today), by day and account.
 
     Raises :class:`UserError` for an unknown view or account."""
-    from .posts import Filters, _where, explain
+    from .listings import Filters, store_filters, explain
     from .views import show_clock, what_next
 
     now = now or store.clock.now()
@@ -101,7 +101,7 @@ def calendar(settings: Settings, store: Store, *, view: str = "week", day: dt.da
     days, previous, following = period(view, day or local_now.date())
     start = dt.datetime.combine(days[0], dt.time(), tzinfo=settings.tz).astimezone(dt.timezone.utc)
     end = dt.datetime.combine(days[-1] + dt.timedelta(days=1), dt.time(), tzinfo=settings.tz).astimezone(dt.timezone.utc)
-    where = _where(settings, store, Filters(accounts=tuple(accounts)))  # an unknown account is refused
+    where = store_filters(settings, store, Filters(accounts=tuple(accounts)))  # an unknown account is refused
     cells: dict[tuple[dt.date, str], list[dict[str, Any]]] = {}
     counts: dict[str, int] = {}
     seen = 0

@@ -22,7 +22,7 @@ from channels.i18n import _
 
 if TYPE_CHECKING:
     from .config import Settings
-    from .posts import Filters
+    from .listings import Filters
     from .store import PostRow, Store
 
 #: Rows on a page.
@@ -85,11 +85,11 @@ def listing_page(settings: Settings, store: Store, kind: str, status: str | None
     ``after``, or precede ``before``, or open it.  ``start`` is the position the caller
     says the page begins at (from its links); ``filters.limit`` ends the listing there.
     Bad filters raise :class:`~disseminator.errors.UserError`, as the CLI's do."""
-    from .posts import DONE, QUEUED, _where
+    from .listings import DONE, QUEUED, store_filters
 
     default = QUEUED if kind == "queue" else DONE
     statuses = None if status == "all" else ([status] if status else list(default))
-    where = _where(settings, store, filters)
+    where = store_filters(settings, store, filters)
     newest_first = kind == "history"
     when: Callable[[PostRow], dt.datetime] = ((lambda r: r.published_at or r.updated_at) if newest_first
                                               else (lambda r: r.scheduled_at))
@@ -141,11 +141,11 @@ def listing_page(settings: Settings, store: Store, kind: str, status: str | None
 def _page(settings: Settings, store: Store, kind: str, rows: list[tuple[PostRow, str]], start: int, more: bool,
           cursor: Callable[[tuple[PostRow, str]], Cursor], now: dt.datetime | None) -> Page:
     """The page's views; the queue's say what each post waits for, as ``queue`` does."""
-    from .posts import _with_holds
+    from .listings import with_holds
     from .views import posts_view
 
     if kind == "queue":
-        attention, views = _with_holds(settings, store, rows, now)
+        attention, views = with_holds(settings, store, rows, now)
     else:
         attention, views = {}, posts_view(store, [r for r, _t in rows], settings.tz, titles={r.id: t for r, t in rows})
     return Page(views, start, more, cursor(rows[0]) if rows and start > 1 else None,

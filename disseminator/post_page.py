@@ -63,7 +63,7 @@ def post_page(settings: Settings, store: Store, post_id: int, *, officer: Office
     Raises :class:`~disseminator.errors.NotFound` for an unknown post."""
     from . import record
     from .approval import preview_post
-    from .posts import post_detail
+    from .listings import post_detail
     from .views import show_human, what_next
 
     now = now or store.clock.now()

@@ -146,7 +146,7 @@ def what_waits(settings: Settings, store: Store, now: dt.datetime) -> list[str]:
 def outcome_line(settings: Settings, store: Store, outcome: Outcome) -> str:
     """What ``run-due`` says of one post: published with its link, or what happens next
     and when (``rate limited: next try 09:14``)."""
-    from .posts import post_now
+    from .listings import post_now
 
     if outcome.status == "published":
         return _published(outcome.post_id, outcome.account, outcome.remote_url)

@@ -67,7 +67,7 @@ def retry(app: App, post_ids: tuple[int, ...], output: Output) -> None:
 @click.pass_obj
 def edit(app: App, post_id: int, text: str | None, path: str | None, output: Output) -> None:
     from ..post_changes import PART_BREAK, edit as change
-    from ..posts import post_detail
+    from ..listings import post_detail
 
     if text is not None and path is not None:
         raise click.UsageError(_("give --text or --file, not both"))

@@ -61,7 +61,7 @@ def _run_demo(ctx: click.Context, keep: bool) -> None:
         ctx.obj = sub
         from ..bootstrap import upgrade_database
         from ..catalog import list_articles
-        from ..posts import history
+        from ..listings import history
         from ..report import run_due
         from . import articles, posts, run
         from .output import Output

@@ -16,14 +16,14 @@ import click
 
 from channels.i18n import _, ngettext, stored
 
-from ..posts import STATUSES, Filters
+from ..listings import STATUSES, Filters
 from ..views import DAYS, MONTHS, POST_COLUMNS, show_human, status_word, what_next, zone_name
 from .output import TABLE_ROWS, Output, output_options, table, tables
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from ..posts import Week
+    from ..listings import Week
     from .app import App
 
 
@@ -54,7 +54,7 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(f)
     def command(*args: Any, article: int | None, account: tuple[str, ...], since: str | None, until: str | None,
                 limit: int | None, every: bool, **kwargs: Any) -> Any:
-        from ..posts import Filters
+        from ..listings import Filters
 
         return f(*args, filters=Filters(article, account, since, until, limit), every=every, **kwargs)
 
@@ -84,7 +84,7 @@ def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
 def queue_cmd(app: App, status: str | None, drafts: bool, filters: Filters, every: bool, week: bool,
               output: Output) -> None:
     """``queue`` (the help click shows is in the decorator, translated)."""
-    from ..posts import queue_stream, week as plan
+    from ..listings import queue_stream, week as plan
 
     if drafts:
         if status not in (None, "awaiting_approval"):
@@ -215,7 +215,7 @@ def _clock(iso: str, tz: ZoneInfo) -> str:
 @click.pass_obj
 def history(app: App, status: str | None, filters: Filters, every: bool, output: Output) -> None:
     """``history`` (the help click shows is in the decorator, translated)."""
-    from ..posts import history_stream
+    from ..listings import history_stream
 
     paged, filters = _page(filters, every, output)
     rows: Iterable[dict[str, Any]] = history_stream(app.settings, app.store, status, filters=filters)

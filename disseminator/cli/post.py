@@ -32,7 +32,7 @@ def post() -> None:
 @output_options(json_help=_("Print the post and its attempts as JSON."))
 @click.pass_obj
 def show(app: App, post_id: int, output: Output) -> None:
-    from ..posts import post_detail
+    from ..listings import post_detail
 
     data = post_detail(app.settings, app.store, post_id)
     if output.structured:
@@ -134,7 +134,7 @@ def show_text(data: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
 @output_options(json_help=_("Print the post as JSON."))
 @click.pass_obj
 def ahead(app: App, post_id: int, output: Output) -> None:
-    from ..posts import go_ahead
+    from ..listings import go_ahead
 
     from ..views import show_human
 

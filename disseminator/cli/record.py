@@ -59,11 +59,11 @@ def verify(app: App, output: Output) -> None:
                 csv_columns=("seq", "at", "event", "post_id", "account", "actor", "detail", "prev_hash", "hash"))
 @click.pass_obj
 def export(app: App, since: str | None, until: str | None, output: Output) -> None:
-    from ..posts import _bound
+    from ..listings import bound
     from ..record import export_row, rows
 
-    start = _bound(since, app.settings, "--since")
-    end = _bound(until, app.settings, "--until", end=True)
+    start = bound(since, app.settings, "--since")
+    end = bound(until, app.settings, "--until", end=True)
     found = (export_row(r) for r in rows(app.store, since=start, until=end))
     if output.format == "csv":
         output.emit_rows({**r, "detail": json.dumps(r["detail"], ensure_ascii=False) if r["detail"] else ""}

@@ -187,7 +187,7 @@ def test_filters_are_sql_not_a_scan(cli: Any, sandbox: Any, tmp_path: Path, conf
     from sqlalchemy import event
 
     from disseminator.config import load_settings
-    from disseminator.posts import Filters, queue
+    from disseminator.listings import Filters, queue
     from disseminator.store import Store
 
     article = _add(cli, tmp_path, sandbox, 0)
@@ -260,7 +260,7 @@ def test_week_cells_with_many_posts_say_posts_not_a_bare_number() -> None:
     import zoneinfo
 
     from disseminator.cli.listing import week_grid
-    from disseminator.posts import Week
+    from disseminator.listings import Week
 
     tz = zoneinfo.ZoneInfo("Asia/Jakarta")
     start = dt.datetime(2026, 11, 30, tzinfo=tz)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from disseminator.paging import Cursor, listing_page
-from disseminator.posts import Filters
+from disseminator.listings import Filters
 from tests.bulk import fill
 
 SIZE = 10

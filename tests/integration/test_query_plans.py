@@ -24,7 +24,7 @@ from sqlalchemy import event
 from disseminator.cli.listing import PAGE
 from disseminator.config import Settings, parse_settings
 from disseminator.ops_loop import OpsLoop
-from disseminator.posts import Filters, queue_stream
+from disseminator.listings import Filters, queue_stream
 from disseminator.status import beat
 from disseminator.sandbox.credentials import DEFAULT
 from disseminator.store import Store

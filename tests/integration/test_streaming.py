@@ -89,7 +89,7 @@ def test_streamed_output_is_what_the_whole_list_printed(cli: Any, config: Path) 
     """Every shape: the JSON and CSV of a streamed listing are the bytes of the list printed
     at once (a test of emit_json_rows against emit_json below covers the edge cases)."""
     _fill(config, 1200)  # more than a batch and more than a table block
-    from disseminator.posts import history, queue
+    from disseminator.listings import history, queue
 
     settings = load_settings(config)
     store = Store.open(settings.database)

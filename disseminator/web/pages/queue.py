@@ -27,7 +27,7 @@ def filters() -> tuple[str | None, Any]:
     """(state, :class:`~disseminator.posts.Filters`) from the query string, as the CLI's
     options give them.  Raises :class:`~disseminator.errors.UserError` for a bad number."""
     from ...errors import UsageError
-    from ...posts import STATUSES, Filters
+    from ...listings import STATUSES, Filters
 
     args = request.args
 
@@ -51,7 +51,7 @@ def filters() -> tuple[str | None, Any]:
 def _listing(kind: str) -> Any:
     from ...errors import UserError
     from ...paging import listing_page
-    from ...posts import STATUSES
+    from ...listings import STATUSES
     from ...views import status_word, what_next
 
     error, found = None, None
@@ -129,7 +129,7 @@ def history() -> Any:
 def _csv(kind: str) -> Response:
     import dataclasses
 
-    from ...posts import history_stream, queue_stream
+    from ...listings import history_stream, queue_stream
     from ...views import POST_COLUMNS, csv_cell
 
     status, found = filters()  # a bad filter: 400 with its message (before any byte is sent)
