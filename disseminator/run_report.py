@@ -33,5 +33,7 @@ class RunReport:
 
     @property
     def failed(self) -> bool:
-        """True when a call failed for a reason other than a rate limit, or posts are held."""
-        return bool(self.waiting) or bool(self.misconfigured) or any(o.error_kind not in (None, "rate_limited") for o in self.outcomes)
+        """True when a call failed for a reason other than a rate limit or a web page not
+        live yet (both only waits: disseminator.ingest.golive), or posts are held."""
+        return bool(self.waiting) or bool(self.misconfigured) or any(
+            o.error_kind not in (None, "rate_limited", "not_live") for o in self.outcomes)

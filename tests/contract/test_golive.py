@@ -63,6 +63,7 @@ def test_posts_wait_for_their_page_and_go_once_it_is_up(sandbox, site: Site, tmp
     assert sorted((o.post_id, o.status, o.error_kind) for o in report.outcomes) == [
         (i, PostStatus.SCHEDULED, "not_live") for i in sorted(ids)]
     assert sandbox.posts() == []
+    assert not report.failed  # run-due exits 0: a wait, as for a rate limit
     queue = cli(config, "queue", "--json").json()
     assert {q["error_kind"] for q in queue} == {"not_live"}
     assert {q["attempts"] for q in queue} == {0}  # a wait is not a try
