@@ -43,7 +43,7 @@ def set_alt(settings: Settings, store: Store, article_id: int, text: str) -> Rev
     not yet out carry it).  Raises :class:`UserError` for an empty or too long text, an
     article without an image or URL, and :class:`NotFound` for an unknown article."""
     from .articles import content_hash
-    from .revisions import follow
+    from .revisions import Revised, follow
 
     alt = " ".join(text.split())
     if not alt:
@@ -64,8 +64,9 @@ def set_alt(settings: Settings, store: Store, article_id: int, text: str) -> Rev
                           "{newest}").format(id=article_id, url=row.url, newest=newest))
     article = dataclasses.replace(store.to_article(row), image_alt=alt)
     digest = content_hash(article)
-    if digest != row.content_hash:
-        store.add_article(article, source=row.source, content_hash=digest, fetched_at=row.fetched_at)
+    if digest == row.content_hash:  # the same text again: no revision, nothing for its posts to follow
+        return Revised(article_id, int(row.revision or 1), changed=[])
+    store.add_article(article, source=row.source, content_hash=digest, fetched_at=row.fetched_at)
     return follow(settings, store, article_id)
 
 

@@ -94,6 +94,10 @@ def alt(app: App, article_id: int, text: str, output: Output) -> None:
     if output.structured:
         output.emit(revised.as_dict())
         return
+    if not revised.changed:
+        click.echo(_("Article {id} (revision {revision}) already has this alt text: nothing changed").format(
+            id=article_id, revision=revised.revision))
+        return
     click.echo(_("Article {id} (revision {revision}): its image has alt text").format(
         id=article_id, revision=revised.revision))
     if revised.updated:

@@ -44,6 +44,10 @@ def test_an_officer_gives_a_feed_image_its_alt_text_and_sees_a_failing_feed_in_s
 
         given = cli("article", "alt", "1", "Presiden meresmikan Bendungan Jragung")
         assert given.code == 0, given.err
+        again = cli("article", "alt", "1", "Presiden  meresmikan Bendungan Jragung")  # the same text
+        assert again.code == 0 and "already has this alt text: nothing changed" in again.out, again.out
+        assert json.loads(cli("article", "alt", "1", "Presiden meresmikan Bendungan Jragung", "--json").out)[
+            "changed"] == []
         assert cli("approve", "1").code == 0
         [post] = json.loads(cli("queue", "--json").out)
         assert post["status"] == "scheduled" and "missing_alt" not in post
