@@ -34,6 +34,44 @@ STATUS_WORDS = {"scheduled": N_("scheduled"), "publishing": N_("publishing"), "p
                 "unknown": N_("unknown")}  # may be on the network: an officer confirms (disseminator.in_doubt)
 
 
+#: Each move of a post (:mod:`disseminator.states`' edges) as ``post show`` names it.
+MOVE_WORDS = {
+    "create": N_("creation"),
+    "claim": N_("claim"),
+    "published": N_("publication"),
+    "retry": N_("retry"),
+    "fail": N_("failure"),
+    "recover": N_("recovery"),
+    "reschedule": N_("reschedule"),
+    "edit": N_("edit"),
+    "edit_failed": N_("edit of a failed post"),
+    "ahead": N_("let ahead"),
+    "revive": N_("revival"),
+    "cancel": N_("cancellation"),
+    "force_cancel": N_("forced cancellation"),
+    "miss": N_("miss"),
+    "release": N_("release"),
+    "cancel_missed": N_("cancellation of a missed post"),
+    "approve": N_("approval"),
+    "approve_first": N_("first approval"),
+    "reject": N_("rejection"),
+    "edit_draft": N_("draft edit"),
+    "edit_approved": N_("edit after approval"),
+    "reschedule_draft": N_("draft reschedule"),
+    "cancel_draft": N_("draft cancellation"),
+    "in_doubt": N_("in doubt"),
+    "confirm": N_("confirmation"),
+    "confirm_not_sent": N_("confirmed not sent"),
+    "confirm_part": N_("part confirmation"),
+    "withdraw": N_("withdrawal"),
+}
+
+
+def move_word(code: str) -> str:
+    """A post's move in the current language (the code itself when it has no word)."""
+    return _(MOVE_WORDS[code]) if code in MOVE_WORDS else code
+
+
 def status_word(code: str) -> str:
     """A post's state in the current language (the code itself when it has no word)."""
     return _(STATUS_WORDS[code]) if code in STATUS_WORDS else code

@@ -13,6 +13,7 @@ from channels.i18n import _, stored
 from . import Group
 from ..post_changes import PART_BREAK
 from ..states import label as status_word
+from ..views import move_word
 from .output import Output, output_options, table
 
 if TYPE_CHECKING:
@@ -114,14 +115,14 @@ def show_text(data: dict[str, Any], tz: ZoneInfo, *, now: dt.datetime | None = N
         lines.append("\n" + _("No calls made yet."))
     lines.append("")
     headers = [_("WHEN"), _("MOVE"), _("STATE"), _("WORKER"), _("WHY")]
-    lines.append(table([(show_human(e["at"], tz, now=now), e["move"],
+    lines.append(table([(show_human(e["at"], tz, now=now), move_word(e["move"]),
                          f"{status_word(e['from']) if e['from'] else '-'} -> {status_word(e['to'])}", e["worker"] or "",
                          stored(e["reason"] or "")) for e in data["events"]],
                        headers, wrap=(headers[0], headers[2], headers[4]), cut=(headers[3],),
                        columns=columns))
     for e in data["events"]:
         if e.get("old_text"):  # an edit keeps the text it replaced
-            lines.append("\n" + _("-- text before the {move} of {when}:").format(move=e["move"], when=show_human(e["at"], tz, now=now)))
+            lines.append("\n" + _("-- text before the {move} of {when}:").format(move=move_word(e["move"]), when=show_human(e["at"], tz, now=now)))
             lines.append(f"\n{PART_BREAK}\n".join(e["old_text"]))
     return "\n".join(lines)
 

@@ -8,6 +8,7 @@ import datetime as dt
 from disseminator.queue.claim import claim_next
 from disseminator.queue.moves import reschedule
 from tests.contract.conftest import WRITE, Env
+from tests.helpers import run_cli
 
 
 def test_reschedule_moves_posts_and_refuses_one_being_published(env: Env) -> None:
@@ -22,6 +23,9 @@ def test_reschedule_moves_posts_and_refuses_one_being_published(env: Env) -> Non
     refused = env.cli("reschedule", str(first), "--at", "2099-01-06 09:00")
     assert refused.code == 1 and "being published right now" in refused.err
     assert [e["move"] for e in env.cli("post", "show", str(second), "--json").json()["events"]] == ["create", "reschedule"]
+    shown = run_cli(["--config", str(env.config), "post", "show", str(second)],
+                    env={"DISSEMINATOR_LANGUAGE": "id", "COLUMNS": "120"}).out
+    assert "PELAKSANA" in shown and "pembuatan" in shown and "penjadwalan ulang" in shown, shown  # words, not codes
 
 
 def test_edit_changes_the_text_checked_against_the_network_and_keeps_the_old(env: Env) -> None:
