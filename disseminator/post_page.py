@@ -55,7 +55,7 @@ def actions(officer: Officer | None, row: PostRow) -> list[str]:
 
 def post_page(settings: Settings, store: Store, post_id: int, *, officer: Officer | None,
               now: dt.datetime | None = None) -> dict[str, Any]:
-    """One post: ``post show``'s data (:func:`disseminator.posts.post_detail`) with its
+    """One post: ``post show``'s data (:func:`disseminator.listings.post_detail`) with its
     preview (``parts``: text, count and limit of each part; ``media``; ``link``;
     ``warnings``), ``next`` (what happens to it next), ``record`` (its entries of the
     publication record) and ``actions`` (:func:`actions`).

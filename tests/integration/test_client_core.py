@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from disseminator import accounts, bootstrap, catalog, posts, report
+from disseminator import accounts, bootstrap, catalog, listings, posts, report
 from disseminator.config import Settings, load_settings
 from disseminator.errors import ArticleError, RunFailed, UsageError
 from disseminator.store import Store
@@ -90,7 +90,7 @@ def test_a_refused_token_marks_the_account_and_a_passing_check_releases_its_post
     passed.raise_if_failed()
     assert lib.state("sandbox_x")["needs_attention"] is None
     # Released: due now, not after the authentication back-off.
-    [queued] = posts.queue(lib.settings, lib.store).rows
+    [queued] = listings.queue(lib.settings, lib.store).rows
     assert queued["id"] == pid and queued["next_attempt_at"] <= show(soon(1), lib.settings.tz)
     assert [r["status"] for r in report.run_due(lib.settings, lib.store).rows] == ["published"]
 
@@ -166,7 +166,7 @@ def test_an_account_that_cannot_take_the_article_is_named_and_the_others_queued(
     line, *others = refused.value.lines  # Instagram's, then TikTok's when it is installed
     assert line.startswith("sandbox_ig: not queued: ") and "Instagram needs an image" in line
     assert all(" not queued: " in other and "an image" in other for other in others)
-    assert len(posts.queue(lib.settings, lib.store).rows) == len(result.rows)
+    assert len(listings.queue(lib.settings, lib.store).rows) == len(result.rows)
 
 
 def test_article_files_are_added_all_or_none(lib: Lib) -> None:

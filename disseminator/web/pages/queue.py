@@ -24,7 +24,7 @@ nav.add("queue.queue", N_("Queue"), "queue", 20)
 nav.add("queue.history", N_("History"), "history", 30)
 
 def filters() -> tuple[str | None, Any]:
-    """(state, :class:`~disseminator.posts.Filters`) from the query string, as the CLI's
+    """(state, :class:`~disseminator.listings.Filters`) from the query string, as the CLI's
     options give them.  Raises :class:`~disseminator.errors.UserError` for a bad number."""
     from ...errors import UsageError
     from ...listings import STATUSES, Filters
