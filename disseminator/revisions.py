@@ -56,7 +56,7 @@ def follow(settings: Settings, store: Store, article_id: int) -> Revised:
     from .planner import plan
     from .queue.moves import edit
     from .store import PostRow, PostStatus
-    from .timeshow import show
+    from .views import show_human
 
     row = store.article(article_id)
     article = store.to_article(row)
@@ -70,7 +70,7 @@ def follow(settings: Settings, store: Store, article_id: int) -> Revised:
             if post.published_at:
                 result.published.append(_("post {id} ({account}) went out before this revision ({when}): "
                                           "decide whether a correction is needed").format(
-                    id=pid, account=post.account, when=show(post.published_at, settings.tz)))
+                    id=pid, account=post.account, when=show_human(post.published_at, settings.tz)))
             else:
                 result.published.append(_("post {id} ({account}) went out before this revision (partly): "
                                           "decide whether a correction is needed").format(id=pid, account=post.account))

@@ -10,7 +10,7 @@ from channels.i18n import N_, _
 
 from ..views import ARTICLE_COLUMNS, show_human
 from . import Group, several
-from .output import Output, output_options, table
+from .output import Output, output_options, table, wrapped
 
 if TYPE_CHECKING:
     from .app import App
@@ -71,10 +71,7 @@ def add(app: App, paths: tuple[str, ...], embargo: str | None, output: Output) -
         if revised["updated_posts"]:
             ids = ", ".join(str(i) for i in revised["updated_posts"])
             click.echo("  " + _("posts {ids} now carry the new text").format(ids=ids))
-        for line in revised["kept"]:
-            click.echo("  " + _("warning: {line}").format(line=line), err=True)
-        for line in revised["published_before"]:
-            click.echo("  " + _("note: {line}").format(line=line))
+        _notes(revised["kept"], revised["published_before"])
 
 
 @article.command("alt", help=_(
@@ -107,10 +104,16 @@ def alt(app: App, article_id: int, text: str, output: Output) -> None:
     if waiting:
         ids = " ".join(str(i) for i in waiting)
         click.echo("  " + _("they go once approved: 'disseminator approve {ids}'").format(ids=ids))
-    for line in revised.kept:
-        click.echo("  " + _("warning: {line}").format(line=line), err=True)
-    for line in revised.published:
-        click.echo("  " + _("note: {line}").format(line=line))
+    _notes(revised.kept, revised.published)
+
+
+def _notes(kept: list[str], published: list[str]) -> None:
+    """A revision's warnings (posts that keep their text) and notes (posts already out),
+    folded to the terminal's width under their two-space indent."""
+    for line in kept:
+        click.echo(wrapped("  " + _("warning: {line}").format(line=line), indent=4), err=True)
+    for line in published:
+        click.echo(wrapped("  " + _("note: {line}").format(line=line), indent=4))
 
 
 @article.command("list", help=_("List stored articles."))

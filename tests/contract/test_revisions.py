@@ -3,6 +3,8 @@ whose new text is refused keeps its own (and the officer is told), published one
 
 from __future__ import annotations
 
+import re
+
 from tests.contract.conftest import Env
 from tests.helpers import article_file
 
@@ -19,7 +21,9 @@ def test_adding_a_changed_article_re_renders_its_queued_posts(env: Env) -> None:
     added = env.cli("article", "add", str(path))
     assert added.code == 0, added.err
     assert "is now revision 2 (changed: title)" in added.out and f"posts {fb} now carry the new text" in added.out
-    assert f"post {x} (sandbox_x) went out before this revision" in added.out
+    assert f"post {x} (sandbox_x) went out before this revision" in " ".join(added.out.split())
+    assert not re.search(r"\d{4}-\d\d-\d\dT", added.out)  # its time as officers read times, not ISO 8601
+    assert max(len(line) for line in added.out.splitlines()[1:]) <= 80  # the notes fold to 80 columns
     after = env.cli("post", "show", str(fb), "--json").json()
     assert after["parts_text"] != before and "(ralat)" in after["parts_text"][0]
     assert [e["move"] for e in after["events"]] == ["create", "edit"]
@@ -55,7 +59,7 @@ def test_a_failed_post_takes_the_revision_and_one_being_published_is_listed(env:
                         image_alt="Foto kegiatan", tags=["Kunjungan Kerja"])
     added = env.cli("article", "add", str(path))
     assert f"posts {failed} now carry the new text" in added.out
-    assert f"post {busy} (sandbox_x) is being published right now with the previous revision" in added.out
+    assert f"post {busy} (sandbox_x) is being published right now with the previous revision" in " ".join(added.out.split())  # folded to 80 columns
     # A retry of the failed post sends the corrected text.
     assert env.cli("retry", str(failed)).code == 0
     assert [o.status for o in env.worker().run_due().outcomes] == ["published"]
