@@ -13,7 +13,7 @@ import click
 from channels.i18n import _, stored
 
 from ..errors import RunFailed
-from .output import table
+from .output import table, wrapped
 
 SAMPLE_ARTICLE = "contoh-artikel.md"
 SAMPLE_IMAGE = "contoh-bendungan.jpg"
@@ -86,16 +86,17 @@ def _run_demo(ctx: click.Context, keep: bool) -> None:
         click.echo(table([(r["id"], r["account"], r["channel"], status_word(r["status"]), ", ".join(r["remote_ids"]),
                            r["remote_url"] or stored(r["error"] or ""))
                           for r in rows], headers, wrap=(headers[4], headers[5])))
-        click.echo("\n" + _("The sandbox holds {n} post(s). It stops with the demo, so the links above "
-                            "end here; to keep one running, see 'Try it by hand' in the README.").format(n=len(server.posts())))
+        click.echo("\n" + wrapped(_("The sandbox holds {n} post(s). It stops with the demo, so the links above "
+                                    "end here; to keep one running, see 'Try it by hand' in the README.").format(
+            n=len(server.posts()))))
         sub.close()
         if not all(r["status"] == "published" for r in rows):
             raise RunFailed([_("the demo did not publish every post; see the table above")])
     finally:
         server.stop()
         if keep:
-            click.echo(_("Kept {folder} (its accounts point at the stopped sandbox {url}; "
-                         "start one there with: disseminator sandbox --port {port} --media-dir {media})").format(
-                folder=work, url=server.url, port=server.url.rsplit(":", 1)[1], media=work / "media"))
+            click.echo(wrapped(_("Kept {folder} (its accounts point at the stopped sandbox {url}; "
+                                 "start one there with: disseminator sandbox --port {port} --media-dir {media})").format(
+                folder=work, url=server.url, port=server.url.rsplit(":", 1)[1], media=work / "media")))
         else:
             shutil.rmtree(work, ignore_errors=True)
