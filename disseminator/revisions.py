@@ -56,7 +56,7 @@ def follow(settings: Settings, store: Store, article_id: int) -> Revised:
     from .planner import plan
     from .queue.moves import edit
     from .store import PostRow, PostStatus
-    from .views import show_human
+    from .timeshow import show_human
 
     row = store.article(article_id)
     article = store.to_article(row)

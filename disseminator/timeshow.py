@@ -43,3 +43,32 @@ def show_time(local: dt.datetime, zone: str, *, year: bool) -> str:
 def show_clock(local: dt.datetime) -> str:
     """The time of day alone, in the current language: ``09:14`` (``09.14`` in Indonesian)."""
     return _("{local.hour:02d}:{local.minute:02d}").format(local=local)
+
+
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Ujung_Pandang": "WITA",
+              "Asia/Jayapura": "WIT"}
+
+
+def zone_name(when: dt.datetime, tz: zoneinfo.ZoneInfo) -> str:
+    """WIB, WITA or WIT for Indonesia's zones, else the offset (``+09:00``)."""
+    name = ZONE_NAMES.get(tz.key)
+    if name:
+        return name
+    offset = when.astimezone(tz).utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def show_human(when: dt.datetime | str | None, tz: zoneinfo.ZoneInfo, *, now: dt.datetime | None = None) -> str:
+    """A time as an officer reads it, in the current language: ``Mon 30 Nov 09:00 WIB``,
+    ``Sen 30 Nov 09.00 WIB`` in Indonesian (the year is added when it is not ``now``'s:
+    ``Mon 30 Nov 2026 09:00 WIB``).  Takes a datetime or the ISO 8601 text of the JSON
+    shapes; ``""`` for none.  ``--json`` and ``--csv`` keep ISO 8601 (:func:`show`)."""
+    if not when:
+        return ""
+    if isinstance(when, str):
+        when = dt.datetime.fromisoformat(when)
+    local = when.astimezone(tz)
+    this_year = (now or dt.datetime.now(dt.timezone.utc)).astimezone(tz).year
+    return show_time(local, zone_name(local, tz), year=local.year != this_year)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from channels.i18n import N_, _, stored
 
-from .timeshow import DAYS as DAYS, MONTHS as MONTHS, show, show_clock, show_time
+from .timeshow import DAYS as DAYS, MONTHS as MONTHS, show, show_clock
+from .timeshow import ZONE_NAMES as ZONE_NAMES, show_human as show_human, zone_name as zone_name
 
 if TYPE_CHECKING:
     from .store import ArticleRow, AttemptRow, EventRow, PostRow, Store
@@ -190,33 +191,6 @@ def attempt_view(attempt: AttemptRow, tz: ZoneInfo) -> dict[str, Any]:
 # them with _(DAYS[d.weekday()]), _(MONTHS[d.month - 1]), or a whole day with show_day().
 
 #: Indonesia's zones by their own names; any other zone is shown by its offset.
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Ujung_Pandang": "WITA",
-              "Asia/Jayapura": "WIT"}
-
-
-def zone_name(when: dt.datetime, tz: ZoneInfo) -> str:
-    """WIB, WITA or WIT for Indonesia's zones, else the offset (``+09:00``)."""
-    name = ZONE_NAMES.get(tz.key)
-    if name:
-        return name
-    offset = when.astimezone(tz).utcoffset() or dt.timedelta(0)
-    minutes = int(offset.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-def show_human(when: dt.datetime | str | None, tz: ZoneInfo, *, now: dt.datetime | None = None) -> str:
-    """A time as an officer reads it, in the current language: ``Mon 30 Nov 09:00 WIB``,
-    ``Sen 30 Nov 09.00 WIB`` in Indonesian (the year is added when it is not ``now``'s:
-    ``Mon 30 Nov 2026 09:00 WIB``).  Takes a datetime or the ISO 8601 text of the JSON
-    shapes; ``""`` for none.  ``--json`` and ``--csv`` keep ISO 8601 (:func:`show`)."""
-    if not when:
-        return ""
-    if isinstance(when, str):
-        when = dt.datetime.fromisoformat(when)
-    local = when.astimezone(tz)
-    this_year = (now or dt.datetime.now(dt.timezone.utc)).astimezone(tz).year
-    return show_time(local, zone_name(local, tz), year=local.year != this_year)
 
 
 def show_day(day: dt.date) -> str:
