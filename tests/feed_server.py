@@ -15,6 +15,8 @@ from email.utils import format_datetime
 import datetime as dt
 from xml.sax.saxutils import escape
 
+from tests.helpers import serve_handler
+
 
 @dataclass
 class Item:
@@ -141,12 +143,5 @@ def feed_server() -> Iterator[Publisher]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    pub.base = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
+    with serve_handler(Handler) as pub.base:
         yield pub
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -89,7 +89,6 @@ def serve_http(respond: Any) -> Any:
     """A web server on 127.0.0.1 for the test's duration: ``respond(path)`` returns
     ``(status, content_type, body)`` for each GET; yields the server's base URL."""
     import http.server
-    import threading
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
@@ -103,7 +102,18 @@ def serve_http(respond: Any) -> Any:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with serve_handler(Handler) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serve_handler(handler: Any) -> Any:
+    """Serve ``handler`` (a ``BaseHTTPRequestHandler`` class) on a free port of 127.0.0.1,
+    a thread per request, until the block ends; yields the base URL (no trailing slash)."""
+    import http.server
+    import threading
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:

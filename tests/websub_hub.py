@@ -17,6 +17,8 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from tests.helpers import serve_handler
+
 
 @dataclass
 class Hub:
@@ -91,12 +93,6 @@ def websub_hub() -> Iterator[Hub]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    hub.url = f"http://127.0.0.1:{server.server_address[1]}/"
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
+    with serve_handler(Handler) as base:
+        hub.url = base + "/"
         yield hub
-    finally:
-        server.shutdown()
-        server.server_close()
